@@ -1,0 +1,173 @@
+"""Text normalization shared by every grader, with a map back to the original characters.
+
+Answers arrive in every form a keyboard, a phone or a copy-paste can produce: full-width letters,
+Traditional characters, zero-width joiners, curly quotes. Matching works on one folded form:
+
+* NFKC (full-width to half-width, compatibility forms unfolded), then case folding;
+* format characters removed: zero-width, bidi controls, tag characters, variation selectors;
+* Traditional folded to Simplified, character by character (OpenCC ``t2s``);
+* punctuation folded: sentence ends to ``。``, clause breaks to ``，``, brackets and quotes dropped;
+* whitespace collapsed, and dropped next to CJK characters, where it carries no meaning.
+
+`NormalizedText.offsets` maps every folded character back to the original one, so evidence
+quotes are cut from the candidate's own words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import opencc
+
+SENTENCE_END = "。"
+CLAUSE_BREAK = "，"
+_SENTENCE_ENDS = frozenset("。!?！？;；…")
+_CLAUSE_BREAKS = frozenset("，,、:：")
+_KEEP_PUNCT = frozenset(".%+-/#@&_'")
+_DROPPED_CATEGORIES = frozenset({"Cf", "Cc", "Cs", "Co", "Cn", "Mn", "Me"})
+_BRACKETS = frozenset({"Ps", "Pe", "Pi", "Pf"})
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """Folded text plus, for each of its characters, the index of the original character."""
+
+    original: str
+    text: str
+    offsets: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original `[start, end)` range that folded characters `[start, end)` came from."""
+        if start >= end:
+            raise ValueError("empty span")
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def quote(self, start: int, end: int) -> str:
+        """The candidate's own words behind folded characters `[start, end)`."""
+        first, last = self.original_span(start, end)
+        return self.original[first:last]
+
+
+def is_cjk(char: str) -> bool:
+    """True for CJK ideographs (the BMP blocks and extension A; enough for folding decisions)."""
+    code = ord(char)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
+
+
+def _fold_char(char: str) -> str:
+    """Fold one original character; the empty string drops it, ' ' marks whitespace."""
+    if char.isspace():
+        return " "
+    if unicodedata.category(char) in _DROPPED_CATEGORIES:
+        return ""
+    out = []
+    for piece in unicodedata.normalize("NFKC", char).casefold():
+        if piece.isspace():
+            out.append(" ")
+        elif piece in _SENTENCE_ENDS:
+            out.append(SENTENCE_END)
+        elif piece in _CLAUSE_BREAKS:
+            out.append(CLAUSE_BREAK)
+        elif piece in _KEEP_PUNCT:
+            out.append(piece)
+        elif piece in "\"`" or unicodedata.category(piece) in _BRACKETS | _DROPPED_CATEGORIES:
+            continue
+        else:
+            out.append(piece)
+    folded = "".join(out)
+    if len(folded) == 1 and is_cjk(folded):
+        # Character-level Traditional -> Simplified keeps offsets exact and is cached in the
+        # table; phrase-level conversion would only matter for a few ambiguous characters.
+        converted: str = _t2s().convert(folded)
+        if len(converted) == 1:
+            folded = converted
+    return folded
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=1)
+def _irregular() -> re.Pattern[str]:
+    """Characters that `normalize` must rewrite; everything else is copied as it stands.
+
+    Plain Simplified Chinese, lowercase ASCII and digits are most of an answer, so only the rest
+    (punctuation, whitespace, capitals, full-width forms, Traditional characters) is walked in
+    Python. Built once, on first use: one OpenCC pass over the CJK block finds the Traditional
+    characters.
+    """
+    block = "".join(chr(code) for code in range(0x4E00, 0xA000))
+    simplified = _t2s().convert(block)
+    traditional = "".join(
+        old for old, new in zip(block, simplified, strict=False) if old != new
+    ) if len(simplified) == len(block) else "".join(c for c in block if _fold_char(c) != c)
+    kept = re.escape("".join(sorted(_KEEP_PUNCT)) + SENTENCE_END + CLAUSE_BREAK)
+    return re.compile(
+        f"[^a-z0-9{kept}\u3400-\u4dbf\u4e00-\u9fff]|[{re.escape(traditional)}]"
+    )
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _fold(char: str) -> str:
+    folded = _FOLDED.get(char)
+    if folded is None:
+        folded = _FOLDED[char] = _fold_char(char)
+    return folded
+
+
+def normalize(text: str) -> NormalizedText:
+    """Fold `text` for matching, keeping a map back to its characters."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    last = ""  # last folded character emitted
+    space_at = -1  # original index of a pending space, emitted only between non-CJK characters
+    done = 0
+    for match in _irregular().finditer(text):
+        index = match.start()
+        if index > done:
+            if space_at >= 0:
+                last = _space(parts, offsets, last, text[done], space_at)
+                space_at = -1
+            parts.append(text[done:index])
+            offsets.extend(range(done, index))
+            last = text[index - 1]
+        for piece in _fold(text[index]):
+            if piece == " ":
+                if last and space_at < 0:
+                    space_at = index
+                continue
+            if space_at >= 0:
+                last = _space(parts, offsets, last, piece, space_at)
+                space_at = -1
+            parts.append(piece)
+            offsets.append(index)
+            last = piece
+        done = index + 1
+    if done < len(text):
+        if space_at >= 0:
+            _space(parts, offsets, last, text[done], space_at)
+        parts.append(text[done:])
+        offsets.extend(range(done, len(text)))
+    return NormalizedText(original=text, text="".join(parts), offsets=tuple(offsets))
+
+
+def _space(parts: list[str], offsets: list[int], last: str, following: str, at: int) -> str:
+    """Emit a collapsed space if it separates two non-CJK characters; return the last char."""
+    if is_cjk(last) or is_cjk(following) or last in "。，" or following in "。，":
+        return last
+    parts.append(" ")
+    offsets.append(at)
+    return " "
+
+
+@functools.lru_cache(maxsize=16384)
+def normalize_phrase(phrase: str) -> str:
+    """Fold a rubric phrase exactly as answers are folded."""
+    return normalize(phrase).text

@@ -1,0 +1,31 @@
+"""`grade_offline`: the three-line way to grade an answer with no LLM and no network."""
+
+from __future__ import annotations
+
+from coach._exceptions import QuestionNotFoundError
+from coach._keyword import KeywordGrader
+from coach._loader import BankRef, load_bank
+from coach._result import GradeResult
+from coach._rubric import Bank, Question
+
+_GRADER = KeywordGrader()  # stateless apart from its compiled-rubric cache
+
+
+def find_question(bank: Bank, question: str | Question) -> Question:
+    """The question itself, or the bank's question with that id (`QuestionNotFoundError` if none)."""
+    if isinstance(question, Question):
+        return question
+    try:
+        return bank.question(question)
+    except KeyError as exc:
+        raise QuestionNotFoundError(exc.args[0]) from None
+
+
+def grade_offline(bank: BankRef, question: str | Question, answer: str) -> GradeResult:
+    """Grade `answer` with the deterministic keyword grader.
+
+    `bank` is a built-in bank id, a path to a rubric YAML file, or a `Bank`; `question` is a
+    question id of that bank or a `Question`.
+    """
+    loaded = load_bank(bank)
+    return _GRADER.grade(loaded, find_question(loaded, question), answer)

@@ -1,0 +1,101 @@
+"""`GradeResult`: what every grader returns, LLM or keyword, as one JSON-serializable model."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Method = Literal["llm", "keyword"]
+Status = Literal["graded", "fallback", "unscored"]
+FlagCode = Literal[
+    "blank",  # nothing but whitespace or punctuation
+    "non_answer",  # "不知道", "pass", ... : no attempt at the question
+    "too_short",  # shorter than the question's minimum
+    "keyword_stuffing",  # a bare list of terms instead of sentences
+    "suspected_injection",  # text addressed to the grader ("忽略以上评分标准", fake scores)
+    "language_mismatch",  # answer not in the bank's language
+    "off_topic",  # none of the question's topic terms
+    "rubric_copy",  # mostly the rubric's own wording pasted back
+    "truncated",  # the answer or the model's reply was cut to a budget
+    "pii_redacted",  # personal data was replaced before the text left the machine
+    "needs_review",  # graders disagree, or a high score on a suspicious answer
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Frozen):
+    """A quote from the candidate's answer, with its place in the original text."""
+
+    quote: str
+    start: int = Field(ge=0, description="Index of the quote's first character in the answer.")
+    end: int = Field(ge=0, description="Index just past the quote's last character.")
+
+
+class Flag(_Frozen):
+    """Something a reader of the score should know about the answer or the grading."""
+
+    code: FlagCode
+    message: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class CriterionResult(_Frozen):
+    id: str
+    name: str
+    points: float = Field(ge=0, description="Points awarded.")
+    max_points: float = Field(gt=0)
+    rationale: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    key_points_hit: list[str] = Field(default_factory=list)
+    key_points_missed: list[str] = Field(default_factory=list)
+
+
+class DeductionResult(_Frozen):
+    id: str
+    description: str
+    points: float = Field(gt=0, description="Points taken off.")
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Usage(_Frozen):
+    """Requests and tokens spent on one grade (all zero for the keyword grader)."""
+
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    cost_usd: float | None = None
+    estimated: bool = Field(default=False, description="Token counts are estimates.")
+
+
+class GradeResult(_Frozen):
+    """The grade of one answer to one question."""
+
+    bank_id: str
+    question_id: str
+    score: float = Field(ge=0)
+    max_score: float = Field(gt=0)
+    percent: float = Field(ge=0, le=100)
+    method: Method
+    status: Status
+    fallback_reason: str | None = None
+    criteria: list[CriterionResult]
+    deductions: list[DeductionResult] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    strengths: list[str] = Field(default_factory=list)
+    improvements: list[str] = Field(default_factory=list)
+    model: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+    prompt_hash: str | None = None
+    rubric_version: str
+
+    def has_flag(self, code: FlagCode) -> bool:
+        return any(flag.code == code for flag in self.flags)
+
+    @property
+    def flag_codes(self) -> list[str]:
+        return [flag.code for flag in self.flags]

@@ -1,0 +1,134 @@
+"""Screening an answer before it is scored: non-answers, injection, keyword lists, wrong language.
+
+Every check works on normalized text and returns plain facts; the grader decides what they cost.
+These checks guard both graders: the keyword grader uses them to keep a score honest, the LLM
+grader to flag answers whose high score needs a second look.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from coach._match import Hit
+from coach._normalize import CLAUSE_BREAK, SENTENCE_END, is_cjk
+
+_NOT_CONTENT = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+_NON_ANSWER = re.compile(
+    r"(?:我|本人)?(?:也|真的|确实|实在|暂时|还)?"
+    r"(?:不知道|不清楚|不太清楚|不了解|不太了解|不会|不懂|没想法|没有想法|没想过|答不上来|回答不了|想不出来"
+    r"|无可奉告|无|没有|略|跳过|不知道怎么回答|不知道该怎么回答|不会回答|没什么可说的"
+    r"|pass|skip|idk|idontknow|dontknow|noidea|na|none|nothing|nocomment|todo|tbd|test|测试|嗯+|啊+|哦+)"
+    r"(?:呢|啊|呀|哦|诶|耶|吧|了|哈)*"
+)
+_INJECTION = re.compile(
+    r"(?:忽略|无视|忘记|忘掉|不要理会|别管|跳过|覆盖)[^。]{0,8}?(?:评分|打分|指令|规则|标准|要求|提示|设定|说明|rubric)"
+    r"|(?:给|打|评|判)(?:我|本回答|这个回答|此回答|这份回答|该回答|本答案|我的回答)?(?:个|一个)?"
+    r"(?:满分|最高分|100分|一百分|十分满分)"
+    r"|(?:你|您)(?:现在)?(?:是|作为)(?:一个|一名)?(?:评分|打分|阅卷)"
+    r"|(?:评分|打分)(?:系统|模型|程序)(?:请|应|须|必须)"
+    r"|ignore[^。]{0,30}?(?:instruction|rubric|criteria|rule|prompt)s?"
+    r"|disregard[^。]{0,30}?(?:instruction|rubric|criteria|rule|prompt)s?"
+    r"|(?:give|award|assign|grant)[^。]{0,20}?(?:full|maximum|max|perfect|100|top)\s?(?:marks|score|points|grade)"
+    r"|(?:^|[^a-z])(?:system|assistant|developer)\s?(?:，|prompt|message|指令)"
+    r"|<\|?im_(?:start|end)\|?>|\[/?inst\]|###\s?(?:instruction|system)"
+    r"|\{[^}]{0,80}?(?:score|points|percent|grade|分数|得分|总分)[^}]{0,40}?\d"
+    r"|(?:score|分数|得分|总分)\s?[，=]\s?(?:100|满分|10/10|100/100)"
+)
+# Characters that glue Chinese sentences together; a list of terms has almost none.
+_FUNCTION_CHARS = frozenset("的了是我会在把将对给让先再后因所如并且而但就要也都能这那您你他她它们及与和时从向到被")
+_EN_FUNCTION_WORDS = frozenset(
+    "the a an and to of i we you will would is are be with for in on that this it my our".split()
+)
+_LIST_SPLIT = re.compile(r"[\s,，、;；。.!！?？/|·\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What the screening found; `spans` are normalized-text ranges, for evidence."""
+
+    content_chars: int
+    blank: bool
+    non_answer: bool
+    injection: tuple[Hit, ...]
+    keyword_list: bool
+    language_mismatch: bool
+
+
+def content_of(text: str) -> str:
+    """The letters, digits and ideographs of normalized text, without punctuation or spaces."""
+    return _NOT_CONTENT.sub("", text)
+
+
+def injection_sentences(text: str) -> tuple[Hit, ...]:
+    """Sentences of normalized text that speak to the grader instead of answering."""
+    spans: list[Hit] = []
+    for match in _INJECTION.finditer(text):
+        start = text.rfind(SENTENCE_END, 0, match.start()) + 1
+        end = text.find(SENTENCE_END, match.end())
+        end = len(text) if end < 0 else end + 1
+        if spans and start < spans[-1].end:
+            spans[-1] = Hit(spans[-1].start, max(end, spans[-1].end))
+        else:
+            spans.append(Hit(start, end))
+    return tuple(spans)
+
+
+def looks_like_keyword_list(original: str, text: str, language: str) -> bool:
+    """A bare list of terms: many very short items, or sentences without any glue words."""
+    content = content_of(text)
+    if len(content) < 6:
+        return False
+    if language == "zh":
+        items = [item for item in _LIST_SPLIT.split(original) if item]
+        if len(items) >= 4 and statistics.median(len(item) for item in items) <= 4:
+            return True
+        cjk = [char for char in content if is_cjk(char)]
+        if len(cjk) < max(8, len(content) // 2):
+            return False
+        glue = sum(char in _FUNCTION_CHARS for char in cjk)
+        return glue / len(cjk) < 0.05
+    words = re.findall(r"[a-z']+", text)
+    if len(words) < 8:
+        return False
+    return sum(word in _EN_FUNCTION_WORDS for word in words) / len(words) < 0.08
+
+
+def language_mismatch(text: str, language: str) -> bool:
+    """True when the answer is plainly not written in the bank's language."""
+    cjk = sum(1 for char in text if is_cjk(char))
+    latin = sum(1 for char in text if "a" <= char <= "z")
+    if language == "zh":
+        return latin >= 20 and cjk < 0.2 * (cjk + latin)
+    return cjk >= 10 and cjk > 0.5 * (cjk + latin)
+
+
+def screen(original: str, text: str, language: str) -> Screening:
+    """Run every answer-level check on one normalized answer."""
+    content = content_of(text)
+    blank = not content
+    non_answer = not blank and _NON_ANSWER.fullmatch(content) is not None
+    substantive = not (blank or non_answer)
+    return Screening(
+        content_chars=len(content),
+        blank=blank,
+        non_answer=non_answer,
+        injection=injection_sentences(text) if substantive else (),
+        keyword_list=substantive and looks_like_keyword_list(original, text, language),
+        language_mismatch=substantive and language_mismatch(text, language),
+    )
+
+
+def blank_out(text: str, spans: tuple[Hit, ...]) -> str:
+    """Replace spans with clause breaks of the same length, so offsets stay valid."""
+    if not spans:
+        return text
+    pieces = []
+    done = 0
+    for span in spans:
+        pieces.append(text[done : span.start])
+        pieces.append(CLAUSE_BREAK * (span.end - span.start))
+        done = span.end
+    pieces.append(text[done:])
+    return "".join(pieces)
