@@ -1,8 +1,8 @@
 """coach: grade and coach free-text interview answers against rubric files.
 
-    >>> import coach
-    >>> result = coach.grade_offline("finance-cs-manager", "s2", "我会先安抚客户情绪……")
-    >>> result.score, result.max_score
+>>> import coach
+>>> result = coach.grade_offline("finance-cs-manager", "s2", "我会先安抚客户情绪……")
+>>> result.score, result.max_score
 """
 
 from coach._exceptions import (

@@ -1,3 +1,205 @@
-"""Placeholder replaced below."""
-def main() -> int:
+"""The `coach` command line: list banks and questions, grade answers, validate rubric files.
+
+Every failure the user can cause (unknown bank or question, unreadable file, empty answer,
+invalid rubric) ends in one line on stderr and a non-zero exit status, never a traceback.
+Exit status: 0 success, 1 an error coach reports, 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from coach._data import data_dir
+from coach._exceptions import CoachError
+from coach._keyword import KeywordGrader
+from coach._loader import builtin_banks, iter_files, load_bank
+from coach._offline import find_question, grade_offline
+from coach._report import demo_table, render_result, table
+from coach._schema import rubric_json_schema
+
+PROG = "coach"
+
+
+class _UsageError(Exception):
+    """A command-line mistake: reported like argparse's own, with exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Grade and coach free-text interview answers against rubric banks.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    banks = sub.add_parser("banks", help="list the built-in question banks")
+    banks.add_argument("--json", action="store_true", help="print JSON")
+
+    questions = sub.add_parser("questions", help="list the questions of a bank")
+    questions.add_argument("bank", metavar="BANK", help="built-in bank id or path to a YAML file")
+    questions.add_argument("--json", action="store_true", help="print JSON")
+
+    grade = sub.add_parser("grade", help="grade one answer to one question")
+    grade.add_argument("bank", metavar="BANK", help="built-in bank id or path to a YAML file")
+    grade.add_argument("question", metavar="QUESTION", help="question id (see 'coach questions')")
+    source = grade.add_mutually_exclusive_group()
+    source.add_argument("--answer", metavar="TEXT", help="the answer text")
+    source.add_argument("--answer-file", metavar="FILE", help="read the answer from FILE (UTF-8)")
+    grade.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the deterministic keyword grader (never touches the network)",
+    )
+    grade.add_argument("--json", action="store_true", help="print the GradeResult as JSON")
+
+    validate = sub.add_parser("validate", help="validate rubric files")
+    validate.add_argument("files", metavar="FILE", nargs="+")
+
+    sub.add_parser("schema", help="print the JSON Schema of rubric files (for editors)")
+    sub.add_parser("demo", help="grade bundled sample answers offline and print a table")
+    return parser
+
+
+def _read_answer(args: argparse.Namespace, stdin: TextIO) -> str:
+    if args.answer is not None:
+        answer = str(args.answer)
+    elif args.answer_file is not None:
+        try:
+            answer = Path(args.answer_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CoachError(
+                f"cannot read answer file {args.answer_file!r}: {exc.strerror}"
+            ) from None
+        except UnicodeDecodeError:
+            raise CoachError(f"answer file {args.answer_file!r} is not UTF-8 text") from None
+    elif stdin.isatty():
+        raise _UsageError("no answer: give --answer TEXT, --answer-file FILE, or pipe it on stdin")
+    else:
+        answer = stdin.read()
+    if not answer.strip():
+        raise CoachError("the answer is empty")
+    return answer
+
+
+def _cmd_banks(args: argparse.Namespace, out: TextIO) -> int:
+    banks = builtin_banks()
+    if args.json:
+        rows: list[dict[str, Any]] = [
+            {
+                "id": b.id,
+                "title": b.title,
+                "language": b.language,
+                "questions": len(b.questions),
+                "points": sum(q.points for q in b.questions),
+                "source": b.source,
+            }
+            for b in banks
+        ]
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(
+        table(
+            ["id", "questions", "language", "title"],
+            [[b.id, str(len(b.questions)), b.language, b.title] for b in banks],
+        )
+    )
     return 0
+
+
+def _cmd_questions(args: argparse.Namespace, out: TextIO) -> int:
+    bank = load_bank(args.bank)
+    if args.json:
+        rows = [
+            {"id": q.id, "kind": q.kind, "points": q.points, "prompt": q.prompt, "added": q.added}
+            for q in bank.questions
+        ]
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(
+        table(
+            ["id", "kind", "points", "prompt"],
+            [[q.id, q.kind, f"{q.points:g}", q.prompt] for q in bank.questions],
+        )
+    )
+    return 0
+
+
+def _cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    bank = load_bank(args.bank)
+    question = find_question(bank, args.question)
+    answer = _read_answer(args, stdin)
+    # Only the offline grader exists so far, so every grade is offline; `--offline` is accepted
+    # now so scripts written today keep their meaning when LLM grading is configured.
+    result = grade_offline(bank, question, answer)
+    if args.json:
+        out.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        out.write(render_result(result, question.prompt))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    failed = 0
+    for path, outcome in iter_files(args.files):
+        if isinstance(outcome, CoachError):
+            failed += 1
+            err.write(f"{PROG}: error: {outcome}\n")
+        else:
+            out.write(f"ok {path}: bank {outcome.id!r}, {len(outcome.questions)} questions\n")
+    return 1 if failed else 0
+
+
+def _cmd_demo(out: TextIO) -> int:
+    import yaml  # only the demo reads the bundled sample answers
+
+    samples = yaml.safe_load((data_dir() / "examples" / "demo_answers.yaml").read_text("utf-8"))
+    grader = KeywordGrader()
+    rows = []
+    for sample in samples["answers"]:
+        bank = load_bank(sample["bank"])
+        question = find_question(bank, sample["question"])
+        rows.append((sample, grader.grade(bank, question, sample["text"])))
+    out.write(demo_table(rows))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status instead of exiting, for tests and embedding."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            reconfigure(errors="backslashreplace")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    try:
+        if args.command == "banks":
+            return _cmd_banks(args, out)
+        if args.command == "questions":
+            return _cmd_questions(args, out)
+        if args.command == "grade":
+            return _cmd_grade(args, out, sys.stdin)
+        if args.command == "validate":
+            return _cmd_validate(args, out, err)
+        if args.command == "schema":
+            out.write(json.dumps(rubric_json_schema(), ensure_ascii=False, indent=2) + "\n")
+            return 0
+        return _cmd_demo(out)
+    except _UsageError as exc:
+        parser.print_usage(err)
+        err.write(f"{PROG}: error: {exc}\n")
+        return 2
+    except CoachError as exc:
+        err.write(f"{PROG}: error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        err.write(f"{PROG}: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # `coach questions X | head`: the reader left; nothing more to say.
+        sys.stderr.close()
+        return 0

@@ -1,10 +1,10 @@
 """Errors raised by coach, all rooted at `CoachError` so callers can catch one type.
 
-    CoachError
-    ├── RubricError            a rubric file is unreadable or invalid (names file, field, line)
-    ├── BankNotFoundError      no built-in bank with that id and no such file (also a LookupError)
-    ├── QuestionNotFoundError  the bank has no question with that id (also a LookupError)
-    └── AnswerError            the answer cannot be graded at all, e.g. it is not text (also a ValueError)
+CoachError
+├── RubricError            a rubric file is unreadable or invalid (names file, field, line)
+├── BankNotFoundError      no built-in bank with that id and no such file (also a LookupError)
+├── QuestionNotFoundError  the bank has no question with that id (also a LookupError)
+└── AnswerError            the answer cannot be graded at all, e.g. not text (also a ValueError)
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ class RubricError(CoachError):
     """
 
     def __init__(
-        self, message: str, *, path: str | None = None, field: str | None = None,
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        field: str | None = None,
         line: int | None = None,
     ) -> None:
         self.path = path

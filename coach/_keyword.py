@@ -95,7 +95,9 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
     )
     deductions = tuple(_DeductionRule(d, compile_phrases(d.triggers)) for d in question.deductions)
     wording = [c.name + "。" + c.description for c in question.criteria]
-    wording += [kp.text + "。" + "，".join(kp.variants) for c in question.criteria for kp in c.key_points]
+    wording += [
+        kp.text + "。" + "，".join(kp.variants) for c in question.criteria for kp in c.key_points
+    ]
     wording += [d.description for d in question.deductions]
     grams = _grams(content_of(normalize_phrase("。".join(wording))))
     return _QuestionRules(
@@ -174,7 +176,7 @@ class _Grading:
             factor, factor_note = KEYWORD_LIST_FACTOR, t.note_keyword_list
         if factor and self.rules.topic is not None and first_hit(self.rules.topic, text) is None:
             self._flag("off_topic", t.off_topic)
-            if OFF_TOPIC_FACTOR < factor:
+            if factor > OFF_TOPIC_FACTOR:
                 factor, factor_note = OFF_TOPIC_FACTOR, t.note_off_topic
         minimum = self.question.min_chars or DEFAULT_MIN_CHARS[self.bank.language]
         if not (found.blank or found.non_answer) and found.content_chars < minimum:
@@ -182,7 +184,9 @@ class _Grading:
         if found.language_mismatch:
             self._flag("language_mismatch", t.language_mismatch)
 
-        criteria = [self._criterion(rule, text, factor, factor_note) for rule in self.rules.criteria]
+        criteria = [
+            self._criterion(rule, text, factor, factor_note) for rule in self.rules.criteria
+        ]
         deductions = [] if not content else self._deductions(text)
         earned = sum(c.points for c in criteria)
         lost = sum(d.points for d in deductions)
@@ -274,9 +278,7 @@ class _Grading:
 
     def _strengths(self, criteria: list[CriterionResult]) -> list[str]:
         return [
-            self.t.strength.format(name=c.name)
-            for c in criteria
-            if c.points >= 0.75 * c.max_points
+            self.t.strength.format(name=c.name) for c in criteria if c.points >= 0.75 * c.max_points
         ]
 
     def _improvements(
@@ -286,7 +288,9 @@ class _Grading:
         for result, rule in zip(criteria, self.rules.criteria, strict=True):
             if result.points >= 0.75 * result.max_points:
                 continue
-            missed = [kp.text for kp in rule.criterion.key_points if kp.id in result.key_points_missed]
+            missed = [
+                kp.text for kp in rule.criterion.key_points if kp.id in result.key_points_missed
+            ]
             if missed:
                 tips.append(self.t.add.format(name=result.name, what="；".join(missed[:3])))
         return tips

@@ -28,14 +28,16 @@ BankRef = str | os.PathLike[str] | Bank
 def parse_bank(text: str, *, path: str = "<string>") -> Bank:
     """Validate rubric YAML text into a `Bank`; errors name `path`, the field and the line."""
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise RubricError(f"not valid YAML: {problem}", path=path, line=line) from None
     if not isinstance(data, dict):
-        raise RubricError("a rubric file must hold a mapping with 'id', 'questions', ...", path=path)
+        raise RubricError(
+            "a rubric file must hold a mapping with 'id', 'questions', ...", path=path
+        )
     try:
         return Bank.model_validate(data)
     except ValidationError as exc:
@@ -85,7 +87,7 @@ def load_bank(ref: BankRef) -> Bank:
     raise BankNotFoundError(f"unknown bank {name!r}; built-in banks: {known}")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_cached(path: str) -> Bank:
     return load_file(path)
 
@@ -99,7 +101,9 @@ def _builtin_index() -> dict[str, Path]:
         if bank_id is None:
             raise RubricError("no top-level 'id:' line", path=str(path))
         if bank_id in index:
-            raise RubricError(f"bank id {bank_id!r} is also used by {index[bank_id]}", path=str(path))
+            raise RubricError(
+                f"bank id {bank_id!r} is also used by {index[bank_id]}", path=str(path)
+            )
         index[bank_id] = path
     return index
 

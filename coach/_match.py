@@ -28,7 +28,9 @@ _NEGATION = re.compile(
     r"|勿|莫|严禁|禁止|杜绝|拒绝|避免|防止|切忌|谨防|绝非|并非"
     r"|(?<![a-z])(?:not|never|no|don't|won't|cannot|can't|avoid|refuse to|rather than)(?![a-z])"
 )
-_REPORTED = re.compile(r"要求|让我|希望我|逼我|问我|问能否|是否|能否|如果客户|客户说|客户想|他说|她说")
+_REPORTED = re.compile(
+    r"要求|让我|希望我|逼我|问我|问能否|是否|能否|如果客户|客户说|客户想|他说|她说"
+)
 _CONDEMNED = re.compile(
     r"违规|违法|违反|不允许|不被允许|不可以|不能这样|是不对|是错误|错误的|被禁止|是禁止|不合规|红线|大忌"
     r"|不可取|是不行|不行的|误导|(?<![a-z])(?:is|are) (?:not allowed|forbidden|prohibited|wrong)"

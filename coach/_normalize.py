@@ -73,7 +73,7 @@ def _fold_char(char: str) -> str:
             out.append(CLAUSE_BREAK)
         elif piece in _KEEP_PUNCT:
             out.append(piece)
-        elif piece in "\"`" or unicodedata.category(piece) in _BRACKETS | _DROPPED_CATEGORIES:
+        elif piece in '"`' or unicodedata.category(piece) in _BRACKETS | _DROPPED_CATEGORIES:
             continue
         else:
             out.append(piece)
@@ -103,13 +103,13 @@ def _irregular() -> re.Pattern[str]:
     """
     block = "".join(chr(code) for code in range(0x4E00, 0xA000))
     simplified = _t2s().convert(block)
-    traditional = "".join(
-        old for old, new in zip(block, simplified, strict=False) if old != new
-    ) if len(simplified) == len(block) else "".join(c for c in block if _fold_char(c) != c)
-    kept = re.escape("".join(sorted(_KEEP_PUNCT)) + SENTENCE_END + CLAUSE_BREAK)
-    return re.compile(
-        f"[^a-z0-9{kept}\u3400-\u4dbf\u4e00-\u9fff]|[{re.escape(traditional)}]"
+    traditional = (
+        "".join(old for old, new in zip(block, simplified, strict=False) if old != new)
+        if len(simplified) == len(block)
+        else "".join(c for c in block if _fold_char(c) != c)
     )
+    kept = re.escape("".join(sorted(_KEEP_PUNCT)) + SENTENCE_END + CLAUSE_BREAK)
+    return re.compile(f"[^a-z0-9{kept}\u3400-\u4dbf\u4e00-\u9fff]|[{re.escape(traditional)}]")
 
 
 _FOLDED: dict[str, str] = {}

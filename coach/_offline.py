@@ -12,7 +12,10 @@ _GRADER = KeywordGrader()  # stateless apart from its compiled-rubric cache
 
 
 def find_question(bank: Bank, question: str | Question) -> Question:
-    """The question itself, or the bank's question with that id (`QuestionNotFoundError` if none)."""
+    """The question itself, or the bank's question with that id.
+
+    Raises `QuestionNotFoundError` when the bank has no such question.
+    """
     if isinstance(question, Question):
         return question
     try:

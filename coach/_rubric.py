@@ -90,8 +90,10 @@ class Criterion(_Strict):
             if any(b.points > self.points for b in self.bands):
                 raise ValueError(f"a band awards more than the criterion's {self.points} points")
             if hits[-1] > len(self.key_points):
-                raise ValueError(f"a band needs {hits[-1]} hits but there are only "
-                                 f"{len(self.key_points)} key points")
+                raise ValueError(
+                    f"a band needs {hits[-1]} hits but there are only "
+                    f"{len(self.key_points)} key points"
+                )
         for level in self.levels:
             if level.points > self.points:
                 raise ValueError(f"a level awards more than the criterion's {self.points} points")
@@ -138,7 +140,7 @@ class Question(_Strict):
     source_ref: str | None = Field(default=None, description="Where in the source it comes from.")
     points_note: str | None = Field(
         default=None,
-        description="Why the criteria points do not add up to the question's points, if they don't.",
+        description="Why the criteria points do not add up to the question's points.",
     )
 
     _topic = field_validator("topic_terms")(_check_phrases)

@@ -37,9 +37,35 @@ _INJECTION = re.compile(
     r"|(?:score|分数|得分|总分)\s?[，=]\s?(?:100|满分|10/10|100/100)"
 )
 # Characters that glue Chinese sentences together; a list of terms has almost none.
-_FUNCTION_CHARS = frozenset("的了是我会在把将对给让先再后因所如并且而但就要也都能这那您你他她它们及与和时从向到被")
+_FUNCTION_CHARS = frozenset(
+    "的了是我会在把将对给让先再后因所如并且而但就要也都能这那您你他她它们及与和时从向到被"
+)
 _EN_FUNCTION_WORDS = frozenset(
-    "the a an and to of i we you will would is are be with for in on that this it my our".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "to",
+        "of",
+        "i",
+        "we",
+        "you",
+        "will",
+        "would",
+        "is",
+        "are",
+        "be",
+        "with",
+        "for",
+        "in",
+        "on",
+        "that",
+        "this",
+        "it",
+        "my",
+        "our",
+    ]
 )
 _LIST_SPLIT = re.compile(r"[\s,，、;；。.!！?？/|·\-]+")
 

@@ -58,7 +58,10 @@ ZH = Texts(
 EN = Texts(
     blank="The answer is empty.",
     non_answer="The answer has no real content (e.g. 'I don't know').",
-    injection="The answer contains instructions to the grader or fake scores; those sentences earn nothing.",
+    injection=(
+        "The answer contains instructions to the grader or fake scores; "
+        "those sentences earn nothing."
+    ),
     rubric_copy="The answer mostly repeats the rubric's own wording and earns nothing.",
     keyword_stuffing="The answer looks like a list of keywords, without sentences or actions.",
     off_topic="The answer does not touch this question's topic.",

@@ -29,7 +29,9 @@ def check(path: str) -> list[str]:
     for question in bank.questions:
         model = grade_offline(bank, question, question.model_answer)
         trad = grade_offline(bank, question, s2t.convert(question.model_answer))
-        terms = [c.key_points[i].variants[0] for c in question.criteria for i in range(len(c.key_points))]
+        terms = [
+            c.key_points[i].variants[0] for c in question.criteria for i in range(len(c.key_points))
+        ]
         listing = grade_offline(bank, question, "、".join(terms))
         cross = [
             (grade_offline(bank, question, other.model_answer).percent, other.id)
@@ -37,31 +39,51 @@ def check(path: str) -> list[str]:
             if other.id != question.id
         ]
         worst = max(cross, default=(0.0, "-"))
-        print(f"{question.id:<8}{model.percent:>8.1f}{trad.percent:>8.1f}{listing.percent:>8.1f}"
-              f"{worst[0]:>12.1f}  {worst[1]}")
+        print(
+            f"{question.id:<8}{model.percent:>8.1f}{trad.percent:>8.1f}{listing.percent:>8.1f}"
+            f"{worst[0]:>12.1f}  {worst[1]}"
+        )
         where = f"{bank.id}/{question.id}"
         if model.percent < MODEL_MIN:
-            missed = [f"{c.id}:{','.join(c.key_points_missed)}" for c in model.criteria if c.key_points_missed]
-            problems.append(f"{where}: model answer scores {model.percent}% (< {MODEL_MIN}); "
-                            f"flags={model.flag_codes} missed={missed} deductions={[d.id for d in model.deductions]}")
+            missed = [
+                f"{c.id}:{','.join(c.key_points_missed)}"
+                for c in model.criteria
+                if c.key_points_missed
+            ]
+            problems.append(
+                f"{where}: model answer scores {model.percent}% (< {MODEL_MIN}); "
+                f"flags={model.flag_codes} missed={missed}"
+            )
         if abs(trad.score - model.score) > 5:
             problems.append(f"{where}: Traditional copy scores {trad.score} vs {model.score}")
         for blank in ("", "不知道"):
             if grade_offline(bank, question, blank).score != 0:
                 problems.append(f"{where}: {blank!r} scores above 0")
         if listing.percent > 0.5 * model.percent:
-            problems.append(f"{where}: keyword list scores {listing.percent}% vs model {model.percent}%")
+            problems.append(
+                f"{where}: keyword list scores {listing.percent}% vs model {model.percent}%"
+            )
         for pct, other in cross:
             if pct > CROSS_MAX:
-                problems.append(f"{where}: model answer of {other} scores {pct}% here (> {CROSS_MAX})")
+                problems.append(
+                    f"{where}: model answer of {other} scores {pct}% here (> {CROSS_MAX})"
+                )
         for deduction in question.deductions:
-            harmful = question.model_answer.rstrip() + "\n另外我会跟客户说：" + deduction.triggers[0] + "。"
+            harmful = (
+                question.model_answer.rstrip()
+                + "\n另外我会跟客户说："
+                + deduction.triggers[0]
+                + "。"
+            )
             result = grade_offline(bank, question, harmful)
             if deduction.id not in {d.id for d in result.deductions}:
-                problems.append(f"{where}: deduction {deduction.id} not triggered by "
-                                f"{deduction.triggers[0]!r}")
+                problems.append(
+                    f"{where}: deduction {deduction.id} not triggered by {deduction.triggers[0]!r}"
+                )
         if model.deductions:
-            problems.append(f"{where}: model answer triggers deductions {[d.id for d in model.deductions]}")
+            problems.append(
+                f"{where}: model answer triggers deductions {[d.id for d in model.deductions]}"
+            )
     return problems
 
 

@@ -1,0 +1,100 @@
+"""Plain-text rendering for terminals: aligned tables (CJK counts double) and grade reports."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from coach._result import GradeResult
+
+MAX_CELL = 60  # display columns; longer cells are cut with an ellipsis
+
+
+def width(text: str) -> int:
+    """Terminal columns `text` takes: wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _cut(text: str, limit: int = MAX_CELL) -> str:
+    text = " ".join(text.split())
+    if width(text) <= limit:
+        return text
+    out, used = [], 0
+    for char in text:
+        used += width(char)
+        if used > limit - 1:
+            break
+        out.append(char)
+    return "".join(out) + "…"
+
+
+def _pad(text: str, columns: int, right: bool = False) -> str:
+    gap = " " * (columns - width(text))
+    return gap + text if right else text + gap
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = ()) -> str:
+    """An aligned text table; columns listed in `right` are right-aligned."""
+    cells = [[_cut(cell) for cell in row] for row in rows]
+    widths = [width(h) for h in headers]
+    for row in cells:
+        widths = [max(w, width(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = [
+        "  ".join(
+            _pad(h, w, i in right) for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+        )
+    ]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.append(
+            "  ".join(
+                _pad(c, w, i in right) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render_result(result: GradeResult, prompt: str | None = None) -> str:
+    """A readable report of one grade."""
+    lines = []
+    if prompt:
+        lines.append(f"Question {result.question_id}: {prompt}")
+    lines.append(
+        f"Score: {result.score:g} / {result.max_score:g} ({result.percent:g}%)  "
+        f"[{result.method}, {result.status}]"
+    )
+    if result.fallback_reason:
+        lines.append(f"Fallback: {result.fallback_reason}")
+    lines.append("")
+    rows = [[c.name, f"{c.points:g}/{c.max_points:g}", c.rationale] for c in result.criteria]
+    lines.append(table(["criterion", "points", "why"], rows, right=(1,)).rstrip("\n"))
+    for deduction in result.deductions:
+        quote = deduction.evidence[0].quote if deduction.evidence else ""
+        lines.append(f"Deduction -{deduction.points:g}: {deduction.description}  「{quote}」")
+    for flag in result.flags:
+        lines.append(f"Flag {flag.code}: {flag.message}")
+    if result.strengths:
+        lines.append("Strengths: " + "; ".join(result.strengths))
+    for tip in result.improvements:
+        lines.append(f"- {tip}")
+    return "\n".join(lines) + "\n"
+
+
+def demo_table(rows: Sequence[tuple[dict[str, Any], GradeResult]]) -> str:
+    """The `coach demo` table: one row per sample answer."""
+    body = [
+        [
+            f"{r.bank_id}/{r.question_id}",
+            str(sample.get("label", "")),
+            f"{r.score:g}/{r.max_score:g}",
+            f"{r.percent:g}%",
+            ",".join(r.flag_codes + [f"-{d.id}" for d in r.deductions]) or "-",
+            _cut(str(sample["text"]), 36),
+        ]
+        for sample, r in rows
+    ]
+    header = "Offline (keyword) grades of bundled sample answers; no LLM, no network.\n\n"
+    return header + table(
+        ["question", "sample", "score", "%", "flags/deductions", "answer"], body, right=(2, 3)
+    )
