@@ -7,7 +7,7 @@ Matching vocabulary (used by `variants` and `triggers`):
 
 * a plain phrase matches where it occurs in the normalized answer (Traditional folded to
   Simplified, full-width to half-width, case folded);
-* ``A*B`` matches ``A`` followed, within the same clause and at most a few characters later,
+* ``A*B`` matches ``A`` followed, within the same sentence and at most 12 characters later,
   by ``B`` ("安抚*情绪" matches "安抚客户的情绪");
 * a phrase made only of ASCII letters and digits matches whole words only ("ATM", "KYC").
 """

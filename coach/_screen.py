@@ -33,7 +33,8 @@ _INJECTION = re.compile(
     r"|(?:give|award|assign|grant)[^。]{0,20}?(?:full|maximum|max|perfect|100|top)\s?(?:marks|score|points|grade)"
     r"|(?:^|[^a-z])(?:system|assistant|developer)\s?(?:，|prompt|message|指令)"
     r"|<\|?im_(?:start|end)\|?>|\[/?inst\]|###\s?(?:instruction|system)"
-    r"|\{[^}]{0,80}?(?:score|points|percent|grade|分数|得分|总分)[^}]{0,40}?\d"
+    # JSON-like "score": 12 (braces and quotes are gone after normalization, ':' became '，')
+    r"|(?<![a-z])(?:score|points|percent|grade|total)，\s?\d|总分，\s?\d"
     r"|(?:score|分数|得分|总分)\s?[，=]\s?(?:100|满分|10/10|100/100)"
 )
 # Characters that glue Chinese sentences together; a list of terms has almost none.
