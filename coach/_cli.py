@@ -79,7 +79,12 @@ def _read_answer(args: argparse.Namespace, stdin: TextIO) -> str:
     elif stdin.isatty():
         raise _UsageError("no answer: give --answer TEXT, --answer-file FILE, or pipe it on stdin")
     else:
-        answer = stdin.read()
+        # Decode stdin as UTF-8 like answer files, whatever the terminal's locale says.
+        raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        try:
+            answer = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CoachError("the answer on stdin is not UTF-8 text") from None
     if not answer.strip():
         raise CoachError("the answer is empty")
     return answer
@@ -149,17 +154,28 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             failed += 1
             err.write(f"{PROG}: error: {outcome}\n")
         else:
-            out.write(f"ok {path}: bank {outcome.id!r}, {len(outcome.questions)} questions\n")
+            count = len(outcome.questions)
+            out.write(f"ok {path}: bank {outcome.id!r}, {count} question{'s' * (count != 1)}\n")
     return 1 if failed else 0
 
 
-def _cmd_demo(out: TextIO) -> int:
+def _demo_samples() -> list[dict[str, Any]]:
     import yaml  # only the demo reads the bundled sample answers
 
-    samples = yaml.safe_load((data_dir() / "examples" / "demo_answers.yaml").read_text("utf-8"))
+    path = data_dir() / "examples" / "demo_answers.yaml"
+    try:
+        samples = yaml.safe_load(path.read_text("utf-8"))["answers"]
+        if all({"bank", "question", "text"} <= set(sample) for sample in samples):
+            return list(samples)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError):
+        pass
+    raise CoachError(f"the bundled sample answers ({path}) are missing or damaged; reinstall coach")
+
+
+def _cmd_demo(out: TextIO) -> int:
     grader = KeywordGrader()
     rows = []
-    for sample in samples["answers"]:
+    for sample in _demo_samples():
         bank = load_bank(sample["bank"])
         question = find_question(bank, sample["question"])
         rows.append((sample, grader.grade(bank, question, sample["text"])))

@@ -24,7 +24,7 @@ _CLAUSE_ENDS = SENTENCE_END + CLAUSE_BREAK
 
 # Negators, without the look-alikes that do not negate (无论, 不管, 未来, 非常, 特别, ...).
 _NEGATION = re.compile(
-    r"不(?![管论仅但断久少光过同满错行])|没|未(?!来|必)|无(?!论)|别(?<!特别)(?<!区别)(?<!分别)(?<!级别)"
+    r"(?<!忍)(?<!不得)不(?![管论仅但断久少光过同满错行由禁住]|得不)|没|未(?!来|必)|无(?!论)|别(?<!特别)(?<!区别)(?<!分别)(?<!级别)"
     r"|勿|莫|严禁|禁止|杜绝|拒绝|避免|防止|切忌|谨防|绝非|并非"
     r"|(?<![a-z])(?:not|never|no|don't|won't|cannot|can't|avoid|refuse to|rather than)(?![a-z])"
 )

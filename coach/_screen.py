@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 
 from coach._match import Hit
-from coach._normalize import CLAUSE_BREAK, SENTENCE_END, is_cjk
+from coach._normalize import CLAUSE_BREAK, SENTENCE_END
 
 _NOT_CONTENT = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
 _NON_ANSWER = re.compile(
@@ -24,8 +24,8 @@ _NON_ANSWER = re.compile(
 )
 _INJECTION = re.compile(
     r"(?:忽略|无视|忘记|忘掉|不要理会|别管|跳过|覆盖)[^。]{0,8}?(?:评分|打分|指令|规则|标准|要求|提示|设定|说明|rubric)"
-    r"|(?:给|打|评|判)(?:我|本回答|这个回答|此回答|这份回答|该回答|本答案|我的回答)?(?:个|一个)?"
-    r"(?:满分|最高分|100分|一百分|十分满分)"
+    r"|(?P<marks>(?:给|打|评|判)(?:我|本回答|这个回答|此回答|这份回答|该回答|本答案|我的回答)?"
+    r"(?:个|一个)?(?:满分|最高分|100分|一百分|十分满分))"
     r"|(?:你|您)(?:现在)?(?:是|作为)(?:一个|一名)?(?:评分|打分|阅卷)"
     r"|(?:评分|打分)(?:系统|模型|程序)(?:请|应|须|必须)"
     r"|ignore[^。]{0,30}?(?:instruction|rubric|criteria|rule|prompt)s?"
@@ -37,10 +37,21 @@ _INJECTION = re.compile(
     r"|(?<![a-z])(?:score|points|percent|grade|total)，\s?\d|总分，\s?\d"
     r"|(?:score|分数|得分|总分)\s?[，=]\s?(?:100|满分|10/10|100/100)"
 )
-# Characters that glue Chinese sentences together; a list of terms has almost none.
-_FUNCTION_CHARS = frozenset(
-    "的了是我会在把将对给让先再后因所如并且而但就要也都能这那您你他她它们及与和时从向到被"
+# "满分" said of a customer's rating is part of an answer, not an instruction to the grader.
+_RATING_CONTEXT = re.compile(r"客户|顾客|用户|满意|评价|好评")
+# Every branch of _INJECTION contains one of these; most answers contain none, and substring
+# tests are far cheaper than the full pattern.
+_INJECTION_HINTS = (
+    *"忽略 无视 忘记 忘掉 理会 别管 跳过 覆盖 满分 最高分 100分 一百分 评分 打分 阅卷".split(" "),
+    *"分数 得分 总分 ignore disregard marks score points percent grade total".split(" "),
+    *"system assistant developer im_ inst ###".split(" "),
 )
+# Characters that glue Chinese sentences together; a list of terms has almost none.
+_GLUE = re.compile(
+    "[的了是我会在把将对给让先再后因所如并且而但就要也都能这那您你他她它们及与和时从向到被]+"
+)
+_ASCII_ALNUM = re.compile(r"[a-z0-9]+")
+_LATIN = re.compile(r"[a-z]+")
 _EN_FUNCTION_WORDS = frozenset(
     [
         "the",
@@ -90,9 +101,13 @@ def content_of(text: str) -> str:
 
 def injection_sentences(text: str) -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering."""
+    if not any(hint in text for hint in _INJECTION_HINTS):
+        return ()
     spans: list[Hit] = []
     for match in _INJECTION.finditer(text):
         start = text.rfind(SENTENCE_END, 0, match.start()) + 1
+        if match.lastgroup == "marks" and _RATING_CONTEXT.search(text, start, match.start()):
+            continue  # "客户说要给我满分" talks about a customer's rating, not to the grader
         end = text.find(SENTENCE_END, match.end())
         end = len(text) if end < 0 else end + 1
         if spans and start < spans[-1].end:
@@ -102,30 +117,44 @@ def injection_sentences(text: str) -> tuple[Hit, ...]:
     return tuple(spans)
 
 
-def looks_like_keyword_list(original: str, text: str, language: str) -> bool:
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of `text` the character-class `pattern` covers (in C, not a loop)."""
+    return len(text) - len(pattern.sub("", text))
+
+
+def _separators(original: str, text: str) -> int:
+    """Clause and list separators: folded punctuation plus the original's whitespace."""
+    folded = text.count(CLAUSE_BREAK) + text.count(SENTENCE_END)
+    return folded + original.count(" ") + original.count("\n") + original.count("\u3000")
+
+
+def looks_like_keyword_list(original: str, text: str, content: str, language: str) -> bool:
     """A bare list of terms: many very short items, or sentences without any glue words."""
-    content = content_of(text)
     if len(content) < 6:
         return False
     if language == "zh":
-        items = [item for item in _LIST_SPLIT.split(original) if item]
-        if len(items) >= 4 and statistics.median(len(item) for item in items) <= 4:
-            return True
-        cjk = [char for char in content if is_cjk(char)]
-        if len(cjk) < max(8, len(content) // 2):
+        separators = _separators(original, text)
+        # Items of at most four characters need a separator every few characters.
+        if separators >= 3 and separators * 5 >= len(content):
+            items = [item for item in _LIST_SPLIT.split(original) if item]
+            if len(items) >= 4 and statistics.median(len(item) for item in items) <= 4:
+                return True
+        if separators * 25 >= len(content):
+            return False  # punctuated like prose: the glue test below is for run-on term lists
+        cjk = len(content) - _count(_ASCII_ALNUM, content)
+        if cjk < max(8, len(content) // 2):
             return False
-        glue = sum(char in _FUNCTION_CHARS for char in cjk)
-        return glue / len(cjk) < 0.05
+        return _count(_GLUE, content) / cjk < 0.05
     words = re.findall(r"[a-z']+", text)
     if len(words) < 8:
         return False
     return sum(word in _EN_FUNCTION_WORDS for word in words) / len(words) < 0.08
 
 
-def language_mismatch(text: str, language: str) -> bool:
+def language_mismatch(content: str, language: str) -> bool:
     """True when the answer is plainly not written in the bank's language."""
-    cjk = sum(1 for char in text if is_cjk(char))
-    latin = sum(1 for char in text if "a" <= char <= "z")
+    latin = _count(_LATIN, content)
+    cjk = len(content) - _count(_ASCII_ALNUM, content)
     if language == "zh":
         return latin >= 20 and cjk < 0.2 * (cjk + latin)
     return cjk >= 10 and cjk > 0.5 * (cjk + latin)
@@ -135,15 +164,16 @@ def screen(original: str, text: str, language: str) -> Screening:
     """Run every answer-level check on one normalized answer."""
     content = content_of(text)
     blank = not content
-    non_answer = not blank and _NON_ANSWER.fullmatch(content) is not None
+    # Non-answers are short; long answers skip the pattern.
+    non_answer = 0 < len(content) <= 40 and _NON_ANSWER.fullmatch(content) is not None
     substantive = not (blank or non_answer)
     return Screening(
         content_chars=len(content),
         blank=blank,
         non_answer=non_answer,
         injection=injection_sentences(text) if substantive else (),
-        keyword_list=substantive and looks_like_keyword_list(original, text, language),
-        language_mismatch=substantive and language_mismatch(text, language),
+        keyword_list=substantive and looks_like_keyword_list(original, text, content, language),
+        language_mismatch=substantive and language_mismatch(content, language),
     )
 
 

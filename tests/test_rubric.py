@@ -30,7 +30,8 @@ def test_mini_bank_loads(mini: coach.Bank) -> None:
 
 def test_unknown_key_names_file_field_and_line(tmp_path: Path) -> None:
     text = MINI_BANK.replace("        weight_typo_marker: 1\n", "").replace(
-        "            text: 记录客户诉求\n", "            text: 记录客户诉求\n            wieght: 2\n"
+        "            text: 记录客户诉求\n",
+        "            text: 记录客户诉求\n            wieght: 2\n",
     )
     path = _write(tmp_path, text)
     with pytest.raises(coach.RubricError) as info:
