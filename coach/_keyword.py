@@ -16,27 +16,27 @@ The same answer always gives byte-identical JSON.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from coach._exceptions import AnswerError
-from coach._match import Hit, asserted_hits, clause_around, compile_phrases, first_hit
+from coach._match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
 from coach._normalize import NormalizedText, normalize, normalize_phrase
-from coach._result import (
-    CriterionResult,
-    DeductionResult,
-    Evidence,
-    Flag,
-    FlagCode,
-    GradeResult,
-)
+from coach._result import FlagCode, GradeResult
 from coach._rubric import Bank, Criterion, Deduction, KeyPoint, Question
 from coach._screen import blank_out, content_of, screen
 from coach._texts import texts_for
 
 KEYWORD_LIST_FACTOR = 0.3
 OFF_TOPIC_FACTOR = 0.15
+STRONG_SHARE = 0.75  # a criterion at or above this share of its points is named a strength
+EVIDENCE_CONTEXT = 20  # characters of the clause kept before a hit in an evidence quote
+EVIDENCE_CHARS = 40  # an evidence quote stops at its clause's end or after about this many
 RUBRIC_COPY_SHARE = 0.5  # share of the answer's 4-grams found in the rubric's own wording
 DEFAULT_MIN_CHARS = {"zh": 30, "en": 80}
 _RUBRIC_MARKERS = re.compile(
@@ -45,8 +45,7 @@ _RUBRIC_MARKERS = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _KeyPointRule:
+class _KeyPointRule(NamedTuple):
     key_point: KeyPoint
     pattern: re.Pattern[str] | None
 
@@ -55,10 +54,10 @@ class _KeyPointRule:
 class _CriterionRule:
     criterion: Criterion
     key_points: tuple[_KeyPointRule, ...]
+    total_weight: float
 
 
-@dataclass(frozen=True, slots=True)
-class _DeductionRule:
+class _DeductionRule(NamedTuple):
     deduction: Deduction
     pattern: re.Pattern[str] | None
 
@@ -81,6 +80,12 @@ def rubric_version(bank: Bank, question: Question) -> str:
     return f"{bank.id}@{bank.version}+{digest}"
 
 
+@functools.lru_cache(maxsize=256)
+def _four_grams(count: int) -> Callable[[str], tuple[str, ...]]:
+    """Cuts the first `count` (at least 2) consecutive 4-grams out of a string in one C call."""
+    return operator.itemgetter(*(slice(i, i + 4) for i in range(0, 4 * count, 4)))
+
+
 def _grams(content: str, size: int = 4) -> set[str]:
     return {content[i : i + size] for i in range(len(content) - size + 1)}
 
@@ -90,6 +95,7 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
         _CriterionRule(
             criterion,
             tuple(_KeyPointRule(kp, compile_phrases(kp.variants)) for kp in criterion.key_points),
+            sum(kp.weight for kp in criterion.key_points),
         )
         for criterion in question.criteria
     )
@@ -134,7 +140,12 @@ class KeywordGrader:
 
 
 class _Grading:
-    """One grading run: the steps of the module docstring, in order."""
+    """One grading run: the steps of the module docstring, in order.
+
+    The result is assembled as plain data and validated once at the end: one pass through
+    pydantic-core costs a fraction of building each evidence and criterion model on its own,
+    and a grade holds a dozen of them.
+    """
 
     def __init__(self, bank: Bank, rules: _QuestionRules, answer: NormalizedText) -> None:
         self.bank = bank
@@ -142,16 +153,26 @@ class _Grading:
         self.question = rules.question
         self.answer = answer
         self.t = texts_for(bank.language)
-        self.flags: list[Flag] = []
+        self.flags: list[dict[str, Any]] = []
+        self.strengths: list[str] = []
+        self.tips: list[str] = []  # what each weak criterion should add
+        # Evidence is cut from the answer as written, before any injected sentence is blanked.
+        self.clauses = Clauses(answer.text)
 
-    def _evidence(self, hit: Hit) -> Evidence:
-        span = clause_around(self.answer.text, hit)
-        start, end = self.answer.original_span(span.start, span.end)
-        return Evidence(quote=self.answer.original[start:end], start=start, end=end)
+    def _evidence(self, start: int, end: int) -> dict[str, Any]:
+        """The clause around folded span `[start, end)`, quoted from the original answer."""
+        clauses = self.clauses
+        first = max(clauses.start_before(start), start - EVIDENCE_CONTEXT)
+        last = min(clauses.end_after(end), max(end, first + EVIDENCE_CHARS))
+        text = clauses.text
+        while first < start and text[first] == " ":
+            first += 1
+        begin, stop = self.answer.original_span(first, last)
+        return {"quote": self.answer.original[begin:stop], "start": begin, "end": stop}
 
     def _flag(self, code: FlagCode, message: str, hits: tuple[Hit, ...] = ()) -> None:
-        evidence = [self._evidence(hit) for hit in hits[:3]]
-        self.flags.append(Flag(code=code, message=message, evidence=evidence))
+        evidence = [self._evidence(hit.start, hit.end) for hit in hits[:3]]
+        self.flags.append({"code": code, "message": message, "evidence": evidence})
 
     def result(self) -> GradeResult:
         t, text = self.t, self.answer.text
@@ -164,10 +185,11 @@ class _Grading:
         elif found.non_answer:
             self._flag("non_answer", t.non_answer)
             factor = 0.0
+        content = found.content
         if found.injection:
             self._flag("suspected_injection", t.injection, found.injection)
             text = blank_out(text, found.injection)
-        content = content_of(text)
+            content = content_of(text)
         if factor and self._is_rubric_copy(content, text):
             self._flag("rubric_copy", t.rubric_copy)
             factor, factor_note = 0.0, t.note_rubric_copy
@@ -187,25 +209,28 @@ class _Grading:
         criteria = [
             self._criterion(rule, text, factor, factor_note) for rule in self.rules.criteria
         ]
-        deductions = [] if not content else self._deductions(text)
-        earned = sum(c.points for c in criteria)
-        lost = sum(d.points for d in deductions)
+        deductions = self._deductions(text) if content else []
+        earned = sum(c["points"] for c in criteria)
+        lost = sum(d["points"] for d in deductions)
         score = round(max(0.0, earned - lost), 2)
         max_score = self.question.points
-        return GradeResult(
-            bank_id=self.bank.id,
-            question_id=self.question.id,
-            score=score,
-            max_score=max_score,
-            percent=round(100 * score / max_score, 1),
-            method="keyword",
-            status="graded",
-            criteria=criteria,
-            deductions=deductions,
-            flags=self.flags,
-            strengths=self._strengths(criteria),
-            improvements=self._improvements(criteria, deductions),
-            rubric_version=self.rules.rubric_version,
+        avoid = [t.avoid.format(what=d["description"]) for d in deductions]
+        return GradeResult.model_validate(
+            {
+                "bank_id": self.bank.id,
+                "question_id": self.question.id,
+                "score": score,
+                "max_score": max_score,
+                "percent": round(100 * score / max_score, 1),
+                "method": "keyword",
+                "status": "graded",
+                "criteria": criteria,
+                "deductions": deductions,
+                "flags": self.flags,
+                "strengths": self.strengths,
+                "improvements": avoid + self.tips,
+                "rubric_version": self.rules.rubric_version,
+            }
         )
 
     def _is_rubric_copy(self, content: str, text: str) -> bool:
@@ -213,85 +238,73 @@ class _Grading:
             return True
         if len(content) < 20:
             return False
-        # Every third 4-gram is a fair sample of how much of the answer is rubric wording.
-        starts = range(0, len(content) - 3, 3)
-        shared = sum(content[i : i + 4] in self.rules.rubric_grams for i in starts)
-        return shared >= RUBRIC_COPY_SHARE * len(starts)
+        # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording.
+        count = len(content) // 4 // 4 * 4  # whole buckets of four grams keep the cache small
+        grams = _four_grams(count)(content)
+        shared = sum(map(self.rules.rubric_grams.__contains__, grams))
+        return shared >= RUBRIC_COPY_SHARE * count
 
     def _criterion(
         self, rule: _CriterionRule, text: str, factor: float, note: str
-    ) -> CriterionResult:
+    ) -> dict[str, Any]:
         criterion = rule.criterion
-        hit_ids: list[str] = []
+        hit: list[KeyPoint] = []
         missed: list[KeyPoint] = []
-        evidence: list[Evidence] = []
+        evidence = []
         hit_weight = 0.0
-        for kp_rule in rule.key_points:
-            hit = first_hit(kp_rule.pattern, text)
-            if hit is None:
-                missed.append(kp_rule.key_point)
+        for key_point, pattern in rule.key_points:
+            match = pattern.search(text) if pattern is not None else None
+            if match is None:
+                missed.append(key_point)
                 continue
-            hit_ids.append(kp_rule.key_point.id)
-            hit_weight += kp_rule.key_point.weight
-            evidence.append(self._evidence(hit))
+            hit.append(key_point)
+            hit_weight += key_point.weight
+            evidence.append(self._evidence(match.start(), match.end()))
         if criterion.bands:
-            raw = max((b.points for b in criterion.bands if len(hit_ids) >= b.hits), default=0.0)
+            raw = max((b.points for b in criterion.bands if len(hit) >= b.hits), default=0.0)
         else:
-            total_weight = sum(kp.weight for kp in criterion.key_points)
-            raw = criterion.points * hit_weight / total_weight
+            raw = criterion.points * hit_weight / rule.total_weight
         points = round(min(criterion.points, raw) * factor, 2)
-        total = len(criterion.key_points)
-        hit_texts = [kp.text for kp in criterion.key_points if kp.id in hit_ids]
-        rationale = self.t.rationale(len(hit_ids), total, hit_texts, [kp.text for kp in missed])
+        missed_texts = [kp.text for kp in missed]
+        rationale = self.t.rationale(
+            len(hit), len(rule.key_points), [kp.text for kp in hit], missed_texts
+        )
         if note and raw:
             rationale += note
-        return CriterionResult(
-            id=criterion.id,
-            name=criterion.name,
-            points=points,
-            max_points=criterion.points,
-            rationale=rationale,
-            evidence=evidence,
-            key_points_hit=hit_ids,
-            key_points_missed=[kp.id for kp in missed],
-        )
+        if points >= STRONG_SHARE * criterion.points:
+            self.strengths.append(self.t.strength.format(name=criterion.name))
+        elif missed_texts:
+            what = "；".join(missed_texts[:3])
+            self.tips.append(self.t.add.format(name=criterion.name, what=what))
+        return {
+            "id": criterion.id,
+            "name": criterion.name,
+            "points": points,
+            "max_points": criterion.points,
+            "rationale": rationale,
+            "evidence": evidence,
+            "key_points_hit": [kp.id for kp in hit],
+            "key_points_missed": [kp.id for kp in missed],
+        }
 
-    def _deductions(self, text: str) -> list[DeductionResult]:
+    def _deductions(self, text: str) -> list[dict[str, Any]]:
         results = []
-        for rule in self.rules.deductions:
-            if rule.pattern is None:
+        for deduction, pattern in self.rules.deductions:
+            if pattern is None:
                 continue
-            deduction = rule.deduction
             if deduction.negation_aware:
-                hits = list(asserted_hits(rule.pattern, text))
+                clauses = self.clauses if text is self.answer.text else Clauses(text)
+                hits = list(asserted_hits(pattern, clauses))
             else:
-                hits = [Hit(m.start(), m.end()) for m in rule.pattern.finditer(text)]
+                hits = [Hit(m.start(), m.end()) for m in pattern.finditer(text)]
             if hits:
+                evidence = [self._evidence(hit.start, hit.end) for hit in hits[:3]]
                 results.append(
-                    DeductionResult(
-                        id=deduction.id,
-                        description=deduction.description,
-                        points=deduction.points,
-                        evidence=[self._evidence(hit) for hit in hits[:3]],
-                    )
+                    {
+                        "id": deduction.id,
+                        "description": deduction.description,
+                        "points": deduction.points,
+                        "evidence": evidence,
+                    }
                 )
         return results
-
-    def _strengths(self, criteria: list[CriterionResult]) -> list[str]:
-        return [
-            self.t.strength.format(name=c.name) for c in criteria if c.points >= 0.75 * c.max_points
-        ]
-
-    def _improvements(
-        self, criteria: list[CriterionResult], deductions: list[DeductionResult]
-    ) -> list[str]:
-        tips = [self.t.avoid.format(what=d.description) for d in deductions]
-        for result, rule in zip(criteria, self.rules.criteria, strict=True):
-            if result.points >= 0.75 * result.max_points:
-                continue
-            missed = [
-                kp.text for kp in rule.criterion.key_points if kp.id in result.key_points_missed
-            ]
-            if missed:
-                tips.append(self.t.add.format(name=result.name, what="；".join(missed[:3])))
-        return tips

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from coach._normalize import CLAUSE_BREAK, SENTENCE_END, normalize_phrase
 
@@ -20,7 +20,6 @@ NEGATION_WINDOW = 10  # how far before a trigger a negation still reaches, insid
 CONDEMN_WINDOW = 12  # how far after a trigger a condemnation still reaches
 
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9 .'+-]*")
-_CLAUSE_ENDS = SENTENCE_END + CLAUSE_BREAK
 
 # Negators, without the look-alikes that do not negate (无论, 不管, 未来, 非常, 特别, ...).
 _NEGATION = re.compile(
@@ -28,8 +27,10 @@ _NEGATION = re.compile(
     r"|勿|莫|严禁|禁止|杜绝|拒绝|避免|防止|切忌|谨防|绝非|并非"
     r"|(?<![a-z])(?:not|never|no|don't|won't|cannot|can't|avoid|refuse to|rather than)(?![a-z])"
 )
+# Someone else's words; "跟客户说" / "对客户说" is the candidate speaking, so it does not count.
 _REPORTED = re.compile(
-    r"要求|让我|希望我|逼我|问我|问能否|是否|能否|如果客户|客户说|客户想|他说|她说"
+    r"(?<![跟和对向给同其])(?:客户|对方|他|她|领导|上级)(?:要求|说|想|希望|坚持)"
+    r"|要求我|让我|希望我|逼我|问我|问能否|是否|能否|如果客户"
 )
 _CONDEMNED = re.compile(
     r"违规|违法|违反|不允许|不被允许|不可以|不能这样|是不对|是错误|错误的|被禁止|是禁止|不合规|红线|大忌"
@@ -37,12 +38,33 @@ _CONDEMNED = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """Where a phrase matched in the normalized text."""
 
     start: int
     end: int
+
+
+class Clauses:
+    """Clause boundaries of one normalized text, for cutting evidence and scoping negation.
+
+    Both kinds of break are folded to one mark up front, so each lookup is a single search in C.
+    """
+
+    __slots__ = ("_marks", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._marks = text.replace(CLAUSE_BREAK, SENTENCE_END)
+
+    def start_before(self, index: int) -> int:
+        """Where the clause holding `index` starts (just past the previous break)."""
+        return self._marks.rfind(SENTENCE_END, 0, index) + 1
+
+    def end_after(self, index: int) -> int:
+        """The first clause break at or after `index`, or the end of the text."""
+        end = self._marks.find(SENTENCE_END, index)
+        return len(self.text) if end < 0 else end
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -74,33 +96,15 @@ def first_hit(pattern: re.Pattern[str] | None, text: str) -> Hit | None:
     return Hit(match.start(), match.end()) if match else None
 
 
-def asserted_hits(pattern: re.Pattern[str], text: str) -> Iterator[Hit]:
+def asserted_hits(pattern: re.Pattern[str], clauses: Clauses) -> Iterator[Hit]:
     """Matches of a trigger that the answer really asserts (not negated, condemned or reported)."""
+    text = clauses.text
     for match in pattern.finditer(text):
         start, end = match.start(), match.end()
-        clause_start = max(text.rfind(SENTENCE_END, 0, start), text.rfind(CLAUSE_BREAK, 0, start))
-        before = text[max(clause_start + 1, start - NEGATION_WINDOW) : start]
+        before = text[max(clauses.start_before(start), start - NEGATION_WINDOW) : start]
         if _NEGATION.search(before) or _REPORTED.search(before):
             continue
-        clause_end = _clause_end(text, end)
-        after = text[end : min(clause_end, end + CONDEMN_WINDOW)]
+        after = text[end : min(clauses.end_after(end), end + CONDEMN_WINDOW)]
         if _CONDEMNED.search(after):
             continue
         yield Hit(start, end)
-
-
-def _clause_end(text: str, index: int) -> int:
-    ends = [pos for pos in (text.find(mark, index) for mark in _CLAUSE_ENDS) if pos >= 0]
-    return min(ends) if ends else len(text)
-
-
-def clause_around(text: str, hit: Hit, limit: int = 40) -> Hit:
-    """The clause holding `hit`, trimmed to about `limit` characters, as an evidence span."""
-    start = max(text.rfind(SENTENCE_END, 0, hit.start), text.rfind(CLAUSE_BREAK, 0, hit.start)) + 1
-    end = _clause_end(text, hit.end)
-    spare = max(0, limit - (hit.end - hit.start))
-    start = max(start, hit.start - spare // 2)
-    end = min(end, hit.end + spare - (hit.start - start))
-    while start < hit.start and text[start] == " ":
-        start += 1
-    return Hit(start, max(end, hit.end))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import opencc
@@ -33,22 +34,42 @@ _BRACKETS = frozenset({"Ps", "Pe", "Pi", "Pf"})
 
 @dataclass(frozen=True, slots=True)
 class NormalizedText:
-    """Folded text plus, for each of its characters, the index of the original character."""
+    """Folded text plus a map from its characters back to the original ones.
+
+    The map is kept as segments: folded characters from `starts[k]` on came from the original
+    characters from `origins[k]` on, one for one, until the next segment. Most of an answer is
+    copied unchanged, so an answer needs a handful of segments, not an index per character.
+    """
 
     original: str
     text: str
-    offsets: tuple[int, ...]
+    starts: tuple[int, ...]
+    origins: tuple[int, ...]
+
+    def original_index(self, index: int) -> int:
+        """Index of the original character that folded character `index` came from."""
+        k = bisect_right(self.starts, index) - 1
+        return self.origins[k] + index - self.starts[k]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original `[start, end)` range that folded characters `[start, end)` came from."""
         if start >= end:
             raise ValueError("empty span")
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self.original_index(start), self.original_index(end - 1) + 1
 
     def quote(self, start: int, end: int) -> str:
         """The candidate's own words behind folded characters `[start, end)`."""
         first, last = self.original_span(start, end)
         return self.original[first:last]
+
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        """The original index of every folded character (built on demand)."""
+        ends = (*self.starts[1:], len(self.text))
+        offsets: list[int] = []
+        for start, origin, end in zip(self.starts, self.origins, ends, strict=True):
+            offsets.extend(range(origin, origin + end - start))
+        return tuple(offsets)
 
 
 def is_cjk(char: str) -> bool:
@@ -122,10 +143,36 @@ def _fold(char: str) -> str:
     return folded
 
 
+class _Folding:
+    """The folded text as it is built, with its segment map (see `NormalizedText`)."""
+
+    __slots__ = ("origins", "parts", "size", "starts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.starts = [0]
+        self.origins = [0]
+
+    def emit(self, piece: str, at: int) -> None:
+        """Append `piece`, whose characters came one for one from original index `at` on."""
+        if self.origins[-1] + self.size - self.starts[-1] != at:
+            self.starts.append(self.size)
+            self.origins.append(at)
+        self.parts.append(piece)
+        self.size += len(piece)
+
+    def space(self, last: str, following: str, at: int) -> str:
+        """Emit a collapsed space if it separates two non-CJK characters; return the last char."""
+        if is_cjk(last) or is_cjk(following) or last in "。，" or following in "。，":
+            return last
+        self.emit(" ", at)
+        return " "
+
+
 def normalize(text: str) -> NormalizedText:
     """Fold `text` for matching, keeping a map back to its characters."""
-    parts: list[str] = []
-    offsets: list[int] = []
+    out = _Folding()
     last = ""  # last folded character emitted
     space_at = -1  # original index of a pending space, emitted only between non-CJK characters
     done = 0
@@ -133,10 +180,9 @@ def normalize(text: str) -> NormalizedText:
         index = match.start()
         if index > done:
             if space_at >= 0:
-                last = _space(parts, offsets, last, text[done], space_at)
+                last = out.space(last, text[done], space_at)
                 space_at = -1
-            parts.append(text[done:index])
-            offsets.extend(range(done, index))
+            out.emit(text[done:index], done)
             last = text[index - 1]
         for piece in _fold(text[index]):
             if piece == " ":
@@ -144,27 +190,16 @@ def normalize(text: str) -> NormalizedText:
                     space_at = index
                 continue
             if space_at >= 0:
-                last = _space(parts, offsets, last, piece, space_at)
+                last = out.space(last, piece, space_at)
                 space_at = -1
-            parts.append(piece)
-            offsets.append(index)
+            out.emit(piece, index)
             last = piece
         done = index + 1
     if done < len(text):
         if space_at >= 0:
-            _space(parts, offsets, last, text[done], space_at)
-        parts.append(text[done:])
-        offsets.extend(range(done, len(text)))
-    return NormalizedText(original=text, text="".join(parts), offsets=tuple(offsets))
-
-
-def _space(parts: list[str], offsets: list[int], last: str, following: str, at: int) -> str:
-    """Emit a collapsed space if it separates two non-CJK characters; return the last char."""
-    if is_cjk(last) or is_cjk(following) or last in "。，" or following in "。，":
-        return last
-    parts.append(" ")
-    offsets.append(at)
-    return " "
+            out.space(last, text[done], space_at)
+        out.emit(text[done:], done)
+    return NormalizedText(text, "".join(out.parts), tuple(out.starts), tuple(out.origins))
 
 
 @functools.lru_cache(maxsize=16384)

@@ -89,7 +89,7 @@ class GradeResult(_Frozen):
     strengths: list[str] = Field(default_factory=list)
     improvements: list[str] = Field(default_factory=list)
     model: str | None = None
-    usage: Usage = Field(default_factory=Usage)
+    usage: Usage = Field(default=Usage())  # frozen, so one shared zero is safe
     prompt_hash: str | None = None
     rubric_version: str
 

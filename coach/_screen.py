@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from coach._match import Hit
 from coach._normalize import CLAUSE_BREAK, SENTENCE_END
 
-_NOT_CONTENT = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+_CONTENT = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
 _NON_ANSWER = re.compile(
     r"(?:我|本人)?(?:也|真的|确实|实在|暂时|还)?"
     r"(?:不知道|不清楚|不太清楚|不了解|不太了解|不会|不懂|没想法|没有想法|没想过|答不上来|回答不了|想不出来"
@@ -39,18 +39,17 @@ _INJECTION = re.compile(
 )
 # "满分" said of a customer's rating is part of an answer, not an instruction to the grader.
 _RATING_CONTEXT = re.compile(r"客户|顾客|用户|满意|评价|好评")
-# Every branch of _INJECTION contains one of these; most answers contain none, and substring
-# tests are far cheaper than the full pattern.
-_INJECTION_HINTS = (
-    *"忽略 无视 忘记 忘掉 理会 别管 跳过 覆盖 满分 最高分 100分 一百分 评分 打分 阅卷".split(" "),
-    *"分数 得分 总分 ignore disregard marks score points percent grade total".split(" "),
-    *"system assistant developer im_ inst ###".split(" "),
+# Every branch of _INJECTION contains one of these words; most answers contain none, and one
+# search for plain words is far cheaper than the full pattern.
+_INJECTION_HINTS = re.compile(
+    "忽略|无视|忘记|忘掉|理会|别管|跳过|覆盖|满分|最高分|100分|一百分|评分|打分|阅卷|分数|得分|总分"
+    "|ignore|disregard|marks|score|points|percent|grade|total|system|assistant|developer|im_|inst"
+    "|###"
 )
 # Characters that glue Chinese sentences together; a list of terms has almost none.
 _GLUE = re.compile(
     "[的了是我会在把将对给让先再后因所如并且而但就要也都能这那您你他她它们及与和时从向到被]+"
 )
-_ASCII_ALNUM = re.compile(r"[a-z0-9]+")
 _LATIN = re.compile(r"[a-z]+")
 _EN_FUNCTION_WORDS = frozenset(
     [
@@ -86,6 +85,7 @@ _LIST_SPLIT = re.compile(r"[\s,，、;；。.!！?？/|·\-]+")
 class Screening:
     """What the screening found; `spans` are normalized-text ranges, for evidence."""
 
+    content: str  # letters, digits and ideographs only: see `content_of`
     content_chars: int
     blank: bool
     non_answer: bool
@@ -96,12 +96,12 @@ class Screening:
 
 def content_of(text: str) -> str:
     """The letters, digits and ideographs of normalized text, without punctuation or spaces."""
-    return _NOT_CONTENT.sub("", text)
+    return "".join(_CONTENT.findall(text))
 
 
 def injection_sentences(text: str) -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering."""
-    if not any(hint in text for hint in _INJECTION_HINTS):
+    if _INJECTION_HINTS.search(text) is None:
         return ()
     spans: list[Hit] = []
     for match in _INJECTION.finditer(text):
@@ -115,6 +115,15 @@ def injection_sentences(text: str) -> tuple[Hit, ...]:
         else:
             spans.append(Hit(start, end))
     return tuple(spans)
+
+
+def ideographs(content: str) -> int:
+    """How many ideographs `content` (the output of `content_of`) holds.
+
+    Content is ASCII letters and digits (one byte each in UTF-8) plus BMP ideographs (three
+    bytes each), so the encoded length gives the count without a pass in Python.
+    """
+    return (len(content.encode()) - len(content)) // 2
 
 
 def _count(pattern: re.Pattern[str], text: str) -> int:
@@ -141,7 +150,7 @@ def looks_like_keyword_list(original: str, text: str, content: str, language: st
                 return True
         if separators * 25 >= len(content):
             return False  # punctuated like prose: the glue test below is for run-on term lists
-        cjk = len(content) - _count(_ASCII_ALNUM, content)
+        cjk = ideographs(content)
         if cjk < max(8, len(content) // 2):
             return False
         return _count(_GLUE, content) / cjk < 0.05
@@ -153,8 +162,10 @@ def looks_like_keyword_list(original: str, text: str, content: str, language: st
 
 def language_mismatch(content: str, language: str) -> bool:
     """True when the answer is plainly not written in the bank's language."""
+    cjk = ideographs(content)
+    if language == "zh" and len(content) - cjk < 20:
+        return False  # fewer than 20 ASCII letters and digits: it cannot be mostly Latin
     latin = _count(_LATIN, content)
-    cjk = len(content) - _count(_ASCII_ALNUM, content)
     if language == "zh":
         return latin >= 20 and cjk < 0.2 * (cjk + latin)
     return cjk >= 10 and cjk > 0.5 * (cjk + latin)
@@ -168,6 +179,7 @@ def screen(original: str, text: str, language: str) -> Screening:
     non_answer = 0 < len(content) <= 40 and _NON_ANSWER.fullmatch(content) is not None
     substantive = not (blank or non_answer)
     return Screening(
+        content=content,
         content_chars=len(content),
         blank=blank,
         non_answer=non_answer,
