@@ -28,7 +28,7 @@ from coach._exceptions import AnswerError
 from coach._match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
 from coach._normalize import NormalizedText, normalize, normalize_phrase
 from coach._result import FlagCode, GradeResult
-from coach._rubric import Bank, Criterion, Deduction, KeyPoint, Question
+from coach._rubric import Bank, Criterion, Deduction, Question
 from coach._screen import blank_out, content_of, screen
 from coach._texts import texts_for
 
@@ -46,7 +46,9 @@ _RUBRIC_MARKERS = re.compile(
 
 
 class _KeyPointRule(NamedTuple):
-    key_point: KeyPoint
+    id: str
+    text: str
+    weight: float
     pattern: re.Pattern[str] | None
 
 
@@ -55,6 +57,17 @@ class _CriterionRule:
     criterion: Criterion
     key_points: tuple[_KeyPointRule, ...]
     total_weight: float
+    bands: tuple[tuple[int, float], ...]  # (hits needed, points), most points first
+
+
+def _criterion_rule(criterion: Criterion) -> _CriterionRule:
+    key_points = tuple(
+        _KeyPointRule(kp.id, kp.text, kp.weight, compile_phrases(kp.variants))
+        for kp in criterion.key_points
+    )
+    bands = sorted(((b.hits, b.points) for b in criterion.bands), key=lambda band: -band[1])
+    total_weight = sum(kp.weight for kp in key_points)
+    return _CriterionRule(criterion, key_points, total_weight, tuple(bands))
 
 
 class _DeductionRule(NamedTuple):
@@ -91,14 +104,7 @@ def _grams(content: str, size: int = 4) -> set[str]:
 
 
 def compile_question(bank: Bank, question: Question) -> _QuestionRules:
-    criteria = tuple(
-        _CriterionRule(
-            criterion,
-            tuple(_KeyPointRule(kp, compile_phrases(kp.variants)) for kp in criterion.key_points),
-            sum(kp.weight for kp in criterion.key_points),
-        )
-        for criterion in question.criteria
-    )
+    criteria = tuple(_criterion_rule(criterion) for criterion in question.criteria)
     deductions = tuple(_DeductionRule(d, compile_phrases(d.triggers)) for d in question.deductions)
     wording = [c.name + "。" + c.description for c in question.criteria]
     wording += [
@@ -161,12 +167,7 @@ class _Grading:
 
     def _evidence(self, start: int, end: int) -> dict[str, Any]:
         """The clause around folded span `[start, end)`, quoted from the original answer."""
-        clauses = self.clauses
-        first = max(clauses.start_before(start), start - EVIDENCE_CONTEXT)
-        last = min(clauses.end_after(end), max(end, first + EVIDENCE_CHARS))
-        text = clauses.text
-        while first < start and text[first] == " ":
-            first += 1
+        first, last = self.clauses.around(start, end, EVIDENCE_CONTEXT, EVIDENCE_CHARS)
         begin, stop = self.answer.original_span(first, last)
         return {"quote": self.answer.original[begin:stop], "start": begin, "end": stop}
 
@@ -248,27 +249,29 @@ class _Grading:
         self, rule: _CriterionRule, text: str, factor: float, note: str
     ) -> dict[str, Any]:
         criterion = rule.criterion
-        hit: list[KeyPoint] = []
-        missed: list[KeyPoint] = []
+        hit_ids: list[str] = []
+        hit_texts: list[str] = []
+        missed_ids: list[str] = []
+        missed_texts: list[str] = []
         evidence = []
         hit_weight = 0.0
-        for key_point, pattern in rule.key_points:
+        for kp_id, kp_text, weight, pattern in rule.key_points:
             match = pattern.search(text) if pattern is not None else None
             if match is None:
-                missed.append(key_point)
-                continue
-            hit.append(key_point)
-            hit_weight += key_point.weight
-            evidence.append(self._evidence(match.start(), match.end()))
-        if criterion.bands:
-            raw = max((b.points for b in criterion.bands if len(hit) >= b.hits), default=0.0)
+                missed_ids.append(kp_id)
+                missed_texts.append(kp_text)
+            else:
+                hit_ids.append(kp_id)
+                hit_texts.append(kp_text)
+                hit_weight += weight
+                evidence.append(self._evidence(match.start(), match.end()))
+        if rule.bands:
+            hits = len(hit_ids)
+            raw = next((points for needed, points in rule.bands if hits >= needed), 0.0)
         else:
             raw = criterion.points * hit_weight / rule.total_weight
         points = round(min(criterion.points, raw) * factor, 2)
-        missed_texts = [kp.text for kp in missed]
-        rationale = self.t.rationale(
-            len(hit), len(rule.key_points), [kp.text for kp in hit], missed_texts
-        )
+        rationale = self.t.rationale(len(hit_ids), len(rule.key_points), hit_texts, missed_texts)
         if note and raw:
             rationale += note
         if points >= STRONG_SHARE * criterion.points:
@@ -283,8 +286,8 @@ class _Grading:
             "max_points": criterion.points,
             "rationale": rationale,
             "evidence": evidence,
-            "key_points_hit": [kp.id for kp in hit],
-            "key_points_missed": [kp.id for kp in missed],
+            "key_points_hit": hit_ids,
+            "key_points_missed": missed_ids,
         }
 
     def _deductions(self, text: str) -> list[dict[str, Any]]:

@@ -66,6 +66,22 @@ class Clauses:
         end = self._marks.find(SENTENCE_END, index)
         return len(self.text) if end < 0 else end
 
+    def around(self, start: int, end: int, before: int, chars: int) -> tuple[int, int]:
+        """The clause holding `[start, end)`, cut to `before` characters ahead of it and to
+        about `chars` in all: the span an evidence quote shows."""
+        first = self._marks.rfind(SENTENCE_END, 0, start) + 1
+        if first < start - before:
+            first = start - before
+        last = self._marks.find(SENTENCE_END, end)
+        if last < 0 or last > first + chars:
+            last = max(end, first + chars)
+            if last > len(self.text):
+                last = len(self.text)
+        text = self.text
+        while first < start and text[first] == " ":
+            first += 1
+        return first, last
+
 
 def phrase_pattern(phrase: str) -> str:
     """Regex source for one rubric phrase (already validated by the rubric model)."""

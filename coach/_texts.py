@@ -25,13 +25,14 @@ class Texts:
     missed_label: str
     none_hit: str
     separator: str
+    full_stop: str
 
     def rationale(self, hits: int, total: int, hit: list[str], missed: list[str]) -> str:
-        parts = [self.hit_label.format(hits=hits, total=total)]
-        parts[0] += self.separator.join(hit) if hit else self.none_hit
+        found = self.separator.join(hit) if hit else self.none_hit
+        text = self.hit_label.format(hits=hits, total=total) + found + self.full_stop
         if missed:
-            parts.append(self.missed_label + self.separator.join(missed))
-        return "。".join(parts) + "。" if self is ZH else ". ".join(parts) + "."
+            text += self.missed_label + self.separator.join(missed) + self.full_stop
+        return text.rstrip()
 
 
 ZH = Texts(
@@ -53,6 +54,7 @@ ZH = Texts(
     missed_label="未提及：",
     none_hit="无",
     separator="；",
+    full_stop="。",
 )
 
 EN = Texts(
@@ -77,6 +79,7 @@ EN = Texts(
     missed_label="Missing: ",
     none_hit="none",
     separator="; ",
+    full_stop=". ",
 )
 
 

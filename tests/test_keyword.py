@@ -92,6 +92,7 @@ def test_pasted_rubric_earns_nothing(mini: coach.Bank) -> None:
         "我不能直接解冻，要按规定审核。",
         "没有审核就直接解冻是违规的。",
         "客户要求我立刻解冻，我解释需要先审核。",
+        "对方坚持让我直接解冻，我没有答应。",
         "我們絕不會直接解凍，要先審核身份。",
     ],
 )
@@ -101,7 +102,14 @@ def test_negated_or_condemned_triggers_cost_nothing(mini: coach.Bank, answer: st
 
 @pytest.mark.parametrize(
     "answer",
-    ["您放心，我马上给您解冻。", "好的，我直接解冻，不用审核。", "我保證解凍，您別擔心。"],
+    [
+        "您放心，我马上给您解冻。",
+        "好的，我直接解冻，不用审核。",
+        "我保證解凍，您別擔心。",
+        # the candidate's own words to the customer, not a reported request
+        "我会跟客户说保证解冻，让他放心。",
+        "我对客户说：马上给您解冻。",
+    ],
 )
 def test_asserted_triggers_cost_their_points(mini: coach.Bank, answer: str) -> None:
     result = grade(mini, answer)

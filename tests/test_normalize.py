@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coach import normalize
+from coach._normalize import ONE_FOR_ONE_FOLDS
 
 
 def test_full_width_case_and_punctuation_fold() -> None:
@@ -56,3 +57,20 @@ def test_offset_map_is_consistent(text: str) -> None:
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize(text).text
     assert normalize(once).text == once
+
+
+def test_up_front_replacements_fold_like_the_character_walk() -> None:
+    for old, new in ONE_FOR_ONE_FOLDS:
+        assert normalize(f"甲{old}乙").text == f"甲{new}乙", old
+
+
+MIXED = "安撫客戶 保\n證、“收益”，。！ＡB\u200bﬁ《》x1"  # copies, drops, spaces, an expansion
+
+
+@given(st.text(alphabet=st.sampled_from(MIXED), max_size=60))
+def test_spans_agree_with_the_offset_map(text: str) -> None:
+    folded = normalize(text)
+    offsets = folded.offsets
+    for start in range(len(folded.text)):
+        for end in range(start + 1, len(folded.text) + 1):
+            assert folded.original_span(start, end) == (offsets[start], offsets[end - 1] + 1)
