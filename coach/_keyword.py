@@ -30,7 +30,7 @@ from coach._normalize import NormalizedText, normalize, normalize_phrase
 from coach._result import FlagCode, GradeResult
 from coach._rubric import Bank, Criterion, Deduction, Question
 from coach._screen import blank_out, content_of, screen
-from coach._texts import texts_for
+from coach._texts import Texts, texts_for
 
 KEYWORD_LIST_FACTOR = 0.3
 OFF_TOPIC_FACTOR = 0.15
@@ -58,16 +58,26 @@ class _CriterionRule:
     key_points: tuple[_KeyPointRule, ...]
     total_weight: float
     bands: tuple[tuple[int, float], ...]  # (hits needed, points), most points first
+    # The criterion's fixed sentences, written once: "命中要点 k/n：" for every k, and its strength.
+    hit_labels: tuple[str, ...]
+    strength: str
 
 
-def _criterion_rule(criterion: Criterion) -> _CriterionRule:
+def _criterion_rule(criterion: Criterion, t: Texts) -> _CriterionRule:
     key_points = tuple(
         _KeyPointRule(kp.id, kp.text, kp.weight, compile_phrases(kp.variants))
         for kp in criterion.key_points
     )
     bands = sorted(((b.hits, b.points) for b in criterion.bands), key=lambda band: -band[1])
-    total_weight = sum(kp.weight for kp in key_points)
-    return _CriterionRule(criterion, key_points, total_weight, tuple(bands))
+    total = len(key_points)
+    return _CriterionRule(
+        criterion,
+        key_points,
+        total_weight=sum(kp.weight for kp in key_points),
+        bands=tuple(bands),
+        hit_labels=tuple(t.hit_label.format(hits=k, total=total) for k in range(total + 1)),
+        strength=t.strength.format(name=criterion.name),
+    )
 
 
 class _DeductionRule(NamedTuple):
@@ -104,7 +114,8 @@ def _grams(content: str, size: int = 4) -> set[str]:
 
 
 def compile_question(bank: Bank, question: Question) -> _QuestionRules:
-    criteria = tuple(_criterion_rule(criterion) for criterion in question.criteria)
+    t = texts_for(bank.language)
+    criteria = tuple(_criterion_rule(criterion, t) for criterion in question.criteria)
     deductions = tuple(_DeductionRule(d, compile_phrases(d.triggers)) for d in question.deductions)
     wording = [c.name + "。" + c.description for c in question.criteria]
     wording += [
@@ -239,11 +250,11 @@ class _Grading:
             return True
         if len(content) < 20:
             return False
-        # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording.
+        # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording;
+        # a gram repeated in the answer counts once, which only errs towards "not a copy".
         count = len(content) // 4 // 4 * 4  # whole buckets of four grams keep the cache small
-        grams = _four_grams(count)(content)
-        shared = sum(map(self.rules.rubric_grams.__contains__, grams))
-        return shared >= RUBRIC_COPY_SHARE * count
+        shared = self.rules.rubric_grams.intersection(_four_grams(count)(content))
+        return len(shared) >= RUBRIC_COPY_SHARE * count
 
     def _criterion(
         self, rule: _CriterionRule, text: str, factor: float, note: str
@@ -271,11 +282,11 @@ class _Grading:
         else:
             raw = criterion.points * hit_weight / rule.total_weight
         points = round(min(criterion.points, raw) * factor, 2)
-        rationale = self.t.rationale(len(hit_ids), len(rule.key_points), hit_texts, missed_texts)
+        rationale = self.t.rationale(rule.hit_labels[len(hit_ids)], hit_texts, missed_texts)
         if note and raw:
             rationale += note
         if points >= STRONG_SHARE * criterion.points:
-            self.strengths.append(self.t.strength.format(name=criterion.name))
+            self.strengths.append(rule.strength)
         elif missed_texts:
             what = "；".join(missed_texts[:3])
             self.tips.append(self.t.add.format(name=criterion.name, what=what))

@@ -19,6 +19,7 @@ import functools
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import opencc
@@ -132,13 +133,30 @@ def _irregular() -> re.Pattern[str]:
     """
     block = "".join(chr(code) for code in range(0x4E00, 0xA000))
     simplified = _t2s().convert(block)
-    traditional = (
-        "".join(old for old, new in zip(block, simplified, strict=False) if old != new)
-        if len(simplified) == len(block)
-        else "".join(c for c in block if _fold_char(c) != c)
-    )
+    if len(simplified) == len(block):
+        traditional = {old for old, new in zip(block, simplified, strict=True) if old != new}
+    else:
+        traditional = {c for c in block if _fold_char(c) != c}
+    # One negated class (the block minus its Traditional characters, as ranges) tests each
+    # character once; two alternatives would cost twice as much per character.
+    plain_cjk = []
+    for start, end in _runs(code for code in range(0x4E00, 0xA000) if chr(code) not in traditional):
+        plain_cjk.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
     kept = re.escape("".join(sorted(_KEEP_PUNCT)) + SENTENCE_END + CLAUSE_BREAK)
-    return re.compile(f"[^a-z0-9{kept}\u3400-\u4dbf\u4e00-\u9fff]|[{re.escape(traditional)}]")
+    return re.compile(f"[^a-z0-9{kept}\u3400-\u4dbf{''.join(plain_cjk)}]")
+
+
+def _runs(codes: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive runs in ascending `codes`, as (first, last) pairs."""
+    first = last = -2
+    for code in codes:
+        if code != last + 1:
+            if first >= 0:
+                yield first, last
+            first = code
+        last = code
+    if first >= 0:
+        yield first, last
 
 
 _FOLDED: dict[str, str] = {}

@@ -27,9 +27,10 @@ class Texts:
     separator: str
     full_stop: str
 
-    def rationale(self, hits: int, total: int, hit: list[str], missed: list[str]) -> str:
+    def rationale(self, label: str, hit: list[str], missed: list[str]) -> str:
+        """`label` is `hit_label` filled in with the counts."""
         found = self.separator.join(hit) if hit else self.none_hit
-        text = self.hit_label.format(hits=hits, total=total) + found + self.full_stop
+        text = label + found + self.full_stop
         if missed:
             text += self.missed_label + self.separator.join(missed) + self.full_stop
         return text.rstrip()
