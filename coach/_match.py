@@ -90,7 +90,11 @@ def phrase_pattern(phrase: str) -> str:
     for part in parts:
         source = re.escape(part)
         if _ASCII_WORD.fullmatch(part):
-            source = rf"(?<![a-z0-9]){source}(?![a-z0-9])"
+            # The word-start test goes after the first letter, not before it: a pattern whose
+            # every branch opens with a literal lets `re` skip ahead to candidate characters,
+            # and one leading lookbehind would make it try every position of the answer.
+            first = re.escape(part[0])
+            source = rf"{first}(?<![a-z0-9]{first}){re.escape(part[1:])}(?![a-z0-9])"
         pieces.append(source)
     return f"[^{SENTENCE_END}]{{0,{GAP_CHARS}}}?".join(pieces)
 

@@ -1,0 +1,60 @@
+"""Phrase matching: substrings for Chinese, whole words for ASCII, short gaps for 'A*B'."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coach._match import Clauses, asserted_hits, compile_phrases
+
+PHRASES = ["ATM", "App", "7*24", "取款机", "保证*收益"]
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("atm机坏了", True),
+        ("在atm取款", True),
+        ("katm", False),
+        ("atmx", False),
+        ("7天24小时在线", True),
+        ("17天24小时", False),
+        ("下载app", True),
+        ("happy", False),
+        ("去取款机", True),
+        ("保证您的收益", True),
+        ("保证。收益", False),  # a gap never crosses a sentence end
+        ("保证" + "很" * 13 + "收益", False),  # nor holds more than 12 characters
+    ],
+)
+def test_phrases_match_as_documented(text: str, matches: bool) -> None:
+    pattern = compile_phrases(PHRASES)
+    assert pattern is not None
+    assert (pattern.search(text) is not None) is matches
+
+
+@given(st.text(alphabet=st.sampled_from("atm7 24app取款机x1。"), max_size=16))
+def test_ascii_words_match_exactly_where_a_word_boundary_test_would(text: str) -> None:
+    pattern = compile_phrases(["atm", "app", "24"])
+    assert pattern is not None
+    reference = re.compile(r"(?<![a-z0-9])(?:atm|app|24)(?![a-z0-9])")
+    assert [m.span() for m in pattern.finditer(text)] == [
+        m.span() for m in reference.finditer(text)
+    ]
+
+
+def test_nothing_to_match_compiles_to_none() -> None:
+    assert compile_phrases([]) is None
+    assert compile_phrases(["“”", "  "]) is None
+
+
+def test_negation_reaches_only_inside_its_clause() -> None:
+    pattern = compile_phrases(["保证收益"])
+    assert pattern is not None
+    negated = "我不会保证收益"
+    assert list(asserted_hits(pattern, Clauses(negated))) == []
+    separate = "我不会推脱，保证收益"  # the negation belongs to the previous clause
+    assert len(list(asserted_hits(pattern, Clauses(separate)))) == 1
