@@ -28,7 +28,14 @@ BankRef = str | os.PathLike[str] | Bank
 def parse_bank(text: str, *, path: str = "<string>") -> Bank:
     """Validate rubric YAML text into a `Bank`; errors name `path`, the field and the line."""
     try:
-        data = yaml.load(text, Loader=_SafeLoader)
+        loader = _SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _refuse_duplicate_keys(node, path)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -48,6 +55,32 @@ def parse_bank(text: str, *, path: str = "<string>") -> Bank:
         more = len(exc.errors()) - 1
         message = first["msg"] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
         raise RubricError(message, path=path, field=field, line=line) from None
+
+
+def _refuse_duplicate_keys(root: yaml.Node, path: str) -> None:
+    """YAML keeps the last of two equal keys without a word; in a rubric that hides a mistake."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias shares its anchor's node, and may even contain it
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    line = key.start_mark.line + 1
+                    if key.value in first_line:
+                        raise RubricError(
+                            f"key {key.value!r} appears twice in one mapping "
+                            f"(first on line {first_line[key.value]})",
+                            path=path,
+                            line=line,
+                        )
+                    first_line[key.value] = line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def load_file(path: str | os.PathLike[str]) -> Bank:

@@ -60,6 +60,20 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     assert info.value.line is not None and info.value.line > _line_of(text, "kind: [behavioral")
 
 
+def test_a_key_given_twice_is_an_error_with_both_lines(tmp_path: Path) -> None:
+    text = MINI_BANK.replace("    points: 12\n", "    points: 12\n    points: 10\n", 1)
+    with pytest.raises(coach.RubricError, match="'points' appears twice") as info:
+        coach.load_file(_write(tmp_path, text))
+    first = _line_of(text, "    points: 12")
+    assert info.value.line == first + 1
+    assert f"first on line {first}" in str(info.value)
+
+
+def test_recursive_aliases_do_not_hang_the_loader() -> None:
+    with pytest.raises(coach.RubricError):
+        coach.parse_bank("id: a\nloop: &x [*x]\n")
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
