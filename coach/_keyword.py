@@ -16,11 +16,8 @@ The same answer always gives byte-identical JSON.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import operator
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -93,7 +90,7 @@ class _QuestionRules:
     criteria: tuple[_CriterionRule, ...]
     deductions: tuple[_DeductionRule, ...]
     topic: re.Pattern[str] | None
-    rubric_grams: frozenset[str]
+    rubric_grams: frozenset[int]  # packed 4-grams of the rubric's wording
     rubric_version: str
 
 
@@ -103,14 +100,20 @@ def rubric_version(bank: Bank, question: Question) -> str:
     return f"{bank.id}@{bank.version}+{digest}"
 
 
-@functools.lru_cache(maxsize=256)
-def _four_grams(count: int) -> Callable[[str], tuple[str, ...]]:
-    """Cuts the first `count` (at least 2) consecutive 4-grams out of a string in one C call."""
-    return operator.itemgetter(*(slice(i, i + 4) for i in range(0, 4 * count, 4)))
+def _packed_grams(content: str) -> memoryview:
+    """The consecutive (non-overlapping) 4-grams of `content`, each packed into one integer.
+
+    Content is BMP-only (see `content_of`), so UTF-16 spends exactly two bytes per character
+    and four characters fill one unsigned 64-bit item: cutting and packing happen in C, and
+    comparing integers is cheaper than building and hashing a string per gram.
+    """
+    usable = len(content) // 4 * 4
+    return memoryview(content[:usable].encode("utf-16-le")).cast("Q")
 
 
-def _grams(content: str, size: int = 4) -> set[str]:
-    return {content[i : i + size] for i in range(len(content) - size + 1)}
+def _all_packed_grams(content: str) -> frozenset[int]:
+    """Every 4-gram of `content`, overlapping ones included, packed as in `_packed_grams`."""
+    return frozenset(gram for shift in range(4) for gram in _packed_grams(content[shift:]))
 
 
 def compile_question(bank: Bank, question: Question) -> _QuestionRules:
@@ -122,13 +125,13 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
         kp.text + "。" + "，".join(kp.variants) for c in question.criteria for kp in c.key_points
     ]
     wording += [d.description for d in question.deductions]
-    grams = _grams(content_of(normalize_phrase("。".join(wording))))
+    grams = _all_packed_grams(content_of(normalize_phrase("。".join(wording))))
     return _QuestionRules(
         question=question,
         criteria=criteria,
         deductions=deductions,
         topic=compile_phrases(question.topic_terms),
-        rubric_grams=frozenset(grams),
+        rubric_grams=grams,
         rubric_version=rubric_version(bank, question),
     )
 
@@ -252,9 +255,9 @@ class _Grading:
             return False
         # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording;
         # a gram repeated in the answer counts once, which only errs towards "not a copy".
-        count = len(content) // 4 // 4 * 4  # whole buckets of four grams keep the cache small
-        shared = self.rules.rubric_grams.intersection(_four_grams(count)(content))
-        return len(shared) >= RUBRIC_COPY_SHARE * count
+        grams = _packed_grams(content)
+        shared = self.rules.rubric_grams.intersection(grams)
+        return len(shared) >= RUBRIC_COPY_SHARE * len(grams)
 
     def _criterion(
         self, rule: _CriterionRule, text: str, factor: float, note: str
