@@ -1,0 +1,166 @@
+"""The reply the LLM is asked for: a JSON Schema built per question, and its parser.
+
+Per criterion the schema orders evidence quotes first, then the rationale, then the points, so a
+model that writes in order has quoted before it judges. Criterion, key point and deduction ids
+are enums of the rubric's own ids. There is no total: code adds up the points.
+
+The parser is lenient where servers differ (code fences, `<think>` blocks, prose around the JSON,
+numbers sent as strings) and strict where it matters (ids and points are checked later by
+`_verify`). Anything that cannot be read raises `InvalidReply` with a short message that can be
+sent back to the model in a re-ask.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from coach._rubric import Question
+
+MAX_QUOTES = 5  # evidence quotes kept per criterion or deduction
+MAX_NOTES = 8  # strengths or improvements kept
+MAX_TEXT = 2000  # characters kept of any one rationale, quote or note
+
+
+class InvalidReply(Exception):
+    """The reply is not a readable grade; the message says why, briefly, for a re-ask."""
+
+
+class _Lenient(BaseModel):
+    # Models add fields of their own ("total", "score"): ignored, never trusted.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class CriterionReply(_Lenient):
+    id: str
+    evidence: list[str] = Field(default_factory=list)
+    rationale: str = ""
+    key_points: list[str] = Field(default_factory=list)
+    points: float = Field(allow_inf_nan=False)
+
+
+class DeductionReply(_Lenient):
+    id: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class GradeReply(_Lenient):
+    criteria: list[CriterionReply]
+    deductions: list[DeductionReply] = Field(default_factory=list)
+    strengths: list[str] = Field(default_factory=list)
+    improvements: list[str] = Field(default_factory=list)
+
+
+def _strings(description: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string"}, "description": description}
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def output_schema(question: Question) -> dict[str, Any]:
+    """The strict JSON Schema of a grade of `question` (every key required, nothing extra)."""
+    key_point_ids = _unique([kp.id for c in question.criteria for kp in c.key_points])
+    criterion = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "enum": [c.id for c in question.criteria]},
+            "evidence": _strings("verbatim excerpts of the answer that support the points"),
+            "rationale": {"type": "string"},
+            "key_points": {
+                "type": "array",
+                "items": {"type": "string", "enum": key_point_ids},
+                "description": "ids of the key points the answer covers",
+            },
+            "points": {"type": "number", "description": "0 to the criterion's maximum"},
+        },
+        "required": ["id", "evidence", "rationale", "key_points", "points"],
+        "additionalProperties": False,
+    }
+    properties: dict[str, Any] = {
+        "criteria": {
+            "type": "array",
+            "items": criterion,
+            "description": "one entry per criterion of the rubric",
+        }
+    }
+    if question.deductions:
+        properties["deductions"] = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "enum": [d.id for d in question.deductions]},
+                    "evidence": _strings("verbatim excerpts showing the behaviour"),
+                },
+                "required": ["id", "evidence"],
+                "additionalProperties": False,
+            },
+            "description": "deductions the answer really triggers (often none)",
+        }
+    properties["strengths"] = _strings("what the answer does well")
+    properties["improvements"] = _strings("what to add or change, and how to say it")
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+_THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+
+
+def extract_json(text: str) -> str:
+    """The JSON object inside a reply: reasoning blocks, fences and surrounding prose removed."""
+    text = _THINK.sub("", text).strip()
+    if text.lower().startswith(("<think>", "<thinking>")):
+        raise InvalidReply("the reply holds only an unfinished <think> block, no JSON")
+    fenced = _FENCE.search(text)
+    if fenced is not None:
+        text = fenced.group(1).strip()
+    if not text.startswith("{"):
+        start, end = text.find("{"), text.rfind("}")
+        if start < 0 or end < start:
+            raise InvalidReply("the reply holds no JSON object")
+        text = text[start : end + 1]
+    return text
+
+
+def _clip(items: list[str], count: int) -> list[str]:
+    return [item[:MAX_TEXT] for item in items if item][:count]
+
+
+def parse_reply(text: str | None) -> GradeReply:
+    """Read a reply's text into a `GradeReply`; `InvalidReply` says what is wrong."""
+    if not text or not text.strip():
+        raise InvalidReply("the reply is empty")
+    try:
+        data = json.loads(extract_json(text))
+    except json.JSONDecodeError as exc:
+        raise InvalidReply(
+            f"the reply is not valid JSON ({exc.msg} at position {exc.pos})"
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidReply("the reply must be a JSON object")
+    try:
+        reply = GradeReply.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'reply'}: {err['msg']}"
+            for err in exc.errors()[:5]
+        )
+        raise InvalidReply(f"the reply does not match the schema ({problems})") from None
+    items: list[CriterionReply | DeductionReply] = [*reply.criteria, *reply.deductions]
+    for item in items:
+        item.evidence[:] = _clip(item.evidence, MAX_QUOTES)
+    for crit in reply.criteria:
+        crit.rationale = crit.rationale[:MAX_TEXT]
+    reply.strengths[:] = _clip(reply.strengths, MAX_NOTES)
+    reply.improvements[:] = _clip(reply.improvements, MAX_NOTES)
+    return reply
