@@ -3,12 +3,25 @@
 >>> import coach
 >>> result = coach.grade_offline("finance-cs-manager", "s2", "我会先安抚客户情绪……")
 >>> result.score, result.max_score
+
+LLM grading (`Grader`, `RetryPolicy`) loads the openai SDK on first use, so `import coach` and
+offline grading stay fast and never import a network client.
 """
+
+import typing as _typing
 
 from coach._exceptions import (
     AnswerError,
     BankNotFoundError,
     CoachError,
+    ConfigError,
+    DeadlineError,
+    LLMError,
+    LLMRefusalError,
+    LLMReplyError,
+    LLMRequestError,
+    LLMUnavailableError,
+    PromptError,
     QuestionNotFoundError,
     RubricError,
 )
@@ -27,6 +40,25 @@ from coach._result import (
 from coach._rubric import Band, Bank, Criterion, Deduction, KeyPoint, Level, Question
 from coach._schema import rubric_json_schema
 
+if _typing.TYPE_CHECKING:
+    from coach._grader import Grader
+    from coach._retry import RetryPolicy
+    from coach._tokens import Price
+
+_LAZY = {"Grader": "coach._grader", "Price": "coach._tokens", "RetryPolicy": "coach._retry"}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'coach' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -35,19 +67,30 @@ __all__ = [
     "Bank",
     "BankNotFoundError",
     "CoachError",
+    "ConfigError",
     "Criterion",
     "CriterionResult",
+    "DeadlineError",
     "Deduction",
     "DeductionResult",
     "Evidence",
     "Flag",
     "GradeResult",
+    "Grader",
     "KeyPoint",
     "KeywordGrader",
+    "LLMError",
+    "LLMRefusalError",
+    "LLMReplyError",
+    "LLMRequestError",
+    "LLMUnavailableError",
     "Level",
     "NormalizedText",
+    "Price",
+    "PromptError",
     "Question",
     "QuestionNotFoundError",
+    "RetryPolicy",
     "RubricError",
     "Usage",
     "__version__",

@@ -52,7 +52,31 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--offline",
         action="store_true",
-        help="use the deterministic keyword grader (never touches the network)",
+        help="use the deterministic keyword grader (never touches the network); same as "
+        "--mode keyword",
+    )
+    grade.add_argument(
+        "--mode",
+        choices=["auto", "llm", "keyword"],
+        default="auto",
+        help="auto (default): the LLM when one is configured, else offline, labelled fallback; "
+        "llm: the LLM or an error; keyword: offline only",
+    )
+    grade.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
+    grade.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (default $OPENAI_BASE_URL)",
+    )
+    grade.add_argument(
+        "--feedback-language",
+        choices=["zh", "en"],
+        help="language of rationales and advice (default: the bank's)",
+    )
+    grade.add_argument(
+        "--allow-pii",
+        action="store_true",
+        help="send personal data (phone, ID, card numbers, e-mail) to the LLM unredacted",
     )
     grade.add_argument("--json", action="store_true", help="print the GradeResult as JSON")
 
@@ -137,9 +161,19 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     bank = load_bank(args.bank)
     question = find_question(bank, args.question)
     answer = _read_answer(args, stdin)
-    # Only the offline grader exists so far, so every grade is offline; `--offline` is accepted
-    # now so scripts written today keep their meaning when LLM grading is configured.
-    result = grade_offline(bank, question, answer)
+    if args.offline or args.mode == "keyword":
+        result = grade_offline(bank, question, answer)
+    else:
+        from coach._grader import Grader  # the openai SDK loads only when it may be used
+
+        grader = Grader(
+            mode=args.mode,
+            model=args.model,
+            base_url=args.base_url,
+            feedback_language=args.feedback_language,
+            allow_pii=args.allow_pii,
+        )
+        result = grader.grade(bank, question, answer)
     if args.json:
         out.write(result.model_dump_json(indent=2) + "\n")
     else:

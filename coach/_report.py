@@ -66,6 +66,14 @@ def render_result(result: GradeResult, prompt: str | None = None) -> str:
     )
     if result.fallback_reason:
         lines.append(f"Fallback: {result.fallback_reason}")
+    usage = result.usage
+    if usage.requests:
+        cost = f", about ${usage.cost_usd:.4f}" if usage.cost_usd is not None else ""
+        guess = " (estimated)" if usage.estimated else ""
+        lines.append(
+            f"Model: {result.model}; {usage.requests} request(s), {usage.prompt_tokens} prompt + "
+            f"{usage.completion_tokens} completion tokens{guess}{cost}"
+        )
     lines.append("")
     rows = [[c.name, f"{c.points:g}/{c.max_points:g}", c.rationale] for c in result.criteria]
     lines.append(table(["criterion", "points", "why"], rows, right=(1,)).rstrip("\n"))

@@ -20,6 +20,9 @@ FlagCode = Literal[
     "truncated",  # the answer or the model's reply was cut to a budget
     "pii_redacted",  # personal data was replaced before the text left the machine
     "needs_review",  # graders disagree, or a high score on a suspicious answer
+    "points_clamped",  # the LLM gave points outside a criterion's range; code clamped them
+    "unverified_evidence",  # the LLM quoted words that are not in the answer; they earn nothing
+    "reply_repaired",  # parts of the LLM's reply that are not in the rubric were ignored
 ]
 
 

@@ -90,7 +90,7 @@ class Run:
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
     env.setdefault("PYTHONIOENCODING", "utf-8")  # decode children's output reliably
     env.update(extra)
     return env
@@ -289,7 +289,14 @@ def test_grade_answer_sources_agree(tiny_path: Path, tmp_path: Path) -> None:
     by_file = grade_json(tiny_path, "freeze", "--answer-file", answer_file)
     by_stdin = grade_json(tiny_path, "freeze", stdin=TINY_STRONG)
     by_arg_offline = grade_json(tiny_path, "freeze", "--offline", "--answer", TINY_STRONG)
-    assert by_arg == by_file == by_stdin == by_arg_offline
+    assert by_arg == by_file == by_stdin
+    # With no LLM configured the default mode grades offline and says so.
+    assert by_arg.status == "fallback"
+    assert by_arg.fallback_reason is not None and "no LLM configured" in by_arg.fallback_reason
+    assert by_arg_offline.status == "graded"
+    assert by_arg_offline.fallback_reason is None
+    unlabelled = {"status": "graded", "fallback_reason": None}
+    assert by_arg.model_copy(update=unlabelled) == by_arg_offline
     assert by_arg.bank_id == "tiny"
     assert by_arg.question_id == "freeze"
     assert by_arg.method == "keyword"

@@ -1,0 +1,535 @@
+"""`Grader`: one entry point for LLM and keyword grading, sync and async, with honest fallback.
+
+Modes:
+
+* ``"auto"`` (default): the LLM when one is configured, else the keyword grader with
+  `status="fallback"` and no network attempt; an LLM failure falls back the same way, the
+  reason in `fallback_reason`;
+* ``"llm"``: the LLM or an `LLMError` (never a silent fallback);
+* ``"keyword"``: the deterministic offline grader only.
+
+An LLM counts as configured when a client is passed, or `api_key`/`base_url` are, or the SDK's
+own `OPENAI_API_KEY`/`OPENAI_BASE_URL` are set. The keyword grader also runs beside the LLM: its
+screening flags (injection, keyword stuffing, off topic, ...) carry over, its deduction findings
+are applied too, and a large disagreement adds `needs_review`. Blank and non-answers are scored
+0 by code and never sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import openai
+
+from coach._exceptions import (
+    ConfigError,
+    DeadlineError,
+    LLMError,
+    LLMRefusalError,
+    LLMReplyError,
+    LLMRequestError,
+    LLMUnavailableError,
+)
+from coach._keyword import KeywordGrader
+from coach._llm import Exchange, Protocol, Refused, Spend, run_async, run_sync
+from coach._loader import BankRef, load_bank
+from coach._normalize import normalize
+from coach._offline import find_question
+from coach._prompts import PromptTemplates, load_templates
+from coach._redact import redact
+from coach._render import language_name, new_markers, output_format, render_rubric, spotlight
+from coach._reply import GradeReply, InvalidReply
+from coach._result import Flag, GradeResult, Usage
+from coach._retry import ImmediateRetry, RetryPolicy, is_transient
+from coach._rubric import Bank, Question
+from coach._tokens import Price, estimate_cost, truncate_to_budget
+from coach._verify import QuoteFinder, Verified, verify_reply
+
+Mode = Literal["auto", "llm", "keyword"]
+DEFAULT_MODEL = "gpt-4o-mini"
+MODEL_ENV = "COACH_MODEL"
+REVIEW_GAP = 40.0  # percentage points between the LLM and keyword grades that ask for review
+SUSPICIOUS_HIGH = 50.0  # an LLM percent at or above this on a suspicious answer asks for review
+_SUSPICIOUS = ("suspected_injection", "rubric_copy", "keyword_stuffing")
+_SCREEN_FLAGS = frozenset(
+    {
+        "suspected_injection",
+        "keyword_stuffing",
+        "off_topic",
+        "rubric_copy",
+        "too_short",
+        "language_mismatch",
+    }
+)
+_MESSAGES = {
+    "zh": {
+        "pii": "回答中的个人信息（{what}）在发送前已替换为占位符。",
+        "truncated": "回答过长，发送给模型前截断到 {tokens} 个 token。",
+        "clamped": "模型给出的分数超出范围，已按满分和 0 截断：{what}。",
+        "unverified": "模型引用的证据在回答中找不到，相关得分不计：{what}。",
+        "repaired": "模型回复中有不属于评分标准的条目，已忽略：{what}。",
+        "gap": "模型评分 {llm:.0f}% 与关键词评分 {kw:.0f}% 差距较大，建议人工复核。",
+        "suspicious": "回答被标记为可疑（{what}），模型却给了 {llm:.0f}%，建议人工复核。",
+    },
+    "en": {
+        "pii": "Personal data in the answer ({what}) was replaced by placeholders before sending.",
+        "truncated": "The answer was too long and was cut to {tokens} tokens before sending.",
+        "clamped": "The model's points were out of range and were clamped: {what}.",
+        "unverified": "Evidence the model quoted is not in the answer; "
+        "those points count 0: {what}.",
+        "repaired": "Entries of the model's reply that are not in the rubric were ignored: {what}.",
+        "gap": "The LLM grade ({llm:.0f}%) and the keyword grade ({kw:.0f}%) differ widely; "
+        "review it.",
+        "suspicious": "The answer is flagged ({what}) yet the LLM gave {llm:.0f}%; review it.",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """Everything one grade needs, prepared before any request."""
+
+    bank: Bank
+    question: Question
+    answer: str
+    keyword: GradeResult
+    exchange: Exchange | None  # None: decided without the LLM
+    finder: QuoteFinder | None
+    flags: tuple[dict[str, Any], ...]  # pii_redacted, truncated
+
+
+class Grader:
+    """Grades answers with an OpenAI-compatible LLM, falling back to keywords honestly.
+
+    Pass `client` (an `openai.OpenAI` or `openai.AsyncOpenAI`; both with `async_client`) to use
+    your own, or `api_key`/`base_url` to have one built; the SDK's environment variables work
+    too. The model is `model`, else `$COACH_MODEL`, else gpt-4o-mini. A client passed in is used
+    through `with_options(max_retries=0)`, so only this grader's policy retries.
+    """
+
+    def __init__(
+        self,
+        *,
+        mode: Mode = "auto",
+        client: openai.OpenAI | openai.AsyncOpenAI | None = None,
+        async_client: openai.AsyncOpenAI | None = None,
+        model: str | None = None,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        feedback_language: str | None = None,
+        prompts_dir: str | Path | None = None,
+        allow_pii: bool = False,
+        policy: RetryPolicy | None = None,
+        temperature: float | None = 0.0,
+        max_tokens: int | None = None,
+        max_answer_tokens: int = 2000,
+        prices: Mapping[str, Price] | None = None,
+        review_gap: float = REVIEW_GAP,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        if mode not in ("auto", "llm", "keyword"):
+            raise ConfigError(f"mode must be 'auto', 'llm' or 'keyword', not {mode!r}")
+        if isinstance(client, openai.AsyncOpenAI):
+            client, async_client = None, async_client or client
+        self.mode: Mode = mode
+        self.model = model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+        self._api_key = api_key
+        self._base_url = base_url
+        self._owned: list[openai.OpenAI | openai.AsyncOpenAI] = []  # clients built here
+        self._client = client.with_options(max_retries=0) if client is not None else None
+        self._async_client = (
+            async_client.with_options(max_retries=0) if async_client is not None else None
+        )
+        self.feedback_language = feedback_language
+        self.prompts_dir = prompts_dir
+        self.allow_pii = allow_pii
+        self.policy = policy or RetryPolicy()
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.max_answer_tokens = max_answer_tokens
+        self.prices = prices
+        self.review_gap = review_gap
+        self.extra_body = dict(extra_body or {})
+        self.protocol = Protocol()  # what the server accepts, learned across grades
+        self._keyword = KeywordGrader()
+        self._templates: dict[str, PromptTemplates] = {}
+        if prompts_dir is not None:  # a custom folder is checked now, before any request
+            for language in ("zh", "en"):
+                self._templates_for(language)
+        if mode == "llm" and not self.configured:
+            raise ConfigError(
+                "mode 'llm' needs an LLM: pass client=, api_key= or base_url=, "
+                "or set OPENAI_API_KEY / OPENAI_BASE_URL"
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"Grader(mode={self.mode!r}, model={self.model!r}, configured={self.configured}, "
+            f"output={self.protocol.output_mode!r})"
+        )
+
+    # -- configuration ------------------------------------------------------------------
+    @property
+    def configured(self) -> bool:
+        """True when an LLM can be asked (without asking it)."""
+        return bool(
+            self._client
+            or self._async_client
+            or self._api_key
+            or self._base_url
+            or os.environ.get("OPENAI_API_KEY")
+            or os.environ.get("OPENAI_BASE_URL")
+        )
+
+    def _client_args(self) -> dict[str, Any]:
+        key = self._api_key or os.environ.get("OPENAI_API_KEY")
+        base = self._base_url or os.environ.get("OPENAI_BASE_URL")
+        # Local servers (vLLM, Ollama) take no key, but the SDK insists on one.
+        return {
+            "api_key": key or "not-needed",
+            "base_url": base,
+            "max_retries": 0,
+            "timeout": self.policy.request_timeout,
+        }
+
+    def _sync_client(self) -> openai.OpenAI:
+        if self._client is None:
+            if self._async_client is not None and not (self._api_key or self._base_url):
+                raise ConfigError(
+                    "grade() needs a sync client: pass an openai.OpenAI as client=, "
+                    "or call agrade()"
+                )
+            self._client = openai.OpenAI(**self._client_args())
+            self._owned.append(self._client)
+        return self._client
+
+    def _templates_for(self, language: str) -> PromptTemplates:
+        templates = self._templates.get(language)
+        if templates is None:
+            templates = self._templates[language] = load_templates(language, self.prompts_dir)
+        return templates
+
+    # -- the shared core ----------------------------------------------------------------
+    def _prepare(
+        self,
+        bank_ref: BankRef,
+        question_ref: str | Question,
+        answer: str,
+        feedback_language: str | None,
+    ) -> _Job:
+        bank = load_bank(bank_ref)
+        question = find_question(bank, question_ref)
+        keyword = self._keyword.grade(bank, question, answer)  # also checks `answer` is a str
+        use_llm = self.mode == "llm" or (self.mode == "auto" and self.configured)
+        if not use_llm or keyword.has_flag("blank") or keyword.has_flag("non_answer"):
+            return _Job(bank, question, answer, keyword, None, None, ())
+        messages = _MESSAGES.get(bank.language, _MESSAGES["en"])
+        flags: list[dict[str, Any]] = []
+        sent = answer
+        to_original = _identity
+        if not self.allow_pii:
+            redaction = redact(answer)
+            if redaction.found:
+                sent = redaction.text
+                to_original = redaction.original_span
+                what = ", ".join(f"{kind} x{n}" for kind, n in sorted(redaction.counts.items()))
+                flags.append({"code": "pii_redacted", "message": messages["pii"].format(what=what)})
+        finder = QuoteFinder(normalize(sent), to_original)
+        sent, cut = truncate_to_budget(sent, self.max_answer_tokens, self.model)
+        if cut:
+            flags.append(
+                {
+                    "code": "truncated",
+                    "message": messages["truncated"].format(tokens=self.max_answer_tokens),
+                }
+            )
+        templates = self._templates_for(bank.language)
+        markers = new_markers()
+        feedback = feedback_language or self.feedback_language or bank.language
+        fields = {
+            "role": bank.role,
+            "feedback_language": language_name(bank.language, feedback),
+            "question": question.prompt,
+            "rubric": render_rubric(bank, question),
+            "answer": spotlight(sent),
+            "answer_open": markers.open,
+            "answer_close": markers.close,
+        }
+
+        def render_system(schema: dict[str, Any] | None) -> str:
+            return templates.render(
+                {**fields, "output_format": output_format(bank.language, schema)}
+            )[0]
+
+        user = templates.render({**fields, "output_format": ""})[1]
+        exchange = Exchange(
+            model=self.model,
+            language=bank.language,
+            question=question,
+            user=user,
+            render_system=render_system,
+            protocol=self.protocol,
+            policy=self.policy,
+            temperature=self.temperature,
+            max_tokens=self.max_tokens or min(2000, 300 + 160 * len(question.criteria)),
+            extra={"extra_body": self.extra_body} if self.extra_body else {},
+            prompt_hash=templates.prompt_hash,
+        )
+        return _Job(bank, question, answer, keyword, exchange, finder, tuple(flags))
+
+    def _verifier(self, job: _Job) -> Any:
+        assert job.finder is not None
+        finder = job.finder
+
+        def verify(reply: GradeReply) -> Verified:
+            return verify_reply(reply, job.question, finder, job.answer)
+
+        return verify
+
+    def _usage(self, spend: Spend) -> Usage:
+        return Usage(
+            requests=spend.requests,
+            prompt_tokens=spend.prompt_tokens,
+            completion_tokens=spend.completion_tokens,
+            total_tokens=spend.prompt_tokens + spend.completion_tokens,
+            cost_usd=estimate_cost(
+                self.model, spend.prompt_tokens, spend.completion_tokens, self.prices
+            ),
+            estimated=spend.estimated,
+        )
+
+    def _finish(self, job: _Job, outcome: Verified | BaseException) -> GradeResult:
+        exchange = job.exchange
+        assert exchange is not None
+        usage = self._usage(exchange.spend)
+        if isinstance(outcome, BaseException):
+            error = _llm_error(outcome, exchange, usage)
+            if self.mode == "llm":
+                raise error from (outcome if outcome is not error else None)
+            return job.keyword.model_copy(
+                update={
+                    "status": "fallback",
+                    "fallback_reason": str(error),
+                    "flags": [*job.keyword.flags, *_flag_models(job.flags)],
+                    "model": self.model,
+                    "usage": usage,
+                    "prompt_hash": exchange.prompt_hash,
+                }
+            )
+        return self._llm_result(job, outcome, usage)
+
+    def _llm_result(self, job: _Job, verified: Verified, usage: Usage) -> GradeResult:
+        question, keyword = job.question, job.keyword
+        exchange = job.exchange
+        assert exchange is not None
+        messages = _MESSAGES.get(job.bank.language, _MESSAGES["en"])
+        deductions = list(verified.deductions)
+        # The keyword grader's negation-aware findings are facts about the answer: apply them
+        # even when the model missed them, so a harmful answer loses its points on both paths.
+        for found in keyword.deductions:
+            if all(d["id"] != found.id for d in deductions):
+                deductions.append(found.model_dump())
+        earned = sum(c["points"] for c in verified.criteria)
+        lost = sum(d["points"] for d in deductions)
+        score = round(min(question.points, max(0.0, earned - lost)), 2)
+        percent = round(100 * score / question.points, 1)
+        flags = [f.model_dump() for f in keyword.flags if f.code in _SCREEN_FLAGS]
+        flags += list(job.flags)
+        notes = {
+            "points_clamped": "clamped",
+            "unverified_evidence": "unverified",
+            "reply_repaired": "repaired",
+        }
+        for code, key in notes.items():
+            if code in verified.notes:
+                what = ", ".join(verified.notes[code])
+                flags.append({"code": code, "message": messages[key].format(what=what)})
+        suspicious = [code for code in _SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
+        if suspicious and percent >= SUSPICIOUS_HIGH:
+            flags.append(
+                {
+                    "code": "needs_review",
+                    "message": messages["suspicious"].format(
+                        what=", ".join(suspicious), llm=percent
+                    ),
+                }
+            )
+        elif abs(percent - keyword.percent) >= self.review_gap:
+            flags.append(
+                {
+                    "code": "needs_review",
+                    "message": messages["gap"].format(llm=percent, kw=keyword.percent),
+                }
+            )
+        reply = exchange.reply
+        return GradeResult.model_validate(
+            {
+                "bank_id": job.bank.id,
+                "question_id": question.id,
+                "score": score,
+                "max_score": question.points,
+                "percent": percent,
+                "method": "llm",
+                "status": "graded",
+                "criteria": verified.criteria,
+                "deductions": deductions,
+                "flags": flags,
+                "strengths": reply.strengths if reply else [],
+                "improvements": reply.improvements if reply else [],
+                "model": self.model,
+                "usage": usage,
+                "prompt_hash": exchange.prompt_hash,
+                "rubric_version": keyword.rubric_version,
+            }
+        )
+
+    # -- the drivers ----------------------------------------------------------------------
+    def grade(
+        self,
+        bank: BankRef,
+        question: str | Question,
+        answer: str,
+        *,
+        feedback_language: str | None = None,
+    ) -> GradeResult:
+        """Grade `answer` to `question` of `bank` (an id, a YAML path or a `Bank`)."""
+        job = self._prepare(bank, question, answer, feedback_language)
+        if job.exchange is None:
+            return self._unsent(job)
+        client = self._sync_client()
+        try:
+            outcome: Verified | BaseException = run_sync(client, job.exchange, self._verifier(job))
+        except Exception as exc:
+            outcome = exc
+        return self._finish(job, outcome)
+
+    async def agrade(
+        self,
+        bank: BankRef,
+        question: str | Question,
+        answer: str,
+        *,
+        feedback_language: str | None = None,
+    ) -> GradeResult:
+        """`grade`, for asyncio: the same core, sent with an `AsyncOpenAI` client."""
+        job = self._prepare(bank, question, answer, feedback_language)
+        if job.exchange is None:
+            return self._unsent(job)
+        client = self._async_client_or_none()
+        try:
+            if client is None:  # only a sync client was given: run it off the event loop
+                sync = self._sync_client()
+                outcome: Verified | BaseException = await asyncio.to_thread(
+                    run_sync, sync, job.exchange, self._verifier(job)
+                )
+            else:
+                outcome = await run_async(client, job.exchange, self._verifier(job))
+        except Exception as exc:
+            outcome = exc
+        return self._finish(job, outcome)
+
+    def _async_client_or_none(self) -> openai.AsyncOpenAI | None:
+        if self._async_client is None and self._client is None:
+            self._async_client = openai.AsyncOpenAI(**self._client_args())
+            self._owned.append(self._async_client)
+        return self._async_client
+
+    # -- closing ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the sync client this grader built (clients passed in stay the caller's)."""
+        for client in self._forget(openai.OpenAI):
+            client.close()
+
+    async def aclose(self) -> None:
+        """Close every client this grader built; await it on the loop that used them."""
+        for client in self._forget(openai.AsyncOpenAI):
+            await client.close()
+        self.close()
+
+    def _forget(self, kind: type[Any]) -> list[Any]:
+        """Drop built clients of `kind`; a later grade builds a fresh one."""
+        gone = [c for c in self._owned if isinstance(c, kind)]
+        self._owned = [c for c in self._owned if c not in gone]
+        if self._client in gone:
+            self._client = None
+        if self._async_client in gone:
+            self._async_client = None
+        return gone
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Grader:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _unsent(self, job: _Job) -> GradeResult:
+        """The keyword result, labelled: not configured is a fallback; a blank is just 0."""
+        if job.keyword.has_flag("blank") or job.keyword.has_flag("non_answer"):
+            return job.keyword
+        if self.mode == "auto":
+            return job.keyword.model_copy(
+                update={
+                    "status": "fallback",
+                    "fallback_reason": "no LLM configured (set OPENAI_API_KEY or "
+                    "OPENAI_BASE_URL, or pass client=); graded offline",
+                }
+            )
+        return job.keyword
+
+
+def _identity(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
+def _flag_models(flags: tuple[dict[str, Any], ...]) -> list[Flag]:
+    return [Flag.model_validate(f) for f in flags]
+
+
+def _llm_error(exc: BaseException, exchange: Exchange, usage: Usage) -> LLMError:
+    """The `LLMError` that says why grading by LLM failed."""
+    attempts = exchange.spend.requests
+    last = exchange.last_error if isinstance(exc, ImmediateRetry) else exc
+    kwargs: dict[str, Any] = {"attempts": attempts, "last_error": last, "usage": usage}
+    if isinstance(exc, LLMError):
+        return exc
+    if isinstance(exc, Refused):
+        return LLMRefusalError(str(exc), **kwargs)
+    if isinstance(exc, (InvalidReply, ImmediateRetry)) and not isinstance(last, openai.APIError):
+        return LLMReplyError(
+            f"the model's reply did not validate after {attempts} request(s): {last}", **kwargs
+        )
+    if isinstance(exc, TimeoutError) or (
+        exchange.clock is not None and exchange.clock.remaining() <= 0.05
+    ):
+        return DeadlineError(
+            f"no valid reply within the {exchange.policy.deadline:g} s deadline "
+            f"({attempts} request(s); last error: {_describe(last)})",
+            **kwargs,
+        )
+    if isinstance(last, BaseException) and is_transient(last):
+        return LLMUnavailableError(
+            f"the LLM server did not answer usably in {attempts} request(s): {_describe(last)}",
+            **kwargs,
+        )
+    if isinstance(last, openai.APIError):
+        return LLMRequestError(f"the LLM server rejected the request: {_describe(last)}", **kwargs)
+    return LLMError(f"LLM grading failed: {_describe(last)}", **kwargs)
+
+
+def _describe(error: BaseException | str | None) -> str:
+    if isinstance(error, openai.APIStatusError):
+        return f"HTTP {error.status_code} {type(error).__name__}: {error.message}"[:300]
+    if isinstance(error, BaseException):
+        return f"{type(error).__name__}: {error}"[:300]
+    return str(error)[:300]

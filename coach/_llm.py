@@ -1,0 +1,292 @@
+"""One LLM grade as a conversation: requests built, replies read, re-asks and protocol changes.
+
+`Exchange` is the sans-IO core shared by the sync and async drivers: it builds each request's
+arguments for `chat.completions.create`, reads each completion into a `GradeReply`, and decides
+what a failure means. The drivers only send, under tenacity, so `grade()` and `agrade()` behave
+the same by construction.
+
+Structured output, most to least strict: `response_format` with a strict JSON Schema, then JSON
+mode (`json_object`, the schema written into the prompt), then a forced tool call. A server
+that rejects one (HTTP 400/422 naming it) is asked again at once with the next, and `Protocol`
+remembers what worked for the next grade; so do a server's refusals of `temperature` or of
+`max_tokens` (newer OpenAI models want `max_completion_tokens`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, NoReturn
+
+import openai
+from tenacity import AsyncRetrying, Retrying, retry_if_exception
+
+from coach._reply import GradeReply, InvalidReply, output_schema, parse_reply
+from coach._retry import (
+    Clock,
+    ImmediateRetry,
+    MalformedResponse,
+    RetryPolicy,
+    is_transient,
+    make_stop,
+    make_wait,
+)
+from coach._rubric import Question
+from coach._tokens import count_tokens
+
+OutputMode = Literal["json_schema", "json_object", "tools"]
+OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "tools")
+TOOL_NAME = "submit_grade"
+MAX_ECHO = 4000  # characters of an invalid reply sent back in a re-ask
+_REASK = {
+    "zh": "你的上一条回复无法使用：{error}。请只输出完整、符合要求的 JSON 对象。",
+    "en": "Your last reply could not be used: {error}. "
+    "Reply again with the complete JSON object only.",
+}
+_BRIEF = {
+    "zh": "回复因长度上限被截断；请把理由写得更简短。",
+    "en": "the reply was cut off at the length limit; keep the rationales shorter",
+}
+
+
+@dataclass
+class Protocol:
+    """What one server accepts, learned from its rejections and kept across grades."""
+
+    output_mode: OutputMode = "json_schema"
+    token_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    send_temperature: bool = True
+
+    def adapt(self, exc: openai.APIStatusError) -> bool:
+        """Change what is sent after a rejection that names a feature; True if changed."""
+        if exc.status_code not in (400, 422):
+            return False
+        text = f"{exc.message} {exc.body}".lower()
+        if self.token_param == "max_tokens" and "max_completion_tokens" in text:
+            self.token_param = "max_completion_tokens"
+            return True
+        if self.send_temperature and "temperature" in text:
+            self.send_temperature = False
+            return True
+        features = {
+            "json_schema": ("response_format", "json_schema", "structured output"),
+            "json_object": ("response_format", "json_object", "json mode"),
+            "tools": (),
+        }[self.output_mode]
+        if any(word in text for word in features) or "not supported" in text:
+            position = OUTPUT_MODES.index(self.output_mode)
+            if position + 1 < len(OUTPUT_MODES):
+                self.output_mode = OUTPUT_MODES[position + 1]
+                return True
+        return False
+
+
+class Refused(Exception):
+    """The model refused, or a content filter stopped the reply; never retried."""
+
+
+@dataclass
+class Spend:
+    """Requests and tokens of one grade, summed over every attempt."""
+
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    estimated: bool = False
+
+
+@dataclass
+class Exchange:
+    """The state of one grade's conversation with the model."""
+
+    model: str
+    language: str
+    question: Question
+    user: str  # the rendered user message
+    render_system: Callable[[dict[str, Any] | None], str]  # output schema or None -> system
+    protocol: Protocol
+    policy: RetryPolicy
+    temperature: float | None
+    max_tokens: int
+    extra: dict[str, Any] = field(default_factory=dict)  # caller's extra create() arguments
+    spend: Spend = field(default_factory=Spend)
+    followups: list[dict[str, Any]] = field(default_factory=list)  # re-ask turns
+    reasks: int = 0
+    last_error: BaseException | str | None = None
+    clock: Clock | None = None
+    prompt_text: str = ""  # what the last request sent, for token estimates
+    prompt_hash: str = ""
+    reply: GradeReply | None = None  # the reply that verified
+
+    def __post_init__(self) -> None:
+        self.schema = output_schema(self.question)
+        self.clock = Clock(self.policy.deadline)
+
+    # -- requests -------------------------------------------------------------------------
+    def request(self) -> dict[str, Any]:
+        """Arguments for `chat.completions.create` for the next attempt."""
+        assert self.clock is not None
+        remaining = self.clock.remaining()
+        if remaining <= 0:
+            raise TimeoutError("deadline")
+        mode = self.protocol.output_mode
+        system = self.render_system(None if mode == "json_schema" else self.schema)
+        messages = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": self.user},
+            *self.followups,
+        ]
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            self.protocol.token_param: self.max_tokens,
+            "timeout": min(self.policy.request_timeout, remaining),
+            **self.extra,
+        }
+        if self.temperature is not None and self.protocol.send_temperature:
+            kwargs["temperature"] = self.temperature
+        if mode == "json_schema":
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "grade", "strict": True, "schema": self.schema},
+            }
+        elif mode == "json_object":
+            kwargs["response_format"] = {"type": "json_object"}
+        else:
+            kwargs["tools"] = [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": TOOL_NAME,
+                        "description": "Submit the grade of the answer.",
+                        "parameters": self.schema,
+                    },
+                }
+            ]
+            kwargs["tool_choice"] = {"type": "function", "function": {"name": TOOL_NAME}}
+        self.spend.requests += 1
+        self.prompt_text = system + self.user + "".join(str(m["content"]) for m in self.followups)
+        return kwargs
+
+    # -- replies --------------------------------------------------------------------------
+    def _count(self, completion: Any, text: str) -> None:
+        usage = getattr(completion, "usage", None)
+        if usage is not None and usage.prompt_tokens is not None:
+            self.spend.prompt_tokens += usage.prompt_tokens
+            self.spend.completion_tokens += usage.completion_tokens or 0
+            return
+        prompt = count_tokens(self.prompt_text, self.model)
+        reply = count_tokens(text, self.model)
+        self.spend.prompt_tokens += prompt.tokens
+        self.spend.completion_tokens += reply.tokens
+        self.spend.estimated = True
+
+    def malformed(self, what: str) -> MalformedResponse:
+        """Record a reply that is not a chat completion; the caller raises it (a retry)."""
+        error = MalformedResponse(what)
+        self.last_error = error
+        return error
+
+    def accept(self, completion: Any) -> GradeReply:
+        """The grade in `completion`; raises `Refused`, or `ImmediateRetry` for a re-ask."""
+        choices = getattr(completion, "choices", None)
+        if not choices or getattr(choices[0], "message", None) is None:
+            kind = type(completion).__name__
+            raise self.malformed(f"the server's reply is not a chat completion ({kind})")
+        choice = choices[0]
+        message = choice.message
+        text = message.content or ""
+        calls = getattr(message, "tool_calls", None) or []
+        for call in calls:
+            function = getattr(call, "function", None)
+            if function is not None and function.name == TOOL_NAME:
+                text = function.arguments or ""
+                break
+        self._count(completion, text)
+        refusal = getattr(message, "refusal", None)
+        if refusal:
+            raise Refused(f"the model refused to grade: {refusal[:200]}")
+        if choice.finish_reason == "content_filter":
+            raise Refused("a content filter stopped the model's reply")
+        if choice.finish_reason == "length":
+            self.max_tokens = min(int(self.max_tokens * 1.5), 4096)
+            self._reask(text, _BRIEF.get(self.language, _BRIEF["en"]))
+        try:
+            return parse_reply(text)
+        except InvalidReply as exc:
+            self._reask(text, str(exc))
+
+    def check(self, reply: GradeReply, verify: Any) -> Any:
+        """Run `verify(reply)`; a reply it rejects is re-asked like an unreadable one."""
+        try:
+            verified = verify(reply)
+        except InvalidReply as exc:
+            echo = json.dumps(reply.model_dump(), ensure_ascii=False)
+            self._reask(echo, str(exc))
+        self.reply = reply
+        return verified
+
+    def _reask(self, text: str, error: str) -> NoReturn:
+        self.last_error = error
+        if self.reasks >= self.policy.max_reasks:
+            raise InvalidReply(error)
+        self.reasks += 1
+        template = _REASK.get(self.language, _REASK["en"])
+        self.followups += [
+            {"role": "assistant", "content": text[:MAX_ECHO] or "(empty)"},
+            {"role": "user", "content": template.format(error=error)},
+        ]
+        raise ImmediateRetry(error)
+
+    def adapt(self, exc: BaseException) -> None:
+        """After a failed request: retry at once if the server only rejected a feature."""
+        self.last_error = exc
+        if isinstance(exc, openai.APIStatusError) and self.protocol.adapt(exc):
+            raise ImmediateRetry(str(exc)) from exc
+
+    # -- retry loop ---------------------------------------------------------------------
+    def retry_kwargs(self) -> dict[str, Any]:
+        assert self.clock is not None
+        return {
+            "retry": retry_if_exception(lambda e: isinstance(e, ImmediateRetry) or is_transient(e)),
+            "wait": make_wait(self.policy),
+            "stop": make_stop(self.policy, self.clock),
+            "reraise": True,
+        }
+
+
+def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any = None) -> Any:
+    """Send the exchange's requests until a verified grade, under its retry policy."""
+    extra = {"sleep": sleep} if sleep is not None else {}
+    for attempt in Retrying(**exchange.retry_kwargs(), **extra):
+        with attempt:
+            kwargs = exchange.request()
+            try:
+                completion = client.chat.completions.create(**kwargs)
+            except openai.APIError as exc:
+                exchange.adapt(exc)
+                raise
+            except json.JSONDecodeError as exc:
+                raise exchange.malformed(f"the server's reply is not JSON ({exc.msg})") from exc
+            return exchange.check(exchange.accept(completion), verify)
+    raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+
+async def run_async(
+    client: openai.AsyncOpenAI, exchange: Exchange, verify: Any, sleep: Any = None
+) -> Any:
+    """`run_sync` for an `AsyncOpenAI` client."""
+    extra = {"sleep": sleep} if sleep is not None else {}
+    async for attempt in AsyncRetrying(**exchange.retry_kwargs(), **extra):
+        with attempt:
+            kwargs = exchange.request()
+            try:
+                completion = await client.chat.completions.create(**kwargs)
+            except openai.APIError as exc:
+                exchange.adapt(exc)
+                raise
+            except json.JSONDecodeError as exc:
+                raise exchange.malformed(f"the server's reply is not JSON ({exc.msg})") from exc
+            return exchange.check(exchange.accept(completion), verify)
+    raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover

@@ -1,0 +1,106 @@
+"""Helpers for LLM tests: OpenAI-shaped HTTP replies for respx, and clients that respx can see.
+
+openai 3.x talks httpx2 by default, which respx cannot intercept, so every client here is given
+an `httpx.Client`/`httpx.AsyncClient` explicitly; with openai 2.x that is the default anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import openai
+
+import coach
+
+BASE_URL = "https://llm.test/v1"
+MODEL = "gpt-4o-mini"
+
+
+def sync_client() -> openai.OpenAI:
+    return openai.OpenAI(api_key="sk-test", base_url=BASE_URL, http_client=httpx.Client())
+
+
+def async_client() -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(api_key="sk-test", base_url=BASE_URL, http_client=httpx.AsyncClient())
+
+
+def completion(
+    content: str | None = None,
+    *,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
+    tool_arguments: str | None = None,
+    usage: tuple[int, int] | None = (500, 120),
+) -> httpx.Response:
+    """A 200 chat completion, as the SDK expects it."""
+    message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": refusal}
+    if tool_arguments is not None:
+        message["tool_calls"] = [
+            {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": "submit_grade", "arguments": tool_arguments},
+            }
+        ]
+    body: dict[str, Any] = {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": MODEL,
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}
+        ],
+    }
+    if usage is not None:
+        body["usage"] = {
+            "prompt_tokens": usage[0],
+            "completion_tokens": usage[1],
+            "total_tokens": sum(usage),
+        }
+    return httpx.Response(200, json=body)
+
+
+def error(
+    status: int,
+    message: str = "error",
+    *,
+    code: str | None = None,
+    kind: str = "invalid_request_error",
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """An OpenAI-style error response."""
+    body = {"error": {"message": message, "type": kind, "code": code, "param": None}}
+    return httpx.Response(status, json=body, headers=headers)
+
+
+def grade_json(question: coach.Question, answer: str, share: float = 1.0) -> str:
+    """A reply that quotes `answer` and gives every criterion `share` of its points."""
+    quote = answer[: min(len(answer), 12)]
+    return json.dumps(
+        {
+            "criteria": [
+                {
+                    "id": c.id,
+                    "evidence": [quote],
+                    "rationale": f"{c.name}: ok",
+                    "key_points": [kp.id for kp in c.key_points],
+                    "points": c.points * share,
+                }
+                for c in question.criteria
+            ],
+            "deductions": [],
+            "strengths": ["clear"],
+            "improvements": ["add an example"],
+        },
+        ensure_ascii=False,
+    )
+
+
+def sent_messages(request: httpx.Request) -> list[dict[str, Any]]:
+    return list(json.loads(request.content)["messages"])
+
+
+def sent_body(request: httpx.Request) -> dict[str, Any]:
+    return dict(json.loads(request.content))
