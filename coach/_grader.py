@@ -11,8 +11,10 @@ Modes:
 An LLM counts as configured when a client is passed, or `api_key`/`base_url` are, or the SDK's
 own `OPENAI_API_KEY`/`OPENAI_BASE_URL` are set. The keyword grader also runs beside the LLM: its
 screening flags (injection, keyword stuffing, off topic, ...) carry over, its deduction findings
-are applied too, and a large disagreement adds `needs_review`. Blank and non-answers are scored
-0 by code and never sent.
+are applied too, a large disagreement adds `needs_review`, and on an answer it flags as an
+injection attempt, a pasted rubric or a keyword list no criterion scores above its keyword grade
+(an obedient model cannot be talked into points). Quotes of injected sentences are no
+evidence. Blank and non-answers are scored 0 by code and never sent.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from coach._reply import GradeReply, InvalidReply
 from coach._result import Flag, GradeResult, Usage
 from coach._retry import ImmediateRetry, RetryPolicy, is_transient
 from coach._rubric import Bank, Question
+from coach._screen import injection_sentences
 from coach._tokens import Price, estimate_cost, truncate_to_budget
 from coach._verify import QuoteFinder, Verified, verify_reply
 
@@ -54,7 +57,6 @@ Mode = Literal["auto", "llm", "keyword"]
 DEFAULT_MODEL = "gpt-4o-mini"
 MODEL_ENV = "COACH_MODEL"
 REVIEW_GAP = 40.0  # percentage points between the LLM and keyword grades that ask for review
-SUSPICIOUS_HIGH = 50.0  # an LLM percent at or above this on a suspicious answer asks for review
 _SUSPICIOUS = ("suspected_injection", "rubric_copy", "keyword_stuffing")
 _SCREEN_FLAGS = frozenset(
     {
@@ -74,7 +76,9 @@ _MESSAGES = {
         "unverified": "模型引用的证据在回答中找不到，相关得分不计：{what}。",
         "repaired": "模型回复中有不属于评分标准的条目，已忽略：{what}。",
         "gap": "模型评分 {llm:.0f}% 与关键词评分 {kw:.0f}% 差距较大，建议人工复核。",
-        "suspicious": "回答被标记为可疑（{what}），模型却给了 {llm:.0f}%，建议人工复核。",
+        "suspicious": "回答被标记为可疑（{what}），模型给了 {claimed:g} 分，高于关键词评分 {kw:g} "
+        "分；高出的部分不计，建议人工复核。",
+        "capped_note": "（回答可疑，按关键词评分封顶）",
     },
     "en": {
         "pii": "Personal data in the answer ({what}) was replaced by placeholders before sending.",
@@ -85,7 +89,9 @@ _MESSAGES = {
         "repaired": "Entries of the model's reply that are not in the rubric were ignored: {what}.",
         "gap": "The LLM grade ({llm:.0f}%) and the keyword grade ({kw:.0f}%) differ widely; "
         "review it.",
-        "suspicious": "The answer is flagged ({what}) yet the LLM gave {llm:.0f}%; review it.",
+        "suspicious": "The answer is flagged ({what}) and the LLM gave {claimed:g} points, "
+        "more than the keyword grade of {kw:g}; the excess does not count. Review it.",
+        "capped_note": " (suspicious answer: capped at the keyword grade)",
     },
 }
 
@@ -239,7 +245,7 @@ class Grader:
                 to_original = redaction.original_span
                 what = ", ".join(f"{kind} x{n}" for kind, n in sorted(redaction.counts.items()))
                 flags.append({"code": "pii_redacted", "message": messages["pii"].format(what=what)})
-        finder = QuoteFinder(normalize(sent), to_original)
+        finder = QuoteFinder(normalize(sent), to_original, _injection_spans(answer))
         sent, cut = truncate_to_budget(sent, self.max_answer_tokens, self.model)
         if cut:
             flags.append(
@@ -334,7 +340,17 @@ class Grader:
         for found in keyword.deductions:
             if all(d["id"] != found.id for d in deductions):
                 deductions.append(found.model_dump())
-        earned = sum(c["points"] for c in verified.criteria)
+        criteria = verified.criteria
+        # On an answer that tries to steer the grader, pastes the rubric or lists keywords, a
+        # model that obeys it must not win points: no criterion scores above the keyword grade.
+        suspicious = [code for code in _SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
+        if suspicious:
+            ceiling = {c.id: c.points for c in keyword.criteria}
+            for entry in criteria:
+                if entry["points"] > ceiling[entry["id"]]:
+                    entry["points"] = ceiling[entry["id"]]
+                    entry["rationale"] += messages["capped_note"]
+        earned = sum(c["points"] for c in criteria)
         lost = sum(d["points"] for d in deductions)
         score = round(min(question.points, max(0.0, earned - lost)), 2)
         percent = round(100 * score / question.points, 1)
@@ -349,13 +365,13 @@ class Grader:
             if code in verified.notes:
                 what = ", ".join(verified.notes[code])
                 flags.append({"code": code, "message": messages[key].format(what=what)})
-        suspicious = [code for code in _SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
-        if suspicious and percent >= SUSPICIOUS_HIGH:
+        claimed = _claimed(exchange.reply, question)
+        if suspicious and claimed > keyword.score:
             flags.append(
                 {
                     "code": "needs_review",
                     "message": messages["suspicious"].format(
-                        what=", ".join(suspicious), llm=percent
+                        what=", ".join(suspicious), claimed=claimed, kw=keyword.score
                     ),
                 }
             )
@@ -376,7 +392,7 @@ class Grader:
                 "percent": percent,
                 "method": "llm",
                 "status": "graded",
-                "criteria": verified.criteria,
+                "criteria": criteria,
                 "deductions": deductions,
                 "flags": flags,
                 "strengths": reply.strengths if reply else [],
@@ -488,8 +504,23 @@ class Grader:
         return job.keyword
 
 
+def _claimed(reply: GradeReply | None, question: Question) -> float:
+    """The points the model asked for, in range, before any evidence was checked."""
+    if reply is None:
+        return 0.0
+    limits = {c.id: c.points for c in question.criteria}
+    asked = {e.id: min(max(e.points, 0.0), limits[e.id]) for e in reply.criteria if e.id in limits}
+    return round(sum(asked.values()), 2)
+
+
 def _identity(start: int, end: int) -> tuple[int, int]:
     return start, end
+
+
+def _injection_spans(answer: str) -> list[tuple[int, int]]:
+    """Original-text spans of the sentences that address the grader instead of answering."""
+    folded = normalize(answer)
+    return [folded.original_span(h.start, h.end) for h in injection_sentences(folded.text)]
 
 
 def _flag_models(flags: tuple[dict[str, Any], ...]) -> list[Flag]:

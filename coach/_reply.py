@@ -1,8 +1,9 @@
 """The reply the LLM is asked for: a JSON Schema built per question, and its parser.
 
 Per criterion the schema orders evidence quotes first, then the rationale, then the points, so a
-model that writes in order has quoted before it judges. Criterion, key point and deduction ids
-are enums of the rubric's own ids. There is no total: code adds up the points.
+model that writes in order has quoted before it judges. Criteria are keyed by the rubric's ids;
+key point and deduction ids are enums of the rubric's own. There is no total: code adds up the
+points.
 
 The parser is lenient where servers differ (code fences, `<think>` blocks, prose around the JSON,
 numbers sent as strings) and strict where it matters (ids and points are checked later by
@@ -16,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coach._rubric import Question
 
@@ -48,44 +49,59 @@ class DeductionReply(_Lenient):
 
 
 class GradeReply(_Lenient):
+    """A reply as read; criteria come keyed by id (the schema's form) or as a list with ids."""
+
     criteria: list[CriterionReply]
     deductions: list[DeductionReply] = Field(default_factory=list)
     strengths: list[str] = Field(default_factory=list)
     improvements: list[str] = Field(default_factory=list)
+
+    @field_validator("criteria", mode="before")
+    @classmethod
+    def _keyed(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return [
+                {**entry, "id": key} if isinstance(entry, dict) else entry
+                for key, entry in value.items()
+            ]
+        return value
 
 
 def _strings(description: str) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string"}, "description": description}
 
 
-def _unique(ids: list[str]) -> list[str]:
-    return list(dict.fromkeys(ids))
-
-
 def output_schema(question: Question) -> dict[str, Any]:
-    """The strict JSON Schema of a grade of `question` (every key required, nothing extra)."""
-    key_point_ids = _unique([kp.id for c in question.criteria for kp in c.key_points])
-    criterion = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string", "enum": [c.id for c in question.criteria]},
-            "evidence": _strings("verbatim excerpts of the answer that support the points"),
-            "rationale": {"type": "string"},
-            "key_points": {
-                "type": "array",
-                "items": {"type": "string", "enum": key_point_ids},
-                "description": "ids of the key points the answer covers",
+    """The strict JSON Schema of a grade of `question` (every key required, nothing extra).
+
+    `criteria` is an object with one required property per criterion id, so a server that
+    enforces the schema cannot leave a criterion out, repeat one or invent one; each carries
+    its own key point ids and its own points range.
+    """
+    criteria: dict[str, Any] = {}
+    for c in question.criteria:
+        criteria[c.id] = {
+            "type": "object",
+            "description": f"{c.name} (0-{c.points:g} points)",
+            "properties": {
+                "evidence": _strings("verbatim excerpts of the answer that support the points"),
+                "rationale": {"type": "string"},
+                "key_points": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": [kp.id for kp in c.key_points]},
+                    "description": "ids of the key points the answer covers",
+                },
+                "points": {"type": "number", "minimum": 0, "maximum": c.points},
             },
-            "points": {"type": "number", "description": "0 to the criterion's maximum"},
-        },
-        "required": ["id", "evidence", "rationale", "key_points", "points"],
-        "additionalProperties": False,
-    }
+            "required": ["evidence", "rationale", "key_points", "points"],
+            "additionalProperties": False,
+        }
     properties: dict[str, Any] = {
         "criteria": {
-            "type": "array",
-            "items": criterion,
-            "description": "one entry per criterion of the rubric",
+            "type": "object",
+            "properties": criteria,
+            "required": list(criteria),
+            "additionalProperties": False,
         }
     }
     if question.deductions:

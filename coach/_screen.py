@@ -37,6 +37,13 @@ _INJECTION = re.compile(
     # JSON-like "score": 12 (braces and quotes are gone after normalization, ':' became '，')
     r"|(?<![a-z])(?:score|points|percent|grade|total)，\s?\d|总分，\s?\d"
     r"|(?:score|分数|得分|总分)\s?[，=]\s?(?:100|满分|10/10|100/100)"
+    # "本回答应得满分", a fake system notice about the score, "award 12/12"
+    r"|(?:应|应该|应当|必须|理应)(?:得|获得|拿到?)满分"
+    r"|系统(?:提示|消息|指令|通知)[^。]{0,16}?(?:满分|评分|打分|得分|分数)"
+    r"|(?:give|award|assign|grant)[^。]{0,20}?\d+\s?/\s?\d+"
+    r"|(?:^|[^a-z])(?:grader|judge|evaluator|scorer)\s?，"
+    # "评分：12/12" reads as a score line, unless it reports a customer's rating
+    r"|(?P<rated>(?:评分|打分|分数|得分|总分|score|grade)\s?[，=]\s?\d+(?:\.\d+)?\s?/\s?\d+)"
 )
 # "满分" said of a customer's rating is part of an answer, not an instruction to the grader.
 _RATING_CONTEXT = re.compile(r"客户|顾客|用户|满意|评价|好评")
@@ -45,6 +52,7 @@ _RATING_CONTEXT = re.compile(r"客户|顾客|用户|满意|评价|好评")
 _INJECTION_HINTS = re.compile(
     "忽略|无视|忘记|忘掉|理会|别管|跳过|覆盖|满分|最高分|100分|一百分|评分|打分|阅卷|分数|得分|总分"
     "|ignore|disregard|marks|score|points|percent|grade|total|system|assistant|developer|im_|inst"
+    "|award|grader|judge|evaluator|scorer"
     "|###"
 )
 # Characters that glue Chinese sentences together; a list of terms has almost none.
@@ -112,7 +120,8 @@ def injection_sentences(text: str) -> tuple[Hit, ...]:
     spans: list[Hit] = []
     for match in _INJECTION.finditer(text):
         start = text.rfind(SENTENCE_END, 0, match.start()) + 1
-        if match.lastgroup == "marks" and _RATING_CONTEXT.search(text, start, match.start()):
+        rating = match.lastgroup in ("marks", "rated")
+        if rating and _RATING_CONTEXT.search(text, start, match.start()):
             continue  # "客户说要给我满分" talks about a customer's rating, not to the grader
         end = text.find(SENTENCE_END, match.end())
         end = len(text) if end < 0 else end + 1

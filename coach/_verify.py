@@ -6,8 +6,9 @@ The model proposes; code decides. What each problem leads to:
   a re-ask carrying the message (then a fallback, or `LLMReplyError` in mode "llm");
 * an unknown or repeated criterion id: the entry is ignored (`reply_repaired` flag);
 * points below 0 or above the criterion's maximum: clamped (`points_clamped` flag);
-* an evidence quote that is not in the answer (invented, paraphrased, or taken from the rubric):
-  dropped; a criterion awarded points without one verified quote gets 0 (`unverified_evidence`);
+* an evidence quote that is not in the answer (invented, paraphrased, or taken from the rubric),
+  or that quotes a sentence addressed to the grader: dropped; a criterion awarded points
+  without one verified quote gets 0 (`unverified_evidence`);
 * key point ids not of that criterion: ignored;
 * a deduction counts only with a verified quote, and costs the rubric's points, not the model's.
 
@@ -19,7 +20,7 @@ evidence is cut from the candidate's original text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,11 +49,21 @@ class Verified:
 
 
 class QuoteFinder:
-    """Finds quotes in one normalized answer and maps them to the original text."""
+    """Finds quotes in one normalized answer and maps them to the original text.
 
-    def __init__(self, answer: NormalizedText, to_original: Callable[[int, int], Span]) -> None:
+    A quote that overlaps an `excluded` span of the original (a sentence addressed to the
+    grader) is not evidence: an obedient model would quote the injection itself.
+    """
+
+    def __init__(
+        self,
+        answer: NormalizedText,
+        to_original: Callable[[int, int], Span],
+        excluded: Sequence[Span] = (),
+    ) -> None:
         self.answer = answer
         self.to_original = to_original  # from `answer.original` offsets to the caller's text
+        self.excluded = tuple(excluded)
 
     def _find(self, piece: str, start: int) -> Span | None:
         text = normalize(piece).text.strip(f"{SENTENCE_END}{CLAUSE_BREAK} ")
@@ -77,7 +88,10 @@ class QuoteFinder:
             if found is None:
                 return None
             at = found[1]
-            spans.append(self.to_original(*self.answer.original_span(*found)))
+            start, end = self.to_original(*self.answer.original_span(*found))
+            if any(start < stop and first < end for first, stop in self.excluded):
+                return None
+            spans.append((start, end))
         return spans or None
 
 

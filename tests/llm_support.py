@@ -80,16 +80,15 @@ def grade_json(question: coach.Question, answer: str, share: float = 1.0) -> str
     quote = answer[: min(len(answer), 12)]
     return json.dumps(
         {
-            "criteria": [
-                {
-                    "id": c.id,
+            "criteria": {
+                c.id: {
                     "evidence": [quote],
                     "rationale": f"{c.name}: ok",
                     "key_points": [kp.id for kp in c.key_points],
                     "points": c.points * share,
                 }
                 for c in question.criteria
-            ],
+            },
             "deductions": [],
             "strengths": ["clear"],
             "improvements": ["add an example"],

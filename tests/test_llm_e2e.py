@@ -41,16 +41,15 @@ ANSWER = (
 
 def good(question: coach.Question, answer: str = ANSWER, share: float = 1.0) -> dict[str, Any]:
     return {
-        "criteria": [
-            {
-                "id": c.id,
+        "criteria": {
+            c.id: {
                 "evidence": [answer[:10]],
                 "rationale": "ok",
                 "key_points": [],
                 "points": c.points * share,
             }
             for c in question.criteria
-        ],
+        },
         "deductions": [],
         "strengths": [],
         "improvements": [],

@@ -59,14 +59,23 @@ def test_schema_is_strict_and_uses_the_rubric_ids(mini: coach.Bank) -> None:
     question = mini.question("atm")
     schema = output_schema(question)
     jsonschema.Draft202012Validator.check_schema(schema)
-    item = schema["properties"]["criteria"]["items"]
-    assert item["properties"]["id"]["enum"] == ["calm", "process"]
-    assert list(item["properties"]) == ["id", "evidence", "rationale", "key_points", "points"]
-    for node in (schema, item):
+    criteria = schema["properties"]["criteria"]
+    assert criteria["required"] == ["calm", "process"]
+    item = criteria["properties"]["process"]
+    assert list(item["properties"]) == ["evidence", "rationale", "key_points", "points"]
+    assert item["properties"]["key_points"]["items"]["enum"] == ["review", "proof"]
+    assert item["properties"]["points"]["maximum"] == 8
+    for node in (schema, criteria, item):
         assert node["additionalProperties"] is False
         assert set(node["required"]) == set(node["properties"])
     assert "total" not in json.dumps(schema) and "score" not in schema["properties"]
-    jsonschema.validate(reply(), schema)
+    keyed = reply()
+    keyed["criteria"] = {c.pop("id"): c for c in keyed["criteria"]}
+    jsonschema.validate(keyed, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(reply(), schema)  # the list form is read, but not what is asked for
+    parsed = parse_reply(json.dumps(keyed, ensure_ascii=False))
+    assert [c.id for c in parsed.criteria] == ["calm", "process"]
 
 
 def test_schema_omits_deductions_for_a_question_without_any(mini: coach.Bank) -> None:
