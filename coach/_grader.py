@@ -68,7 +68,28 @@ _SCREEN_FLAGS = frozenset(
         "language_mismatch",
     }
 )
-_MESSAGES = {
+# How a flag message names what was redacted, and the list separator.
+_PII_NAMES: dict[str, tuple[dict[str, str], str]] = {
+    "zh": (
+        {
+            "phone": "手机号 {n} 处",
+            "id_number": "身份证号 {n} 处",
+            "bank_card": "银行卡号 {n} 处",
+            "email": "邮箱 {n} 处",
+        },
+        "、",
+    ),
+    "en": (
+        {
+            "phone": "{n} phone number(s)",
+            "id_number": "{n} ID number(s)",
+            "bank_card": "{n} bank card number(s)",
+            "email": "{n} e-mail address(es)",
+        },
+        ", ",
+    ),
+}
+_MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
         "pii": "回答中的个人信息（{what}）在发送前已替换为占位符。",
         "truncated": "回答过长，发送给模型前截断到 {tokens} 个 token。",
@@ -243,7 +264,10 @@ class Grader:
             if redaction.found:
                 sent = redaction.text
                 to_original = redaction.original_span
-                what = ", ".join(f"{kind} x{n}" for kind, n in sorted(redaction.counts.items()))
+                names, sep = _PII_NAMES.get(bank.language, _PII_NAMES["en"])
+                what = sep.join(
+                    names[kind].format(n=n) for kind, n in sorted(redaction.counts.items())
+                )
                 flags.append({"code": "pii_redacted", "message": messages["pii"].format(what=what)})
         finder = QuoteFinder(normalize(sent), to_original, _injection_spans(answer))
         sent, cut = truncate_to_budget(sent, self.max_answer_tokens, self.model)

@@ -481,3 +481,35 @@ def test_feedback_language_is_chosen_per_call(api: respx.MockRouter, mini: coach
     g.grade(mini, "atm", ANSWER, feedback_language="en")
     first, second = (sent_messages(c.request)[0]["content"] for c in calls.calls)
     assert "用中文书写" in first and "用英文书写" in second
+
+
+def test_over_long_answers_are_cut_to_the_token_budget(
+    api: respx.MockRouter, mini: coach.Bank
+) -> None:
+    from coach._tokens import count_tokens
+
+    long = ANSWER * 100
+    calls = route(api, completion(grade_json(mini.question("atm"), long)))
+    result = grader(max_answer_tokens=120).grade(mini, "atm", long)
+    user = sent_messages(calls.calls[0].request)[1]["content"]
+    opening = next(line for line in user.splitlines() if line.startswith("<<<ANSWER "))
+    sent = user.split(opening + "\n")[1].split("\n<<<END ANSWER ")[0]
+    assert long.startswith(sent) and len(sent) < len(long)
+    assert count_tokens(sent, "gpt-4o-mini").tokens <= 120
+    assert result.has_flag("truncated") and result.status == "graded"
+
+
+def test_usage_is_counted_locally_when_the_server_sends_none(
+    api: respx.MockRouter, mini: coach.Bank
+) -> None:
+    route(api, completion(grade_json(mini.question("atm"), ANSWER), usage=None))
+    usage = grader().grade(mini, "atm", ANSWER).usage
+    assert usage.estimated and usage.prompt_tokens > 500 and usage.completion_tokens > 20
+    assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+
+
+def test_user_prices_override_the_table(api: respx.MockRouter, mini: coach.Bank) -> None:
+    route(api, completion(grade_json(mini.question("atm"), ANSWER), usage=(1_000_000, 0)))
+    price = coach.Price(input_usd_per_mtok=2.0, output_usd_per_mtok=0.0)
+    result = grader(prices={"gpt-4o-mini": price}).grade(mini, "atm", ANSWER)
+    assert result.usage.cost_usd == pytest.approx(2.0)

@@ -227,3 +227,37 @@ def test_cli_fallback_is_shown_with_its_reason(server: FakeOpenAI, mini_path: Pa
     done = run_cli("grade", str(mini_path), "atm", "--answer", ANSWER, env=env)
     assert done.returncode == 0
     assert "[keyword, fallback]" in done.stdout and "Fallback: " in done.stdout
+
+
+def instance_of(schema: dict[str, Any]) -> Any:
+    """The plainest value a schema admits: what a schema-driven fake judge sends back."""
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {key: instance_of(sub) for key, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [instance_of(schema["items"])]
+    if kind in ("number", "integer"):
+        return schema.get("maximum", 1)
+    return "string"
+
+
+def test_a_judge_that_only_follows_the_schema_gets_an_honest_result(
+    server: FakeOpenAI, banks: list[coach.Bank]
+) -> None:
+    def judge(body: dict[str, Any]) -> Reply:
+        schema = body["response_format"]["json_schema"]["schema"]
+        return Reply(content=json.dumps(instance_of(schema)))
+
+    server.default = judge
+    g = grader(server)
+    for bank in banks:
+        question = bank.questions[0]
+        result = g.grade(bank, question.id, question.model_answer)
+        assert (result.method, result.status) == ("llm", "graded")
+        assert 0 <= result.score <= result.max_score
+        # "string" is nowhere in the answer: no criterion keeps its points.
+        assert all(c.points == 0 for c in result.criteria)
+        assert result.has_flag("unverified_evidence") and result.has_flag("needs_review")
+    assert len(server.completion_requests) == len(banks)
