@@ -42,10 +42,10 @@ from coach._schema import rubric_json_schema
 
 if _typing.TYPE_CHECKING:
     from coach._grader import Grader
+    from coach._prices import Price
     from coach._retry import RetryPolicy
-    from coach._tokens import Price
 
-_LAZY = {"Grader": "coach._grader", "Price": "coach._tokens", "RetryPolicy": "coach._retry"}
+_LAZY = {"Grader": "coach._grader", "Price": "coach._prices", "RetryPolicy": "coach._retry"}
 
 
 def __getattr__(name: str) -> _typing.Any:

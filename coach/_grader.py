@@ -28,93 +28,33 @@ from typing import Any, Literal
 
 import openai
 
-from coach._exceptions import (
-    ConfigError,
-    DeadlineError,
-    LLMError,
-    LLMRefusalError,
-    LLMReplyError,
-    LLMRequestError,
-    LLMUnavailableError,
-)
+from coach._combine import fallback_result, llm_result, pii_flag, truncated_flag
+from coach._exceptions import ConfigError
+from coach._failures import llm_error
 from coach._keyword import KeywordGrader
-from coach._llm import Exchange, Protocol, Refused, Spend, run_async, run_sync
+from coach._llm import Exchange, Protocol, Spend, run_async, run_sync
 from coach._loader import BankRef, load_bank
 from coach._normalize import normalize
 from coach._offline import find_question
+from coach._prices import Price, estimate_cost
 from coach._prompts import PromptTemplates, load_templates
 from coach._redact import redact
 from coach._render import language_name, new_markers, output_format, render_rubric, spotlight
-from coach._reply import GradeReply, InvalidReply
-from coach._result import Flag, GradeResult, Usage
-from coach._retry import ImmediateRetry, RetryPolicy, is_transient
+from coach._reply import GradeReply
+from coach._result import GradeResult, Usage
+from coach._retry import RetryPolicy
 from coach._rubric import Bank, Question
 from coach._screen import injection_sentences
-from coach._tokens import Price, estimate_cost, truncate_to_budget
+from coach._tokens import truncate_to_budget
 from coach._verify import QuoteFinder, Verified, verify_reply
 
 Mode = Literal["auto", "llm", "keyword"]
 DEFAULT_MODEL = "gpt-4o-mini"
 MODEL_ENV = "COACH_MODEL"
-REVIEW_GAP = 40.0  # percentage points between the LLM and keyword grades that ask for review
-_SUSPICIOUS = ("suspected_injection", "rubric_copy", "keyword_stuffing")
-_SCREEN_FLAGS = frozenset(
-    {
-        "suspected_injection",
-        "keyword_stuffing",
-        "off_topic",
-        "rubric_copy",
-        "too_short",
-        "language_mismatch",
-    }
+NOT_CONFIGURED = (
+    "no LLM configured (set OPENAI_API_KEY or OPENAI_BASE_URL, or pass client=); graded offline"
 )
-# How a flag message names what was redacted, and the list separator.
-_PII_NAMES: dict[str, tuple[dict[str, str], str]] = {
-    "zh": (
-        {
-            "phone": "手机号 {n} 处",
-            "id_number": "身份证号 {n} 处",
-            "bank_card": "银行卡号 {n} 处",
-            "email": "邮箱 {n} 处",
-        },
-        "、",
-    ),
-    "en": (
-        {
-            "phone": "{n} phone number(s)",
-            "id_number": "{n} ID number(s)",
-            "bank_card": "{n} bank card number(s)",
-            "email": "{n} e-mail address(es)",
-        },
-        ", ",
-    ),
-}
-_MESSAGES: dict[str, dict[str, str]] = {
-    "zh": {
-        "pii": "回答中的个人信息（{what}）在发送前已替换为占位符。",
-        "truncated": "回答过长，发送给模型前截断到 {tokens} 个 token。",
-        "clamped": "模型给出的分数超出范围，已按满分和 0 截断：{what}。",
-        "unverified": "模型引用的证据在回答中找不到，相关得分不计：{what}。",
-        "repaired": "模型回复中有不属于评分标准的条目，已忽略：{what}。",
-        "gap": "模型评分 {llm:.0f}% 与关键词评分 {kw:.0f}% 差距较大，建议人工复核。",
-        "suspicious": "回答被标记为可疑（{what}），模型给了 {claimed:g} 分，高于关键词评分 {kw:g} "
-        "分；高出的部分不计，建议人工复核。",
-        "capped_note": "（回答可疑，按关键词评分封顶）",
-    },
-    "en": {
-        "pii": "Personal data in the answer ({what}) was replaced by placeholders before sending.",
-        "truncated": "The answer was too long and was cut to {tokens} tokens before sending.",
-        "clamped": "The model's points were out of range and were clamped: {what}.",
-        "unverified": "Evidence the model quoted is not in the answer; "
-        "those points count 0: {what}.",
-        "repaired": "Entries of the model's reply that are not in the rubric were ignored: {what}.",
-        "gap": "The LLM grade ({llm:.0f}%) and the keyword grade ({kw:.0f}%) differ widely; "
-        "review it.",
-        "suspicious": "The answer is flagged ({what}) and the LLM gave {claimed:g} points, "
-        "more than the keyword grade of {kw:g}; the excess does not count. Review it.",
-        "capped_note": " (suspicious answer: capped at the keyword grade)",
-    },
-}
+REVIEW_GAP = 40.0  # percentage points between the LLM and keyword grades that ask for review
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +195,6 @@ class Grader:
         use_llm = self.mode == "llm" or (self.mode == "auto" and self.configured)
         if not use_llm or keyword.has_flag("blank") or keyword.has_flag("non_answer"):
             return _Job(bank, question, answer, keyword, None, None, ())
-        messages = _MESSAGES.get(bank.language, _MESSAGES["en"])
         flags: list[dict[str, Any]] = []
         sent = answer
         to_original = _identity
@@ -264,20 +203,11 @@ class Grader:
             if redaction.found:
                 sent = redaction.text
                 to_original = redaction.original_span
-                names, sep = _PII_NAMES.get(bank.language, _PII_NAMES["en"])
-                what = sep.join(
-                    names[kind].format(n=n) for kind, n in sorted(redaction.counts.items())
-                )
-                flags.append({"code": "pii_redacted", "message": messages["pii"].format(what=what)})
+                flags.append(pii_flag(bank.language, redaction.counts))
         finder = QuoteFinder(normalize(sent), to_original, _injection_spans(answer))
         sent, cut = truncate_to_budget(sent, self.max_answer_tokens, self.model)
         if cut:
-            flags.append(
-                {
-                    "code": "truncated",
-                    "message": messages["truncated"].format(tokens=self.max_answer_tokens),
-                }
-            )
+            flags.append(truncated_flag(bank.language, self.max_answer_tokens))
         templates = self._templates_for(bank.language)
         markers = new_markers()
         feedback = feedback_language or self.feedback_language or bank.language
@@ -338,94 +268,28 @@ class Grader:
         assert exchange is not None
         usage = self._usage(exchange.spend)
         if isinstance(outcome, BaseException):
-            error = _llm_error(outcome, exchange, usage)
+            error = llm_error(outcome, exchange, usage)
             if self.mode == "llm":
                 raise error from (outcome if outcome is not error else None)
-            return job.keyword.model_copy(
-                update={
-                    "status": "fallback",
-                    "fallback_reason": str(error),
-                    "flags": [*job.keyword.flags, *_flag_models(job.flags)],
-                    "model": self.model,
-                    "usage": usage,
-                    "prompt_hash": exchange.prompt_hash,
-                }
+            return fallback_result(
+                job.keyword,
+                str(error),
+                prepared_flags=job.flags,
+                usage=usage,
+                model=self.model,
+                prompt_hash=exchange.prompt_hash,
             )
-        return self._llm_result(job, outcome, usage)
-
-    def _llm_result(self, job: _Job, verified: Verified, usage: Usage) -> GradeResult:
-        question, keyword = job.question, job.keyword
-        exchange = job.exchange
-        assert exchange is not None
-        messages = _MESSAGES.get(job.bank.language, _MESSAGES["en"])
-        deductions = list(verified.deductions)
-        # The keyword grader's negation-aware findings are facts about the answer: apply them
-        # even when the model missed them, so a harmful answer loses its points on both paths.
-        for found in keyword.deductions:
-            if all(d["id"] != found.id for d in deductions):
-                deductions.append(found.model_dump())
-        criteria = verified.criteria
-        # On an answer that tries to steer the grader, pastes the rubric or lists keywords, a
-        # model that obeys it must not win points: no criterion scores above the keyword grade.
-        suspicious = [code for code in _SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
-        if suspicious:
-            ceiling = {c.id: c.points for c in keyword.criteria}
-            for entry in criteria:
-                if entry["points"] > ceiling[entry["id"]]:
-                    entry["points"] = ceiling[entry["id"]]
-                    entry["rationale"] += messages["capped_note"]
-        earned = sum(c["points"] for c in criteria)
-        lost = sum(d["points"] for d in deductions)
-        score = round(min(question.points, max(0.0, earned - lost)), 2)
-        percent = round(100 * score / question.points, 1)
-        flags = [f.model_dump() for f in keyword.flags if f.code in _SCREEN_FLAGS]
-        flags += list(job.flags)
-        notes = {
-            "points_clamped": "clamped",
-            "unverified_evidence": "unverified",
-            "reply_repaired": "repaired",
-        }
-        for code, key in notes.items():
-            if code in verified.notes:
-                what = ", ".join(verified.notes[code])
-                flags.append({"code": code, "message": messages[key].format(what=what)})
-        claimed = _claimed(exchange.reply, question)
-        if suspicious and claimed > keyword.score:
-            flags.append(
-                {
-                    "code": "needs_review",
-                    "message": messages["suspicious"].format(
-                        what=", ".join(suspicious), claimed=claimed, kw=keyword.score
-                    ),
-                }
-            )
-        elif abs(percent - keyword.percent) >= self.review_gap:
-            flags.append(
-                {
-                    "code": "needs_review",
-                    "message": messages["gap"].format(llm=percent, kw=keyword.percent),
-                }
-            )
-        reply = exchange.reply
-        return GradeResult.model_validate(
-            {
-                "bank_id": job.bank.id,
-                "question_id": question.id,
-                "score": score,
-                "max_score": question.points,
-                "percent": percent,
-                "method": "llm",
-                "status": "graded",
-                "criteria": criteria,
-                "deductions": deductions,
-                "flags": flags,
-                "strengths": reply.strengths if reply else [],
-                "improvements": reply.improvements if reply else [],
-                "model": self.model,
-                "usage": usage,
-                "prompt_hash": exchange.prompt_hash,
-                "rubric_version": keyword.rubric_version,
-            }
+        return llm_result(
+            bank=job.bank,
+            question=job.question,
+            keyword=job.keyword,
+            verified=outcome,
+            reply=exchange.reply,
+            prepared_flags=job.flags,
+            usage=usage,
+            model=self.model,
+            prompt_hash=exchange.prompt_hash,
+            review_gap=self.review_gap,
         )
 
     # -- the drivers ----------------------------------------------------------------------
@@ -518,23 +382,8 @@ class Grader:
         if job.keyword.has_flag("blank") or job.keyword.has_flag("non_answer"):
             return job.keyword
         if self.mode == "auto":
-            return job.keyword.model_copy(
-                update={
-                    "status": "fallback",
-                    "fallback_reason": "no LLM configured (set OPENAI_API_KEY or "
-                    "OPENAI_BASE_URL, or pass client=); graded offline",
-                }
-            )
+            return fallback_result(job.keyword, NOT_CONFIGURED)
         return job.keyword
-
-
-def _claimed(reply: GradeReply | None, question: Question) -> float:
-    """The points the model asked for, in range, before any evidence was checked."""
-    if reply is None:
-        return 0.0
-    limits = {c.id: c.points for c in question.criteria}
-    asked = {e.id: min(max(e.points, 0.0), limits[e.id]) for e in reply.criteria if e.id in limits}
-    return round(sum(asked.values()), 2)
 
 
 def _identity(start: int, end: int) -> tuple[int, int]:
@@ -545,46 +394,3 @@ def _injection_spans(answer: str) -> list[tuple[int, int]]:
     """Original-text spans of the sentences that address the grader instead of answering."""
     folded = normalize(answer)
     return [folded.original_span(h.start, h.end) for h in injection_sentences(folded.text)]
-
-
-def _flag_models(flags: tuple[dict[str, Any], ...]) -> list[Flag]:
-    return [Flag.model_validate(f) for f in flags]
-
-
-def _llm_error(exc: BaseException, exchange: Exchange, usage: Usage) -> LLMError:
-    """The `LLMError` that says why grading by LLM failed."""
-    attempts = exchange.spend.requests
-    last = exchange.last_error if isinstance(exc, ImmediateRetry) else exc
-    kwargs: dict[str, Any] = {"attempts": attempts, "last_error": last, "usage": usage}
-    if isinstance(exc, LLMError):
-        return exc
-    if isinstance(exc, Refused):
-        return LLMRefusalError(str(exc), **kwargs)
-    if isinstance(exc, (InvalidReply, ImmediateRetry)) and not isinstance(last, openai.APIError):
-        return LLMReplyError(
-            f"the model's reply did not validate after {attempts} request(s): {last}", **kwargs
-        )
-    if isinstance(exc, TimeoutError) or (
-        exchange.clock is not None and exchange.clock.remaining() <= 0.05
-    ):
-        return DeadlineError(
-            f"no valid reply within the {exchange.policy.deadline:g} s deadline "
-            f"({attempts} request(s); last error: {_describe(last)})",
-            **kwargs,
-        )
-    if isinstance(last, BaseException) and is_transient(last):
-        return LLMUnavailableError(
-            f"the LLM server did not answer usably in {attempts} request(s): {_describe(last)}",
-            **kwargs,
-        )
-    if isinstance(last, openai.APIError):
-        return LLMRequestError(f"the LLM server rejected the request: {_describe(last)}", **kwargs)
-    return LLMError(f"LLM grading failed: {_describe(last)}", **kwargs)
-
-
-def _describe(error: BaseException | str | None) -> str:
-    if isinstance(error, openai.APIStatusError):
-        return f"HTTP {error.status_code} {type(error).__name__}: {error.message}"[:300]
-    if isinstance(error, BaseException):
-        return f"{type(error).__name__}: {error}"[:300]
-    return str(error)[:300]

@@ -1,9 +1,9 @@
 """Token counts, prompt budgets and cost estimates for the LLM grading path.
 
 What
-    :func:`count_tokens` counts the tokens of a text for a model, :func:`truncate_to_budget`
-    cuts a text to the longest prefix that fits a token budget, and :func:`estimate_cost`
-    turns token counts into US dollars from a small price table (:data:`DEFAULT_PRICES`).
+    :func:`count_tokens` counts the tokens of a text for a model, and
+    :func:`truncate_to_budget` cuts a text to the longest prefix that fits a token budget.
+    Turning counts into dollars is `coach._prices`.
 
 Why
     The grader sends a rubric plus a free-text answer to an OpenAI-compatible Chat Completions
@@ -81,15 +81,11 @@ if TYPE_CHECKING:
     from tiktoken import Encoding
 
 __all__ = [
-    "DEFAULT_PRICES",
     "DOWNLOAD_ENV",
     "DOWNLOAD_TIMEOUT_S",
     "FALLBACK_ENCODING",
-    "Price",
     "TokenCount",
     "count_tokens",
-    "estimate_cost",
-    "price_for",
     "truncate_to_budget",
 ]
 
@@ -411,79 +407,3 @@ def truncate_to_budget(text: str, max_tokens: int, model: str) -> tuple[str, boo
             return text, False
         cut = _truncate_exact(text, max_tokens, enc)
     return text[:cut], True
-
-
-# --------------------------------------------------------------------------- prices
-
-
-@dataclass(frozen=True)
-class Price:
-    """List price in US dollars per one million input (prompt) and output (completion)
-    tokens."""
-
-    input_usd_per_mtok: float
-    output_usd_per_mtok: float
-
-    def __post_init__(self) -> None:
-        if self.input_usd_per_mtok < 0 or self.output_usd_per_mtok < 0:
-            raise ValueError(f"prices must be >= 0: {self}")
-
-
-# List prices as of 2025-06, standard tier, uncached input, from the vendors' own pages:
-# OpenAI "API pricing", DeepSeek API docs "Models & Pricing" (standard hours, cache miss),
-# Alibaba Cloud Model Studio "Models" (international / Singapore, non-thinking, lowest
-# input tier). These go stale: prices change often and differ by region, tier, caching
-# and batch discounts. Treat estimate_cost() as a ballpark and pass `prices=` for billing.
-DEFAULT_PRICES: Mapping[str, Price] = MappingProxyType(
-    {
-        "gpt-4o": Price(2.50, 10.00),
-        "gpt-4o-mini": Price(0.15, 0.60),
-        "gpt-4.1": Price(2.00, 8.00),
-        "gpt-4.1-mini": Price(0.40, 1.60),
-        "gpt-4.1-nano": Price(0.10, 0.40),
-        "o3": Price(2.00, 8.00),
-        "o3-mini": Price(1.10, 4.40),
-        "o4-mini": Price(1.10, 4.40),
-        "gpt-3.5-turbo": Price(0.50, 1.50),
-        "deepseek-chat": Price(0.27, 1.10),
-        "deepseek-reasoner": Price(0.55, 2.19),
-        "qwen-turbo": Price(0.05, 0.20),
-        "qwen-plus": Price(0.40, 1.20),
-        "qwen-max": Price(1.60, 6.40),
-    }
-)
-
-
-def price_for(model: str, prices: Mapping[str, Price] | None = None) -> Price | None:
-    """The price for ``model``: an exact (case-insensitive) name, else the longest table key
-    that ``model`` starts with followed by ``-`` (dated snapshots and aliases such as
-    ``gpt-4o-mini-2024-07-18`` or ``qwen-plus-latest``). ``prices`` override and extend
-    :data:`DEFAULT_PRICES`. None for an unknown model."""
-    table = {k.lower(): v for k, v in DEFAULT_PRICES.items()}
-    if prices:
-        table.update({k.strip().lower(): v for k, v in prices.items()})
-    name = model.strip().lower()
-    if name in table:
-        return table[name]
-    matches = [k for k in table if name.startswith(k + "-")]
-    return table[max(matches, key=len)] if matches else None
-
-
-def estimate_cost(
-    model: str,
-    prompt_tokens: int,
-    completion_tokens: int,
-    prices: Mapping[str, Price] | None = None,
-) -> float | None:
-    """Estimated cost in US dollars of one call, or None for a model with no known price.
-
-    See :func:`price_for` for the lookup; ``prices`` override and extend the defaults.
-    """
-    if prompt_tokens < 0 or completion_tokens < 0:
-        raise ValueError("token counts must be >= 0")
-    price = price_for(model, prices)
-    if price is None:
-        return None
-    return (
-        prompt_tokens * price.input_usd_per_mtok + completion_tokens * price.output_usd_per_mtok
-    ) / 1_000_000

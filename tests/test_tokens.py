@@ -26,14 +26,11 @@ import tiktoken.load
 import tiktoken.registry
 
 from coach import _tokens
+from coach._prices import DEFAULT_PRICES, Price, estimate_cost, price_for
 from coach._tokens import (
-    DEFAULT_PRICES,
     DOWNLOAD_ENV,
-    Price,
     TokenCount,
     count_tokens,
-    estimate_cost,
-    price_for,
     truncate_to_budget,
 )
 
