@@ -513,3 +513,15 @@ def test_user_prices_override_the_table(api: respx.MockRouter, mini: coach.Bank)
     price = coach.Price(input_usd_per_mtok=2.0, output_usd_per_mtok=0.0)
     result = grader(prices={"gpt-4o-mini": price}).grade(mini, "atm", ANSWER)
     assert result.usage.cost_usd == pytest.approx(2.0)
+
+
+def test_a_list_reply_with_an_unknown_id_is_repaired(
+    api: respx.MockRouter, mini: coach.Bank
+) -> None:
+    keyed = json.loads(grade_json(mini.question("atm"), ANSWER))
+    listed = [{"id": cid, **entry} for cid, entry in keyed["criteria"].items()]
+    listed.append({**listed[0], "id": "bonus", "points": 50})
+    route(api, completion(json.dumps({**keyed, "criteria": listed}, ensure_ascii=False)))
+    result = grader().grade(mini, "atm", ANSWER)
+    assert [c.id for c in result.criteria] == ["calm", "process"]
+    assert result.score == 12 and result.has_flag("reply_repaired")
