@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from coach._feedback import MAX_FOLLOW_UPS, RUBRIC_FOLLOW_UPS
 from coach._redact import PiiKind
 from coach._reply import GradeReply
 from coach._result import Flag, GradeResult, Usage
 from coach._rubric import Bank, Question
+from coach._texts import texts_for
 from coach._verify import Verified
 
 SUSPICIOUS = ("suspected_injection", "rubric_copy", "keyword_stuffing")
@@ -172,14 +174,87 @@ def llm_result(
             "criteria": criteria,
             "deductions": deductions,
             "flags": flags,
-            "strengths": reply.strengths if reply else [],
-            "improvements": reply.improvements if reply else [],
+            **llm_coaching(bank, question, keyword, verified, reply, criteria, deductions),
             "model": model,
             "usage": usage,
             "prompt_hash": prompt_hash,
             "rubric_version": keyword.rubric_version,
         }
     )
+
+
+def llm_coaching(
+    bank: Bank,
+    question: Question,
+    keyword: GradeResult,
+    verified: Verified,
+    reply: GradeReply | None,
+    criteria: list[dict[str, Any]],
+    deductions: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The coaching fields of an LLM result, checked against what the grade supports.
+
+    A strength must name a criterion that kept at least half its points, and is quoted from
+    that criterion's verified evidence, so the model cannot praise what it did not credit.
+    Improvements keep only ids of the rubric. Follow-ups: the rubric's first, then the model's,
+    then the keyword grader's probes. STAR parts need verified quotes (or the keyword cues).
+    Without a rewrite from the model, the rubric's model answer stands in, labelled as such.
+    """
+    t = texts_for(bank.language)
+    by_id = {c["id"]: c for c in criteria}
+    key_points = {c.id: {kp.id for kp in c.key_points} for c in question.criteria}
+    strengths = []
+    improvements: list[dict[str, Any]] = [
+        {"text": t.avoid.format(what=d["description"]), "deduction_id": d["id"]} for d in deductions
+    ]
+    notes_strengths = reply.strengths if reply else []
+    for note in notes_strengths:
+        kept = by_id.get(note.criterion_id or "")
+        if kept is None or kept["points"] < 0.5 * kept["max_points"] or not kept["evidence"]:
+            continue
+        strengths.append(
+            {
+                "text": note.text,
+                "criterion_id": kept["id"],
+                "example": kept["evidence"][0]["quote"],
+            }
+        )
+    for note in reply.improvements if reply else []:
+        cid = note.criterion_id if note.criterion_id in by_id else None
+        kp = note.key_point_id if cid and note.key_point_id in key_points[cid] else None
+        improvements.append(
+            {"text": note.text, "criterion_id": cid, "key_point_id": kp, "example": note.example}
+        )
+    asked: list[dict[str, Any]] = [
+        {"question": q, "source": "rubric"} for q in question.follow_ups[:RUBRIC_FOLLOW_UPS]
+    ]
+    asked += [
+        {"question": q, "source": "llm"} for q in (reply.follow_up_questions if reply else [])
+    ]
+    asked += [f.model_dump() for f in keyword.follow_up_questions if f.source != "rubric"]
+    follow_ups: list[dict[str, Any]] = []
+    for item in asked:
+        if len(follow_ups) < MAX_FOLLOW_UPS and all(
+            item["question"] != f["question"] for f in follow_ups
+        ):
+            follow_ups.append(item)
+    star = None
+    if keyword.star is not None:
+        star = keyword.star.model_dump()
+        for name, part in (verified.star or {}).items():
+            if part["present"]:
+                star[name] = part
+    improved = keyword.improved_answer.model_dump() if keyword.improved_answer else None
+    rewrite = reply.improved_answer.strip() if reply else ""
+    if rewrite:
+        improved = {"text": rewrite, "source": "rewrite", "label": t.rewrite_label}
+    return {
+        "strengths": strengths,
+        "improvements": improvements,
+        "follow_up_questions": follow_ups,
+        "star": star,
+        "improved_answer": improved,
+    }
 
 
 def fallback_result(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from coach._exceptions import AnswerError
+from coach._feedback import CoachingRules, coaching_rules, offline_feedback
 from coach._match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
 from coach._normalize import NormalizedText, normalize, normalize_phrase
 from coach._result import FlagCode, GradeResult
@@ -31,7 +32,6 @@ from coach._texts import Texts, texts_for
 
 KEYWORD_LIST_FACTOR = 0.3
 OFF_TOPIC_FACTOR = 0.15
-STRONG_SHARE = 0.75  # a criterion at or above this share of its points is named a strength
 EVIDENCE_CONTEXT = 20  # characters of the clause kept before a hit in an evidence quote
 EVIDENCE_CHARS = 40  # an evidence quote stops at its clause's end or after about this many
 RUBRIC_COPY_SHARE = 0.5  # share of the answer's 4-grams found in the rubric's own wording
@@ -55,9 +55,8 @@ class _CriterionRule:
     key_points: tuple[_KeyPointRule, ...]
     total_weight: float
     bands: tuple[tuple[int, float], ...]  # (hits needed, points), most points first
-    # The criterion's fixed sentences, written once: "命中要点 k/n：" for every k, and its strength.
+    # The criterion's fixed sentences, written once: "命中要点 k/n：" for every k.
     hit_labels: tuple[str, ...]
-    strength: str
 
 
 def _criterion_rule(criterion: Criterion, t: Texts) -> _CriterionRule:
@@ -73,7 +72,6 @@ def _criterion_rule(criterion: Criterion, t: Texts) -> _CriterionRule:
         total_weight=sum(kp.weight for kp in key_points),
         bands=tuple(bands),
         hit_labels=tuple(t.hit_label.format(hits=k, total=total) for k in range(total + 1)),
-        strength=t.strength.format(name=criterion.name),
     )
 
 
@@ -92,6 +90,7 @@ class _QuestionRules:
     topic: re.Pattern[str] | None
     rubric_grams: frozenset[int]  # packed 4-grams of the rubric's wording
     rubric_version: str
+    coaching: CoachingRules
 
 
 def rubric_version(bank: Bank, question: Question) -> str:
@@ -126,6 +125,9 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
     ]
     wording += [d.description for d in question.deductions]
     grams = _all_packed_grams(content_of(normalize_phrase("。".join(wording))))
+    patterns = {
+        (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
+    }
     return _QuestionRules(
         question=question,
         criteria=criteria,
@@ -133,6 +135,7 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
         topic=compile_phrases(question.topic_terms),
         rubric_grams=grams,
         rubric_version=rubric_version(bank, question),
+        coaching=coaching_rules(question, patterns, t),
     )
 
 
@@ -174,8 +177,6 @@ class _Grading:
         self.answer = answer
         self.t = texts_for(bank.language)
         self.flags: list[dict[str, Any]] = []
-        self.strengths: list[str] = []
-        self.tips: list[str] = []  # what each weak criterion should add
         # Evidence is cut from the answer as written, before any injected sentence is blanked.
         self.clauses = Clauses(answer.text)
 
@@ -229,7 +230,10 @@ class _Grading:
         lost = sum(d["points"] for d in deductions)
         score = round(max(0.0, earned - lost), 2)
         max_score = self.question.points
-        avoid = [t.avoid.format(what=d["description"]) for d in deductions]
+        attempted = not (found.blank or found.non_answer)
+        coaching = offline_feedback(
+            self.rules.coaching, t, criteria, deductions, self.answer, self.clauses, attempted
+        )
         return GradeResult.model_validate(
             {
                 "bank_id": self.bank.id,
@@ -242,8 +246,7 @@ class _Grading:
                 "criteria": criteria,
                 "deductions": deductions,
                 "flags": self.flags,
-                "strengths": self.strengths,
-                "improvements": avoid + self.tips,
+                **coaching,
                 "rubric_version": self.rules.rubric_version,
             }
         )
@@ -288,11 +291,6 @@ class _Grading:
         rationale = self.t.rationale(rule.hit_labels[len(hit_ids)], hit_texts, missed_texts)
         if note and raw:
             rationale += note
-        if points >= STRONG_SHARE * criterion.points:
-            self.strengths.append(rule.strength)
-        elif missed_texts:
-            what = "；".join(missed_texts[:3])
-            self.tips.append(self.t.add.format(name=criterion.name, what=what))
         return {
             "id": criterion.id,
             "name": criterion.name,

@@ -13,11 +13,21 @@ sent back to the model in a re-ask.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from coach._rubric import Question
 
@@ -48,13 +58,64 @@ class DeductionReply(_Lenient):
     evidence: list[str] = Field(default_factory=list)
 
 
+class NoteReply(_Lenient):
+    """A strength or an improvement; a bare string is read as its text."""
+
+    text: str
+    criterion_id: str | None = None
+    key_point_id: str | None = None
+    example: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class StarPartReply(_Lenient):
+    present: bool = False
+    evidence: str = ""
+
+
+class StarReply(_Lenient):
+    situation: StarPartReply = Field(default_factory=StarPartReply)
+    task: StarPartReply = Field(default_factory=StarPartReply)
+    action: StarPartReply = Field(default_factory=StarPartReply)
+    result: StarPartReply = Field(default_factory=StarPartReply)
+
+
+_COACHING_DEFAULTS: dict[str, Any] = {
+    "strengths": [],
+    "improvements": [],
+    "follow_up_questions": [],
+    "star": None,
+    "improved_answer": "",
+}
+
+
 class GradeReply(_Lenient):
     """A reply as read; criteria come keyed by id (the schema's form) or as a list with ids."""
 
     criteria: list[CriterionReply]
     deductions: list[DeductionReply] = Field(default_factory=list)
-    strengths: list[str] = Field(default_factory=list)
-    improvements: list[str] = Field(default_factory=list)
+    strengths: list[NoteReply] = Field(default_factory=list)
+    improvements: list[NoteReply] = Field(default_factory=list)
+    follow_up_questions: list[str] = Field(default_factory=list)
+    star: StarReply | None = None
+    improved_answer: str = ""
+
+    @field_validator(
+        "strengths", "improvements", "follow_up_questions", "star", "improved_answer", mode="wrap"
+    )
+    @classmethod
+    def _coaching_never_fails_a_grade(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        # Coaching is advice around the grade: a malformed part is dropped, not re-asked.
+        try:
+            return handler(value)
+        except ValidationError:
+            return copy.copy(_COACHING_DEFAULTS[str(info.field_name)])  # never the shared list
 
     @field_validator("criteria", mode="before")
     @classmethod
@@ -69,6 +130,20 @@ class GradeReply(_Lenient):
 
 def _strings(description: str) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string"}, "description": description}
+
+
+def _enum(values: list[str]) -> dict[str, Any]:
+    return {"type": "string", "enum": values}
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    """A strict object: every property required, nothing else allowed."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
 
 
 def output_schema(question: Question) -> dict[str, Any]:
@@ -118,8 +193,44 @@ def output_schema(question: Question) -> dict[str, Any]:
             },
             "description": "deductions the answer really triggers (often none)",
         }
-    properties["strengths"] = _strings("what the answer does well")
-    properties["improvements"] = _strings("what to add or change, and how to say it")
+    criterion_ids = [c.id for c in question.criteria]
+    key_point_ids = list(dict.fromkeys(kp.id for c in question.criteria for kp in c.key_points))
+    properties["strengths"] = {
+        "type": "array",
+        "description": "what the answer really does well, per criterion (none if nothing)",
+        "items": _object(
+            {"criterion_id": _enum(criterion_ids), "text": {"type": "string"}},
+        ),
+    }
+    properties["improvements"] = {
+        "type": "array",
+        "description": "what to add or change: the missed key point, and a sentence to say",
+        "items": _object(
+            {
+                "criterion_id": _enum(criterion_ids),
+                "key_point_id": _enum(key_point_ids),
+                "text": {"type": "string"},
+                "example": {"type": "string"},
+            }
+        ),
+    }
+    properties["follow_up_questions"] = _strings(
+        "questions an interviewer would ask next about what the answer left out"
+    )
+    if question.kind == "behavioral":
+        part = _object(
+            {
+                "present": {"type": "boolean"},
+                "evidence": {"type": "string", "description": "verbatim excerpt, or empty"},
+            }
+        )
+        properties["star"] = _object(
+            {name: part for name in ("situation", "task", "action", "result")}
+        )
+    properties["improved_answer"] = {
+        "type": "string",
+        "description": "the candidate's answer rewritten: keep their facts, fill the gaps",
+    }
     return {
         "type": "object",
         "properties": properties,
@@ -177,6 +288,11 @@ def parse_reply(text: str | None) -> GradeReply:
         item.evidence[:] = _clip(item.evidence, MAX_QUOTES)
     for crit in reply.criteria:
         crit.rationale = crit.rationale[:MAX_TEXT]
-    reply.strengths[:] = _clip(reply.strengths, MAX_NOTES)
-    reply.improvements[:] = _clip(reply.improvements, MAX_NOTES)
+    for notes in (reply.strengths, reply.improvements):
+        notes[:] = [n for n in notes if n.text][:MAX_NOTES]
+        for note in notes:
+            note.text = note.text[:MAX_TEXT]
+            note.example = (note.example or "")[:MAX_TEXT] or None
+    reply.follow_up_questions[:] = _clip(reply.follow_up_questions, MAX_NOTES)
+    reply.improved_answer = reply.improved_answer[: 4 * MAX_TEXT]
     return reply

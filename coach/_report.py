@@ -82,11 +82,37 @@ def render_result(result: GradeResult, prompt: str | None = None) -> str:
         lines.append(f"Deduction -{deduction.points:g}: {deduction.description}  「{quote}」")
     for flag in result.flags:
         lines.append(f"Flag {flag.code}: {flag.message}")
-    if result.strengths:
-        lines.append("Strengths: " + "; ".join(result.strengths))
-    for tip in result.improvements:
-        lines.append(f"- {tip}")
+    lines.extend(coaching_lines(result))
     return "\n".join(lines) + "\n"
+
+
+def coaching_lines(result: GradeResult) -> list[str]:
+    """Strengths, improvements, follow-ups, STAR and the improved answer, as plain lines."""
+    lines = []
+    if result.strengths:
+        lines.append("Strengths:")
+        for item in result.strengths:
+            quote = f"  「{item.example}」" if item.example else ""
+            lines.append(f"  + {item.text}{quote}")
+    if result.improvements:
+        lines.append("To improve:")
+        for item in result.improvements:
+            lines.append(f"  - {item.text}")
+            if item.example:
+                lines.append(f"      e.g. 「{item.example}」")
+    if result.follow_up_questions:
+        lines.append("Follow-up questions:")
+        lines.extend(f"  ? {f.question}" for f in result.follow_up_questions)
+    if result.star is not None:
+        marks = [
+            f"{name} {'yes' if getattr(result.star, name).present else 'no'}"
+            for name in ("situation", "task", "action", "result")
+        ]
+        lines.append("STAR: " + ", ".join(marks))
+    if result.improved_answer is not None:
+        lines.append(f"Improved answer ({result.improved_answer.label}):")
+        lines.append(f"  {result.improved_answer.text}")
+    return lines
 
 
 def demo_table(rows: Sequence[tuple[dict[str, Any], GradeResult]]) -> str:

@@ -64,6 +64,66 @@ class DeductionResult(_Frozen):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class Feedback(_Frozen):
+    """One strength or one improvement, tied to what it is about.
+
+    An improvement says what to add (`text`) and, where there is one, a way to say it
+    (`example`); a strength quotes where the answer earned it (`example`).
+    """
+
+    text: str
+    criterion_id: str | None = None
+    key_point_id: str | None = None
+    deduction_id: str | None = None
+    example: str | None = None
+
+
+FollowUpSource = Literal["rubric", "missed_key_point", "llm"]
+
+
+class FollowUp(_Frozen):
+    """A question an interviewer would ask next (追问), probing what the answer left out."""
+
+    question: str
+    source: FollowUpSource
+    key_point_id: str | None = None
+
+
+class StarPart(_Frozen):
+    """One part of a behavioral answer's STAR structure, and where the answer gives it."""
+
+    present: bool
+    evidence: Evidence | None = None
+
+
+class Star(_Frozen):
+    """Situation, task, action, result: which parts a behavioral answer tells."""
+
+    situation: StarPart
+    task: StarPart
+    action: StarPart
+    result: StarPart
+
+    @property
+    def missing(self) -> list[str]:
+        """The parts the answer does not tell, in STAR order."""
+        parts = ("situation", "task", "action", "result")
+        return [name for name in parts if not getattr(self, name).present]
+
+
+class ImprovedAnswer(_Frozen):
+    """A better answer to learn from, labelled with what it is.
+
+    `source="rewrite"`: the LLM rewrote the candidate's answer, keeping their facts and filling
+    the gaps (an example, not the only right answer). `source="model_answer"`: the rubric's own
+    reference answer, shown when no LLM rewrote the answer.
+    """
+
+    text: str
+    source: Literal["rewrite", "model_answer"]
+    label: str
+
+
 class Usage(_Frozen):
     """Requests and tokens spent on one grade (all zero for the keyword grader)."""
 
@@ -89,8 +149,11 @@ class GradeResult(_Frozen):
     criteria: list[CriterionResult]
     deductions: list[DeductionResult] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
-    strengths: list[str] = Field(default_factory=list)
-    improvements: list[str] = Field(default_factory=list)
+    strengths: list[Feedback] = Field(default_factory=list)
+    improvements: list[Feedback] = Field(default_factory=list)
+    follow_up_questions: list[FollowUp] = Field(default_factory=list)
+    star: Star | None = Field(default=None, description="For behavioral questions only.")
+    improved_answer: ImprovedAnswer | None = None
     model: str | None = None
     usage: Usage = Field(default=Usage())  # frozen, so one shared zero is safe
     prompt_hash: str | None = None

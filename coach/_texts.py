@@ -26,6 +26,12 @@ class Texts:
     none_hit: str
     separator: str
     full_stop: str
+    add_point: str  # one missed key point: what to add
+    follow_up: str  # an interviewer's probe for a missed key point
+    star_missing: str  # a behavioral answer that leaves STAR parts out
+    star_names: dict[str, str]
+    model_answer_label: str
+    rewrite_label: str
 
     def rationale(self, label: str, hit: list[str], missed: list[str]) -> str:
         """`label` is `hit_label` filled in with the counts."""
@@ -56,6 +62,12 @@ ZH = Texts(
     none_hit="无",
     separator="；",
     full_stop="。",
+    add_point="{name}：补充“{point}”",
+    follow_up="你刚才没有谈到“{point}”，能具体说说你会怎么做吗？",
+    star_missing="按 STAR 结构补上{parts}，让经历完整可信。",
+    star_names={"situation": "情境", "task": "任务", "action": "行动", "result": "结果"},
+    model_answer_label="题库参考答案：供对照学习，不是根据你的回答改写的。",
+    rewrite_label="示例改写：保留你的事实，补上遗漏的要点；仅供参考，不是唯一正确的答法。",
 )
 
 EN = Texts(
@@ -81,6 +93,13 @@ EN = Texts(
     none_hit="none",
     separator="; ",
     full_stop=". ",
+    add_point='{name}: add "{point}"',
+    follow_up='You did not mention "{point}". How exactly would you handle it?',
+    star_missing="Tell the {parts} too (STAR), so the story is complete and credible.",
+    star_names={"situation": "situation", "task": "task", "action": "action", "result": "result"},
+    model_answer_label="The rubric's reference answer, to compare with; not a rewrite of yours.",
+    rewrite_label="An example rewrite: your facts kept, the gaps filled; one good answer, not "
+    "the only one.",
 )
 
 

@@ -10,7 +10,8 @@ The model proposes; code decides. What each problem leads to:
   or that quotes a sentence addressed to the grader: dropped; a criterion awarded points
   without one verified quote gets 0 (`unverified_evidence`);
 * key point ids not of that criterion: ignored;
-* a deduction counts only with a verified quote, and costs the rubric's points, not the model's.
+* a deduction counts only with a verified quote, and costs the rubric's points, not the model's;
+* a STAR part counts as told only with a verified quote.
 
 Quotes are found in the normalized answer, so Traditional/Simplified, full-width and punctuation
 differences do not matter; a quote elided with "……" is checked piece by piece. Verified
@@ -29,6 +30,7 @@ from coach._reply import GradeReply, InvalidReply
 from coach._rubric import Question
 from coach._screen import content_of
 
+STAR_PARTS = ("situation", "task", "action", "result")
 MIN_QUOTE_CONTENT = 2  # letters, digits or ideographs a quote (or each elided piece) needs
 _ELISION = re.compile(r"…+|⋯+|\.{3,}|。{2,}")
 _LOOSE = f"[{SENTENCE_END}{CLAUSE_BREAK} ]*"
@@ -43,6 +45,7 @@ class Verified:
     criteria: list[dict[str, Any]]
     deductions: list[dict[str, Any]]
     notes: dict[str, list[str]] = field(default_factory=dict)  # flag code -> what was repaired
+    star: dict[str, Any] | None = None  # STAR parts with verified evidence (behavioral only)
 
     def note(self, code: str, what: str) -> None:
         self.notes.setdefault(code, []).append(what)
@@ -170,4 +173,14 @@ def verify_reply(
                 "evidence": evidence,
             }
         )
+    if reply.star is not None and question.kind == "behavioral":
+        verified.star = {}
+        for name in STAR_PARTS:
+            part = getattr(reply.star, name)
+            quotes = _evidence(finder, original, [part.evidence]) if part.present else []
+            # A part counts as told only where the answer shows it.
+            verified.star[name] = {
+                "present": bool(quotes),
+                "evidence": quotes[0] if quotes else None,
+            }
     return verified

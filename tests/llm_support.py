@@ -90,8 +90,17 @@ def grade_json(question: coach.Question, answer: str, share: float = 1.0) -> str
                 for c in question.criteria
             },
             "deductions": [],
-            "strengths": ["clear"],
-            "improvements": ["add an example"],
+            "strengths": [{"criterion_id": question.criteria[0].id, "text": "clear"}],
+            "improvements": [
+                {
+                    "criterion_id": question.criteria[-1].id,
+                    "key_point_id": question.criteria[-1].key_points[-1].id,
+                    "text": "add an example",
+                    "example": "比如这样说",
+                }
+            ],
+            "follow_up_questions": ["如果客户坚持呢？"],
+            "improved_answer": "改写后的回答",
         },
         ensure_ascii=False,
     )

@@ -32,7 +32,8 @@ def test_bands_and_proportional_credit(mini: coach.Bank) -> None:
     assert calm.points == 2.0  # 1 of 2 equal-weight key points: half of 4
     assert process.points == 4.0  # one hit: the first band
     assert calm.key_points_missed == ["record"]
-    assert any("记录客户诉求" in tip for tip in result.improvements)
+    tips = [tip for tip in result.improvements if tip.key_point_id == "record"]
+    assert len(tips) == 1 and "记录客户诉求" in tips[0].text and tips[0].criterion_id == "calm"
 
 
 def test_evidence_quotes_the_original_words(mini: coach.Bank) -> None:

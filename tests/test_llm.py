@@ -67,7 +67,8 @@ def test_happy_path_is_one_request_with_a_strict_schema(
     assert result.usage.cost_usd is not None and result.usage.cost_usd > 0
     assert result.prompt_hash is not None and result.prompt_hash.startswith("grade.zh@")
     assert result.model == "gpt-4o-mini"
-    assert result.strengths == ["clear"] and result.improvements == ["add an example"]
+    assert [(s.text, s.criterion_id) for s in result.strengths] == [("clear", "calm")]
+    assert [(i.text, i.key_point_id) for i in result.improvements] == [("add an example", "proof")]
     evidence = result.criteria[0].evidence[0]
     assert ANSWER[evidence.start : evidence.end] == evidence.quote
 

@@ -240,6 +240,8 @@ def instance_of(schema: dict[str, Any]) -> Any:
         return [instance_of(schema["items"])]
     if kind in ("number", "integer"):
         return schema.get("maximum", 1)
+    if kind == "boolean":
+        return True
     return "string"
 
 

@@ -37,8 +37,10 @@ def reply(**changes: Any) -> dict[str, Any]:
             },
         ],
         "deductions": [],
-        "strengths": ["流程清楚"],
+        "strengths": [{"criterion_id": "process", "text": "流程清楚"}],
         "improvements": [],
+        "follow_up_questions": [],
+        "improved_answer": "",
     }
     base.update(changes)
     return base
