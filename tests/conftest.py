@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import coach
+from coach.testing import fake_judge  # noqa: F401 (the test kit's fixture, as users import it)
 
 MINI_BANK = """\
 id: mini
