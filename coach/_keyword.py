@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -88,7 +89,9 @@ class _QuestionRules:
     criteria: tuple[_CriterionRule, ...]
     deductions: tuple[_DeductionRule, ...]
     topic: re.Pattern[str] | None
-    rubric_grams: frozenset[int]  # packed 4-grams of the rubric's wording
+    # The rubric's wording as grams: packed character 4-grams for Chinese, word 3-grams for
+    # English (character grams of English words are shared by any two English texts).
+    rubric_grams: frozenset[int] | frozenset[str]
     rubric_version: str
     coaching: CoachingRules
 
@@ -115,6 +118,15 @@ def _all_packed_grams(content: str) -> frozenset[int]:
     return frozenset(gram for shift in range(4) for gram in _packed_grams(content[shift:]))
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _word_grams(text: str, step: int = 1) -> list[str]:
+    """Word 3-grams of normalized text, every `step` words (3: consecutive, non-overlapping)."""
+    words = _WORD.findall(text)
+    return [" ".join(words[i : i + 3]) for i in range(0, len(words) - 2, step)]
+
+
 def compile_question(bank: Bank, question: Question) -> _QuestionRules:
     t = texts_for(bank.language)
     criteria = tuple(_criterion_rule(criterion, t) for criterion in question.criteria)
@@ -124,7 +136,12 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
         kp.text + "。" + "，".join(kp.variants) for c in question.criteria for kp in c.key_points
     ]
     wording += [d.description for d in question.deductions]
-    grams = _all_packed_grams(content_of(normalize_phrase("。".join(wording))))
+    folded = normalize_phrase("。".join(wording))
+    grams: frozenset[int] | frozenset[str]
+    if bank.language == "zh":
+        grams = _all_packed_grams(content_of(folded))
+    else:
+        grams = frozenset(_word_grams(folded))
     patterns = {
         (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
     }
@@ -258,7 +275,11 @@ class _Grading:
             return False
         # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording;
         # a gram repeated in the answer counts once, which only errs towards "not a copy".
-        grams = _packed_grams(content)
+        grams: Sequence[object] = (
+            _packed_grams(content) if self.bank.language == "zh" else _word_grams(text, 3)
+        )
+        if not grams:
+            return False
         shared = self.rules.rubric_grams.intersection(grams)
         return len(shared) >= RUBRIC_COPY_SHARE * len(grams)
 
