@@ -20,10 +20,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from coach._feedback import MAX_FOLLOW_UPS, RUBRIC_FOLLOW_UPS
+from coach._normalize import normalize
 from coach._redact import PiiKind
 from coach._reply import GradeReply
 from coach._result import Flag, GradeResult, Usage
 from coach._rubric import Bank, Question
+from coach._screen import content_of
 from coach._texts import texts_for
 from coach._verify import Verified
 
@@ -38,6 +40,8 @@ SCREEN_FLAGS = frozenset(
         "language_mismatch",
     }
 )
+MIN_REWRITE_CONTENT = 15  # a rewrite shorter than this is not an answer ("string", "N/A")
+MIN_FOLLOW_UP_CONTENT = 8  # "string", "N/A", "Why?" are not probes
 # How a flag message names what was redacted, and the list separator.
 _PII_NAMES: dict[str, tuple[dict[str, str], str]] = {
     "zh": (
@@ -229,7 +233,9 @@ def llm_coaching(
         {"question": q, "source": "rubric"} for q in question.follow_ups[:RUBRIC_FOLLOW_UPS]
     ]
     asked += [
-        {"question": q, "source": "llm"} for q in (reply.follow_up_questions if reply else [])
+        {"question": q, "source": "llm"}
+        for q in (reply.follow_up_questions if reply else [])
+        if _substantial(q, MIN_FOLLOW_UP_CONTENT)
     ]
     asked += [f.model_dump() for f in keyword.follow_up_questions if f.source != "rubric"]
     follow_ups: list[dict[str, Any]] = []
@@ -246,7 +252,7 @@ def llm_coaching(
                 star[name] = part
     improved = keyword.improved_answer.model_dump() if keyword.improved_answer else None
     rewrite = reply.improved_answer.strip() if reply else ""
-    if rewrite:
+    if _substantial(rewrite, MIN_REWRITE_CONTENT):
         improved = {"text": rewrite, "source": "rewrite", "label": t.rewrite_label}
     return {
         "strengths": strengths,
@@ -255,6 +261,11 @@ def llm_coaching(
         "star": star,
         "improved_answer": improved,
     }
+
+
+def _substantial(text: str, chars: int) -> bool:
+    """At least `chars` letters, digits or ideographs: a placeholder is no advice."""
+    return len(content_of(normalize(text).text)) >= chars
 
 
 def fallback_result(

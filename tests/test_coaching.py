@@ -228,7 +228,11 @@ def test_llm_follow_ups_come_after_the_rubrics(
     api: respx.MockRouter, star_bank: coach.Bank
 ) -> None:
     reply = base_reply(star_bank, STORY)
-    reply["follow_up_questions"] = ["How did you know it was a duplicate?", "And then?"]
+    reply["follow_up_questions"] = [
+        "How did you know it was a duplicate?",
+        "And then what?",
+        "What did the customer say?",
+    ]
     follow_ups = llm_grade(api, star_bank, STORY, reply).follow_up_questions
     assert [f.source for f in follow_ups] == ["rubric", "llm", "llm"]
 

@@ -262,4 +262,8 @@ def test_a_judge_that_only_follows_the_schema_gets_an_honest_result(
         # "string" is nowhere in the answer: no criterion keeps its points.
         assert all(c.points == 0 for c in result.criteria)
         assert result.has_flag("unverified_evidence") and result.has_flag("needs_review")
+        # Placeholder coaching is not passed on as advice.
+        assert result.improved_answer is not None
+        assert result.improved_answer.source == "model_answer"
+        assert all(f.question != "string" for f in result.follow_up_questions)
     assert len(server.completion_requests) == len(banks)
