@@ -29,16 +29,23 @@ from coach._keyword import KeywordGrader
 from coach._loader import builtin_bank_ids, builtin_banks, load_bank, load_file, parse_bank
 from coach._normalize import NormalizedText, normalize
 from coach._offline import find_question, grade_offline
+from coach._publish import Report, report
 from coach._result import (
     CriterionResult,
     DeductionResult,
     Evidence,
+    Feedback,
     Flag,
+    FollowUp,
     GradeResult,
+    ImprovedAnswer,
+    Star,
+    StarPart,
     Usage,
 )
 from coach._rubric import Band, Bank, Criterion, Deduction, KeyPoint, Level, Question
 from coach._schema import rubric_json_schema
+from coach._session import CompetencyScore, SessionRecord, Turn
 
 if _typing.TYPE_CHECKING:
     from coach._grader import Grader
@@ -67,6 +74,7 @@ __all__ = [
     "Bank",
     "BankNotFoundError",
     "CoachError",
+    "CompetencyScore",
     "ConfigError",
     "Criterion",
     "CriterionResult",
@@ -74,9 +82,12 @@ __all__ = [
     "Deduction",
     "DeductionResult",
     "Evidence",
+    "Feedback",
     "Flag",
+    "FollowUp",
     "GradeResult",
     "Grader",
+    "ImprovedAnswer",
     "KeyPoint",
     "KeywordGrader",
     "LLMError",
@@ -90,8 +101,13 @@ __all__ = [
     "PromptError",
     "Question",
     "QuestionNotFoundError",
+    "Report",
     "RetryPolicy",
     "RubricError",
+    "SessionRecord",
+    "Star",
+    "StarPart",
+    "Turn",
     "Usage",
     "__version__",
     "builtin_bank_ids",
@@ -102,5 +118,6 @@ __all__ = [
     "load_file",
     "normalize",
     "parse_bank",
+    "report",
     "rubric_json_schema",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from coach._result import GradeResult
+from coach._session import SessionRecord
 
 MAX_CELL = 60  # display columns; longer cells are cut with an ellipsis
 
@@ -132,3 +133,32 @@ def demo_table(rows: Sequence[tuple[dict[str, Any], GradeResult]]) -> str:
     return header + table(
         ["question", "sample", "score", "%", "flags/deductions", "answer"], body, right=(2, 3)
     )
+
+
+def render_session(session: SessionRecord) -> str:
+    """A readable summary of a session: each question's score, then each competency's."""
+    done = "finished" if session.finished_at else "not finished"
+    lines = [
+        f"Session {session.id} ({done}, {session.method}): {session.score:g} / "
+        f"{session.max_score:g} ({session.percent:g}%)",
+        "",
+    ]
+    rows = [
+        [
+            str(t.number),
+            f"{t.bank_id}/{t.question_id}",
+            f"{t.final.score:g}/{t.final.max_score:g}",
+            "yes" if t.follow_up else "-",
+            t.prompt,
+        ]
+        for t in session.turns
+    ]
+    lines.append(table(["#", "question", "score", "follow-up", "prompt"], rows, right=(2,)))
+    competencies = session.competencies()
+    if competencies:
+        rows = [
+            [c.competency, f"{c.score:g}/{c.max_score:g}", f"{c.percent:g}%", str(c.questions)]
+            for c in competencies
+        ]
+        lines.append(table(["competency", "points", "%", "questions"], rows, right=(1, 2, 3)))
+    return "\n".join(lines)

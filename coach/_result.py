@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -161,6 +161,21 @@ class GradeResult(_Frozen):
 
     def has_flag(self, code: FlagCode) -> bool:
         return any(flag.code == code for flag in self.flags)
+
+    def __str__(self) -> str:
+        from coach._report import render_result
+
+        return render_result(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a grade as its report."""
+        from coach._html import result_html_fragment
+
+        return result_html_fragment(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain-text view: the terminal report, not the field dump."""
+        printer.text(str(self))
 
     @property
     def flag_codes(self) -> list[str]:

@@ -9,6 +9,7 @@ change an old session).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -78,6 +79,20 @@ class SessionRecord(_Record):
     @property
     def percent(self) -> float:
         return round(100 * self.score / self.max_score, 1) if self.max_score else 0.0
+
+    def __str__(self) -> str:
+        from coach._report import render_session
+
+        return render_session(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a session as its report."""
+        from coach._html import session_html_fragment
+
+        return session_html_fragment(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
 
     def competencies(self) -> list[CompetencyScore]:
         """Per competency, the points of the questions that assess it (a question may count
