@@ -25,6 +25,8 @@ from coach._exceptions import (
     QuestionNotFoundError,
     RubricError,
 )
+from coach._history import History, HistoryError
+from coach._interview import InterviewError, MockInterview
 from coach._keyword import KeywordGrader
 from coach._loader import builtin_bank_ids, builtin_banks, load_bank, load_file, parse_bank
 from coach._normalize import NormalizedText, normalize
@@ -87,7 +89,10 @@ __all__ = [
     "FollowUp",
     "GradeResult",
     "Grader",
+    "History",
+    "HistoryError",
     "ImprovedAnswer",
+    "InterviewError",
     "KeyPoint",
     "KeywordGrader",
     "LLMError",
@@ -96,6 +101,7 @@ __all__ = [
     "LLMRequestError",
     "LLMUnavailableError",
     "Level",
+    "MockInterview",
     "NormalizedText",
     "Price",
     "PromptError",

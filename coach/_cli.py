@@ -14,11 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from coach._cli_history import add_history_parser, cmd_history
+from coach._cli_practice import add_practice_parser, cmd_practice
 from coach._data import data_dir
 from coach._exceptions import CoachError
 from coach._keyword import KeywordGrader
 from coach._loader import builtin_banks, iter_files, load_bank
 from coach._offline import find_question, grade_offline
+from coach._publish import report
 from coach._report import demo_table, render_result, table
 from coach._schema import rubric_json_schema
 
@@ -79,12 +82,17 @@ def _parser() -> argparse.ArgumentParser:
         help="send personal data (phone, ID, card numbers, e-mail) to the LLM unredacted",
     )
     grade.add_argument("--json", action="store_true", help="print the GradeResult as JSON")
+    grade.add_argument(
+        "--html", metavar="FILE", help="also write the report as standalone HTML (or .md, .txt)"
+    )
 
     validate = sub.add_parser("validate", help="validate rubric files")
     validate.add_argument("files", metavar="FILE", nargs="+")
 
     sub.add_parser("schema", help="print the JSON Schema of rubric files (for editors)")
     sub.add_parser("demo", help="grade bundled sample answers offline and print a table")
+    add_practice_parser(sub)
+    add_history_parser(sub)
     return parser
 
 
@@ -174,10 +182,14 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             allow_pii=args.allow_pii,
         )
         result = grader.grade(bank, question, answer)
+    if args.html:
+        report(result, prompt=question.prompt, answer=answer).save(args.html)
     if args.json:
         out.write(result.model_dump_json(indent=2) + "\n")
     else:
         out.write(render_result(result, question.prompt))
+        if args.html:
+            out.write(f"Report: {args.html}\n")
     return 0
 
 
@@ -217,6 +229,9 @@ def _cmd_demo(out: TextIO) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- practice and history
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status instead of exiting, for tests and embedding."""
     for stream in (sys.stdout, sys.stderr):
@@ -235,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_grade(args, out, sys.stdin)
         if args.command == "validate":
             return _cmd_validate(args, out, err)
+        if args.command == "practice":
+            return cmd_practice(args, out, err, sys.stdin)
+        if args.command == "history":
+            return cmd_history(args, out)
         if args.command == "schema":
             out.write(json.dumps(rubric_json_schema(), ensure_ascii=False, indent=2) + "\n")
             return 0

@@ -65,7 +65,10 @@ class SessionRecord(_Record):
     finished_at: datetime | None = None
     bank_ids: list[str]
     seed: int | None = None
-    method: str = Field(description="'llm' or 'keyword': how the answers were graded.")
+    method: str = Field(
+        description="How the answers were graded: 'llm', 'keyword', or 'mixed' when some LLM "
+        "grades fell back to keywords."
+    )
     turns: list[Turn] = Field(default_factory=list)
 
     @property
