@@ -10,6 +10,7 @@ offline grading stay fast and never import a network client.
 
 import typing as _typing
 
+from coach._batch import BatchError, BatchItem, BatchResult, BatchRun
 from coach._exceptions import (
     AnswerError,
     BankNotFoundError,
@@ -75,6 +76,10 @@ __all__ = [
     "Band",
     "Bank",
     "BankNotFoundError",
+    "BatchError",
+    "BatchItem",
+    "BatchResult",
+    "BatchRun",
     "CoachError",
     "CompetencyScore",
     "ConfigError",

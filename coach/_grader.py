@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import openai
 
+from coach._batch import BatchResult, BatchRun, ItemLike
 from coach._combine import fallback_result, llm_result, pii_flag, truncated_flag
 from coach._exceptions import ConfigError
 from coach._failures import llm_error
@@ -37,6 +38,7 @@ from coach._loader import BankRef, load_bank
 from coach._normalize import normalize
 from coach._offline import find_question
 from coach._prices import Price, estimate_cost
+from coach._progress import ProgressOption
 from coach._prompts import PromptTemplates, load_templates
 from coach._redact import redact
 from coach._render import language_name, new_markers, output_format, render_rubric, spotlight
@@ -351,9 +353,54 @@ class Grader:
 
     async def aclose(self) -> None:
         """Close every client this grader built; await it on the loop that used them."""
+        await self._aclose_async()
+        self.close()
+
+    async def _aclose_async(self) -> None:
         for client in self._forget(openai.AsyncOpenAI):
             await client.close()
-        self.close()
+
+    # -- batches ------------------------------------------------------------------------
+    async def agrade_many(
+        self,
+        items: Iterable[ItemLike],
+        *,
+        concurrency: int = 8,
+        requests_per_minute: float | None = None,
+        tokens_per_minute: float | None = None,
+        progress: ProgressOption = None,
+    ) -> list[BatchResult]:
+        """Grade many (bank, question, answer[, id]) items; one `BatchResult` per item, in
+        input order, each with its result or its error. See `BatchRun` for cancellation."""
+        run = BatchRun(
+            self,
+            items,
+            concurrency=concurrency,
+            requests_per_minute=requests_per_minute,
+            tokens_per_minute=tokens_per_minute,
+            progress=progress,
+        )
+        return await run.arun()
+
+    def grade_many(
+        self,
+        items: Iterable[ItemLike],
+        *,
+        concurrency: int = 8,
+        requests_per_minute: float | None = None,
+        tokens_per_minute: float | None = None,
+        progress: ProgressOption = None,
+    ) -> list[BatchResult]:
+        """`agrade_many` for synchronous code; safe inside a running event loop (Jupyter)."""
+        run = BatchRun(
+            self,
+            items,
+            concurrency=concurrency,
+            requests_per_minute=requests_per_minute,
+            tokens_per_minute=tokens_per_minute,
+            progress=progress,
+        )
+        return run.run()
 
     def _forget(self, kind: type[Any]) -> list[Any]:
         """Drop built clients of `kind`; a later grade builds a fresh one."""

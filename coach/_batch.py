@@ -1,0 +1,206 @@
+"""Grading many answers: bounded concurrency, optional rate limits, results in input order.
+
+Every item ends in a `BatchResult` holding either its `GradeResult` or the error that stopped
+it, so nothing is lost and nothing is silently dropped. `BatchRun.results` fills in as items
+finish; when a run is cancelled (or interrupted with Ctrl-C) the finished results stay there
+and the unfinished items are recorded as cancelled before the cancellation goes on.
+
+`grade_many` is the synchronous form; it works inside a running event loop (a Jupyter cell)
+by running the batch on an event loop of its own in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from coach._exceptions import CoachError
+from coach._progress import Progress, ProgressOption
+from coach._result import GradeResult
+from coach._rubric import Question
+
+if TYPE_CHECKING:
+    from coach._grader import Grader
+
+
+class BatchItem(BaseModel):
+    """One answer to grade; `id` is yours, carried through to its result."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    bank: Any  # a bank id, a path to a rubric file, or a Bank
+    question: str | Question
+    answer: Any  # checked by the grader, so a bad one becomes that item's error
+    id: str | None = None
+
+
+class BatchError(BaseModel):
+    """Why an item has no result."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    message: str
+
+
+class BatchResult(BaseModel):
+    """The outcome of one item: a result, or an error, never neither."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    id: str | None = None
+    result: GradeResult | None = None
+    error: BatchError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+ItemLike = BatchItem | Mapping[str, Any] | Sequence[Any]
+
+
+def as_item(item: ItemLike) -> BatchItem:
+    """A `BatchItem` from an item, a mapping with bank/question/answer[/id], or a tuple."""
+    if isinstance(item, BatchItem):
+        return item
+    if isinstance(item, Mapping):
+        return BatchItem.model_validate(dict(item))
+    if isinstance(item, Sequence) and not isinstance(item, str) and 3 <= len(item) <= 4:
+        bank, question, answer, *rest = item
+        return BatchItem(bank=bank, question=question, answer=answer, id=rest[0] if rest else None)
+    raise CoachError(f"a batch item is (bank, question, answer[, id]) or a mapping, not {item!r}")
+
+
+class _Limiter:
+    """A token bucket: `rate` units per minute, refilled continuously, allowed to go into debt
+    when an estimate turns out low (the next requests then wait it off)."""
+
+    def __init__(self, per_minute: float) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = max(1.0, per_minute / 6.0)  # at most ten seconds' worth in a burst
+        self.level = self.capacity
+        self.stamp = time.monotonic()
+        self.lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    async def take(self, amount: float) -> None:
+        async with self.lock:
+            self._refill()
+            while self.level < min(amount, self.capacity):
+                await asyncio.sleep((min(amount, self.capacity) - self.level) / self.rate)
+                self._refill()
+            self.level -= amount
+
+    def settle(self, estimated: float, actual: float) -> None:
+        self.level += estimated - actual
+
+
+class BatchRun:
+    """One batch: run it with `await arun()` or `run()`; `results` fills in as it goes."""
+
+    def __init__(
+        self,
+        grader: Grader,
+        items: Iterable[ItemLike],
+        *,
+        concurrency: int = 8,
+        requests_per_minute: float | None = None,
+        tokens_per_minute: float | None = None,
+        progress: ProgressOption = None,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.grader = grader
+        self.items = [as_item(item) for item in items]
+        self.concurrency = concurrency
+        self._requests = _Limiter(requests_per_minute) if requests_per_minute else None
+        self._tokens = _Limiter(tokens_per_minute) if tokens_per_minute else None
+        self._progress = progress
+        self.results: list[BatchResult | None] = [None] * len(self.items)
+
+    def _estimate(self, item: BatchItem) -> float:
+        """Tokens a grade will cost, before it is sent: the answer, a typical rubric prompt,
+        the reply budget. Settled against the real usage afterwards."""
+        answer = item.answer if isinstance(item.answer, str) else ""
+        return len(answer) + 1500.0 + (self.grader.max_tokens or 1000)
+
+    async def _one(
+        self, index: int, item: BatchItem, gate: asyncio.Semaphore, bar: Progress
+    ) -> None:
+        async with gate:
+            estimate = self._estimate(item) if self._tokens else 0.0
+            if self._requests:
+                await self._requests.take(1)
+            if self._tokens:
+                await self._tokens.take(estimate)
+            try:
+                result = await self.grader.agrade(item.bank, item.question, item.answer)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # every item ends in a result or a recorded error
+                error = BatchError(type=type(exc).__name__, message=str(exc))
+                self.results[index] = BatchResult(index=index, id=item.id, error=error)
+                bar.advance(failed=True)
+                return
+            if self._tokens:
+                self._tokens.settle(estimate, result.usage.total_tokens)
+            self.results[index] = BatchResult(index=index, id=item.id, result=result)
+            bar.advance()
+
+    async def arun(self) -> list[BatchResult]:
+        """Grade every item; the results, in input order."""
+        gate = asyncio.Semaphore(self.concurrency)
+        bar = Progress(len(self.items), self._progress)
+        tasks = [
+            asyncio.ensure_future(self._one(i, item, gate, bar))
+            for i, item in enumerate(self.items)
+            if self.results[i] is None
+        ]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._mark_cancelled()
+            raise
+        finally:
+            bar.close()
+        return self.finished()
+
+    def _mark_cancelled(self) -> None:
+        for i, item in enumerate(self.items):
+            if self.results[i] is None:
+                error = BatchError(type="Cancelled", message="the batch stopped before this item")
+                self.results[i] = BatchResult(index=i, id=item.id, error=error)
+
+    def finished(self) -> list[BatchResult]:
+        """Every item's outcome so far (unfinished items are left out)."""
+        return [r for r in self.results if r is not None]
+
+    def run(self) -> list[BatchResult]:
+        """`arun` for synchronous code, also inside a running event loop (Jupyter)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self._run_and_close())
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="coach-batch") as pool:
+            return pool.submit(asyncio.run, self._run_and_close()).result()
+
+    async def _run_and_close(self) -> list[BatchResult]:
+        # A client the grader built for this loop must not outlive it.
+        try:
+            return await self.arun()
+        finally:
+            await self.grader._aclose_async()
