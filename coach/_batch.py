@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -118,6 +118,7 @@ class BatchRun:
         requests_per_minute: float | None = None,
         tokens_per_minute: float | None = None,
         progress: ProgressOption = None,
+        on_result: Callable[[BatchResult], None] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -127,6 +128,7 @@ class BatchRun:
         self._requests = _Limiter(requests_per_minute) if requests_per_minute else None
         self._tokens = _Limiter(tokens_per_minute) if tokens_per_minute else None
         self._progress = progress
+        self._on_result = on_result  # called as each item finishes, e.g. to write it out
         self.results: list[BatchResult | None] = [None] * len(self.items)
 
     def _estimate(self, item: BatchItem) -> float:
@@ -150,13 +152,18 @@ class BatchRun:
                 raise
             except Exception as exc:  # every item ends in a result or a recorded error
                 error = BatchError(type=type(exc).__name__, message=str(exc))
-                self.results[index] = BatchResult(index=index, id=item.id, error=error)
+                self._record(BatchResult(index=index, id=item.id, error=error))
                 bar.advance(failed=True)
                 return
             if self._tokens:
                 self._tokens.settle(estimate, result.usage.total_tokens)
-            self.results[index] = BatchResult(index=index, id=item.id, result=result)
+            self._record(BatchResult(index=index, id=item.id, result=result))
             bar.advance()
+
+    def _record(self, outcome: BatchResult) -> None:
+        self.results[outcome.index] = outcome
+        if self._on_result is not None:
+            self._on_result(outcome)
 
     async def arun(self) -> list[BatchResult]:
         """Grade every item; the results, in input order."""

@@ -86,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
         "--html", metavar="FILE", help="also write the report as standalone HTML (or .md, .txt)"
     )
 
+    jobs = sub.add_parser(
+        "grade-file",
+        help="grade a JSON-lines file of answers into a JSON-lines file; re-run to resume",
+    )
+    jobs.add_argument("source", metavar="IN.jsonl", help="lines of {id, bank, question, answer}")
+    jobs.add_argument("--out", required=True, metavar="OUT.jsonl", help="appended to, resumable")
+    jobs.add_argument("--offline", action="store_true", help="keyword grader only, no network")
+    jobs.add_argument("--concurrency", type=int, default=8, metavar="N", help="in flight (8)")
+    jobs.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
+    jobs.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server")
+
     validate = sub.add_parser("validate", help="validate rubric files")
     validate.add_argument("files", metavar="FILE", nargs="+")
 
@@ -193,6 +204,24 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return 0
 
 
+def _cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
+    from coach._grader import Grader
+    from coach._jobs import run_job
+
+    if args.concurrency < 1:
+        raise _UsageError("--concurrency must be at least 1")
+    grader = Grader(
+        mode="keyword" if args.offline else "auto", model=args.model, base_url=args.base_url
+    )
+    with grader:
+        summary = run_job(grader, args.source, args.out, concurrency=args.concurrency)
+    out.write(
+        f"{summary.total} ids: {summary.graded} graded, {summary.failed} errors, "
+        f"{summary.skipped} already done; results in {args.out}\n"
+    )
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     failed = 0
     for path, outcome in iter_files(args.files):
@@ -250,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_grade(args, out, sys.stdin)
         if args.command == "validate":
             return _cmd_validate(args, out, err)
+        if args.command == "grade-file":
+            return _cmd_grade_file(args, out)
         if args.command == "practice":
             return cmd_practice(args, out, err, sys.stdin)
         if args.command == "history":
