@@ -1,7 +1,10 @@
 """Grading many answers: bounded concurrency, optional rate limits, results in input order.
 
 Every item ends in a `BatchResult` holding either its `GradeResult` or the error that stopped
-it, so nothing is lost and nothing is silently dropped. `BatchRun.results` fills in as items
+it, so nothing is lost and nothing is silently dropped. A budget (`max_cost_usd`,
+`max_total_tokens`) stops a batch cleanly: once finished items have spent it no further item
+starts (those in flight finish), and the rest are recorded as `BudgetExceeded`; a file job
+leaves them for its next run. `BatchRun.results` fills in as items
 finish; when a run is cancelled (or interrupted with Ctrl-C) the finished results stay there
 and the unfinished items are recorded as cancelled before the cancellation goes on.
 
@@ -21,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 
 from coach._exceptions import CoachError
 from coach._progress import Progress, ProgressOption
-from coach._result import GradeResult
+from coach._result import GradeResult, Usage
 from coach._rubric import Question
 
 if TYPE_CHECKING:
@@ -119,6 +122,8 @@ class BatchRun:
         tokens_per_minute: float | None = None,
         progress: ProgressOption = None,
         on_result: Callable[[BatchResult], None] | None = None,
+        max_cost_usd: float | None = None,
+        max_total_tokens: int | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -129,6 +134,10 @@ class BatchRun:
         self._tokens = _Limiter(tokens_per_minute) if tokens_per_minute else None
         self._progress = progress
         self._on_result = on_result  # called as each item finishes, e.g. to write it out
+        self.max_cost_usd = max_cost_usd
+        self.max_total_tokens = max_total_tokens
+        self.spent_usd = 0.0
+        self.spent_tokens = 0
         self.results: list[BatchResult | None] = [None] * len(self.items)
 
     def _estimate(self, item: BatchItem) -> float:
@@ -137,10 +146,20 @@ class BatchRun:
         answer = item.answer if isinstance(item.answer, str) else ""
         return len(answer) + 1500.0 + (self.grader.max_tokens or 1000)
 
+    def over_budget(self) -> bool:
+        """True once the results so far have spent the budget: no further item is started."""
+        over_cost = self.max_cost_usd is not None and self.spent_usd >= self.max_cost_usd
+        over_tokens = (
+            self.max_total_tokens is not None and self.spent_tokens >= self.max_total_tokens
+        )
+        return over_cost or over_tokens
+
     async def _one(
         self, index: int, item: BatchItem, gate: asyncio.Semaphore, bar: Progress
     ) -> None:
         async with gate:
+            if self.over_budget():
+                return  # left unfinished: recorded as such at the end, resumable
             estimate = self._estimate(item) if self._tokens else 0.0
             if self._requests:
                 await self._requests.take(1)
@@ -162,6 +181,9 @@ class BatchRun:
 
     def _record(self, outcome: BatchResult) -> None:
         self.results[outcome.index] = outcome
+        if outcome.result is not None:
+            self.spent_tokens += outcome.result.usage.total_tokens
+            self.spent_usd += outcome.result.usage.cost_usd or 0.0
         if self._on_result is not None:
             self._on_result(outcome)
 
@@ -184,13 +206,34 @@ class BatchRun:
             raise
         finally:
             bar.close()
+        if self.over_budget():
+            self._mark_unfinished("BudgetExceeded", "the batch's budget was spent first")
         return self.finished()
 
     def _mark_cancelled(self) -> None:
+        self._mark_unfinished("Cancelled", "the batch stopped before this item")
+
+    def _mark_unfinished(self, kind: str, message: str) -> None:
+        """Items never graded get an error saying why (not passed to `on_result`, so a file
+        job leaves them for its next run)."""
         for i, item in enumerate(self.items):
             if self.results[i] is None:
-                error = BatchError(type="Cancelled", message="the batch stopped before this item")
+                error = BatchError(type=kind, message=message)
                 self.results[i] = BatchResult(index=i, id=item.id, error=error)
+
+    @property
+    def usage(self) -> Usage:
+        """Requests, tokens and estimated cost of every finished item, added up."""
+        done = [r.result.usage for r in self.results if r is not None and r.result is not None]
+        costs = [u.cost_usd for u in done if u.cost_usd is not None]
+        return Usage(
+            requests=sum(u.requests for u in done),
+            prompt_tokens=sum(u.prompt_tokens for u in done),
+            completion_tokens=sum(u.completion_tokens for u in done),
+            total_tokens=sum(u.total_tokens for u in done),
+            cost_usd=round(sum(costs), 6) if costs else None,
+            estimated=any(u.estimated for u in done),
+        )
 
     def finished(self) -> list[BatchResult]:
         """Every item's outcome so far (unfinished items are left out)."""

@@ -96,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("--concurrency", type=int, default=8, metavar="N", help="in flight (8)")
     jobs.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
     jobs.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server")
+    jobs.add_argument(
+        "--max-cost",
+        type=float,
+        metavar="USD",
+        help="stop starting new items once this much has been spent (re-run to go on)",
+    )
 
     validate = sub.add_parser("validate", help="validate rubric files")
     validate.add_argument("files", metavar="FILE", nargs="+")
@@ -214,10 +220,18 @@ def _cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
         mode="keyword" if args.offline else "auto", model=args.model, base_url=args.base_url
     )
     with grader:
-        summary = run_job(grader, args.source, args.out, concurrency=args.concurrency)
+        summary = run_job(
+            grader,
+            args.source,
+            args.out,
+            concurrency=args.concurrency,
+            max_cost_usd=args.max_cost,
+        )
+    left = f", {summary.unfinished} left (budget spent)" if summary.unfinished else ""
+    cost = f"; about ${summary.cost_usd:.4f}" if summary.cost_usd else ""
     out.write(
         f"{summary.total} ids: {summary.graded} graded, {summary.failed} errors, "
-        f"{summary.skipped} already done; results in {args.out}\n"
+        f"{summary.skipped} already done{left}; results in {args.out}{cost}\n"
     )
     return 0
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +29,7 @@ from typing import Any, Literal
 import openai
 
 from coach._batch import BatchResult, BatchRun, ItemLike
+from coach._cache import GradeCache, cache_key
 from coach._combine import fallback_result, llm_result, pii_flag, truncated_flag
 from coach._exceptions import ConfigError
 from coach._failures import llm_error
@@ -42,7 +43,7 @@ from coach._progress import ProgressOption
 from coach._prompts import PromptTemplates, load_templates
 from coach._redact import redact
 from coach._render import language_name, new_markers, output_format, render_rubric, spotlight
-from coach._reply import GradeReply
+from coach._reply import GradeReply, InvalidReply
 from coach._result import GradeResult, Usage
 from coach._retry import RetryPolicy
 from coach._rubric import Bank, Question
@@ -70,6 +71,7 @@ class _Job:
     exchange: Exchange | None  # None: decided without the LLM
     finder: QuoteFinder | None
     flags: tuple[dict[str, Any], ...]  # pii_redacted, truncated
+    cache_key: str | None = None
 
 
 class Grader:
@@ -100,6 +102,7 @@ class Grader:
         prices: Mapping[str, Price] | None = None,
         review_gap: float = REVIEW_GAP,
         extra_body: Mapping[str, Any] | None = None,
+        cache: GradeCache | str | os.PathLike[str] | None = None,
     ) -> None:
         if mode not in ("auto", "llm", "keyword"):
             raise ConfigError(f"mode must be 'auto', 'llm' or 'keyword', not {mode!r}")
@@ -125,6 +128,10 @@ class Grader:
         self.review_gap = review_gap
         self.extra_body = dict(extra_body or {})
         self.protocol = Protocol()  # what the server accepts, learned across grades
+        self._owns_cache = cache is not None and not isinstance(cache, GradeCache)
+        self.cache: GradeCache | None = (
+            cache if isinstance(cache, GradeCache) or cache is None else GradeCache(cache)
+        )
         self._keyword = KeywordGrader()
         self._templates: dict[str, PromptTemplates] = {}
         if prompts_dir is not None:  # a custom folder is checked now, before any request
@@ -238,13 +245,59 @@ class Grader:
             protocol=self.protocol,
             policy=self.policy,
             temperature=self.temperature,
-            max_tokens=self.max_tokens or min(2000, 300 + 160 * len(question.criteria)),
+            max_tokens=self.max_tokens or min(2500, 600 + 160 * len(question.criteria)),
             extra={"extra_body": self.extra_body} if self.extra_body else {},
             prompt_hash=templates.prompt_hash,
         )
-        return _Job(bank, question, answer, keyword, exchange, finder, tuple(flags))
+        key = None
+        if self.cache is not None:
+            key = cache_key(
+                {
+                    "rubric": keyword.rubric_version,
+                    "prompt": templates.prompt_hash,
+                    "model": self.model,
+                    "temperature": self.temperature,
+                    "max_tokens": exchange.max_tokens,
+                    "extra_body": self.extra_body,
+                    "feedback_language": feedback,
+                    "redacted": not self.allow_pii,
+                    "answer": normalize(sent).text,
+                }
+            )
+        return _Job(bank, question, answer, keyword, exchange, finder, tuple(flags), key)
 
-    def _verifier(self, job: _Job) -> Any:
+    def _cached(self, job: _Job) -> Verified | None:
+        """The verified grade of a cached reply, or None when there is none to use."""
+        if self.cache is None or job.cache_key is None or job.exchange is None:
+            return None
+        hit = self.cache.get(job.cache_key)
+        if hit is None:
+            return None
+        try:
+            verified = self._verifier(job)(hit[0])
+        except InvalidReply:
+            return None
+        job.exchange.reply = hit[0]
+        return verified
+
+    def _remember(self, job: _Job, outcome: Verified | BaseException) -> None:
+        exchange = job.exchange
+        if self.cache is None or job.cache_key is None or exchange is None:
+            return
+        if isinstance(outcome, BaseException) or exchange.reply is None:
+            return
+        spent = exchange.spend
+        self.cache.put(
+            job.cache_key,
+            exchange.reply,
+            {
+                "requests": spent.requests,
+                "prompt_tokens": spent.prompt_tokens,
+                "completion_tokens": spent.completion_tokens,
+            },
+        )
+
+    def _verifier(self, job: _Job) -> Callable[[GradeReply], Verified]:
         assert job.finder is not None
         finder = job.finder
 
@@ -265,7 +318,9 @@ class Grader:
             estimated=spend.estimated,
         )
 
-    def _finish(self, job: _Job, outcome: Verified | BaseException) -> GradeResult:
+    def _finish(
+        self, job: _Job, outcome: Verified | BaseException, cached: bool = False
+    ) -> GradeResult:
         exchange = job.exchange
         assert exchange is not None
         usage = self._usage(exchange.spend)
@@ -281,7 +336,7 @@ class Grader:
                 model=self.model,
                 prompt_hash=exchange.prompt_hash,
             )
-        return llm_result(
+        result = llm_result(
             bank=job.bank,
             question=job.question,
             keyword=job.keyword,
@@ -293,6 +348,7 @@ class Grader:
             prompt_hash=exchange.prompt_hash,
             review_gap=self.review_gap,
         )
+        return result.model_copy(update={"cached": True}) if cached else result
 
     # -- the drivers ----------------------------------------------------------------------
     def grade(
@@ -307,11 +363,15 @@ class Grader:
         job = self._prepare(bank, question, answer, feedback_language)
         if job.exchange is None:
             return self._unsent(job)
+        cached = self._cached(job)
+        if cached is not None:
+            return self._finish(job, cached, cached=True)
         client = self._sync_client()
         try:
             outcome: Verified | BaseException = run_sync(client, job.exchange, self._verifier(job))
         except Exception as exc:
             outcome = exc
+        self._remember(job, outcome)
         return self._finish(job, outcome)
 
     async def agrade(
@@ -326,6 +386,9 @@ class Grader:
         job = self._prepare(bank, question, answer, feedback_language)
         if job.exchange is None:
             return self._unsent(job)
+        cached = self._cached(job)
+        if cached is not None:
+            return self._finish(job, cached, cached=True)
         client = self._async_client_or_none()
         try:
             if client is None:  # only a sync client was given: run it off the event loop
@@ -337,6 +400,7 @@ class Grader:
                 outcome = await run_async(client, job.exchange, self._verifier(job))
         except Exception as exc:
             outcome = exc
+        self._remember(job, outcome)
         return self._finish(job, outcome)
 
     def _async_client_or_none(self) -> openai.AsyncOpenAI | None:
@@ -347,9 +411,12 @@ class Grader:
 
     # -- closing ------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the sync client this grader built (clients passed in stay the caller's)."""
+        """Close the sync client this grader built (clients passed in stay the caller's), and
+        the cache when it was given as a path."""
         for client in self._forget(openai.OpenAI):
             client.close()
+        if self._owns_cache and self.cache is not None:
+            self.cache.close()
 
     async def aclose(self) -> None:
         """Close every client this grader built; await it on the loop that used them."""
@@ -369,6 +436,8 @@ class Grader:
         requests_per_minute: float | None = None,
         tokens_per_minute: float | None = None,
         progress: ProgressOption = None,
+        max_cost_usd: float | None = None,
+        max_total_tokens: int | None = None,
     ) -> list[BatchResult]:
         """Grade many (bank, question, answer[, id]) items; one `BatchResult` per item, in
         input order, each with its result or its error. See `BatchRun` for cancellation."""
@@ -379,6 +448,8 @@ class Grader:
             requests_per_minute=requests_per_minute,
             tokens_per_minute=tokens_per_minute,
             progress=progress,
+            max_cost_usd=max_cost_usd,
+            max_total_tokens=max_total_tokens,
         )
         return await run.arun()
 
@@ -390,6 +461,8 @@ class Grader:
         requests_per_minute: float | None = None,
         tokens_per_minute: float | None = None,
         progress: ProgressOption = None,
+        max_cost_usd: float | None = None,
+        max_total_tokens: int | None = None,
     ) -> list[BatchResult]:
         """`agrade_many` for synchronous code; safe inside a running event loop (Jupyter)."""
         run = BatchRun(
@@ -399,6 +472,8 @@ class Grader:
             requests_per_minute=requests_per_minute,
             tokens_per_minute=tokens_per_minute,
             progress=progress,
+            max_cost_usd=max_cost_usd,
+            max_total_tokens=max_total_tokens,
         )
         return run.run()
 

@@ -39,6 +39,8 @@ class JobSummary:
     skipped: int = 0  # already in the output from an earlier run
     graded: int = 0
     failed: int = 0  # error lines written this run (bad input lines included)
+    unfinished: int = 0  # left for the next run: the budget was spent
+    cost_usd: float | None = None
     ids: list[str] = field(default_factory=list)
 
 
@@ -113,6 +115,7 @@ def run_job(
     *,
     concurrency: int = 8,
     progress: ProgressOption = None,
+    max_cost_usd: float | None = None,
 ) -> JobSummary:
     """Grade `source` into `out`, resuming whatever an earlier run left unfinished."""
     source_path, out_path = Path(source), Path(out)
@@ -150,5 +153,17 @@ def run_job(
                 error = outcome.error.model_dump() if outcome.error else {}
                 _write(handle, {"id": outcome.id, "error": error})
 
-        BatchRun(grader, pending, concurrency=concurrency, progress=progress, on_result=write).run()
+        run = BatchRun(
+            grader,
+            pending,
+            concurrency=concurrency,
+            progress=progress,
+            on_result=write,
+            max_cost_usd=max_cost_usd,
+        )
+        run.run()
+        summary.unfinished = sum(
+            1 for r in run.results if r is not None and r.error and r.error.type == "BudgetExceeded"
+        )
+        summary.cost_usd = run.usage.cost_usd
     return summary

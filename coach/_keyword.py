@@ -92,14 +92,21 @@ class _QuestionRules:
     # The rubric's wording as grams: packed character 4-grams for Chinese, word 3-grams for
     # English (character grams of English words are shared by any two English texts).
     rubric_grams: frozenset[int] | frozenset[str]
-    rubric_version: str
+    digest: str  # of the question's rubric; with the bank's id and version, `rubric_version`
     coaching: CoachingRules
 
 
-def rubric_version(bank: Bank, question: Question) -> str:
-    """`bank@version+hash`: changes whenever anything in the question's rubric changes."""
-    digest = hashlib.sha256(question.model_dump_json().encode()).hexdigest()[:12]
-    return f"{bank.id}@{bank.version}+{digest}"
+def question_digest(question: Question) -> str:
+    return hashlib.sha256(question.model_dump_json().encode()).hexdigest()[:12]
+
+
+def rubric_version(bank: Bank, question: Question, digest: str | None = None) -> str:
+    """`bank@version+hash`: changes whenever anything in the question's rubric changes.
+
+    Built per grade, not cached with the compiled question: two banks (or two versions of one)
+    may share a question object.
+    """
+    return f"{bank.id}@{bank.version}+{digest or question_digest(question)}"
 
 
 def _packed_grams(content: str) -> memoryview:
@@ -151,7 +158,7 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
         deductions=deductions,
         topic=compile_phrases(question.topic_terms),
         rubric_grams=grams,
-        rubric_version=rubric_version(bank, question),
+        digest=question_digest(question),
         coaching=coaching_rules(question, patterns, t),
     )
 
@@ -264,7 +271,7 @@ class _Grading:
                 "deductions": deductions,
                 "flags": self.flags,
                 **coaching,
-                "rubric_version": self.rules.rubric_version,
+                "rubric_version": rubric_version(self.bank, self.question, self.rules.digest),
             }
         )
 

@@ -158,6 +158,9 @@ class GradeResult(_Frozen):
     usage: Usage = Field(default=Usage())  # frozen, so one shared zero is safe
     prompt_hash: str | None = None
     rubric_version: str
+    cached: bool = Field(
+        default=False, description="The LLM's reply came from the cache; no request was sent."
+    )
 
     def has_flag(self, code: FlagCode) -> bool:
         return any(flag.code == code for flag in self.flags)

@@ -187,3 +187,15 @@ def test_items_in_every_accepted_shape() -> None:
         as_item(("b", "q"))
     with pytest.raises(ValueError):
         _batch.BatchRun(coach.Grader(mode="keyword"), [], concurrency=0)
+
+
+def test_a_budget_stops_the_batch_cleanly(fake_judge: Any, mini: coach.Bank) -> None:
+    run = _batch.BatchRun(
+        fake_judge.grader(), [(mini, "atm", ANSWER)] * 6, concurrency=1, max_total_tokens=300
+    )
+    results = run.run()
+    graded = [r for r in results if r.ok]
+    assert len(graded) == 2  # each scripted reply reports 150 tokens
+    assert [r.error.type for r in results if r.error] == ["BudgetExceeded"] * 4
+    assert run.usage.total_tokens == 300 and run.usage.requests == 2
+    assert len(fake_judge.requests) == 2

@@ -127,3 +127,22 @@ def test_the_command_line(tmp_path: Path, mini_path: Path) -> None:
         check=False,
     )
     assert missing.returncode == 1 and missing.stderr.startswith("coach: error: cannot read")
+
+
+def test_a_spent_budget_leaves_the_rest_for_the_next_run(
+    tmp_path: Path, mini_path: Path, fake_judge: Any
+) -> None:
+    source = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            {"id": f"q{i}", "bank": str(mini_path), "question": "atm", "answer": ANSWER}
+            for i in range(5)
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+    price = {"gpt-4o-mini": coach.Price(input_usd_per_mtok=1000, output_usd_per_mtok=0)}
+    grader = fake_judge.grader(prices=price)  # 100 prompt tokens = $0.10 a grade
+    first = run_job(grader, source, out, concurrency=1, progress=False, max_cost_usd=0.25)
+    assert first.graded == 3 and first.unfinished == 2 and len(read_out(out)) == 3
+    rest = run_job(grader, source, out, concurrency=1, progress=False)
+    assert rest.skipped == 3 and rest.graded == 2 and len(read_out(out)) == 5
