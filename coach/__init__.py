@@ -11,6 +11,7 @@ offline grading stay fast and never import a network client.
 import typing as _typing
 
 from coach._batch import BatchError, BatchItem, BatchResult, BatchRun
+from coach._cache import CacheError, GradeCache
 from coach._exceptions import (
     AnswerError,
     BankNotFoundError,
@@ -80,6 +81,7 @@ __all__ = [
     "BatchItem",
     "BatchResult",
     "BatchRun",
+    "CacheError",
     "CoachError",
     "CompetencyScore",
     "ConfigError",
@@ -92,6 +94,7 @@ __all__ = [
     "Feedback",
     "Flag",
     "FollowUp",
+    "GradeCache",
     "GradeResult",
     "Grader",
     "History",

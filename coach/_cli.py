@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         help="send personal data (phone, ID, card numbers, e-mail) to the LLM unredacted",
     )
     grade.add_argument("--json", action="store_true", help="print the GradeResult as JSON")
+    grade.add_argument("--cache", metavar="FILE", help="reuse LLM replies stored in FILE (SQLite)")
     grade.add_argument(
         "--html", metavar="FILE", help="also write the report as standalone HTML (or .md, .txt)"
     )
@@ -96,12 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("--concurrency", type=int, default=8, metavar="N", help="in flight (8)")
     jobs.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
     jobs.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server")
+    jobs.add_argument("--cache", metavar="FILE", help="reuse LLM replies stored in FILE (SQLite)")
     jobs.add_argument(
         "--max-cost",
         type=float,
         metavar="USD",
         help="stop starting new items once this much has been spent (re-run to go on)",
     )
+
+    cache = sub.add_parser("cache", help="show or clear a reply cache file")
+    cache.add_argument("file", metavar="FILE")
+    cache.add_argument("--clear", action="store_true", help="remove every stored reply")
 
     validate = sub.add_parser("validate", help="validate rubric files")
     validate.add_argument("files", metavar="FILE", nargs="+")
@@ -197,8 +203,10 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             base_url=args.base_url,
             feedback_language=args.feedback_language,
             allow_pii=args.allow_pii,
+            cache=args.cache,
         )
-        result = grader.grade(bank, question, answer)
+        with grader:
+            result = grader.grade(bank, question, answer)
     if args.html:
         report(result, prompt=question.prompt, answer=answer).save(args.html)
     if args.json:
@@ -217,7 +225,10 @@ def _cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
     if args.concurrency < 1:
         raise _UsageError("--concurrency must be at least 1")
     grader = Grader(
-        mode="keyword" if args.offline else "auto", model=args.model, base_url=args.base_url
+        mode="keyword" if args.offline else "auto",
+        model=args.model,
+        base_url=args.base_url,
+        cache=args.cache,
     )
     with grader:
         summary = run_job(
@@ -233,6 +244,19 @@ def _cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
         f"{summary.total} ids: {summary.graded} graded, {summary.failed} errors, "
         f"{summary.skipped} already done{left}; results in {args.out}{cost}\n"
     )
+    return 0
+
+
+def _cmd_cache(args: argparse.Namespace, out: TextIO) -> int:
+    from coach._cache import GradeCache
+
+    if not Path(args.file).exists():
+        raise CoachError(f"no cache file {args.file!r}")
+    with GradeCache(args.file) as cache:
+        if args.clear:
+            out.write(f"cleared {cache.clear()} stored replies from {args.file}\n")
+        else:
+            out.write(f"{len(cache)} stored replies in {args.file}\n")
     return 0
 
 
@@ -295,6 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_validate(args, out, err)
         if args.command == "grade-file":
             return _cmd_grade_file(args, out)
+        if args.command == "cache":
+            return _cmd_cache(args, out)
         if args.command == "practice":
             return cmd_practice(args, out, err, sys.stdin)
         if args.command == "history":

@@ -267,3 +267,18 @@ def test_a_judge_that_only_follows_the_schema_gets_an_honest_result(
         assert result.improved_answer.source == "model_answer"
         assert all(f.question != "string" for f in result.follow_up_questions)
     assert len(server.completion_requests) == len(banks)
+
+
+def test_cli_cache_reuses_replies_and_clears(
+    server: FakeOpenAI, mini_path: Path, mini: coach.Bank, tmp_path: Path
+) -> None:
+    server.default = json_reply(good(mini.question("atm"), share=0.5))
+    env = {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-cli"}
+    cache = tmp_path / "cache.sqlite"
+    args = ("grade", str(mini_path), "atm", "--answer", ANSWER, "--json", "--cache", str(cache))
+    first = coach.GradeResult.model_validate_json(run_cli(*args, env=env).stdout)
+    second = coach.GradeResult.model_validate_json(run_cli(*args, env=env).stdout)
+    assert (first.cached, second.cached) == (False, True)
+    assert len(server.completion_requests) == 1 and second.score == first.score
+    assert "1 stored replies" in run_cli("cache", str(cache), env={}).stdout
+    assert "cleared 1" in run_cli("cache", str(cache), "--clear", env={}).stdout
