@@ -43,7 +43,7 @@ import coach
 from coach._reply import output_schema
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _fake  # noqa: E402
+import _fake
 
 OVERHEAD_TARGET = 1.2
 BATCH_TARGET_PCT = 10.0
