@@ -35,6 +35,7 @@ from coach._normalize import NormalizedText, normalize
 from coach._offline import find_question, grade_offline
 from coach._publish import Report, report
 from coach._result import (
+    Consistency,
     CriterionResult,
     DeductionResult,
     Evidence,
@@ -85,6 +86,7 @@ __all__ = [
     "CoachError",
     "CompetencyScore",
     "ConfigError",
+    "Consistency",
     "Criterion",
     "CriterionResult",
     "DeadlineError",

@@ -31,6 +31,7 @@ import openai
 from coach._batch import BatchResult, BatchRun, ItemLike
 from coach._cache import GradeCache, cache_key
 from coach._combine import fallback_result, llm_result, pii_flag, truncated_flag
+from coach._consistency import combine
 from coach._exceptions import ConfigError
 from coach._failures import llm_error
 from coach._keyword import KeywordGrader
@@ -57,6 +58,7 @@ MODEL_ENV = "COACH_MODEL"
 NOT_CONFIGURED = (
     "no LLM configured (set OPENAI_API_KEY or OPENAI_BASE_URL, or pass client=); graded offline"
 )
+SAMPLING_TEMPERATURE = 0.7  # for `samples=n` when the grader's own temperature is 0
 REVIEW_GAP = 40.0  # percentage points between the LLM and keyword grades that ask for review
 
 
@@ -103,6 +105,7 @@ class Grader:
         review_gap: float = REVIEW_GAP,
         extra_body: Mapping[str, Any] | None = None,
         cache: GradeCache | str | os.PathLike[str] | None = None,
+        samples: int = 1,
     ) -> None:
         if mode not in ("auto", "llm", "keyword"):
             raise ConfigError(f"mode must be 'auto', 'llm' or 'keyword', not {mode!r}")
@@ -128,6 +131,9 @@ class Grader:
         self.review_gap = review_gap
         self.extra_body = dict(extra_body or {})
         self.protocol = Protocol()  # what the server accepts, learned across grades
+        if samples < 1:
+            raise ConfigError(f"samples must be at least 1, not {samples}")
+        self.samples = samples
         self._owns_cache = cache is not None and not isinstance(cache, GradeCache)
         self.cache: GradeCache | None = (
             cache if isinstance(cache, GradeCache) or cache is None else GradeCache(cache)
@@ -197,7 +203,13 @@ class Grader:
         question_ref: str | Question,
         answer: str,
         feedback_language: str | None,
+        sample: int | None = None,
     ) -> _Job:
+        """Everything one grade needs; `sample` numbers the grades of a self-consistent set,
+        which are sampled at `SAMPLING_TEMPERATURE` unless a temperature was chosen."""
+        temperature = self.temperature
+        if sample is not None and not temperature:
+            temperature = SAMPLING_TEMPERATURE
         bank = load_bank(bank_ref)
         question = find_question(bank, question_ref)
         keyword = self._keyword.grade(bank, question, answer)  # also checks `answer` is a str
@@ -244,7 +256,7 @@ class Grader:
             render_system=render_system,
             protocol=self.protocol,
             policy=self.policy,
-            temperature=self.temperature,
+            temperature=temperature,
             max_tokens=self.max_tokens or min(2500, 600 + 160 * len(question.criteria)),
             extra={"extra_body": self.extra_body} if self.extra_body else {},
             prompt_hash=templates.prompt_hash,
@@ -256,7 +268,8 @@ class Grader:
                     "rubric": keyword.rubric_version,
                     "prompt": templates.prompt_hash,
                     "model": self.model,
-                    "temperature": self.temperature,
+                    "temperature": temperature,
+                    "sample": sample,
                     "max_tokens": exchange.max_tokens,
                     "extra_body": self.extra_body,
                     "feedback_language": feedback,
@@ -358,9 +371,31 @@ class Grader:
         answer: str,
         *,
         feedback_language: str | None = None,
+        samples: int | None = None,
     ) -> GradeResult:
-        """Grade `answer` to `question` of `bank` (an id, a YAML path or a `Bank`)."""
-        job = self._prepare(bank, question, answer, feedback_language)
+        """Grade `answer` to `question` of `bank` (an id, a YAML path or a `Bank`).
+
+        `samples=n` (or the grader's `samples`) grades it n times and combines the grades per
+        criterion by the median, with the spread in `result.consistency`.
+        """
+        count = self._samples(samples)
+        if count > 1:
+            runs = [
+                self._grade_once(bank, question, answer, feedback_language, sample=i)
+                for i in range(count)
+            ]
+            return self._combine(runs, count, bank, question)
+        return self._grade_once(bank, question, answer, feedback_language)
+
+    def _grade_once(
+        self,
+        bank: BankRef,
+        question: str | Question,
+        answer: str,
+        feedback_language: str | None,
+        sample: int | None = None,
+    ) -> GradeResult:
+        job = self._prepare(bank, question, answer, feedback_language, sample)
         if job.exchange is None:
             return self._unsent(job)
         cached = self._cached(job)
@@ -381,9 +416,30 @@ class Grader:
         answer: str,
         *,
         feedback_language: str | None = None,
+        samples: int | None = None,
     ) -> GradeResult:
-        """`grade`, for asyncio: the same core, sent with an `AsyncOpenAI` client."""
-        job = self._prepare(bank, question, answer, feedback_language)
+        """`grade`, for asyncio: the same core, sent with an `AsyncOpenAI` client (the samples
+        of `samples=n` are sent concurrently)."""
+        count = self._samples(samples)
+        if count > 1:
+            runs = await asyncio.gather(
+                *(
+                    self._agrade_once(bank, question, answer, feedback_language, sample=i)
+                    for i in range(count)
+                )
+            )
+            return self._combine(list(runs), count, bank, question)
+        return await self._agrade_once(bank, question, answer, feedback_language)
+
+    async def _agrade_once(
+        self,
+        bank: BankRef,
+        question: str | Question,
+        answer: str,
+        feedback_language: str | None,
+        sample: int | None = None,
+    ) -> GradeResult:
+        job = self._prepare(bank, question, answer, feedback_language, sample)
         if job.exchange is None:
             return self._unsent(job)
         cached = self._cached(job)
@@ -402,6 +458,21 @@ class Grader:
             outcome = exc
         self._remember(job, outcome)
         return self._finish(job, outcome)
+
+    def _samples(self, samples: int | None) -> int:
+        count = self.samples if samples is None else samples
+        if count < 1:
+            raise ConfigError(f"samples must be at least 1, not {count}")
+        return count
+
+    def _combine(
+        self, runs: list[GradeResult], requested: int, bank: BankRef, question: str | Question
+    ) -> GradeResult:
+        """The median of the samples the LLM graded; the first fallback when none was."""
+        graded = [r for r in runs if r.method == "llm" and r.status == "graded"]
+        if not graded:
+            return runs[0]
+        return combine(graded, find_question(load_bank(bank), question), requested)
 
     def _async_client_or_none(self) -> openai.AsyncOpenAI | None:
         if self._async_client is None and self._client is None:

@@ -124,6 +124,16 @@ class ImprovedAnswer(_Frozen):
     label: str
 
 
+class Consistency(_Frozen):
+    """How the samples of a self-consistent grade agreed."""
+
+    samples: int = Field(description="Grades combined (requested samples that succeeded).")
+    requested: int
+    scores: list[float] = Field(description="Each sample's total, in the order graded.")
+    score_spread: float = Field(description="Highest minus lowest total.")
+    criterion_spread: dict[str, float] = Field(description="Per criterion, max minus min.")
+
+
 class Usage(_Frozen):
     """Requests and tokens spent on one grade (all zero for the keyword grader)."""
 
@@ -160,6 +170,9 @@ class GradeResult(_Frozen):
     rubric_version: str
     cached: bool = Field(
         default=False, description="The LLM's reply came from the cache; no request was sent."
+    )
+    consistency: Consistency | None = Field(
+        default=None, description="Set when several samples were combined (`samples=n`)."
     )
 
     def has_flag(self, code: FlagCode) -> bool:
