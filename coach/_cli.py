@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from coach._cli_batch import add_batch_parser, cmd_batch
 from coach._cli_history import add_history_parser, cmd_history
 from coach._cli_practice import add_practice_parser, cmd_practice
 from coach._data import data_dir
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         help="stop starting new items once this much has been spent (re-run to go on)",
     )
 
+    add_batch_parser(sub)
     cache = sub.add_parser("cache", help="show or clear a reply cache file")
     cache.add_argument("file", metavar="FILE")
     cache.add_argument("--clear", action="store_true", help="remove every stored reply")
@@ -321,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_grade_file(args, out)
         if args.command == "cache":
             return _cmd_cache(args, out)
+        if args.command == "batch":
+            return cmd_batch(args, out)
         if args.command == "practice":
             return cmd_practice(args, out, err, sys.stdin)
         if args.command == "history":

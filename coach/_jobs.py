@@ -108,6 +108,26 @@ def _write(handle: IO[str], record: dict[str, Any]) -> None:
     handle.flush()
 
 
+def read_job(source: str | os.PathLike[str]) -> list[tuple[str, BatchItem | dict[str, Any]]]:
+    """Each non-empty line of a job file: its id, and its item or the error line it becomes."""
+    seen: set[str] = set()
+    parsed = []
+    for number, line in _input_lines(Path(source)):
+        job_id, item = _parse(number, line, seen)
+        seen.add(job_id)
+        parsed.append((job_id, item))
+    return parsed
+
+
+def write_outcome(handle: IO[str], outcome: BatchResult) -> None:
+    """One output line: the id with its result, or with its error."""
+    if outcome.result is not None:
+        _write(handle, {"id": outcome.id, "result": outcome.result.model_dump(mode="json")})
+    else:
+        error = outcome.error.model_dump() if outcome.error else {}
+        _write(handle, {"id": outcome.id, "error": error})
+
+
 def run_job(
     grader: Grader,
     source: str | os.PathLike[str],
@@ -121,12 +141,9 @@ def run_job(
     source_path, out_path = Path(source), Path(out)
     finished = done_ids(out_path)
     summary = JobSummary()
-    seen: set[str] = set()
     pending: list[BatchItem] = []
     bad: list[dict[str, Any]] = []
-    for number, line in _input_lines(source_path):
-        job_id, parsed = _parse(number, line, seen)
-        seen.add(job_id)
+    for job_id, parsed in read_job(source_path):
         summary.total += 1
         summary.ids.append(job_id)
         if job_id in finished:
@@ -147,11 +164,9 @@ def run_job(
         def write(outcome: BatchResult) -> None:
             if outcome.result is not None:
                 summary.graded += 1
-                _write(handle, {"id": outcome.id, "result": outcome.result.model_dump(mode="json")})
             else:
                 summary.failed += 1
-                error = outcome.error.model_dump() if outcome.error else {}
-                _write(handle, {"id": outcome.id, "error": error})
+            write_outcome(handle, outcome)
 
         run = BatchRun(
             grader,
