@@ -9,11 +9,11 @@ deductions). A request without a schema gets what deepeval's G-Eval prompts ask 
 `{"steps": [...]}` or a `{"reason", "score"}` object. With `count_tokens`, each reply carries
 real o200k_base token counts as its usage, and `Judge.log` keeps them per request.
 
-`serve_in_subprocess()` runs that server in a separate Python process (so its threads do not
-share a GIL with the client being timed): ``python bench/_fake.py --latency 0.1`` prints the
-base URL on its first line. `model_from_schema()` builds a pydantic model with the same JSON
-Schema, for the bare-SDK and instructor baselines. Standard library (plus pydantic and
-tiktoken where asked for).
+`serve_in_subprocess()` runs that server in a separate Python process, so its threads do not
+share a GIL with the client being timed, and yields its base URL and process id (for CPU
+accounting); ``python bench/_fake.py --latency 0.1`` prints the base URL on its first line.
+`model_from_schema()` builds a pydantic model with the same JSON Schema, for the bare-SDK and
+instructor baselines. Standard library (plus pydantic and tiktoken where asked for).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,8 @@ def fill(schema: dict[str, Any], quote: str, root: dict[str, Any], name: str = "
             items = root[ref[1]][ref[2]]
         if "enum" in items:
             return list(items["enum"])  # every key point covered
+        if "const" in items:  # pydantic writes a one-value Literal as a const
+            return [items["const"]]
         if items.get("type") == "string":
             return [quote] if quote else []
         count = schema.get("minItems", 0)
@@ -178,6 +181,9 @@ class Judge:
         kind, schema, tool = request_schema(body)
         quote = answer_quote(body)
         if schema is not None:
+            if kind == "json_schema" and set(schema.get("properties", {})) == {"steps"}:
+                # deepeval's structured request for G-Eval's evaluation steps
+                return "geval_steps", json.dumps({"steps": GEVAL_STEPS}), None
             return kind, json.dumps(fill(schema, quote, schema), ensure_ascii=False), tool
         prompt = "".join(_text(m.get("content")) for m in body.get("messages", []))
         if '"steps"' in prompt:  # G-Eval: criteria -> evaluation steps
@@ -208,9 +214,11 @@ class Judge:
         messages = body.get("messages", [])
         text = sum(self.tokens(_text(m.get("content"))) + 3 for m in messages) + 3
         extra: Any = [body.get("response_format"), body.get("tools")]
-        schema = self.tokens(json.dumps([e for e in extra if e], ensure_ascii=False)) if any(
-            extra
-        ) else 0
+        schema = (
+            self.tokens(json.dumps([e for e in extra if e], ensure_ascii=False))
+            if any(extra)
+            else 0
+        )
         return {
             "message_tokens": text,
             "schema_tokens": schema,
@@ -277,10 +285,26 @@ def model_from_schema(schema: dict[str, Any], name: str = "Grade") -> Any:
     return annotation(schema, name)
 
 
+@dataclass(frozen=True)
+class Served:
+    """A fake server running in another process."""
+
+    base_url: str
+    pid: int
+
+    def cpu_seconds(self) -> float | None:
+        """User plus system CPU time the server process has used so far (Linux /proc only)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def serve_in_subprocess(latency: float = 0.0, cpu: int | None = None) -> Iterator[str]:
-    """Run a judge-backed FakeOpenAI in another process (pinned to `cpu` if given); yields its
-    base URL and stops it on exit."""
+def serve_in_subprocess(latency: float = 0.0, cpu: int | None = None) -> Iterator[Served]:
+    """Run a judge-backed FakeOpenAI in another process (pinned to `cpu` if given) until the
+    block ends; yields its base URL and process id."""
     command = [sys.executable, str(Path(__file__).resolve()), "--latency", str(latency)]
     if cpu is not None:
         command += ["--cpu", str(cpu)]
@@ -290,7 +314,7 @@ def serve_in_subprocess(latency: float = 0.0, cpu: int | None = None) -> Iterato
         base_url = process.stdout.readline().strip()
         if not base_url.startswith("http://127.0.0.1:"):
             raise RuntimeError(f"the fake server did not start (printed {base_url!r})")
-        yield base_url
+        yield Served(base_url, process.pid)
     finally:
         process.terminate()
         try:
@@ -313,6 +337,9 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, on_term)
+    # socketserver's listen backlog is 5: 32 or 64 clients connecting at once overflow it and
+    # some connections break; a real server accepts far more.
+    fake_openai._HTTPServer.request_queue_size = 1024
     stop: Callable[[], bool] = threading.Event().wait
     with FakeOpenAI(Judge(), latency=args.latency, port=args.port) as server:
         print(server.base_url, flush=True)

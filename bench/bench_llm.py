@@ -2,17 +2,20 @@
 
 What: (1) the library's own cost per LLM grade, next to a bare openai SDK call sending the same
 request and validating the reply with pydantic; (2) how close a batch (`agrade_many`) comes to
-the ideal wall time when the server takes 100 ms per reply, at 8, 32 and 64 in flight.
+the ideal wall time when the server takes 100 ms per reply, at 8, 32 and 64 in flight, next to
+the same requests sent with a bare `AsyncOpenAI` client under a semaphore.
 
 How: the server is tests/fake_openai.py with the judge of bench/_fake.py (a valid full-marks
 reply built from each request's JSON Schema), run in a separate process pinned to another CPU
-than this one, so its threads neither share our GIL nor our core. (1) one grade is captured on
-an in-process server to get the exact messages, `response_format`, temperature and max_tokens
-coach sends; then, on a zero-latency server, `coach.Grader(base_url=..., api_key="x")` grades
-that question's model answer N times and `openai.OpenAI(...).chat.completions.create(**request)`
-plus `Model.model_validate_json(reply)` (a pydantic model with the same schema) runs N times,
-each side with one client reused, in alternating rounds after a warm-up; each call is timed on
-its own. (2) the built-in banks' questions with their model answers, cycled to 1,000 items.
+than this one, so its threads share neither our GIL nor our core. The requests coach sends are
+first captured on an in-process server (messages, `response_format`, temperature, max_tokens).
+(1) On a zero-latency server, `coach.Grader(base_url=..., api_key="x")` grades one question's
+model answer N times, and `openai.OpenAI(...).chat.completions.create(**captured)` followed by
+`Model.model_validate_json(reply)` (a pydantic model with the same schema) runs N times; each
+side reuses one client, both run in alternating rounds after a warm-up, each call timed on its
+own. (2) Every built-in question with its model answer, cycled to 1,000 items; CPU seconds of
+this process and of the server process are reported beside the wall time, to show which side
+limits the rate.
 
 Why: a grade should cost little more than the request it sends (target: coach's median at most
 1.2x the bare call), and a batch should be bound by the server, not by the library (target:
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import math
 import os
 import platform
@@ -33,7 +37,8 @@ import shlex
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,26 +52,51 @@ import _fake
 
 OVERHEAD_TARGET = 1.2
 BATCH_TARGET_PCT = 10.0
-BATCH_BANK, BATCH_QUESTION = "finance-cs-manager", "s2"  # the overhead case
+CASE = ("finance-cs-manager", "s2")  # the question of the per-grade comparison
 
 
-def pin_cpus() -> tuple[int | None, int | None, str]:
-    """This process on one CPU and the server on another, where there are two."""
+@dataclass(frozen=True)
+class Case:
+    bank: coach.Bank
+    question: coach.Question
+    request: dict[str, Any]  # the body coach sent for this question's model answer
+    model: Any  # pydantic model of output_schema(question)
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    wall: float
+    client_cpu: float
+    server_cpu: float | None
+    done: int  # items graded by the LLM (coach) or replies validated (bare SDK)
+    requests: int = 0  # requests sent in the timed run (coach: retries would show here)
+
+
+def pin_cpus() -> tuple[int | None, str]:
+    """This process on one CPU, the server on another (returned), where there are two."""
     if not hasattr(os, "sched_getaffinity"):
-        return None, None, "not pinned (no sched_setaffinity)"
+        return None, "not pinned (no sched_setaffinity)"
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) < 2:
-        return None, None, f"not pinned (only CPU {cpus[0]} allowed)"
+        return None, f"not pinned (only CPU {cpus[0]} allowed)"
     os.sched_setaffinity(0, {cpus[0]})
-    return cpus[0], cpus[1], f"client pinned to CPU {cpus[0]}, server process to CPU {cpus[1]}"
+    return cpus[1], f"client pinned to CPU {cpus[0]}, server process to CPU {cpus[1]}"
 
 
-def capture_request(bank: coach.Bank, question: coach.Question) -> dict[str, Any]:
-    """The request body coach sends for one grade (an in-process server records it)."""
-    with _fake.FakeOpenAI(_fake.Judge()) as server:
-        with coach.Grader(base_url=server.base_url, api_key="x", mode="llm") as grader:
+def capture(pairs: Sequence[tuple[coach.Bank, coach.Question]]) -> list[Case]:
+    """The request coach sends for each question's model answer (an in-process server)."""
+    cases = []
+    with (
+        _fake.FakeOpenAI(_fake.Judge()) as server,
+        coach.Grader(base_url=server.base_url, api_key="x", mode="llm") as grader,
+    ):
+        for bank, question in pairs:
+            seen = len(server.completion_requests)
             grader.grade(bank, question, question.model_answer)
-        return dict(server.completion_requests[0].body)
+            body = dict(server.completion_requests[seen].body)
+            model = _fake.model_from_schema(output_schema(question))
+            cases.append(Case(bank, question, body, model))
+    return cases
 
 
 def percentile(samples: Sequence[float], pct: float) -> float:
@@ -85,14 +115,9 @@ def timed(call: Callable[[], object], count: int) -> list[float]:
     return samples
 
 
-def overhead(base_url: str, calls: int, rounds: int) -> dict[str, list[float]]:
+def overhead(base_url: str, case: Case, calls: int, rounds: int) -> dict[str, list[float]]:
     """Per-call times of coach grades, bare SDK calls and the keyword grader alone."""
-    bank = coach.load_bank(BATCH_BANK)
-    question = coach.find_question(bank, BATCH_QUESTION)
-    answer = question.model_answer
-    request = capture_request(bank, question)
-    model = _fake.model_from_schema(output_schema(question))
-
+    bank, question, answer = case.bank, case.question, case.question.model_answer
     grader = coach.Grader(base_url=base_url, api_key="x", mode="llm")
     client = openai.OpenAI(base_url=base_url, api_key="x", max_retries=0)
     keyword = coach.KeywordGrader()
@@ -103,8 +128,8 @@ def overhead(base_url: str, calls: int, rounds: int) -> dict[str, list[float]]:
         return result
 
     def with_sdk() -> object:
-        completion = client.chat.completions.create(**request)
-        return model.model_validate_json(completion.choices[0].message.content or "")
+        completion = client.chat.completions.create(**case.request)
+        return case.model.model_validate_json(completion.choices[0].message.content or "")
 
     def keyword_only() -> object:
         return keyword.grade(bank, question, answer)
@@ -122,22 +147,61 @@ def overhead(base_url: str, calls: int, rounds: int) -> dict[str, list[float]]:
     return samples
 
 
-def batch_items(count: int) -> list[tuple[str, str, str, str]]:
-    """`count` items: every built-in question with its model answer, cycled."""
-    pairs = [(b.id, q.id, q.model_answer) for b in coach.builtin_banks() for q in b.questions]
-    return [(*pairs[i % len(pairs)], f"item-{i}") for i in range(count)]
+async def measured(
+    server: _fake.Served, warm_up: Callable[[], Awaitable[int]], run: Callable[[], Awaitable[int]]
+) -> BatchRun:
+    """Wall and CPU seconds (ours and the server's) of `run`, after `warm_up`."""
+    await warm_up()
+    server_start, cpu_start, start = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    done = await run()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    server_end = server.cpu_seconds()
+    server_cpu = None if server_start is None or server_end is None else server_end - server_start
+    return BatchRun(wall, cpu, server_cpu, done, done)
 
 
-async def run_batch(base_url: str, items: list[Any], in_flight: int) -> tuple[float, int]:
-    """Wall seconds of one `agrade_many` (after a warm-up batch on the same loop and client),
-    and how many items were graded by the LLM."""
-    async with coach.Grader(base_url=base_url, api_key="x", mode="llm") as grader:
-        await grader.agrade_many(items[: 2 * in_flight], concurrency=in_flight, progress=False)
-        start = time.perf_counter()
-        results = await grader.agrade_many(items, concurrency=in_flight, progress=False)
-        wall = time.perf_counter() - start
-    graded = sum(1 for r in results if r.ok and r.result and r.result.method == "llm")
-    return wall, graded
+async def coach_batch(
+    server: _fake.Served, cases: list[Case], warm: list[Case], in_flight: int
+) -> BatchRun:
+    """`agrade_many` over `cases`, after one pass over `warm` (every distinct question, so
+    per-question caches are filled and connections are open before the clock starts)."""
+    warm_items = [(c.bank, c.question, c.question.model_answer) for c in warm]
+    items = [
+        (c.bank, c.question, c.question.model_answer, f"item-{i}") for i, c in enumerate(cases)
+    ]
+    sent = [0]
+    async with coach.Grader(base_url=server.base_url, api_key="x", mode="llm") as grader:
+
+        async def grade(some: list[Any]) -> int:
+            results = await grader.agrade_many(some, concurrency=in_flight, progress=False)
+            graded = [r.result for r in results if r.result is not None]
+            sent[0] = sum(result.usage.requests for result in graded)
+            return sum(1 for result in graded if result.method == "llm")
+
+        run = await measured(server, lambda: grade(warm_items), lambda: grade(items))
+    return dataclasses.replace(run, requests=sent[0])
+
+
+async def sdk_batch(
+    server: _fake.Served, cases: list[Case], warm: list[Case], in_flight: int
+) -> BatchRun:
+    """The same requests with a bare AsyncOpenAI client, `in_flight` at a time."""
+    client = openai.AsyncOpenAI(base_url=server.base_url, api_key="x", max_retries=0)
+    gate = asyncio.Semaphore(in_flight)
+
+    async def one(case: Case) -> int:
+        async with gate:
+            completion = await client.chat.completions.create(**case.request)
+        case.model.model_validate_json(completion.choices[0].message.content or "")
+        return 1
+
+    async def send(some: list[Case]) -> int:
+        return sum(await asyncio.gather(*(one(c) for c in some)))
+
+    try:
+        return await measured(server, lambda: send(warm), lambda: send(cases))
+    finally:
+        await client.close()
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -156,34 +220,49 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def cpu_note(run: BatchRun) -> str:
+    server = "n/a" if run.server_cpu is None else f"{run.server_cpu:.2f}"
+    return f"{run.client_cpu:.2f} | {server}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    _, server_cpu, pinning = pin_cpus()
+    server_cpu, pinning = pin_cpus()
     _fake.provision_tiktoken()  # real token counts for truncation budgets, as when installed
 
-    with _fake.serve_in_subprocess(0.0, server_cpu) as base_url:
-        samples = overhead(base_url, args.calls, rounds=5)
-    items = batch_items(args.answers)
-    batches = {}
-    with _fake.serve_in_subprocess(args.latency, server_cpu) as base_url:
+    banks = coach.builtin_banks()
+    pairs = [(bank, question) for bank in banks for question in bank.questions]
+    cases = capture(pairs)
+    case = next(c for c in cases if (c.bank.id, c.question.id) == CASE)
+    batch = [cases[i % len(cases)] for i in range(args.answers)]
+
+    with _fake.serve_in_subprocess(0.0, server_cpu) as server:
+        samples = overhead(server.base_url, case, args.calls, rounds=5)
+    runs: dict[int, tuple[BatchRun, BatchRun]] = {}
+    with _fake.serve_in_subprocess(args.latency, server_cpu) as server:
         for in_flight in args.in_flight:
-            batches[in_flight] = asyncio.run(run_batch(base_url, items, in_flight))
+            ours = asyncio.run(coach_batch(server, batch, cases, in_flight))
+            bare = asyncio.run(sdk_batch(server, batch, cases, in_flight))
+            runs[in_flight] = (ours, bare)
 
     medians = {side: statistics.median(values) for side, values in samples.items()}
     ratio = medians["coach"] / medians["sdk"]
+    command = shlex.join(["python", "bench/bench_llm.py", *sys.argv[1:]])
     print("## coach LLM-path benchmark (loopback fake server)\n")
-    print(f"- command: `{shlex.join(['python', 'bench/bench_llm.py', *sys.argv[1:]])}`")
+    print(f"- command: `{command}`")
     print(f"- Python {platform.python_version()}, openai {openai.__version__}, ", end="")
     print(f"{platform.platform()}, {os.cpu_count()} CPUs; {pinning}")
-    print("- server: tests/fake_openai.py + bench/_fake.py judge in a subprocess, 127.0.0.1\n")
-    print(f"### Per-grade overhead ({BATCH_BANK} {BATCH_QUESTION}, zero server latency)\n")
+    print("- server: tests/fake_openai.py with the bench/_fake.py judge, in a subprocess")
+    print(f"- {len(cases)} questions from {len(banks)} built-in banks, model answers\n")
+    bank_id, question_id = CASE
+    print(f"### Per-grade overhead ({bank_id} {question_id}, zero server latency)\n")
     print(f"{len(samples['coach'])} timed calls per side in 5 alternating rounds, after warm-up.\n")
     print("| path | median ms | p90 ms | vs bare SDK |")
     print("|---|---:|---:|---:|")
     rows = [
         ("coach `Grader.grade` (LLM, verified)", "coach"),
         ("bare `chat.completions.create` + pydantic", "sdk"),
-        ("keyword grader alone (runs beside the LLM)", "keyword"),
+        ("keyword grader alone (runs inside every LLM grade)", "keyword"),
     ]
     for label, side in rows:
         print(
@@ -192,25 +271,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     print()
     print(f"### Batch: {args.answers} answers, {args.latency * 1000:.0f} ms server latency\n")
-    print("| in flight | wall s | ideal s (n/c x lat) | floor s (ceil(n/c) x lat) | over ideal |")
-    print("|---:|---:|---:|---:|---:|")
-    overs = {}
-    for in_flight, (wall, graded) in batches.items():
+    print("ideal = n / in_flight x latency; floor = ceil(n / in_flight) x latency.\n")
+    print(
+        "| in flight | ideal s | floor s | coach wall s | over ideal | client CPU s | server CPU s "
+        "| bare SDK wall s | over ideal | client CPU s | server CPU s |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    overs: dict[int, float] = {}
+    for in_flight, (ours, bare) in runs.items():
         ideal = args.answers / in_flight * args.latency
         floor = math.ceil(args.answers / in_flight) * args.latency
-        overs[in_flight] = (wall / ideal - 1) * 100
-        note = "" if graded == args.answers else f" ({args.answers - graded} not LLM-graded!)"
+        overs[in_flight] = (ours.wall / ideal - 1) * 100
+        missing, extra = args.answers - ours.done, ours.requests - args.answers
+        note = f" ({missing} not LLM-graded)" if missing else ""
+        note += f" ({extra} extra requests)" if extra else ""
         print(
-            f"| {in_flight} | {wall:.2f} | {ideal:.2f} | {floor:.2f} "
-            f"| {overs[in_flight]:+.1f}%{note} |"
+            f"| {in_flight} | {ideal:.2f} | {floor:.2f} | {ours.wall:.2f} "
+            f"| {overs[in_flight]:+.0f}%{note} | {cpu_note(ours)} | {bare.wall:.2f} "
+            f"| {(bare.wall / ideal - 1) * 100:+.0f}% | {cpu_note(bare)} |"
         )
     print()
+    per_grade = {
+        k: (o.client_cpu / args.answers * 1000, b.client_cpu / args.answers * 1000)
+        for k, (o, b) in runs.items()
+    }
+    spent = ", ".join(f"{c:.1f} vs {s:.1f}" for c, s in per_grade.values())
+    print(f"client CPU per item, coach vs bare SDK (ms, by in flight): {spent}\n")
     verdict = {True: "PASS", False: "FAIL"}
     ok_ratio = ratio <= OVERHEAD_TARGET
     print(f"overhead target <= {OVERHEAD_TARGET}x bare SDK: {verdict[ok_ratio]} ({ratio:.2f}x)")
     ok_batch = True
-    if 32 in overs:
-        ok_batch = overs[32] <= BATCH_TARGET_PCT and batches[32][1] == args.answers
+    if 32 in runs:
+        ok_batch = overs[32] <= BATCH_TARGET_PCT and runs[32][0].done == args.answers
         print(
             f"batch target within {BATCH_TARGET_PCT:.0f}% of ideal at 32 in flight: "
             f"{verdict[ok_batch]} ({overs[32]:+.1f}%)"
