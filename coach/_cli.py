@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from coach._cli_batch import add_batch_parser, cmd_batch
+from coach._cli_eval import add_eval_parser, cmd_eval
 from coach._cli_history import add_history_parser, cmd_history
 from coach._cli_practice import add_practice_parser, cmd_practice
 from coach._data import data_dir
@@ -107,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     add_batch_parser(sub)
+    add_eval_parser(sub)
     cache = sub.add_parser("cache", help="show or clear a reply cache file")
     cache.add_argument("file", metavar="FILE")
     cache.add_argument("--clear", action="store_true", help="remove every stored reply")
@@ -325,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_cache(args, out)
         if args.command == "batch":
             return cmd_batch(args, out)
+        if args.command == "eval":
+            return cmd_eval(args, out)
         if args.command == "practice":
             return cmd_practice(args, out, err, sys.stdin)
         if args.command == "history":
