@@ -431,4 +431,4 @@ def test_coach_eval_runs_as_a_command(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = _json.loads(done.stdout)
     assert (report["lines"], report["evaluated"], report["failed"]) == (3, 3, 0)
-    assert report["graders"] == ["keyword"] and "overall" in report["agreement"]
+    assert report["graders"] == {"keyword": 3} and "overall" in report["agreement"]
