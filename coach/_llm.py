@@ -172,9 +172,14 @@ class Exchange:
     # -- replies --------------------------------------------------------------------------
     def _count(self, completion: Any, text: str) -> None:
         usage = getattr(completion, "usage", None)
-        if usage is not None and usage.prompt_tokens is not None:
-            self.spend.prompt_tokens += usage.prompt_tokens
-            self.spend.completion_tokens += usage.completion_tokens or 0
+        # The SDK does not validate bodies: a server's usage may hold strings, negatives or
+        # absurd numbers, which used to crash the sum or the cost estimate. Such counts are
+        # not trusted; the tokens are estimated instead.
+        prompt_tokens = _token_count(getattr(usage, "prompt_tokens", None))
+        completion_tokens = _token_count(getattr(usage, "completion_tokens", None) or 0)
+        if prompt_tokens is not None and completion_tokens is not None:
+            self.spend.prompt_tokens += prompt_tokens
+            self.spend.completion_tokens += completion_tokens
             return
         prompt = count_tokens(self.prompt_text, self.model)
         reply = count_tokens(text, self.model)
@@ -190,26 +195,39 @@ class Exchange:
 
     def accept(self, completion: Any) -> GradeReply:
         """The grade in `completion`; raises `Refused`, or `ImmediateRetry` for a re-ask."""
+        # The SDK builds completions without validating them, so JSON of the wrong shape
+        # (choices an object, message a string, content a number) arrives as is and used to
+        # crash here with AttributeError/TypeError; it is a malformed response (retried).
+        kind = type(completion).__name__
         choices = getattr(completion, "choices", None)
-        if not choices or getattr(choices[0], "message", None) is None:
-            kind = type(completion).__name__
+        if not isinstance(choices, list) or not choices:
             raise self.malformed(f"the server's reply is not a chat completion ({kind})")
         choice = choices[0]
-        message = choice.message
-        text = message.content or ""
-        calls = getattr(message, "tool_calls", None) or []
-        for call in calls:
+        message = getattr(choice, "message", None)
+        if message is None or not hasattr(message, "content"):
+            raise self.malformed(f"the server's reply is not a chat completion ({kind})")
+        content = message.content
+        if content is not None and not isinstance(content, str):
+            what = type(content).__name__
+            raise self.malformed(f"the server's reply has no text content ({what})")
+        text = content or ""
+        calls = getattr(message, "tool_calls", None)
+        for call in calls if isinstance(calls, list) else ():
             function = getattr(call, "function", None)
-            if function is not None and function.name == TOOL_NAME:
-                text = function.arguments or ""
+            if getattr(function, "name", None) == TOOL_NAME:
+                arguments = getattr(function, "arguments", None)
+                if isinstance(arguments, (dict, list)):  # a server that sent an object
+                    arguments = json.dumps(arguments, ensure_ascii=False)
+                text = arguments if isinstance(arguments, str) else ""
                 break
         self._count(completion, text)
         refusal = getattr(message, "refusal", None)
         if refusal:
-            raise Refused(f"the model refused to grade: {refusal[:200]}")
-        if choice.finish_reason == "content_filter":
+            raise Refused(f"the model refused to grade: {str(refusal)[:200]}")
+        finish_reason = getattr(choice, "finish_reason", None)
+        if finish_reason == "content_filter":
             raise Refused("a content filter stopped the model's reply")
-        if choice.finish_reason == "length":
+        if finish_reason == "length":
             self.max_tokens = min(int(self.max_tokens * 1.5), 4096)
             self._reask(text, _BRIEF.get(self.language, _BRIEF["en"]))
         try:
@@ -256,6 +274,28 @@ class Exchange:
         }
 
 
+MAX_TOKEN_COUNT = 10**9  # more tokens than any one request can use: a bogus usage count
+
+
+def _token_count(value: Any) -> int | None:
+    """A usage count the server sent, or None when it is not a plausible token count."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= MAX_TOKEN_COUNT else None
+
+
+def _undecodable(exc: BaseException) -> str:
+    """Why the body of a 200 could not be decoded, for `MalformedResponse`.
+
+    The SDK decodes with `json.loads`: broken JSON raises `JSONDecodeError`, but an integer
+    longer than int_max_str_digits raises a plain ValueError and deep nesting RecursionError;
+    those used to escape as crashes instead of being retried as a malformed reply.
+    """
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the server's reply is not JSON ({exc.msg})"
+    return f"the server's reply is not usable JSON ({type(exc).__name__}: {str(exc)[:100]})"
+
+
 def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any = None) -> Any:
     """Send the exchange's requests until a verified grade, under its retry policy."""
     extra = {"sleep": sleep} if sleep is not None else {}
@@ -267,8 +307,8 @@ def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any 
             except openai.APIError as exc:
                 exchange.adapt(exc)
                 raise
-            except json.JSONDecodeError as exc:
-                raise exchange.malformed(f"the server's reply is not JSON ({exc.msg})") from exc
+            except (ValueError, RecursionError) as exc:
+                raise exchange.malformed(_undecodable(exc)) from exc
             return exchange.check(exchange.accept(completion), verify)
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
@@ -286,7 +326,7 @@ async def run_async(
             except openai.APIError as exc:
                 exchange.adapt(exc)
                 raise
-            except json.JSONDecodeError as exc:
-                raise exchange.malformed(f"the server's reply is not JSON ({exc.msg})") from exc
+            except (ValueError, RecursionError) as exc:
+                raise exchange.malformed(_undecodable(exc)) from exc
             return exchange.check(exchange.accept(completion), verify)
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover

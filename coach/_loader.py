@@ -33,7 +33,7 @@ def parse_bank(text: str, *, path: str = "<string>") -> Bank:
             node = loader.get_single_node()
             if node is not None:
                 _refuse_duplicate_keys(node, path)
-            data = loader.construct_document(node) if node is not None else None
+            data = _construct(loader, node, path) if node is not None else None
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -55,6 +55,50 @@ def parse_bank(text: str, *, path: str = "<string>") -> Bank:
         more = len(exc.errors()) - 1
         message = first["msg"] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
         raise RubricError(message, path=path, field=field, line=line) from None
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
+    """The document's Python value; a scalar PyYAML cannot convert is a `RubricError`."""
+    try:
+        return loader.construct_document(node)
+    except yaml.YAMLError:
+        raise
+    except Exception as exc:
+        # PyYAML's safe constructors let some malformed scalars escape as plain Python errors
+        # instead of a YAMLError: a date such as 2024-13-01 or `0x_` (ValueError), an integer
+        # longer than int_max_str_digits (ValueError), `!!timestamp x` (AttributeError), an
+        # empty `!!int` (IndexError). Only the file's data runs here, so any of these means an
+        # unreadable value, reported like other invalid YAML instead of crashing the caller.
+        line = _first_bad_line(node)
+        raise RubricError(
+            f"not valid YAML: a value cannot be read ({type(exc).__name__}: {str(exc)[:200]})",
+            path=path,
+            line=line,
+        ) from None
+
+
+def _first_bad_line(root: yaml.Node) -> int | None:
+    """1-based line of the first scalar that PyYAML's constructor cannot convert alone."""
+    probe = _SafeLoader("")
+    try:
+        stack, seen = [root], set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, yaml.ScalarNode):
+                try:
+                    probe.construct_object(node)
+                except Exception:
+                    return int(node.start_mark.line) + 1
+            elif isinstance(node, yaml.MappingNode):
+                stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(reversed(node.value))
+        return None
+    finally:
+        probe.dispose()
 
 
 def _refuse_duplicate_keys(root: yaml.Node, path: str) -> None:
@@ -154,7 +198,10 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """1-based line of the YAML node that a pydantic error location points at."""
     try:
         node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
+        # The pure-Python composer recurses per nesting level, so a document nested a few
+        # hundred levels deep (which the C loader accepts) overflows the stack here; the
+        # error is then reported without a line rather than as a RecursionError.
         return None
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:

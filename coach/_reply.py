@@ -273,6 +273,10 @@ def parse_reply(text: str | None) -> GradeReply:
         raise InvalidReply(
             f"the reply is not valid JSON ({exc.msg} at position {exc.pos})"
         ) from None
+    except (ValueError, RecursionError) as exc:
+        # json.loads raises a plain ValueError for an integer longer than int_max_str_digits
+        # and RecursionError for deep nesting; both are replies that cannot be read, not crashes.
+        raise InvalidReply(f"the reply is not usable JSON ({type(exc).__name__})") from None
     if not isinstance(data, dict):
         raise InvalidReply("the reply must be a JSON object")
     try:
