@@ -228,8 +228,9 @@ class Exchange:
         if finish_reason == "content_filter":
             raise Refused("a content filter stopped the model's reply")
         if finish_reason == "length":
+            cut = f"the reply was cut off at the length limit ({self.max_tokens} tokens)"
             self.max_tokens = min(int(self.max_tokens * 1.5), 4096)
-            self._reask(text, _BRIEF.get(self.language, _BRIEF["en"]))
+            self._reask(text, _BRIEF.get(self.language, _BRIEF["en"]), why=cut)
         try:
             return parse_reply(text)
         except InvalidReply as exc:
@@ -245,10 +246,11 @@ class Exchange:
         self.reply = reply
         return verified
 
-    def _reask(self, text: str, error: str) -> NoReturn:
-        self.last_error = error
+    def _reask(self, text: str, error: str, why: str | None = None) -> NoReturn:
+        """Ask again with `error` (sent to the model); `why` is what a person is told."""
+        self.last_error = why or error
         if self.reasks >= self.policy.max_reasks:
-            raise InvalidReply(error)
+            raise InvalidReply(why or error)
         self.reasks += 1
         template = _REASK.get(self.language, _REASK["en"])
         self.followups += [

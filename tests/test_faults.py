@@ -490,7 +490,7 @@ FAULTS = [
         lambda: [],
         lambda: Reply(content=json.dumps(grade_obj())[:80], finish_reason="length"),
         coach.LLMReplyError,
-        ("did not validate", "长度上限"),
+        ("did not validate", "length limit"),
         (2, 2),
     ),
     Fault(
