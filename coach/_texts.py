@@ -20,7 +20,6 @@ class Texts:
     note_off_topic: str
     strength: str
     avoid: str
-    add: str
     hit_label: str
     missed_label: str
     none_hit: str
@@ -56,7 +55,6 @@ ZH = Texts(
     note_off_topic="（答非所问，按 15% 计分）",
     strength="{name}：覆盖到位",
     avoid="避免：{what}",
-    add="{name}：补充{what}",
     hit_label="命中要点 {hits}/{total}：",
     missed_label="未提及：",
     none_hit="无",
@@ -87,7 +85,6 @@ EN = Texts(
     note_off_topic=" (off topic: 15% credit)",
     strength="{name}: well covered",
     avoid="Avoid: {what}",
-    add="{name}: add {what}",
     hit_label="Key points hit {hits}/{total}: ",
     missed_label="Missing: ",
     none_hit="none",
