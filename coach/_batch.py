@@ -224,15 +224,8 @@ class BatchRun:
     @property
     def usage(self) -> Usage:
         """Requests, tokens and estimated cost of every finished item, added up."""
-        done = [r.result.usage for r in self.results if r is not None and r.result is not None]
-        costs = [u.cost_usd for u in done if u.cost_usd is not None]
-        return Usage(
-            requests=sum(u.requests for u in done),
-            prompt_tokens=sum(u.prompt_tokens for u in done),
-            completion_tokens=sum(u.completion_tokens for u in done),
-            total_tokens=sum(u.total_tokens for u in done),
-            cost_usd=round(sum(costs), 6) if costs else None,
-            estimated=any(u.estimated for u in done),
+        return Usage.total(
+            r.result.usage for r in self.results if r is not None and r.result is not None
         )
 
     def finished(self) -> list[BatchResult]:

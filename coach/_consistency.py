@@ -22,18 +22,6 @@ def _nearest(values: list[float], target: float) -> int:
     return min(range(len(values)), key=lambda i: (abs(values[i] - target), i))
 
 
-def _total_usage(results: list[GradeResult]) -> Usage:
-    costs = [r.usage.cost_usd for r in results if r.usage.cost_usd is not None]
-    return Usage(
-        requests=sum(r.usage.requests for r in results),
-        prompt_tokens=sum(r.usage.prompt_tokens for r in results),
-        completion_tokens=sum(r.usage.completion_tokens for r in results),
-        total_tokens=sum(r.usage.total_tokens for r in results),
-        cost_usd=round(sum(costs), 6) if costs else None,
-        estimated=any(r.usage.estimated for r in results),
-    )
-
-
 def combine(samples: list[GradeResult], question: Question, requested: int) -> GradeResult:
     """The median grade of LLM-graded `samples` of one answer (at least one)."""
     if not samples:
@@ -81,7 +69,7 @@ def combine(samples: list[GradeResult], question: Question, requested: int) -> G
             "criteria": criteria,
             "deductions": deductions,
             "flags": flags,
-            "usage": _total_usage(samples).model_dump(),
+            "usage": Usage.total(s.usage for s in samples).model_dump(),
             "consistency": consistency.model_dump(),
             "cached": all(s.cached for s in samples),
         }

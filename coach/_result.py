@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -143,6 +144,20 @@ class Usage(_Frozen):
     total_tokens: int = 0
     cost_usd: float | None = None
     estimated: bool = Field(default=False, description="Token counts are estimates.")
+
+    @classmethod
+    def total(cls, usages: Iterable[Usage]) -> Usage:
+        """Several grades' usage added up (cost None when none of them had a known price)."""
+        done = list(usages)
+        costs = [u.cost_usd for u in done if u.cost_usd is not None]
+        return cls(
+            requests=sum(u.requests for u in done),
+            prompt_tokens=sum(u.prompt_tokens for u in done),
+            completion_tokens=sum(u.completion_tokens for u in done),
+            total_tokens=sum(u.total_tokens for u in done),
+            cost_usd=round(sum(costs), 6) if costs else None,
+            estimated=any(u.estimated for u in done),
+        )
 
 
 class GradeResult(_Frozen):
