@@ -31,20 +31,21 @@ from coach._retry import ImmediateRetry
 if TYPE_CHECKING:
     import openai
 
-    from coach._grader import Grader
+    from coach._grader import Grader, _Job
 
 ENDPOINT: Final = "/v1/chat/completions"
 
 
-def _local(item: BatchItem, index: int, grader: Grader) -> BatchResult | None:
-    """The outcome of an item that needs no request (blank, no LLM), or its error."""
+def _prepared(item: BatchItem, index: int, grader: Grader) -> _Job | BatchResult:
+    """The grader's prepared job for an item that needs a request, else the item's outcome
+    without one (a blank answer, no LLM) or its error (an unknown bank)."""
     try:
         job = grader._prepare(item.bank, item.question, item.answer, None)
     except Exception as exc:
         return BatchResult(index=index, id=item.id, error=_error(exc))
     if job.exchange is None:
         return BatchResult(index=index, id=item.id, result=grader._unsent(job))
-    return None
+    return job
 
 
 def custom_id(item: BatchItem, index: int) -> str:
@@ -65,11 +66,10 @@ def prepare_requests(
     settled: list[BatchResult] = []
     with Path(path).open("w", encoding="utf-8") as out:
         for index, item in enumerate(items):
-            local = _local(item, index, grader)
-            if local is not None:
-                settled.append(local)
+            job = _prepared(item, index, grader)
+            if isinstance(job, BatchResult):
+                settled.append(job)
                 continue
-            job = grader._prepare(item.bank, item.question, item.answer, None)
             assert job.exchange is not None
             body = job.exchange.request()
             body.pop("timeout", None)
@@ -142,13 +142,12 @@ def collect(
     responses.update(_responses(client, status["error_file_id"]))
     results = []
     for index, item in enumerate(items):
-        local = _local(item, index, grader)
-        if local is not None:
-            results.append(local)
+        job = _prepared(item, index, grader)
+        if isinstance(job, BatchResult):
+            results.append(job)
             continue
-        job = grader._prepare(item.bank, item.question, item.answer, None)
         exchange = job.exchange
-        assert exchange is not None
+        assert exchange is not None  # `_prepared` returns only jobs that send a request
         exchange.spend.requests = 1
         record = responses.get(custom_id(item, index))
         outcome: Any
