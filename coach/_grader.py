@@ -37,7 +37,7 @@ from coach._failures import llm_error
 from coach._keyword import KeywordGrader
 from coach._llm import Exchange, Protocol, Spend, run_async, run_sync
 from coach._loader import BankRef, load_bank
-from coach._normalize import normalize
+from coach._normalize import NormalizedText, normalize
 from coach._offline import find_question
 from coach._prices import Price, estimate_cost
 from coach._progress import ProgressOption
@@ -225,7 +225,10 @@ class Grader:
                 sent = redaction.text
                 to_original = redaction.original_span
                 flags.append(pii_flag(bank.language, redaction.counts))
-        finder = QuoteFinder(normalize(sent), to_original, _injection_spans(answer))
+        folded = normalize(answer)
+        searched = folded if sent is answer else normalize(sent)  # no PII: the same text
+        finder = QuoteFinder(searched, to_original, _injection_spans(folded))
+        full = sent
         sent, cut = truncate_to_budget(sent, self.max_answer_tokens, self.model)
         if cut:
             flags.append(truncated_flag(bank.language, self.max_answer_tokens))
@@ -274,7 +277,7 @@ class Grader:
                     "extra_body": self.extra_body,
                     "feedback_language": feedback,
                     "redacted": not self.allow_pii,
-                    "answer": normalize(sent).text,
+                    "answer": (searched if sent is full else normalize(sent)).text,
                 }
             )
         return _Job(bank, question, answer, keyword, exchange, finder, tuple(flags), key)
@@ -583,7 +586,6 @@ def _identity(start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _injection_spans(answer: str) -> list[tuple[int, int]]:
+def _injection_spans(folded: NormalizedText) -> list[tuple[int, int]]:
     """Original-text spans of the sentences that address the grader instead of answering."""
-    folded = normalize(answer)
     return [folded.original_span(h.start, h.end) for h in injection_sentences(folded.text)]

@@ -216,7 +216,7 @@ def finder_for(answer: str) -> tuple[QuoteFinder, str]:
     redaction = redact(answer)
     sent = redaction.text if redaction.found else answer
     to_original = redaction.original_span if redaction.found else _identity
-    return QuoteFinder(normalize(sent), to_original, _injection_spans(answer)), sent
+    return QuoteFinder(normalize(sent), to_original, _injection_spans(normalize(answer))), sent
 
 
 @fuzz(300, 10_000)
@@ -653,7 +653,7 @@ def test_any_reply_parses_and_verifies_or_is_invalid(
         assert str(exc)  # a reason that can be sent back in a re-ask
         event("invalid reply")
         return
-    finder = QuoteFinder(normalize(answer), _identity, _injection_spans(answer))
+    finder = QuoteFinder(normalize(answer), _identity, _injection_spans(normalize(answer)))
     try:
         verified = verify_reply(reply, question, finder, answer)
     except InvalidReply as exc:
