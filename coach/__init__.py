@@ -4,14 +4,12 @@
 >>> result = coach.grade_offline("finance-cs-manager", "s2", "我会先安抚客户情绪……")
 >>> result.score, result.max_score
 
-LLM grading (`Grader`, `RetryPolicy`) loads the openai SDK on first use, so `import coach` and
-offline grading stay fast and never import a network client.
+LLM grading (`Grader`, `RetryPolicy`), batches, the cache and the practice history load on
+first use, so `import coach` and offline grading stay fast and never import a network client.
 """
 
 import typing as _typing
 
-from coach._batch import BatchError, BatchItem, BatchResult, BatchRun
-from coach._cache import CacheError, GradeCache
 from coach._exceptions import (
     AnswerError,
     BankNotFoundError,
@@ -27,8 +25,6 @@ from coach._exceptions import (
     QuestionNotFoundError,
     RubricError,
 )
-from coach._history import History, HistoryError
-from coach._interview import InterviewError, MockInterview
 from coach._keyword import KeywordGrader
 from coach._loader import builtin_bank_ids, builtin_banks, load_bank, load_file, parse_bank
 from coach._normalize import NormalizedText, normalize
@@ -53,11 +49,30 @@ from coach._schema import rubric_json_schema
 from coach._session import CompetencyScore, SessionRecord, Turn
 
 if _typing.TYPE_CHECKING:
+    from coach._batch import BatchError, BatchItem, BatchResult, BatchRun
+    from coach._cache import CacheError, GradeCache
     from coach._grader import Grader
+    from coach._history import History, HistoryError
+    from coach._interview import InterviewError, MockInterview
     from coach._prices import Price
     from coach._retry import RetryPolicy
 
-_LAZY = {"Grader": "coach._grader", "Price": "coach._prices", "RetryPolicy": "coach._retry"}
+# Loaded on first use: the openai SDK, asyncio and sqlite3 are not needed to grade offline.
+_LAZY = {
+    "BatchError": "coach._batch",
+    "BatchItem": "coach._batch",
+    "BatchResult": "coach._batch",
+    "BatchRun": "coach._batch",
+    "CacheError": "coach._cache",
+    "GradeCache": "coach._cache",
+    "Grader": "coach._grader",
+    "History": "coach._history",
+    "HistoryError": "coach._history",
+    "InterviewError": "coach._interview",
+    "MockInterview": "coach._interview",
+    "Price": "coach._prices",
+    "RetryPolicy": "coach._retry",
+}
 
 
 def __getattr__(name: str) -> _typing.Any:
