@@ -128,8 +128,11 @@ class GradeReply(_Lenient):
         return value
 
 
-def _strings(description: str) -> dict[str, Any]:
-    return {"type": "array", "items": {"type": "string"}, "description": description}
+def _strings(description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+    if description:
+        schema["description"] = description
+    return schema
 
 
 def _enum(values: list[str]) -> dict[str, Any]:
@@ -153,44 +156,27 @@ def output_schema(question: Question) -> dict[str, Any]:
     enforces the schema cannot leave a criterion out, repeat one or invent one; each carries
     its own key point ids and its own points range.
     """
-    criteria: dict[str, Any] = {}
-    for c in question.criteria:
-        criteria[c.id] = {
-            "type": "object",
-            "description": f"{c.name} (0-{c.points:g} points)",
-            "properties": {
-                "evidence": _strings("verbatim excerpts of the answer that support the points"),
+    # Per-criterion fields carry no descriptions: the system prompt says once what evidence,
+    # key_points and points mean, and the rubric names each criterion and its maximum; repeating
+    # that per criterion cost about 40 tokens each.
+    criteria = {
+        c.id: _object(
+            {
+                "evidence": _strings(),
                 "rationale": {"type": "string"},
-                "key_points": {
-                    "type": "array",
-                    "items": {"type": "string", "enum": [kp.id for kp in c.key_points]},
-                    "description": "ids of the key points the answer covers",
-                },
+                "key_points": {"type": "array", "items": _enum([kp.id for kp in c.key_points])},
                 "points": {"type": "number", "minimum": 0, "maximum": c.points},
-            },
-            "required": ["evidence", "rationale", "key_points", "points"],
-            "additionalProperties": False,
-        }
-    properties: dict[str, Any] = {
-        "criteria": {
-            "type": "object",
-            "properties": criteria,
-            "required": list(criteria),
-            "additionalProperties": False,
-        }
+            }
+        )
+        for c in question.criteria
     }
+    properties: dict[str, Any] = {"criteria": _object(criteria)}
     if question.deductions:
         properties["deductions"] = {
             "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "string", "enum": [d.id for d in question.deductions]},
-                    "evidence": _strings("verbatim excerpts showing the behaviour"),
-                },
-                "required": ["id", "evidence"],
-                "additionalProperties": False,
-            },
+            "items": _object(
+                {"id": _enum([d.id for d in question.deductions]), "evidence": _strings()}
+            ),
             "description": "deductions the answer really triggers (often none)",
         }
     criterion_ids = [c.id for c in question.criteria]
@@ -231,12 +217,7 @@ def output_schema(question: Question) -> dict[str, Any]:
         "type": "string",
         "description": "the candidate's answer rewritten: keep their facts, fill the gaps",
     }
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
+    return _object(properties)
 
 
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)

@@ -481,7 +481,7 @@ def test_feedback_language_is_chosen_per_call(api: respx.MockRouter, mini: coach
     g.grade(mini, "atm", ANSWER)
     g.grade(mini, "atm", ANSWER, feedback_language="en")
     first, second = (sent_messages(c.request)[0]["content"] for c in calls.calls)
-    assert "用中文书写" in first and "用英文书写" in second
+    assert "建议用中文" in first and "建议用英文" in second
 
 
 def test_over_long_answers_are_cut_to_the_token_budget(
