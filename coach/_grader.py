@@ -34,7 +34,7 @@ from coach._combine import fallback_result, llm_result, pii_flag, truncated_flag
 from coach._consistency import combine
 from coach._exceptions import ConfigError
 from coach._failures import llm_error
-from coach._keyword import KeywordGrader
+from coach._keyword import KeywordGrader, require_text
 from coach._llm import Exchange, Protocol, Spend, run_async, run_sync
 from coach._loader import BankRef, load_bank
 from coach._normalize import NormalizedText, normalize
@@ -44,7 +44,7 @@ from coach._progress import ProgressOption
 from coach._prompts import PromptTemplates, load_templates
 from coach._redact import redact
 from coach._render import language_name, new_markers, output_format, render_rubric, spotlight
-from coach._reply import GradeReply, InvalidReply
+from coach._reply import GradeReply, InvalidReply, output_schema
 from coach._result import GradeResult, Usage
 from coach._retry import RetryPolicy
 from coach._rubric import Bank, Question
@@ -139,6 +139,9 @@ class Grader:
             cache if isinstance(cache, GradeCache) or cache is None else GradeCache(cache)
         )
         self._keyword = KeywordGrader()
+        # Per question (keyed by identity, kept alive by the value): its rendered rubric and
+        # reply schema, pure functions of a frozen question, built once instead of per grade.
+        self._rubrics: dict[int, tuple[Question, str, str, dict[str, Any]]] = {}
         self._templates: dict[str, PromptTemplates] = {}
         if prompts_dir is not None:  # a custom folder is checked now, before any request
             for language in ("zh", "en"):
@@ -196,6 +199,19 @@ class Grader:
             templates = self._templates[language] = load_templates(language, self.prompts_dir)
         return templates
 
+    def _rubric_for(self, bank: Bank, question: Question) -> tuple[str, dict[str, Any]]:
+        """`question`'s rubric as the prompt shows it, and the schema of its reply."""
+        entry = self._rubrics.get(id(question))
+        if entry is None or entry[0] is not question or entry[1] != bank.language:
+            entry = (
+                question,
+                bank.language,
+                render_rubric(bank, question),
+                output_schema(question),
+            )
+            self._rubrics[id(question)] = entry
+        return entry[2], entry[3]
+
     # -- the shared core ----------------------------------------------------------------
     def _prepare(
         self,
@@ -212,7 +228,8 @@ class Grader:
             temperature = SAMPLING_TEMPERATURE
         bank = load_bank(bank_ref)
         question = find_question(bank, question_ref)
-        keyword = self._keyword.grade(bank, question, answer)  # also checks `answer` is a str
+        folded = normalize(require_text(answer))
+        keyword = self._keyword.grade_normalized(bank, question, folded)
         use_llm = self.mode == "llm" or (self.mode == "auto" and self.configured)
         if not use_llm or keyword.has_flag("blank") or keyword.has_flag("non_answer"):
             return _Job(bank, question, answer, keyword, None, None, ())
@@ -225,7 +242,6 @@ class Grader:
                 sent = redaction.text
                 to_original = redaction.original_span
                 flags.append(pii_flag(bank.language, redaction.counts))
-        folded = normalize(answer)
         searched = folded if sent is answer else normalize(sent)  # no PII: the same text
         finder = QuoteFinder(searched, to_original, _injection_spans(folded))
         full = sent
@@ -235,11 +251,12 @@ class Grader:
         templates = self._templates_for(bank.language)
         markers = new_markers()
         feedback = feedback_language or self.feedback_language or bank.language
+        rubric, schema = self._rubric_for(bank, question)
         fields = {
             "role": bank.role,
             "feedback_language": language_name(bank.language, feedback),
             "question": question.prompt,
-            "rubric": render_rubric(bank, question),
+            "rubric": rubric,
             "answer": spotlight(sent),
             "answer_open": markers.open,
             "answer_close": markers.close,
@@ -255,6 +272,7 @@ class Grader:
             model=self.model,
             language=bank.language,
             question=question,
+            schema=schema,
             user=user,
             render_system=render_system,
             protocol=self.protocol,

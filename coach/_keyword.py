@@ -163,6 +163,13 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
     )
 
 
+def require_text(answer: object) -> str:
+    """`answer`, or `AnswerError` when it is not text (None, bytes, a number...)."""
+    if not isinstance(answer, str):
+        raise AnswerError(f"an answer must be a str, not {type(answer).__name__}")
+    return answer
+
+
 class KeywordGrader:
     """Grades answers offline against a question's key points; no network, no randomness."""
 
@@ -180,10 +187,14 @@ class KeywordGrader:
 
     def grade(self, bank: Bank, question: Question, answer: str) -> GradeResult:
         """Grade `answer` to `question` of `bank`."""
-        if not isinstance(answer, str):
-            raise AnswerError(f"an answer must be a str, not {type(answer).__name__}")
-        rules = self._rules_for(bank, question)
-        return _Grading(bank, rules, normalize(answer)).result()
+        return self.grade_normalized(bank, question, normalize(require_text(answer)))
+
+    def grade_normalized(
+        self, bank: Bank, question: Question, answer: NormalizedText
+    ) -> GradeResult:
+        """`grade`, for an answer the caller has normalized already (the LLM grader needs the
+        folded text too, and normalizing is a tenth of a keyword grade)."""
+        return _Grading(bank, self._rules_for(bank, question), answer).result()
 
 
 class _Grading:

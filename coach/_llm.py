@@ -22,7 +22,7 @@ from typing import Any, Literal, NoReturn
 import openai
 from tenacity import AsyncRetrying, Retrying, retry_if_exception
 
-from coach._reply import GradeReply, InvalidReply, output_schema, parse_reply
+from coach._reply import GradeReply, InvalidReply, parse_reply
 from coach._retry import (
     Clock,
     ImmediateRetry,
@@ -103,6 +103,7 @@ class Exchange:
     model: str
     language: str
     question: Question
+    schema: dict[str, Any]  # the reply's JSON Schema (`output_schema(question)`), never mutated
     user: str  # the rendered user message
     render_system: Callable[[dict[str, Any] | None], str]  # output schema or None -> system
     protocol: Protocol
@@ -120,7 +121,6 @@ class Exchange:
     reply: GradeReply | None = None  # the reply that verified
 
     def __post_init__(self) -> None:
-        self.schema = output_schema(self.question)
         self.clock = Clock(self.policy.deadline)
 
     # -- requests -------------------------------------------------------------------------

@@ -252,6 +252,18 @@ _COST_SPACE = 6
 _COST_NEWLINE = 12
 _COST_PUNCT = 12
 _COST_OTHER = 20
+_COST_MAX = max(
+    _COST_CJK,
+    _COST_CJK_PUNCT,
+    _COST_WORD_START,
+    _COST_WORD_CONT,
+    _COST_NUM_START,
+    _COST_NUM_CONT,
+    _COST_SPACE,
+    _COST_NEWLINE,
+    _COST_PUNCT,
+    _COST_OTHER,
+)
 
 _K_CJK, _K_LETTER, _K_DIGIT, _K_OTHER = range(4)
 
@@ -397,9 +409,14 @@ def truncate_to_budget(text: str, max_tokens: int, model: str) -> tuple[str, boo
     """
     if max_tokens < 0:
         raise ValueError(f"max_tokens must be >= 0, got {max_tokens}")
+    # Most answers are far under budget, which bounds alone can tell: a byte-level BPE token
+    # covers at least one UTF-8 byte (at most 4 a code point), and the estimate charges at most
+    # _COST_MAX per code point.
+    if 4 * len(text) <= max_tokens:
+        return text, False
     enc = _encoding_for_model(model)
     if enc is None:
-        if _estimate_tokens(text) <= max_tokens:
+        if len(text) * _COST_MAX <= max_tokens * _UNIT or _estimate_tokens(text) <= max_tokens:
             return text, False
         cut = _truncate_estimated(text, max_tokens)
     else:
