@@ -467,3 +467,29 @@ def test_characters_outside_placeholders_are_copied(text: str) -> None:
         if i not in inside:
             first, last = result.original_span(i, i + 1)
             assert (last - first, text[first]) == (1, char)
+
+
+def test_the_cheap_pre_check_sees_every_character_folding_turns_into_a_digit_or_at_sign() -> None:
+    # redact() skips its patterns when the text has under 11 decimal digits and no at sign;
+    # that is sound only if folding makes ASCII digits of decimal digits alone.
+    from coach._redact import _FOLD, _may_hold_pii
+
+    for code in range(0x110000):
+        char = chr(code)
+        folded = char.translate(_FOLD)
+        if folded in "0123456789@" and folded:
+            assert _may_hold_pii(char * 11), hex(code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["电话１３８１２３４５６７８", "邮箱 a＠b.cn", "卡号 6222 0212 3456 7890", "a﹫example.com"],
+)
+def test_values_in_folded_forms_pass_the_pre_check_and_are_redacted(text: str) -> None:
+    assert redact(text).found
+
+
+def test_answers_without_enough_digits_come_back_as_they_are() -> None:
+    text = "2026年12月1日，我在3号窗口为客户办理了5笔业务，耗时20分钟。"
+    result = redact(text)
+    assert not result.found and result.text == text and result.replacements == ()

@@ -397,3 +397,21 @@ def test_prices_are_validated_and_frozen() -> None:
         estimate_cost("gpt-4o", -1, 0)
     with pytest.raises(TypeError):
         DEFAULT_PRICES["gpt-4o"] = Price(0.0, 0.0)  # type: ignore[index]
+
+
+# The no-count fast path of truncate_to_budget trusts two bounds; random text of any script
+# (astral characters, marks, digits, spaces) must respect them, exactly and by the estimate.
+_ANY_TEXT = [
+    "".join(chr(c) for c in range(start, start + 400))
+    for start in (0x20, 0x300, 0x3000, 0x4E00, 0xFF00, 0x1F300, 0x20000)
+] + ["1 2 3 4 5 6 7 8 9 0 " * 40, "\n" * 400, "。、" * 200, "a1" * 200]
+
+
+def test_fast_path_bounds_hold_for_any_text(real: None) -> None:
+    for text in _ANY_TEXT:
+        exact = count_tokens(text, "gpt-4o")
+        assert not exact.estimated
+        assert exact.tokens <= 4 * len(text)
+        assert sum(_tokens._costs(text)) <= len(text) * _tokens._COST_MAX
+        # and just at the bound the cut is a no-op, whichever way it is decided
+        assert truncate_to_budget(text, 4 * len(text), "gpt-4o") == (text, False)
