@@ -146,7 +146,7 @@ def llm_result(
     lost = sum(d["points"] for d in deductions)
     score = round(min(question.points, max(0.0, earned - lost)), 2)
     percent = round(100 * score / question.points, 1)
-    flags = [f.model_dump() for f in keyword.flags if f.code in SCREEN_FLAGS]
+    flags: list[Any] = [f for f in keyword.flags if f.code in SCREEN_FLAGS]  # models as they are
     flags += list(prepared_flags)
     notes = {
         "points_clamped": "clamped",
@@ -265,6 +265,11 @@ def llm_coaching(
 
 def _substantial(text: str, chars: int) -> bool:
     """At least `chars` letters, digits or ideographs: a placeholder is no advice."""
+    # Normalizing only adds content characters (full-width and upper-case letters become
+    # ASCII lower case; ideographs stay ideographs), so a text already long enough as written
+    # needs no normalizing.
+    if len(content_of(text.lower())) >= chars:
+        return True
     return len(content_of(normalize(text).text)) >= chars
 
 

@@ -68,8 +68,9 @@ class QuoteFinder:
         self.to_original = to_original  # from `answer.original` offsets to the caller's text
         self.excluded = tuple(excluded)
 
-    def _find(self, piece: str, start: int) -> Span | None:
-        text = normalize(piece).text.strip(f"{SENTENCE_END}{CLAUSE_BREAK} ")
+    def _find(self, folded: str, start: int) -> Span | None:
+        """Where normalized quote piece `folded` is in the answer, from `start` on."""
+        text = folded.strip(f"{SENTENCE_END}{CLAUSE_BREAK} ")
         if len(content_of(text)) < MIN_QUOTE_CONTENT:
             return None
         at = self.answer.text.find(text, start)
@@ -85,9 +86,10 @@ class QuoteFinder:
         spans: list[Span] = []
         at = 0
         for piece in _ELISION.split(quote):
-            if not content_of(normalize(piece).text):
+            folded = normalize(piece).text
+            if not content_of(folded):
                 continue
-            found = self._find(piece, at)
+            found = self._find(folded, at)
             if found is None:
                 return None
             at = found[1]
