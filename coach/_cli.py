@@ -19,7 +19,7 @@ from coach._cli_eval import add_eval_parser, cmd_eval
 from coach._cli_history import add_history_parser, cmd_history
 from coach._cli_practice import add_practice_parser, cmd_practice
 from coach._data import data_dir
-from coach._exceptions import CoachError
+from coach._exceptions import CoachError, ConfigError
 from coach._keyword import KeywordGrader
 from coach._loader import builtin_banks, iter_files, load_bank
 from coach._offline import find_question, grade_offline
@@ -201,14 +201,23 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     else:
         from coach._grader import Grader  # the openai SDK loads only when it may be used
 
-        grader = Grader(
-            mode=args.mode,
-            model=args.model,
-            base_url=args.base_url,
-            feedback_language=args.feedback_language,
-            allow_pii=args.allow_pii,
-            cache=args.cache,
-        )
+        try:
+            grader = Grader(
+                mode=args.mode,
+                model=args.model,
+                base_url=args.base_url,
+                feedback_language=args.feedback_language,
+                allow_pii=args.allow_pii,
+                cache=args.cache,
+            )
+        except ConfigError:
+            if args.mode != "llm":
+                raise
+            # The library's message names API arguments; say it in the CLI's own terms.
+            raise CoachError(
+                "--mode llm needs an LLM: pass --base-url URL, or set OPENAI_API_KEY "
+                "(and OPENAI_BASE_URL for a server other than OpenAI)"
+            ) from None
         with grader:
             result = grader.grade(bank, question, answer)
     if args.html:

@@ -575,3 +575,13 @@ def test_demo_prints_a_table() -> None:
     assert [row[0] for row in rows] == expected
     for line in body.splitlines()[2:]:
         assert re.search(r"\s[\d.]+/[\d.]+\s+[\d.]+%\s", line), line
+
+
+def test_grade_mode_llm_without_an_llm_says_which_flag_to_pass(
+    first_question: tuple[str, coach.Question],
+) -> None:
+    bank_id, question = first_question
+    run = run_cli("grade", bank_id, question.id, "--mode", "llm", "--answer", question.model_answer)
+    assert run.returncode == 1 and run.stdout == ""
+    assert "--base-url" in run.stderr and "OPENAI_API_KEY" in run.stderr
+    assert "client=" not in run.stderr and "Traceback" not in run.stderr
