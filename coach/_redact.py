@@ -24,7 +24,8 @@ Known limits (false negatives first):
 * only these four kinds: names, addresses, landlines, passport, QQ or WeChat ids pass through;
 * digits in Chinese numerals or words, split by anything but one space or dash (dots, two
   spaces, zero-width characters), phones grouped other than 3-4-4, or glued to Latin letters
-  or digits (``tel13812345678``) are not seen: a value is never cut out of a longer token;
+  or digits (``AB13812345678``) are not seen: a value is never cut out of a longer token,
+  except a phone glued to a label (``Tel13812345678``, ``phone…``, ``mobile…``, ``cell…``);
 * an ID with a wrong check character or date is not an ID (it may still be caught as a card);
   labelled account numbers longer than 19 digits are not caught;
 * e-mail addresses with non-ASCII local parts or domains, or spelled out (``at``, ``dot``);
@@ -184,7 +185,14 @@ _E = rf"(?![0-9A-Za-z])(?!\.[0-9])(?! ?(?:{_UNITS}))"
 # end, no control character (the mask used between detection rounds is one).
 _GAP = r"[^\x00-\x1f0-9。！？!?；;]{0,8}"
 
-_PHONE = re.compile(_B + r"(?:(?:\+|00)?86[ -]?)?(1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})" + _E)
+# ... except right after a phone label typed without a space ("Tel18238825922"): there the
+# letters name the number rather than being part of a code.
+_PHONE_GLUE = "|".join(f"(?<=(?i:{label}))" for label in ("tel", "phone", "mobile", "cell"))
+_PHONE = re.compile(
+    f"(?:{_B}|{_PHONE_GLUE})"
+    + r"(?:(?:\+|00)?86[ -]?)?(1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})"
+    + _E
+)
 _ID = re.compile(_B + r"[0-9]{6}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx]" + _E)
 _CARD_PLAIN = re.compile(_B + r"[0-9]{15,19}" + _E)
 _CARD_GROUPED = (

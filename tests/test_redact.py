@@ -104,6 +104,11 @@ def test_phone_glued_to_chinese() -> None:
     assert redact(f"手机{PHONE}联系我").text == "手机[PHONE_1]联系我"
 
 
+@pytest.mark.parametrize("label", ["Tel", "TEL", "tel:", "Phone", "mobile", "Cell"])
+def test_phone_glued_to_a_latin_label(label: str) -> None:
+    assert redact(f"请拨打{label}{PHONE}找我").text == f"请拨打{label}[PHONE_1]找我"
+
+
 @pytest.mark.parametrize(
     "text",
     [
