@@ -136,9 +136,19 @@ def measure(
 # --------------------------------------------------------------------------------------------
 
 
-def run_coach(base_url: str, judge: _fake.Judge, cases: Sequence[Case]) -> Tally:
-    tally = Tally("coach `Grader.grade`", "per-criterion points, verified quotes, coaching")
-    with coach.Grader(base_url=base_url, api_key="x", mode="llm", model=MODEL) as grader:
+def run_coach(
+    base_url: str, judge: _fake.Judge, cases: Sequence[Case], coaching: bool = True
+) -> Tally:
+    if coaching:
+        tally = Tally("coach `Grader.grade`", "per-criterion points, verified quotes, coaching")
+    else:
+        tally = Tally(
+            "coach `Grader(coaching=False)`",
+            "per-criterion points, verified quotes; coaching built offline",
+        )
+    with coach.Grader(
+        base_url=base_url, api_key="x", mode="llm", model=MODEL, coaching=coaching
+    ) as grader:
 
         def grade(case: Case) -> bool:
             bank, question, answer = case
@@ -278,8 +288,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _fake.FakeOpenAI(judge) as server:
             url = server.base_url
             ours = run_coach(url, judge, cases)
+            grade_only = run_coach(url, judge, cases, coaching=False)
             tallies = [
                 ours,
+                grade_only,
                 run_instructor(url, judge, cases, coach_prompt=False),
                 run_instructor(url, judge, cases, coach_prompt=True),
                 run_geval(url, judge, cases, "criteria"),
@@ -351,22 +363,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             sums = [n - setup for n, setup in zip(sums, t.setup_tokens, strict=True)]
         return statistics.fmean(sums)
 
-    mine = total(ours) or float("inf")
-    # The set-ups that return what coach returns, per-criterion points: the target's yardstick.
-    yardsticks = [
-        (tallies[1].label, total(tallies[1])),
-        (tallies[2].label, total(tallies[2])),
-        (tallies[5].label + ", steps asked per answer", total(tallies[5])),
-        (tallies[5].label + ", metrics reused (steps excluded)", total(tallies[5], steps=False)),
+    # The set-ups that return per-criterion points, each against the coach set-up that returns
+    # the same: instructor fills coach's whole schema (coaching included); G-Eval per criterion
+    # returns a score and a reason per criterion, no coaching, like `coaching=False`.
+    per_criterion = tallies[6]
+    pairs = [
+        (ours, [(tallies[2].label, total(tallies[2])), (tallies[3].label, total(tallies[3]))]),
+        (
+            grade_only,
+            [
+                (per_criterion.label + ", steps asked per answer", total(per_criterion)),
+                (
+                    per_criterion.label + ", metrics reused (steps excluded)",
+                    total(per_criterion, steps=False),
+                ),
+            ],
+        ),
     ]
     fewer = True
-    print(f"coach, tokens per answer: {mine:,.0f}; fewer than")
-    for label, theirs in yardsticks:
-        ok = theirs is not None and mine < theirs
-        fewer = fewer and ok
-        shown = "did not complete" if theirs is None else f"{theirs:,.0f}"
-        print(f"- {label}: {verdict[ok]} ({shown})")
-    for t in tallies[3:5]:  # one score for the whole answer: a different product, shown only
+    for mine_tally, yardsticks in pairs:
+        mine = total(mine_tally) or float("inf")
+        print(f"{mine_tally.label}, tokens per answer: {mine:,.0f}; fewer than")
+        for label, theirs in yardsticks:
+            ok = theirs is not None and mine < theirs
+            fewer = fewer and ok
+            shown = "did not complete" if theirs is None else f"{theirs:,.0f}"
+            print(f"- {label}: {verdict[ok]} ({shown})")
+    for t in tallies[4:6]:  # one score for the whole answer: a different product, shown only
         theirs = total(t, steps=False)
         if theirs is not None:
             print(f"- ({t.label}, one score per answer, steps excluded: {theirs:,.0f})")

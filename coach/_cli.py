@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
         help="send personal data (phone, ID, card numbers, e-mail) to the LLM unredacted",
     )
     grade.add_argument("--json", action="store_true", help="print the GradeResult as JSON")
+    grade.add_argument(
+        "--grade-only",
+        action="store_true",
+        help="ask the LLM for the grade alone (fewer tokens); coaching is built offline from it",
+    )
     grade.add_argument("--cache", metavar="FILE", help="reuse LLM replies stored in FILE (SQLite)")
     grade.add_argument(
         "--html", metavar="FILE", help="also write the report as standalone HTML (or .md, .txt)"
@@ -105,6 +110,11 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         metavar="USD",
         help="stop starting new items once this much has been spent (re-run to go on)",
+    )
+    jobs.add_argument(
+        "--grade-only",
+        action="store_true",
+        help="ask the LLM for the grade alone (fewer tokens); coaching is built offline from it",
     )
 
     add_batch_parser(sub)
@@ -209,6 +219,7 @@ def _cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
                 feedback_language=args.feedback_language,
                 allow_pii=args.allow_pii,
                 cache=args.cache,
+                coaching=not args.grade_only,
             )
         except ConfigError:
             if args.mode != "llm":
@@ -242,6 +253,7 @@ def _cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
         model=args.model,
         base_url=args.base_url,
         cache=args.cache,
+        coaching=not args.grade_only,
     )
     with grader:
         summary = run_job(

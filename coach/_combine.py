@@ -16,7 +16,7 @@ flags of what was prepared to send.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from coach._feedback import MAX_FOLLOW_UPS, RUBRIC_FOLLOW_UPS
@@ -127,8 +127,14 @@ def llm_result(
     model: str,
     prompt_hash: str,
     review_gap: float,
+    offline_coaching: Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]]
+    | None = None,
 ) -> GradeResult:
-    """The LLM's verified grade, bound by the keyword findings (see the module docstring)."""
+    """The LLM's verified grade, bound by the keyword findings (see the module docstring).
+
+    `offline_coaching`, for a grader that asks the LLM for the grade alone, builds the
+    coaching fields from the final criteria and deductions instead of the model's advice.
+    """
     messages = _texts(bank.language)
     deductions = list(verified.deductions)
     for found in keyword.deductions:
@@ -178,7 +184,11 @@ def llm_result(
             "criteria": criteria,
             "deductions": deductions,
             "flags": flags,
-            **llm_coaching(bank, question, keyword, verified, reply, criteria, deductions),
+            **(
+                offline_coaching(criteria, deductions)
+                if offline_coaching is not None
+                else llm_coaching(bank, question, keyword, verified, reply, criteria, deductions)
+            ),
             "model": model,
             "usage": usage,
             "prompt_hash": prompt_hash,

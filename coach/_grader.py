@@ -43,7 +43,14 @@ from coach._prices import Price, estimate_cost
 from coach._progress import ProgressOption
 from coach._prompts import PromptTemplates, load_templates
 from coach._redact import redact
-from coach._render import language_name, new_markers, output_format, render_rubric, spotlight
+from coach._render import (
+    advice,
+    language_name,
+    new_markers,
+    output_format,
+    render_rubric,
+    spotlight,
+)
 from coach._reply import GradeReply, InvalidReply, output_schema
 from coach._result import GradeResult, Usage
 from coach._retry import RetryPolicy
@@ -74,6 +81,7 @@ class _Job:
     finder: QuoteFinder | None
     flags: tuple[dict[str, Any], ...]  # pii_redacted, truncated
     cache_key: str | None = None
+    folded: NormalizedText | None = None  # the answer normalized, for offline coaching
 
 
 class Grader:
@@ -83,6 +91,10 @@ class Grader:
     your own, or `api_key`/`base_url` to have one built; the SDK's environment variables work
     too. The model is `model`, else `$COACH_MODEL`, else gpt-4o-mini. A client passed in is used
     through `with_options(max_retries=0)`, so only this grader's policy retries.
+
+    With `coaching=False` the LLM is asked for the grade alone (about a fifth fewer tokens);
+    strengths, tips, follow-ups and the improved answer are then built offline from the
+    LLM's verified criteria, so they agree with its grade.
     """
 
     def __init__(
@@ -106,6 +118,7 @@ class Grader:
         extra_body: Mapping[str, Any] | None = None,
         cache: GradeCache | str | os.PathLike[str] | None = None,
         samples: int = 1,
+        coaching: bool = True,
     ) -> None:
         if mode not in ("auto", "llm", "keyword"):
             raise ConfigError(f"mode must be 'auto', 'llm' or 'keyword', not {mode!r}")
@@ -134,6 +147,7 @@ class Grader:
         if samples < 1:
             raise ConfigError(f"samples must be at least 1, not {samples}")
         self.samples = samples
+        self.coaching = coaching
         self._owns_cache = cache is not None and not isinstance(cache, GradeCache)
         self.cache: GradeCache | None = (
             cache if isinstance(cache, GradeCache) or cache is None else GradeCache(cache)
@@ -207,7 +221,7 @@ class Grader:
                 question,
                 bank.language,
                 render_rubric(bank, question),
-                output_schema(question),
+                output_schema(question, coaching=self.coaching),
             )
             self._rubrics[id(question)] = entry
         return entry[2], entry[3]
@@ -255,6 +269,7 @@ class Grader:
         fields = {
             "role": bank.role,
             "feedback_language": language_name(bank.language, feedback),
+            "advice": advice(bank.language, feedback, self.coaching),
             "question": question.prompt,
             "rubric": rubric,
             "answer": spotlight(sent),
@@ -295,10 +310,11 @@ class Grader:
                     "extra_body": self.extra_body,
                     "feedback_language": feedback,
                     "redacted": not self.allow_pii,
+                    "coaching": self.coaching,
                     "answer": (searched if sent is full else normalize(sent)).text,
                 }
             )
-        return _Job(bank, question, answer, keyword, exchange, finder, tuple(flags), key)
+        return _Job(bank, question, answer, keyword, exchange, finder, tuple(flags), key, folded)
 
     def _cached(self, job: _Job) -> Verified | None:
         """The verified grade of a cached reply, or None when there is none to use."""
@@ -339,6 +355,19 @@ class Grader:
             return verify_reply(reply, job.question, finder, job.answer)
 
         return verify
+
+    def _offline_coaching(
+        self, job: _Job
+    ) -> Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]]:
+        folded = job.folded
+        assert folded is not None
+
+        def coaching(
+            criteria: list[dict[str, Any]], deductions: list[dict[str, Any]]
+        ) -> dict[str, Any]:
+            return self._keyword.coaching_for(job.bank, job.question, folded, criteria, deductions)
+
+        return coaching
 
     def _usage(self, spend: Spend) -> Usage:
         return Usage(
@@ -381,6 +410,7 @@ class Grader:
             model=self.model,
             prompt_hash=exchange.prompt_hash,
             review_gap=self.review_gap,
+            offline_coaching=None if self.coaching else self._offline_coaching(job),
         )
         return result.model_copy(update={"cached": True}) if cached else result
 

@@ -196,6 +196,22 @@ class KeywordGrader:
         folded text too, and normalizing is a tenth of a keyword grade)."""
         return _Grading(bank, self._rules_for(bank, question), answer).result()
 
+    def coaching_for(
+        self,
+        bank: Bank,
+        question: Question,
+        answer: NormalizedText,
+        criteria: list[dict[str, Any]],
+        deductions: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The offline coaching fields for a grade made elsewhere (`criteria` and `deductions`
+        as plain data, in `GradeResult`'s shape): the tips follow that grade's missed key
+        points, so they agree with it."""
+        rules = self._rules_for(bank, question)
+        t = texts_for(bank.language)
+        clauses = Clauses(answer.text)
+        return offline_feedback(rules.coaching, t, criteria, deductions, answer, clauses, True)
+
 
 class _Grading:
     """One grading run: the steps of the module docstring, in order.

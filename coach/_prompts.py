@@ -23,7 +23,7 @@ PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # What each template may use, and what it must use to work at all.
 ALLOWED = {
     "system": frozenset(
-        {"role", "feedback_language", "output_format", "answer_open", "answer_close"}
+        {"role", "feedback_language", "advice", "output_format", "answer_open", "answer_close"}
     ),
     "user": frozenset({"question", "rubric", "answer", "answer_open", "answer_close"}),
 }

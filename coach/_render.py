@@ -3,6 +3,8 @@
 The rubric goes in whole (criteria with points, key points, bands, level descriptors,
 deductions, the model answer as a reference), in the bank's language. Keyword variants are left
 out: they are the offline grader's matching aids, and an LLM judges meaning, not phrasings.
+Labels are bare ("扣分项：", "参考答案："): the system prompt says once how deductions and the
+reference answer are to be used.
 
 The answer is spotlighted: it sits between two markers carrying a random tag made per request,
 so text inside the answer cannot forge the closing marker, and angle-bracket runs that look like
@@ -31,13 +33,14 @@ _LABELS = {
         "band": "{hits}→{points}",
         "levels": "  等级描述：",
         "level": "  - {points} 分：{description}",
-        "deductions": "扣分项（回答确实这样做时扣分）：",
+        "deductions": "扣分项：",
         "deduction": "- {id}（扣 {points} 分）：{description}",
         "no_deductions": "扣分项：无。",
-        "model_answer": "参考答案（仅供理解高分回答，不要求措辞一致）：",
+        "model_answer": "参考答案：",
         "sep": "；",
         "language": {"zh": "中文", "en": "英文"},
         "reply": "按给定的 JSON 结构输出评分结果，不要输出其他文字。",
+        "advice": "优点和改进建议也用{language}，要具体可执行：改进建议写明补充什么、怎么说。",
         "reply_schema": "只输出一个 JSON 对象，不要输出其他文字。它必须符合以下 JSON Schema：",
     },
     "en": {
@@ -51,13 +54,17 @@ _LABELS = {
         "band": "{hits} → {points}",
         "levels": "  Levels:",
         "level": "  - {points} points: {description}",
-        "deductions": "Deductions (taken off when the answer really does this):",
+        "deductions": "Deductions:",
         "deduction": "- {id} (minus {points} points): {description}",
         "no_deductions": "Deductions: none.",
-        "model_answer": "Reference answer (shows a strong answer; its wording is not required):",
+        "model_answer": "Reference answer:",
         "sep": "; ",
         "language": {"zh": "Chinese", "en": "English"},
         "reply": "Reply with the grade in the given JSON structure and nothing else.",
+        "advice": (
+            "Write strengths and improvements in {language} too, concretely: an improvement "
+            "says what to add and how to say it."
+        ),
         "reply_schema": (
             "Reply with one JSON object and nothing else. It must follow this JSON Schema:"
         ),
@@ -117,6 +124,14 @@ def language_name(template_language: str, feedback_language: str) -> str:
     """How the template's language names the feedback language ("中文", "English", ...)."""
     names: dict[str, str] = _labels(template_language)["language"]
     return names.get(feedback_language, feedback_language)
+
+
+def advice(template_language: str, feedback_language: str, coaching: bool) -> str:
+    """The system prompt's rule for the coaching fields; none when only the grade is asked."""
+    if not coaching:
+        return ""
+    name = language_name(template_language, feedback_language)
+    return str(_labels(template_language)["advice"]).format(language=name)
 
 
 def output_format(language: str, schema: dict[str, Any] | None) -> str:

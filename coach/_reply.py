@@ -149,12 +149,13 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def output_schema(question: Question) -> dict[str, Any]:
+def output_schema(question: Question, *, coaching: bool = True) -> dict[str, Any]:
     """The strict JSON Schema of a grade of `question` (every key required, nothing extra).
 
     `criteria` is an object with one required property per criterion id, so a server that
     enforces the schema cannot leave a criterion out, repeat one or invent one; each carries
-    its own key point ids and its own points range.
+    its own key point ids and its own points range. Without `coaching` the reply is the grade
+    alone (criteria and deductions), which is about a third fewer schema tokens.
     """
     # Per-criterion fields carry no descriptions: the system prompt says once what evidence,
     # key_points and points mean, and the rubric names each criterion and its maximum; repeating
@@ -177,8 +178,9 @@ def output_schema(question: Question) -> dict[str, Any]:
             "items": _object(
                 {"id": _enum([d.id for d in question.deductions]), "evidence": _strings()}
             ),
-            "description": "deductions the answer really triggers (often none)",
         }
+    if not coaching:
+        return _object(properties)
     criterion_ids = [c.id for c in question.criteria]
     key_point_ids = list(dict.fromkeys(kp.id for c in question.criteria for kp in c.key_points))
     properties["strengths"] = {

@@ -481,7 +481,8 @@ def test_feedback_language_is_chosen_per_call(api: respx.MockRouter, mini: coach
     g.grade(mini, "atm", ANSWER)
     g.grade(mini, "atm", ANSWER, feedback_language="en")
     first, second = (sent_messages(c.request)[0]["content"] for c in calls.calls)
-    assert "建议用中文" in first and "建议用英文" in second
+    assert "理由用中文书写" in first and "理由用英文书写" in second
+    assert "改进建议也用中文" in first and "改进建议也用英文" in second
 
 
 def test_over_long_answers_are_cut_to_the_token_budget(
@@ -526,3 +527,67 @@ def test_a_list_reply_with_an_unknown_id_is_repaired(
     result = grader().grade(mini, "atm", ANSWER)
     assert [c.id for c in result.criteria] == ["calm", "process"]
     assert result.score == 12 and result.has_flag("reply_repaired")
+
+
+def test_grade_only_asks_for_the_grade_and_coaches_offline_from_it(
+    api: respx.MockRouter, mini: coach.Bank
+) -> None:
+    question = mini.question("atm")
+    first, last = question.criteria[0], question.criteria[-1]
+    credited = [kp.id for kp in last.key_points[:-1]]
+    reply = {
+        "criteria": {
+            first.id: {
+                "evidence": [ANSWER[:12]],
+                "rationale": "ok",
+                "key_points": [kp.id for kp in first.key_points],
+                "points": first.points,
+            },
+            last.id: {
+                "evidence": [ANSWER[:12]],
+                "rationale": "half",
+                "key_points": credited,
+                "points": last.points / 2,
+            },
+        },
+        "deductions": [],
+    }
+    calls = route(
+        api,
+        completion(json.dumps(reply, ensure_ascii=False)),
+        completion(grade_json(question, ANSWER)),
+    )
+    result = grader(coaching=False).grade(mini, "atm", ANSWER)
+    with_coaching = grader().grade(mini, "atm", ANSWER)
+    grade_only, full = (sent_body(c.request) for c in calls.calls)
+    assert "改进建议" not in grade_only["messages"][0]["content"]  # no advice rule either
+    assert "改进建议" in full["messages"][0]["content"]
+    schema = grade_only["response_format"]["json_schema"]["schema"]
+    assert set(schema["properties"]) <= {"criteria", "deductions"}
+    assert "strengths" in full["response_format"]["json_schema"]["schema"]["properties"]
+    assert len(json.dumps(grade_only)) < len(json.dumps(full))
+    assert (result.method, result.status) == ("llm", "graded")
+    assert [c.points for c in result.criteria] == [first.points, last.points / 2]
+    # The offline tips follow the LLM's grade: the key point it found missing, nothing it credited.
+    tips = {i.key_point_id for i in result.improvements if i.key_point_id}
+    assert tips == {last.key_points[-1].id}
+    assert [s.criterion_id for s in result.strengths] == [first.id]
+    assert result.follow_up_questions and result.improved_answer is not None
+    assert "add an example" not in {i.text for i in result.improvements}  # the model's, unused
+    assert any(i.text == "add an example" for i in with_coaching.improvements)
+
+
+def test_grade_only_and_coached_replies_are_cached_apart(
+    api: respx.MockRouter, mini: coach.Bank, tmp_path: Any
+) -> None:
+    calls = route(
+        api,
+        completion(grade_json(mini.question("atm"), ANSWER)),
+        completion(grade_json(mini.question("atm"), ANSWER)),
+    )
+    path = tmp_path / "replies.sqlite"
+    with grader(cache=path) as coached, grader(cache=path, coaching=False) as plain:
+        assert not coached.grade(mini, "atm", ANSWER).cached
+        assert not plain.grade(mini, "atm", ANSWER).cached
+        assert plain.grade(mini, "atm", ANSWER).cached
+    assert calls.call_count == 2

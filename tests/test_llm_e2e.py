@@ -203,6 +203,14 @@ def test_cli_grades_with_the_configured_server(
     assert coach.GradeResult.model_validate_json(by_flag.stdout).model == "qwen-plus"
     assert server.completion_requests[-1].body["model"] == "qwen-plus"
 
+    grade_only = run_cli(
+        "grade", str(mini_path), "atm", "--answer", ANSWER, "--grade-only", "--json", env=env
+    )
+    assert grade_only.returncode == 0, grade_only.stderr
+    schema = server.completion_requests[-1].body["response_format"]["json_schema"]["schema"]
+    assert "improvements" not in schema["properties"]
+    assert coach.GradeResult.model_validate_json(grade_only.stdout).improvements
+
 
 def test_cli_offline_never_touches_the_server(server: FakeOpenAI, mini_path: Path) -> None:
     env = {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-cli"}
