@@ -132,7 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("## coach start-up benchmark\n")
     print(f"- command: `{command}`")
     print(f"- Python {platform.python_version()}, {platform.platform()}, {os.cpu_count()} CPUs")
-    print(f"- coach imported from {where}")
+    # Say which install was measured without printing this machine's paths.
+    root = Path(__file__).resolve().parent.parent
+    origin = "this checkout" if Path(where).resolve().is_relative_to(root) else "site-packages"
+    print(f"- coach imported from {origin}")
     print(f"- {args.runs} fresh subprocesses per row, interleaved, after one warm-up each\n")
     print("| measurement | median ms | min ms | max ms | minus bare python |")
     print("|---|---:|---:|---:|---:|")

@@ -10,25 +10,38 @@ import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from coach._data import data_dir
 from coach._exceptions import BankNotFoundError, RubricError
 from coach._rubric import Bank
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported by the functions that read YAML, on first use: it is a tenth of the time
+# `import coach` took, and a program that grades banks built in code never needs it.
 _YAML_SUFFIXES = (".yaml", ".yml")
 
 BankRef = str | os.PathLike[str] | Bank
 
 
+def _safe_loader() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader, the C one when PyYAML was built with libyaml."""
+    import yaml
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
 def parse_bank(text: str, *, path: str = "<string>") -> Bank:
     """Validate rubric YAML text into a `Bank`; errors name `path`, the field and the line."""
+    import yaml
+
     try:
-        loader = _SafeLoader(text)
+        loader = _safe_loader()(text)
         try:
             node = loader.get_single_node()
             if node is not None:
@@ -59,6 +72,8 @@ def parse_bank(text: str, *, path: str = "<string>") -> Bank:
 
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
     """The document's Python value; a scalar PyYAML cannot convert is a `RubricError`."""
+    import yaml
+
     try:
         return loader.construct_document(node)
     except yaml.YAMLError:
@@ -79,7 +94,9 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
 
 def _first_bad_line(root: yaml.Node) -> int | None:
     """1-based line of the first scalar that PyYAML's constructor cannot convert alone."""
-    probe = _SafeLoader("")
+    import yaml
+
+    probe = _safe_loader()("")
     try:
         stack, seen = [root], set()
         while stack:
@@ -103,6 +120,8 @@ def _first_bad_line(root: yaml.Node) -> int | None:
 
 def _refuse_duplicate_keys(root: yaml.Node, path: str) -> None:
     """YAML keeps the last of two equal keys without a word; in a rubric that hides a mistake."""
+    import yaml
+
     stack, seen = [root], set()
     while stack:
         node = stack.pop()
@@ -196,6 +215,8 @@ def _declared_id(path: Path) -> str | None:
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """1-based line of the YAML node that a pydantic error location points at."""
+    import yaml
+
     try:
         node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):
@@ -213,6 +234,8 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
 
 
 def _child(node: Any, part: Any) -> tuple[Any, int] | None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if key.value == str(part):
