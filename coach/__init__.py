@@ -49,8 +49,11 @@ from coach._schema import rubric_json_schema
 from coach._session import CompetencyScore, SessionRecord, Turn
 
 if _typing.TYPE_CHECKING:
+    from coach._bank_draft import QuestionSource, derive_bank, dump_bank
     from coach._batch import BatchError, BatchItem, BatchResult, BatchRun
     from coach._cache import CacheError, GradeCache
+    from coach._calibrate import ScoredAnswer, calibrate_bank
+    from coach._derive import derive_rubric
     from coach._grader import Grader
     from coach._history import History, HistoryError
     from coach._interview import InterviewError, MockInterview
@@ -71,7 +74,13 @@ _LAZY = {
     "InterviewError": "coach._interview",
     "MockInterview": "coach._interview",
     "Price": "coach._prices",
+    "QuestionSource": "coach._bank_draft",
     "RetryPolicy": "coach._retry",
+    "ScoredAnswer": "coach._calibrate",
+    "calibrate_bank": "coach._calibrate",
+    "derive_bank": "coach._bank_draft",
+    "derive_rubric": "coach._derive",
+    "dump_bank": "coach._bank_draft",
 }
 
 
@@ -132,9 +141,11 @@ __all__ = [
     "PromptError",
     "Question",
     "QuestionNotFoundError",
+    "QuestionSource",
     "Report",
     "RetryPolicy",
     "RubricError",
+    "ScoredAnswer",
     "SessionRecord",
     "Star",
     "StarPart",
@@ -143,6 +154,10 @@ __all__ = [
     "__version__",
     "builtin_bank_ids",
     "builtin_banks",
+    "calibrate_bank",
+    "derive_bank",
+    "derive_rubric",
+    "dump_bank",
     "find_question",
     "grade_offline",
     "load_bank",

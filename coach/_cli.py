@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from coach._cli_batch import add_batch_parser, cmd_batch
+from coach._cli_derive import add_derive_parsers, cmd_calibrate, cmd_derive
 from coach._cli_eval import add_eval_parser, cmd_eval
 from coach._cli_history import add_history_parser, cmd_history
 from coach._cli_practice import add_practice_parser, cmd_practice
@@ -119,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_batch_parser(sub)
     add_eval_parser(sub)
+    add_derive_parsers(sub)
     cache = sub.add_parser("cache", help="show or clear a reply cache file")
     cache.add_argument("file", metavar="FILE")
     cache.add_argument("--clear", action="store_true", help="remove every stored reply")
@@ -350,6 +352,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_batch(args, out)
         if args.command == "eval":
             return cmd_eval(args, out)
+        if args.command == "derive":
+            return cmd_derive(args, out)
+        if args.command == "calibrate":
+            return cmd_calibrate(args, out)
         if args.command == "practice":
             return cmd_practice(args, out, err, sys.stdin)
         if args.command == "history":
