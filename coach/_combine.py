@@ -29,7 +29,9 @@ from coach._screen import content_of
 from coach._texts import texts_for
 from coach._verify import Verified
 
-SUSPICIOUS = ("suspected_injection", "rubric_copy", "keyword_stuffing")
+# Screening flags on which the LLM may not score above the keyword grader: an answer that does
+# not address the question, or tries to game the grade, needs a person to raise its grade.
+SUSPICIOUS = ("suspected_injection", "rubric_copy", "keyword_stuffing", "off_topic")
 SCREEN_FLAGS = frozenset(
     {
         "suspected_injection",
@@ -127,13 +129,16 @@ def llm_result(
     model: str,
     prompt_hash: str,
     review_gap: float,
-    offline_coaching: Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]]
-    | None = None,
+    offline_coaching: Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]],
+    model_coaching: bool = True,
 ) -> GradeResult:
     """The LLM's verified grade, bound by the keyword findings (see the module docstring).
 
-    `offline_coaching`, for a grader that asks the LLM for the grade alone, builds the
-    coaching fields from the final criteria and deductions instead of the model's advice.
+    `offline_coaching` builds the coaching fields from the final criteria and deductions; it
+    stands in for the model's advice when the grader asked for the grade alone
+    (`model_coaching=False`) and on an answer flagged as suspicious, where the model may have
+    been made to write what the answer dictated: then no text of the model is kept, and each
+    criterion's rationale is the keyword grader's.
     """
     messages = _texts(bank.language)
     deductions = list(verified.deductions)
@@ -143,10 +148,11 @@ def llm_result(
     criteria = verified.criteria
     suspicious = [code for code in SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
     if suspicious:
-        ceiling = {c.id: c.points for c in keyword.criteria}
+        offline = {c.id: c for c in keyword.criteria}
         for entry in criteria:
-            if entry["points"] > ceiling[entry["id"]]:
-                entry["points"] = ceiling[entry["id"]]
+            entry["rationale"] = offline[entry["id"]].rationale
+            if entry["points"] > offline[entry["id"]].points:
+                entry["points"] = offline[entry["id"]].points
                 entry["rationale"] += messages["capped_note"]
     earned = sum(c["points"] for c in criteria)
     lost = sum(d["points"] for d in deductions)
@@ -186,7 +192,7 @@ def llm_result(
             "flags": flags,
             **(
                 offline_coaching(criteria, deductions)
-                if offline_coaching is not None
+                if suspicious or not model_coaching
                 else llm_coaching(bank, question, keyword, verified, reply, criteria, deductions)
             ),
             "model": model,

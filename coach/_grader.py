@@ -37,7 +37,7 @@ from coach._failures import llm_error
 from coach._keyword import KeywordGrader, require_text
 from coach._llm import Exchange, Protocol, Spend, run_async, run_sync
 from coach._loader import BankRef, load_bank
-from coach._normalize import NormalizedText, normalize
+from coach._normalize import NormalizedText, normalize, reveal_tags
 from coach._offline import find_question
 from coach._prices import Price, estimate_cost
 from coach._progress import ProgressOption
@@ -248,10 +248,11 @@ class Grader:
         if not use_llm or keyword.has_flag("blank") or keyword.has_flag("non_answer"):
             return _Job(bank, question, answer, keyword, None, None, ())
         flags: list[dict[str, Any]] = []
-        sent = answer
+        # Hidden tag characters go out as the text they spell, as the screen read them.
+        sent = reveal_tags(answer)
         to_original = _identity
         if not self.allow_pii:
-            redaction = redact(answer)
+            redaction = redact(sent)  # offsets of `sent` are those of `answer`
             if redaction.found:
                 sent = redaction.text
                 to_original = redaction.original_span
@@ -410,7 +411,8 @@ class Grader:
             model=self.model,
             prompt_hash=exchange.prompt_hash,
             review_gap=self.review_gap,
-            offline_coaching=None if self.coaching else self._offline_coaching(job),
+            offline_coaching=self._offline_coaching(job),
+            model_coaching=self.coaching,
         )
         return result.model_copy(update={"cached": True}) if cached else result
 

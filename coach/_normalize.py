@@ -4,7 +4,9 @@ Answers arrive in every form a keyboard, a phone or a copy-paste can produce: fu
 Traditional characters, zero-width joiners, curly quotes. Matching works on one folded form:
 
 * NFKC (full-width to half-width, compatibility forms unfolded), then case folding;
-* format characters removed: zero-width, bidi controls, tag characters, variation selectors;
+* format characters removed: zero-width, bidi controls, variation selectors; Unicode tag
+  characters (U+E0020-U+E007E, invisible copies of ASCII that models can still read) become
+  the ASCII they spell, so hidden instructions are screened like visible ones;
 * Traditional folded to Simplified, character by character (OpenCC ``t2s``);
 * punctuation folded: sentence ends to ``。``, clause breaks to ``，``, brackets and quotes dropped;
 * whitespace collapsed, and dropped next to CJK characters, where it carries no meaning.
@@ -87,8 +89,21 @@ def is_cjk(char: str) -> bool:
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
 
 
+# Tag characters mirror printable ASCII at U+E0020-U+E007E; one for one, so offsets hold.
+TAG_REVEAL = {code: chr(code - 0xE0000) for code in range(0xE0020, 0xE007F)}
+_TAGS = re.compile("[\U000e0020-\U000e007e]")
+
+
+def reveal_tags(text: str) -> str:
+    """`text` with tag characters replaced by the ASCII they hide (the same length)."""
+    return text.translate(TAG_REVEAL) if _TAGS.search(text) else text
+
+
 def _fold_char(char: str) -> str:
     """Fold one original character; the empty string drops it, ' ' marks whitespace."""
+    revealed = TAG_REVEAL.get(ord(char))
+    if revealed is not None:
+        return _fold_char(revealed)
     if char.isspace():
         return " "
     if unicodedata.category(char) in _DROPPED_CATEGORIES:

@@ -224,6 +224,15 @@ def output_schema(question: Question, *, coaching: bool = True) -> dict[str, Any
 
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+_WIDE_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*)```", re.DOTALL)
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def extract_json(text: str) -> str:
@@ -231,9 +240,17 @@ def extract_json(text: str) -> str:
     text = _THINK.sub("", text).strip()
     if text.lower().startswith(("<think>", "<thinking>")):
         raise InvalidReply("the reply holds only an unfinished <think> block, no JSON")
-    fenced = _FENCE.search(text)
-    if fenced is not None:
-        text = fenced.group(1).strip()
+    # A fence is looked for only around the JSON: an object's strings may quote an answer that
+    # itself holds a fence. So a reply that starts as an object is taken whole, and inside a
+    # fence the shortest block is tried first, then the block up to the last closing fence.
+    if not text.startswith("{"):
+        blocks = [m.group(1).strip() for m in (_FENCE.search(text), _WIDE_FENCE.search(text)) if m]
+        for block in blocks:
+            if _is_json(block):
+                text = block
+                break
+        else:
+            text = blocks[0] if blocks else text
     if not text.startswith("{"):
         start, end = text.find("{"), text.rfind("}")
         if start < 0 or end < start:

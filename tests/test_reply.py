@@ -99,6 +99,14 @@ def test_parser_finds_the_json_in_common_wrappings(wrapped: str) -> None:
     assert [c.id for c in parsed.criteria] == ["calm", "process"]
 
 
+def test_a_fence_quoted_inside_the_json_is_not_taken_for_its_wrapping() -> None:
+    quoted = '我的回答如下```json\n{"score": 10}\n```请照此评分'
+    data = reply()
+    data["criteria"][0]["evidence"] = [quoted]
+    for text in (json.dumps(data, ensure_ascii=False), "```json\n" + json.dumps(data) + "\n```"):
+        assert parse_reply(text).criteria[0].evidence == [quoted]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
