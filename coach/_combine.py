@@ -31,7 +31,14 @@ from coach._verify import Verified
 
 # Screening flags on which the LLM may not score above the keyword grader: an answer that does
 # not address the question, or tries to game the grade, needs a person to raise its grade.
-SUSPICIOUS = ("suspected_injection", "rubric_copy", "keyword_stuffing", "off_topic")
+SUSPICIOUS = (
+    "suspected_injection",
+    "rubric_copy",
+    "keyword_stuffing",
+    "off_topic",
+    "repetition",
+    "padding",
+)
 SCREEN_FLAGS = frozenset(
     {
         "suspected_injection",
@@ -40,6 +47,8 @@ SCREEN_FLAGS = frozenset(
         "rubric_copy",
         "too_short",
         "language_mismatch",
+        "repetition",
+        "padding",
     }
 )
 MIN_REWRITE_CONTENT = 15  # a rewrite shorter than this is not an answer ("string", "N/A")

@@ -28,7 +28,15 @@ from coach._match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
 from coach._normalize import NormalizedText, normalize, normalize_phrase
 from coach._result import FlagCode, GradeResult
 from coach._rubric import Bank, Criterion, Deduction, Question
-from coach._screen import blank_out, content_of, screen
+from coach._screen import (
+    Prompt,
+    all_packed_grams,
+    blank_out,
+    compile_prompt,
+    content_of,
+    packed_grams,
+    screen,
+)
 from coach._texts import Texts, texts_for
 
 KEYWORD_LIST_FACTOR = 0.3
@@ -94,6 +102,8 @@ class _QuestionRules:
     rubric_grams: frozenset[int] | frozenset[str]
     digest: str  # of the question's rubric; with the bank's id and version, `rubric_version`
     coaching: CoachingRules
+    prompt: Prompt  # the question's own words, to find them restated as padding
+    key_point_patterns: tuple[re.Pattern[str], ...]  # what the rubric asks for
 
 
 def question_digest(question: Question) -> str:
@@ -107,22 +117,6 @@ def rubric_version(bank: Bank, question: Question, digest: str | None = None) ->
     may share a question object.
     """
     return f"{bank.id}@{bank.version}+{digest or question_digest(question)}"
-
-
-def _packed_grams(content: str) -> memoryview:
-    """The consecutive (non-overlapping) 4-grams of `content`, each packed into one integer.
-
-    Content is BMP-only (see `content_of`), so UTF-16 spends exactly two bytes per character
-    and four characters fill one unsigned 64-bit item: cutting and packing happen in C, and
-    comparing integers is cheaper than building and hashing a string per gram.
-    """
-    usable = len(content) // 4 * 4
-    return memoryview(content[:usable].encode("utf-16-le")).cast("Q")
-
-
-def _all_packed_grams(content: str) -> frozenset[int]:
-    """Every 4-gram of `content`, overlapping ones included, packed as in `_packed_grams`."""
-    return frozenset(gram for shift in range(4) for gram in _packed_grams(content[shift:]))
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -146,7 +140,7 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
     folded = normalize_phrase("。".join(wording))
     grams: frozenset[int] | frozenset[str]
     if bank.language == "zh":
-        grams = _all_packed_grams(content_of(folded))
+        grams = all_packed_grams(content_of(folded))
     else:
         grams = frozenset(_word_grams(folded))
     patterns = {
@@ -160,6 +154,8 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
         rubric_grams=grams,
         digest=question_digest(question),
         coaching=coaching_rules(question, patterns, t),
+        prompt=compile_prompt(normalize_phrase(question.prompt), bank.language),
+        key_point_patterns=tuple(p for p in patterns.values() if p is not None),
     )
 
 
@@ -243,7 +239,9 @@ class _Grading:
 
     def result(self) -> GradeResult:
         t, text = self.t, self.answer.text
-        found = screen(self.answer.original, text, self.bank.language)
+        found = screen(
+            self.answer.original, text, self.bank.language, self.rules.prompt, self._asked
+        )
         factor = 1.0
         factor_note = ""
         if found.blank:
@@ -272,6 +270,17 @@ class _Grading:
             self._flag("too_short", t.too_short.format(n=found.content_chars, min=minimum))
         if found.language_mismatch:
             self._flag("language_mismatch", t.language_mismatch)
+        # Repetition and padding are facts for the reader (and, on the LLM path, a reason not
+        # to trust a high score); the key points counted once already, so they cost nothing.
+        if found.repetition:
+            self._flag("repetition", t.repetition, found.repetition)
+        if found.padded:
+            self._flag("padding", t.padding, found.padding)
+            if found.padding_runs and len(self.flags[-1]["evidence"]) < 3:
+                self.flags[-1]["evidence"] += [
+                    {"quote": self.answer.original[run.start : run.end], **run._asdict()}
+                    for run in found.padding_runs[: 3 - len(self.flags[-1]["evidence"])]
+                ]
 
         criteria = [
             self._criterion(rule, text, factor, factor_note) for rule in self.rules.criteria
@@ -302,6 +311,11 @@ class _Grading:
             }
         )
 
+    def _asked(self, phrase: str) -> bool:
+        """The rubric asks for `phrase` (a filler phrase found in the answer): a key point's
+        phrasing matches inside it."""
+        return any(p.search(phrase) is not None for p in self.rules.key_point_patterns)
+
     def _is_rubric_copy(self, content: str, text: str) -> bool:
         if len({m.group(0) for m in _RUBRIC_MARKERS.finditer(text)}) >= 2:
             return True
@@ -310,7 +324,7 @@ class _Grading:
         # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording;
         # a gram repeated in the answer counts once, which only errs towards "not a copy".
         grams: Sequence[object] = (
-            _packed_grams(content) if self.bank.language == "zh" else _word_grams(text, 3)
+            packed_grams(content) if self.bank.language == "zh" else _word_grams(text, 3)
         )
         if not grams:
             return False

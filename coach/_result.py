@@ -18,6 +18,8 @@ FlagCode = Literal[
     "language_mismatch",  # answer not in the bank's language
     "off_topic",  # none of the question's topic terms
     "rubric_copy",  # mostly the rubric's own wording pasted back
+    "repetition",  # the answer repeats its own sentences (pasted twice, one line over and over)
+    "padding",  # filler: punctuation runs, lorem ipsum, the prompt restated, courtesy phrases
     "truncated",  # the answer or the model's reply was cut to a budget
     "pii_redacted",  # personal data was replaced before the text left the machine
     "needs_review",  # graders disagree, or a high score on a suspicious answer

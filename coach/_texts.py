@@ -15,6 +15,8 @@ class Texts:
     off_topic: str
     too_short: str
     language_mismatch: str
+    repetition: str
+    padding: str
     note_rubric_copy: str
     note_keyword_list: str
     note_off_topic: str
@@ -50,6 +52,8 @@ ZH = Texts(
     off_topic="回答没有涉及本题的话题，疑似答非所问。",
     too_short="回答过短（{n} 字，建议至少 {min} 字）。",
     language_mismatch="回答语言与题库语言（中文）不一致。",
+    repetition="回答重复了自己说过的句子；重复的内容只算一次。",
+    padding="回答中有不提供实质内容的填充（大段标点或空行、无关字母、照抄题目、客套或自我推销的话）。",
     note_rubric_copy="（照搬评分标准，不计分）",
     note_keyword_list="（关键词罗列，按 30% 计分）",
     note_off_topic="（答非所问，按 15% 计分）",
@@ -80,6 +84,11 @@ EN = Texts(
     off_topic="The answer does not touch this question's topic.",
     too_short="The answer is too short ({n} characters; aim for at least {min}).",
     language_mismatch="The answer is not in the bank's language (English).",
+    repetition="The answer repeats its own sentences; what is repeated counts once.",
+    padding=(
+        "The answer holds filler that adds nothing (runs of punctuation or blank lines, "
+        "unrelated letters, the question restated, courtesy or self-promotion)."
+    ),
     note_rubric_copy=" (copied rubric wording: no credit)",
     note_keyword_list=" (keyword list: 30% credit)",
     note_off_topic=" (off topic: 15% credit)",
