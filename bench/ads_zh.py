@@ -30,8 +30,8 @@ from pathlib import Path
 
 from coach import KeywordGrader
 from coach._agreement import agreement, quadratic_weighted_kappa
-from coach._calibrate import ScoredAnswer, calibrate_bank
 from coach._bank_draft import QuestionSource, derive_bank
+from coach._calibrate import ScoredAnswer, calibrate_bank
 from coach._rubric import Bank
 
 DEFAULT = (
