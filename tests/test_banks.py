@@ -8,11 +8,11 @@ to other questions score near zero, and the hand-written sample answers in
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import opencc
 import pytest
 import yaml
+from bank_support import pasted_rubric, samples
 
 import coach
 
@@ -25,24 +25,6 @@ NEAR_ZERO = 20.0  # % a non-answer, a pasted rubric or another question's answer
 @pytest.fixture(scope="module", params=BANK_IDS)
 def bank(request: pytest.FixtureRequest) -> coach.Bank:
     return coach.load_bank(request.param)
-
-
-def _samples(bank_id: str) -> list[dict[str, Any]]:
-    data = yaml.safe_load((DATA / f"answers_{bank_id}.yaml").read_text(encoding="utf-8"))
-    assert data["bank"] == bank_id
-    answers: list[dict[str, Any]] = data["answers"]
-    return answers
-
-
-def _pasted_rubric(question: coach.Question) -> str:
-    """What a candidate who found the rubric might paste: its wording, without the labels."""
-    lines = []
-    for criterion in question.criteria:
-        lines.append(f"{criterion.name}：{criterion.description}")
-        for key_point in criterion.key_points:
-            lines.append(f"{key_point.text}（{'、'.join(key_point.variants)}）")
-    lines += [deduction.description for deduction in question.deductions]
-    return "\n".join(lines)
 
 
 def test_every_bank_has_a_sample_file() -> None:
@@ -73,7 +55,7 @@ def test_non_answers_score_zero(bank: coach.Bank, answer: str) -> None:
 
 def test_pasted_rubric_scores_near_zero(bank: coach.Bank) -> None:
     for question in bank.questions:
-        plain = coach.grade_offline(bank, question, _pasted_rubric(question))
+        plain = coach.grade_offline(bank, question, pasted_rubric(question))
         assert plain.percent <= NEAR_ZERO, question.id
         labelled = yaml.safe_dump(
             question.model_dump(include={"criteria", "deductions"}), allow_unicode=True
@@ -127,7 +109,7 @@ def test_each_deduction_costs_its_points(bank: coach.Bank) -> None:
 
 def test_sample_answers_land_where_a_grader_would_put_them(bank: coach.Bank) -> None:
     by_question: dict[str, dict[str, list[coach.GradeResult]]] = {}
-    for sample in _samples(bank.id):
+    for sample in samples(bank.id):
         question = bank.question(sample["question"])
         result = coach.grade_offline(bank, question, sample["text"])
         by_question.setdefault(question.id, {}).setdefault(sample["label"], []).append(result)

@@ -23,6 +23,7 @@ from typing import Any, get_args
 import httpx
 import pytest
 import yaml
+from bank_support import pasted_rubric, samples
 
 import coach
 from coach._result import FlagCode
@@ -54,15 +55,9 @@ CATEGORIES = frozenset(
         "pii_bait",
     }
 )
+_cached_samples = cache(samples)
 LEAK_WINDOW = 24  # characters of a system-prompt rule that, found in feedback, count as a leak
 _SENTENCE = re.compile(r"(?<=[。！？!?.\n])")
-
-
-@cache
-def _samples(bank_id: str) -> list[dict[str, Any]]:
-    data = yaml.safe_load((DATA / f"answers_{bank_id}.yaml").read_text(encoding="utf-8"))
-    answers: list[dict[str, Any]] = data["answers"]
-    return answers
 
 
 @cache
@@ -79,26 +74,15 @@ def _clean(case: dict[str, Any]) -> str:
         return text
     (text,) = [
         a["text"]
-        for a in _samples(case["bank"])
+        for a in _cached_samples(case["bank"])
         if a["question"] == case["question"] and a["label"] == clean["label"]
     ]
     return text.strip()
 
 
-def _pasted_rubric(question: coach.Question) -> str:
-    """The question's rubric wording, as a candidate who found the file might paste it."""
-    lines = []
-    for criterion in question.criteria:
-        lines.append(f"{criterion.name}：{criterion.description}")
-        for key_point in criterion.key_points:
-            lines.append(f"{key_point.text}（{'、'.join(key_point.variants)}）")
-    lines += [deduction.description for deduction in question.deductions]
-    return "\n".join(lines)
-
-
 def _fill(template: str, clean: str, question: coach.Question) -> str:
     # str.replace, not str.format: attack texts are full of braces (fake JSON).
-    return template.replace("{clean}", clean).replace("{rubric}", _pasted_rubric(question))
+    return template.replace("{clean}", clean).replace("{rubric}", pasted_rubric(question))
 
 
 def _attacked(case: dict[str, Any], clean: str) -> str:
