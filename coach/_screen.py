@@ -278,6 +278,27 @@ def content_of(text: str) -> str:
     return "".join(_CONTENT.findall(content))
 
 
+def _hinted_matches(text: str) -> list[re.Match[str]]:
+    """`_INJECTION`'s matches, looked for only in the sentences that hold a hint word.
+
+    No branch crosses a sentence end and each holds a hint, so this finds what a scan of the
+    whole text finds; the full pattern costs about a microsecond a character, and honest
+    answers that trip a hint ("评分", "得分") do so in one sentence. Each window starts at the
+    previous sentence end, which branches such as `(?:^|[^a-z])system` may match on.
+    """
+    found: list[re.Match[str]] = []
+    scanned = 0
+    for hint in _INJECTION_HINTS.finditer(text):
+        if hint.start() < scanned:
+            continue
+        start = max(0, text.rfind(SENTENCE_END, 0, hint.start()))
+        end = text.find(SENTENCE_END, hint.end())
+        end = len(text) if end < 0 else end + 1
+        found += _INJECTION.finditer(text, start, end)
+        scanned = end
+    return found
+
+
 def injection_sentences(text: str) -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering."""
     found: list[re.Match[str]] = []
@@ -287,8 +308,7 @@ def injection_sentences(text: str) -> tuple[Hit, ...]:
         found += _INJECTION.finditer(text.translate(_ROT13))
     if _ENCODED_HINT.search(text) is not None:
         found += _ENCODED.finditer(text)
-    if _INJECTION_HINTS.search(text) is not None:
-        found += _INJECTION.finditer(text)
+    found += _hinted_matches(text)
     if not found:
         return ()
     spans: list[Hit] = []
