@@ -1,9 +1,10 @@
 """Agreement of derived and calibrated keyword rubrics with human scores on ads-zh.
 
-    python bench/ads_zh.py [PATH/TO/train.jsonl] [--folds 5] [--seed 0] [--bootstrap 1000]
+    python bench/ads_zh.py PATH/TO/ads-zh/train.jsonl [--folds 5] [--seed 0] [--bootstrap 1000]
 
-ads-zh holds 1,107 Chinese answers to 15 data-structure questions, each scored 0-10 by one
-rater, with reference answers. Only a training split exists, so every number here is
+ads-zh (the ADS folder of the public aleversn/SAS-Datasets repository, Apache-2.0) holds
+1,107 Chinese answers to 15 data-structure questions, each scored 0-10 by one rater, with
+reference answers. Only a training split exists, so every number here is
 cross-validated inside it: the answers of each question are shuffled (fixed seed) and dealt
 into k folds; each fold is graded by a rubric built without it. Conditions:
 
@@ -34,9 +35,6 @@ from coach._bank_draft import QuestionSource, derive_bank
 from coach._calibrate import ScoredAnswer, calibrate_bank
 from coach._rubric import Bank
 
-DEFAULT = (
-    Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "ads-zh" / "train.jsonl"
-)
 TOP_SCORE = 10
 
 
@@ -83,7 +81,7 @@ def grade(grader: KeywordGrader, bank: Bank, rows: list[dict[str, str]]) -> list
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("path", type=Path, help="ads-zh's train.jsonl")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bootstrap", type=int, default=1000)
