@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from coach._bank_draft import QuestionSource, derive_bank, dump_bank
 from coach._calibrate import ScoredAnswer, calibrate_bank
-from coach._cli_eval import _score
+from coach._cli_eval import human_score
 from coach._exceptions import CoachError
 from coach._loader import load_bank
 from coach._rubric import Bank
@@ -95,7 +95,7 @@ def _sources(path: str, min_score: float | None) -> list[QuestionSource]:
         refs = record.get("references") or [record.get(f"reference{n}") for n in (1, 2, 3)]
         entry = questions.setdefault(str(q_id), (prompt, [], []))
         entry[1].extend(r for r in refs if isinstance(r, str) and r.strip() and r not in entry[1])
-        score = _score(record.get("score"))
+        score = human_score(record.get("score"))
         good = min_score is not None and score is not None and score >= min_score
         if good and isinstance(record.get("answer"), str):
             entry[2].append(record["answer"])
@@ -140,7 +140,7 @@ def _labels(path: str, bank: Bank) -> tuple[list[ScoredAnswer], Counter[str]]:
                 skipped["another bank"] += 1
                 continue
         question, answer, score = record.get("question"), record.get("answer"), record.get("score")
-        value = _score(score)
+        value = human_score(score)
         if not isinstance(question, str) or not isinstance(answer, str) or value is None:
             raise CoachError(f"{path}:{number}: needs 'question' (an id), 'answer' and 'score'")
         answers.append(ScoredAnswer(question, answer, value))

@@ -173,7 +173,7 @@ class _Banks:
         return str(beside) if beside.is_file() else ref
 
 
-def _score(value: Any) -> float | None:
+def human_score(value: Any) -> float | None:
     """A finite number from a JSON number or a numeric string (ads-zh stores "7")."""
     if isinstance(value, bool):
         return None
@@ -212,7 +212,7 @@ def _parse(number: int, line: str, banks: _Banks, seen: set[str]) -> Label | Fai
         question = find_question(bank, record["question"])
     except CoachError as exc:
         return Failure(number, label_id, type(exc).__name__, str(exc))
-    score = _score(record["score"])
+    score = human_score(record["score"])
     if score is None or not 0 <= score <= question.points:
         return Failure(
             number,
