@@ -38,6 +38,7 @@ from coach._redact import redact
 from coach._reply import MAX_QUOTES, InvalidReply, parse_reply
 from coach._screen import content_of
 from coach._verify import MIN_QUOTE_CONTENT, QuoteFinder, Verified, verify_reply
+from coach.testing import completion
 
 FULL = os.environ.get("COACH_FUZZ_FULL") == "1"
 
@@ -253,27 +254,6 @@ def test_a_verbatim_quote_of_a_plain_answer_is_found(answer: str, data: st.DataO
 JUDGE_URL = "https://fuzz-judge.test/v1"
 SCRIPT: deque[Callable[[dict[str, Any]], httpx.Response]] = deque()
 _OPENING = re.compile(r"^<<<ANSWER ([0-9a-f]+)>>>\n", re.MULTILINE)
-
-
-def completion(
-    content: str | None, *, finish_reason: str = "stop", **message: Any
-) -> httpx.Response:
-    body = {
-        "id": "chatcmpl-fuzz",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "gpt-4o-mini",
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content, **message},
-                "finish_reason": finish_reason,
-                "logprobs": None,
-            }
-        ],
-        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
-    }
-    return httpx.Response(200, json=body)
 
 
 def sent_answer(body: dict[str, Any]) -> str:
