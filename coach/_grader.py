@@ -20,6 +20,7 @@ evidence. Blank and non-answers are scored 0 by code and never sent.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -80,8 +81,8 @@ class _Job:
     exchange: Exchange | None  # None: decided without the LLM
     finder: QuoteFinder | None
     flags: tuple[dict[str, Any], ...]  # pii_redacted, truncated
+    folded: NormalizedText  # the answer normalized, for offline coaching
     cache_key: str | None = None
-    folded: NormalizedText | None = None  # the answer normalized, for offline coaching
 
 
 class Grader:
@@ -246,7 +247,7 @@ class Grader:
         keyword = self._keyword.grade_normalized(bank, question, folded)
         use_llm = self.mode == "llm" or (self.mode == "auto" and self.configured)
         if not use_llm or keyword.has_flag("blank") or keyword.has_flag("non_answer"):
-            return _Job(bank, question, answer, keyword, None, None, ())
+            return _Job(bank, question, answer, keyword, None, None, (), folded)
         flags: list[dict[str, Any]] = []
         # Hidden tag characters go out as the text they spell, as the screen read them.
         sent = reveal_tags(answer)
@@ -315,7 +316,7 @@ class Grader:
                     "answer": (searched if sent is full else normalize(sent)).text,
                 }
             )
-        return _Job(bank, question, answer, keyword, exchange, finder, tuple(flags), key, folded)
+        return _Job(bank, question, answer, keyword, exchange, finder, tuple(flags), folded, key)
 
     def _cached(self, job: _Job) -> Verified | None:
         """The verified grade of a cached reply, or None when there is none to use."""
@@ -356,19 +357,6 @@ class Grader:
             return verify_reply(reply, job.question, finder, job.answer)
 
         return verify
-
-    def _offline_coaching(
-        self, job: _Job
-    ) -> Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]]:
-        folded = job.folded
-        assert folded is not None
-
-        def coaching(
-            criteria: list[dict[str, Any]], deductions: list[dict[str, Any]]
-        ) -> dict[str, Any]:
-            return self._keyword.coaching_for(job.bank, job.question, folded, criteria, deductions)
-
-        return coaching
 
     def _usage(self, spend: Spend) -> Usage:
         return Usage(
@@ -411,7 +399,9 @@ class Grader:
             model=self.model,
             prompt_hash=exchange.prompt_hash,
             review_gap=self.review_gap,
-            offline_coaching=self._offline_coaching(job),
+            offline_coaching=functools.partial(
+                self._keyword.coaching_for, job.bank, job.question, job.folded
+            ),
             model_coaching=self.coaching,
         )
         return result.model_copy(update={"cached": True}) if cached else result
