@@ -276,11 +276,13 @@ class _Grading:
             self._flag("repetition", t.repetition, found.repetition)
         if found.padded:
             self._flag("padding", t.padding, found.padding)
-            if found.padding_runs and len(self.flags[-1]["evidence"]) < 3:
-                self.flags[-1]["evidence"] += [
-                    {"quote": self.answer.original[run.start : run.end], **run._asdict()}
-                    for run in found.padding_runs[: 3 - len(self.flags[-1]["evidence"])]
-                ]
+            # Runs of punctuation and blank lines are quoted from the original text, where
+            # they are spans already (normalizing folded them away).
+            evidence = self.flags[-1]["evidence"]
+            evidence += [
+                {"quote": self.answer.original[run.start : run.end], **run._asdict()}
+                for run in found.padding_runs[: max(0, 3 - len(evidence))]
+            ]
 
         criteria = [
             self._criterion(rule, text, factor, factor_note) for rule in self.rules.criteria
