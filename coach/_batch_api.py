@@ -71,9 +71,7 @@ def prepare_requests(
                 settled.append(job)
                 continue
             assert job.exchange is not None
-            body = job.exchange.request()
-            body.pop("timeout", None)
-            body.update(body.pop("extra_body", None) or {})
+            body = job.exchange.request().body
             line = {
                 "custom_id": custom_id(item, index),
                 "method": "POST",

@@ -296,7 +296,7 @@ class Grader:
             policy=self.policy,
             temperature=temperature,
             max_tokens=self.max_tokens or min(2500, 600 + 160 * len(question.criteria)),
-            extra={"extra_body": self.extra_body} if self.extra_body else {},
+            extra_body=self.extra_body,
             prompt_hash=templates.prompt_hash,
         )
         key = None

@@ -1,9 +1,15 @@
 """One LLM grade as a conversation: requests built, replies read, re-asks and protocol changes.
 
 `Exchange` is the sans-IO core shared by the sync and async drivers: it builds each request's
-arguments for `chat.completions.create`, reads each completion into a `GradeReply`, and decides
-what a failure means. The drivers only send, under tenacity, so `grade()` and `agrade()` behave
-the same by construction.
+JSON body, reads each completion into a `GradeReply`, and decides what a failure means. The
+drivers only send, under tenacity, so `grade()` and `agrade()` behave the same by construction.
+
+The drivers send the body with the SDK's generic `client.post` (its documented way to reach any
+endpoint), not `chat.completions.create`: the body is already plain JSON, and `create` walks
+every message through each member of its typed-parameter unions before sending, which cost more
+than the rest of a grade (0.6 ms of a 2.5 ms call here; 1.2 ms async). Auth, base URL, Azure
+deployments, timeouts, errors and the `ChatCompletion` reply are the SDK's own either way; only
+instrumentation that patches `create` itself does not see these requests.
 
 Structured output, most to least strict: `response_format` with a strict JSON Schema, then JSON
 mode (`json_object`, the schema written into the prompt), then a forced tool call. A server
@@ -17,9 +23,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal, NamedTuple, NoReturn
 
 import openai
+from openai.types.chat import ChatCompletion
 from tenacity import AsyncRetrying, Retrying, retry_if_exception
 
 from coach._reply import GradeReply, InvalidReply, parse_reply
@@ -38,6 +45,7 @@ from coach._tokens import count_tokens
 OutputMode = Literal["json_schema", "json_object", "tools"]
 OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "tools")
 TOOL_NAME = "submit_grade"
+ENDPOINT = "/chat/completions"
 MAX_ECHO = 4000  # characters of an invalid reply sent back in a re-ask
 _REASK = {
     "zh": "你的上一条回复无法使用：{error}。请只输出完整、符合要求的 JSON 对象。",
@@ -82,6 +90,17 @@ class Protocol:
         return False
 
 
+class Request(NamedTuple):
+    """One chat-completions request: its whole JSON body, and how long it may take."""
+
+    body: dict[str, Any]
+    timeout: float
+
+    @property
+    def options(self) -> openai.RequestOptions:
+        return {"timeout": self.timeout}
+
+
 class Refused(Exception):
     """The model refused, or a content filter stopped the reply; never retried."""
 
@@ -110,7 +129,7 @@ class Exchange:
     policy: RetryPolicy
     temperature: float | None
     max_tokens: int
-    extra: dict[str, Any] = field(default_factory=dict)  # caller's extra create() arguments
+    extra_body: dict[str, Any] = field(default_factory=dict)  # the caller's extra JSON fields
     spend: Spend = field(default_factory=Spend)
     followups: list[dict[str, Any]] = field(default_factory=list)  # re-ask turns
     reasks: int = 0
@@ -124,59 +143,47 @@ class Exchange:
         self.clock = Clock(self.policy.deadline)
 
     # -- requests -------------------------------------------------------------------------
-    def request(self) -> dict[str, Any]:
-        """Arguments for `chat.completions.create` for the next attempt."""
+    def request(self) -> Request:
+        """The JSON body and timeout of the next attempt's chat-completions request."""
         assert self.clock is not None
         remaining = self.clock.remaining()
         if remaining <= 0:
             raise TimeoutError("deadline")
         mode = self.protocol.output_mode
         system = self.render_system(None if mode == "json_schema" else self.schema)
-        messages = [
-            {"role": "system", "content": system},
-            {"role": "user", "content": self.user},
-            *self.followups,
-        ]
-        kwargs: dict[str, Any] = {
+        body: dict[str, Any] = {
             "model": self.model,
-            "messages": messages,
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": self.user},
+                *self.followups,
+            ],
             self.protocol.token_param: self.max_tokens,
-            "timeout": min(self.policy.request_timeout, remaining),
-            **self.extra,
         }
         if self.temperature is not None and self.protocol.send_temperature:
-            kwargs["temperature"] = self.temperature
-        if mode == "json_schema":
-            kwargs["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "grade", "strict": True, "schema": self.schema},
-            }
-        elif mode == "json_object":
-            kwargs["response_format"] = {"type": "json_object"}
-        else:
-            kwargs["tools"] = [
-                {
-                    "type": "function",
-                    "function": {
-                        "name": TOOL_NAME,
-                        "description": "Submit the grade of the answer.",
-                        "parameters": self.schema,
-                    },
-                }
-            ]
-            kwargs["tool_choice"] = {"type": "function", "function": {"name": TOOL_NAME}}
-        # The schema travels in `extra_body`: the request JSON is the same, but the SDK does not
-        # walk the (several KB) schema through its typed-argument transform on every request,
-        # which measured as the largest part of the library's per-grade overhead.
-        body = dict(kwargs.pop("extra_body", None) or {})
-        for name in ("response_format", "tools", "tool_choice"):
-            if name in kwargs:
-                body[name] = kwargs.pop(name)
-        if body:
-            kwargs["extra_body"] = body
+            body["temperature"] = self.temperature
+        body.update(self.extra_body)  # the caller's fields win, as `extra_body` does in the SDK,
+        body.update(self._structured(mode))  # except over how the reply is structured
         self.spend.requests += 1
         self.prompt_text = system + self.user + "".join(str(m["content"]) for m in self.followups)
-        return kwargs
+        return Request(body, min(self.policy.request_timeout, remaining))
+
+    def _structured(self, mode: OutputMode) -> dict[str, Any]:
+        """The request fields that ask for a reply in `mode`."""
+        if mode == "json_schema":
+            schema = {"name": "grade", "strict": True, "schema": self.schema}
+            return {"response_format": {"type": "json_schema", "json_schema": schema}}
+        if mode == "json_object":
+            return {"response_format": {"type": "json_object"}}
+        tool = {
+            "name": TOOL_NAME,
+            "description": "Submit the grade of the answer.",
+            "parameters": self.schema,
+        }
+        return {
+            "tools": [{"type": "function", "function": tool}],
+            "tool_choice": {"type": "function", "function": {"name": TOOL_NAME}},
+        }
 
     # -- replies --------------------------------------------------------------------------
     def _count(self, completion: Any, text: str) -> None:
@@ -312,9 +319,11 @@ def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any 
     extra = {"sleep": sleep} if sleep is not None else {}
     for attempt in Retrying(**exchange.retry_kwargs(), **extra):
         with attempt:
-            kwargs = exchange.request()
+            request = exchange.request()
             try:
-                completion = client.chat.completions.create(**kwargs)
+                completion = client.post(
+                    ENDPOINT, body=request.body, cast_to=ChatCompletion, options=request.options
+                )
             except openai.APIError as exc:
                 exchange.adapt(exc)
                 raise
@@ -331,9 +340,11 @@ async def run_async(
     extra = {"sleep": sleep} if sleep is not None else {}
     async for attempt in AsyncRetrying(**exchange.retry_kwargs(), **extra):
         with attempt:
-            kwargs = exchange.request()
+            request = exchange.request()
             try:
-                completion = await client.chat.completions.create(**kwargs)
+                completion = await client.post(
+                    ENDPOINT, body=request.body, cast_to=ChatCompletion, options=request.options
+                )
             except openai.APIError as exc:
                 exchange.adapt(exc)
                 raise

@@ -73,6 +73,45 @@ def test_happy_path_is_one_request_with_a_strict_schema(
     assert ANSWER[evidence.start : evidence.end] == evidence.quote
 
 
+def test_the_request_carries_the_sdks_auth_and_the_callers_extra_fields(
+    api: respx.MockRouter, mini: coach.Bank
+) -> None:
+    question = mini.question("atm")
+    calls = route(api, completion(grade_json(question, ANSWER)))
+    extra = {"seed": 7, "temperature": 0.3, "response_format": {"type": "text"}}
+    assert grader(extra_body=extra).grade(mini, "atm", ANSWER).method == "llm"
+    request = calls.calls[0].request
+    assert request.headers["authorization"] == "Bearer sk-test"
+    assert request.headers["user-agent"].startswith("OpenAI/Python")
+    body = sent_body(request)
+    assert (body["model"], body["seed"], body["temperature"]) == ("gpt-4o-mini", 7, 0.3)
+    assert [m["role"] for m in body["messages"]] == ["system", "user"]
+    # the caller's fields win, except over the structured output coach depends on
+    assert body["response_format"]["type"] == "json_schema"
+
+
+def test_azure_clients_reach_their_deployment(mini: coach.Bank) -> None:
+    import openai
+
+    endpoint = "https://grading.openai.azure.test"
+    client = openai.AzureOpenAI(
+        api_key="azure-key",
+        api_version="2024-10-21",
+        azure_endpoint=endpoint,
+        http_client=httpx.Client(),
+    )
+    question = mini.question("atm")
+    with respx.mock(base_url=endpoint, assert_all_called=False) as azure:
+        calls = azure.post("/openai/deployments/gpt-4o-mini/chat/completions").mock(
+            return_value=completion(grade_json(question, ANSWER))
+        )
+        result = coach.Grader(client=client, policy=FAST).grade(mini, "atm", ANSWER)
+    assert (result.method, result.status) == ("llm", "graded")
+    request = calls.calls[0].request
+    assert request.url.params["api-version"] == "2024-10-21"
+    assert request.headers["api-key"] == "azure-key"
+
+
 def test_answer_is_spotlighted_between_random_markers(
     api: respx.MockRouter, mini: coach.Bank
 ) -> None:
