@@ -3,7 +3,8 @@
 What: (1) the library's own cost per LLM grade, next to a bare openai SDK call sending the same
 request and validating the reply with pydantic; (2) how close a batch (`agrade_many`) comes to
 the ideal wall time when the server takes 100 ms per reply, at 8, 32 and 64 in flight, next to
-the same requests sent with a bare `AsyncOpenAI` client under a semaphore.
+the same requests sent with a bare `AsyncOpenAI` client under a semaphore; (3) the batch at
+32 in flight again, both sides over the SDK's aiohttp transport, when it is installed.
 
 How: the server is tests/fake_openai.py with the judge of bench/_fake.py (a valid full-marks
 reply built from each request's JSON Schema), run in a separate process pinned to another CPU
@@ -22,7 +23,8 @@ Why: a grade should cost little more than the request it sends (target: coach's 
 within 10% of n / in_flight x latency at 32 in flight).
 
 Run from a checkout with coach installed: ``python bench/bench_llm.py`` (``--quick`` for a
-short run, ``--strict`` to exit 1 when a target fails). Standard library, coach, openai.
+short run, ``--strict`` to exit 1 when a target fails). Standard library, coach, openai; the
+aiohttp rows need `openai[aiohttp]` and say so when it is missing.
 """
 
 from __future__ import annotations
@@ -160,8 +162,27 @@ async def measured(
     return BatchRun(wall, cpu, server_cpu, done, done)
 
 
+def async_client(base_url: str, transport: str) -> openai.AsyncOpenAI:
+    """A bare client: the SDK's default transport, or its aiohttp one (`openai[aiohttp]`)."""
+    extra = {"http_client": openai.DefaultAioHttpClient()} if transport == "aiohttp" else {}
+    return openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0, **extra)
+
+
+def aiohttp_missing() -> str | None:
+    """Why the aiohttp transport cannot be measured here, or None when it can."""
+    try:
+        openai.DefaultAioHttpClient().is_closed  # noqa: B018 -- raises without the extra
+    except (AttributeError, ImportError, RuntimeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 async def coach_batch(
-    server: _fake.Served, cases: list[Case], warm: list[Case], in_flight: int
+    server: _fake.Served,
+    cases: list[Case],
+    warm: list[Case],
+    in_flight: int,
+    transport: str = "default",
 ) -> BatchRun:
     """`agrade_many` over `cases`, after one pass over `warm` (every distinct question, so
     per-question caches are filled and connections are open before the clock starts)."""
@@ -170,7 +191,13 @@ async def coach_batch(
         (c.bank, c.question, c.question.model_answer, f"item-{i}") for i, c in enumerate(cases)
     ]
     sent = [0]
-    async with coach.Grader(base_url=server.base_url, api_key="x", mode="llm") as grader:
+    client = None if transport == "default" else async_client(server.base_url, transport)
+    grader = (
+        coach.Grader(base_url=server.base_url, api_key="x", mode="llm")
+        if client is None
+        else coach.Grader(async_client=client, mode="llm")
+    )
+    async with grader:
 
         async def grade(some: list[Any]) -> int:
             results = await grader.agrade_many(some, concurrency=in_flight, progress=False)
@@ -179,14 +206,20 @@ async def coach_batch(
             return sum(1 for result in graded if result.method == "llm")
 
         run = await measured(server, lambda: grade(warm_items), lambda: grade(items))
+    if client is not None:
+        await client.close()
     return dataclasses.replace(run, requests=sent[0])
 
 
 async def sdk_batch(
-    server: _fake.Served, cases: list[Case], warm: list[Case], in_flight: int
+    server: _fake.Served,
+    cases: list[Case],
+    warm: list[Case],
+    in_flight: int,
+    transport: str = "default",
 ) -> BatchRun:
     """The same requests with a bare AsyncOpenAI client, `in_flight` at a time."""
-    client = openai.AsyncOpenAI(base_url=server.base_url, api_key="x", max_retries=0)
+    client = async_client(server.base_url, transport)
     gate = asyncio.Semaphore(in_flight)
 
     async def one(case: Case) -> int:
@@ -239,11 +272,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _fake.serve_in_subprocess(0.0, server_cpu) as server:
         samples = overhead(server.base_url, case, args.calls, rounds=5)
     runs: dict[int, tuple[BatchRun, BatchRun]] = {}
+    no_aiohttp = aiohttp_missing()
+    aiohttp_runs: dict[int, tuple[BatchRun, BatchRun]] = {}
     with _fake.serve_in_subprocess(args.latency, server_cpu) as server:
         for in_flight in args.in_flight:
             ours = asyncio.run(coach_batch(server, batch, cases, in_flight))
             bare = asyncio.run(sdk_batch(server, batch, cases, in_flight))
             runs[in_flight] = (ours, bare)
+        for in_flight in [] if no_aiohttp else [n for n in args.in_flight if n == 32]:
+            ours = asyncio.run(coach_batch(server, batch, cases, in_flight, "aiohttp"))
+            bare = asyncio.run(sdk_batch(server, batch, cases, in_flight, "aiohttp"))
+            aiohttp_runs[in_flight] = (ours, bare)
 
     medians = {side: statistics.median(values) for side, values in samples.items()}
     ratio = medians["coach"] / medians["sdk"]
@@ -297,6 +336,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     spent = ", ".join(f"{c:.1f} vs {s:.1f}" for c, s in per_grade.values())
     print(f"client CPU per item, coach vs bare SDK (ms, by in flight): {spent}\n")
+    print("#### The same batch over the SDK's aiohttp transport\n")
+    if no_aiohttp:
+        print(f"not measured: `pip install 'openai[aiohttp]'` ({no_aiohttp})\n")
+    else:
+        print("`openai.AsyncOpenAI(http_client=openai.DefaultAioHttpClient())`, for both sides.\n")
+        print(
+            "| in flight | coach wall s | over ideal | client CPU ms/item | bare SDK wall s ",
+            end="",
+        )
+        print("| over ideal | client CPU ms/item |")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        for in_flight, (ours, bare) in aiohttp_runs.items():
+            ideal = args.answers / in_flight * args.latency
+            print(
+                f"| {in_flight} | {ours.wall:.2f} | {(ours.wall / ideal - 1) * 100:+.0f}% "
+                f"| {ours.client_cpu / args.answers * 1000:.1f} | {bare.wall:.2f} "
+                f"| {(bare.wall / ideal - 1) * 100:+.0f}% "
+                f"| {bare.client_cpu / args.answers * 1000:.1f} |"
+            )
+        print()
     verdict = {True: "PASS", False: "FAIL"}
     ok_ratio = ratio <= OVERHEAD_TARGET
     print(f"overhead target <= {OVERHEAD_TARGET}x bare SDK: {verdict[ok_ratio]} ({ratio:.2f}x)")
