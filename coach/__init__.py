@@ -4,8 +4,9 @@
 >>> result = coach.grade_offline("finance-cs-manager", "s2", "我会先安抚客户情绪……")
 >>> result.score, result.max_score
 
-LLM grading (`Grader`, `RetryPolicy`), batches, the cache and the practice history load on
-first use, so `import coach` and offline grading stay fast and never import a network client.
+The graders (`KeywordGrader`, `grade_offline`, `Grader`), batches, the cache and the practice
+history load on first use, so `import coach` stays fast and offline grading never imports a
+network client.
 """
 
 import typing as _typing
@@ -25,10 +26,8 @@ from coach._exceptions import (
     QuestionNotFoundError,
     RubricError,
 )
-from coach._keyword import KeywordGrader
 from coach._loader import builtin_bank_ids, builtin_banks, load_bank, load_file, parse_bank
 from coach._normalize import NormalizedText, normalize
-from coach._offline import find_question, grade_offline
 from coach._publish import Report, report
 from coach._result import (
     Consistency,
@@ -57,10 +56,14 @@ if _typing.TYPE_CHECKING:
     from coach._grader import Grader
     from coach._history import History, HistoryError
     from coach._interview import InterviewError, MockInterview
+    from coach._keyword import KeywordGrader
+    from coach._offline import find_question, grade_offline
     from coach._prices import Price
     from coach._retry import RetryPolicy
 
-# Loaded on first use: the openai SDK, asyncio and sqlite3 are not needed to grade offline.
+# Loaded on first use: the openai SDK, asyncio and sqlite3 are not needed to grade offline,
+# and the screening patterns (compiled at import, a tenth of the import) not to read a bank
+# or a result.
 _LAZY = {
     "BatchError": "coach._batch",
     "BatchItem": "coach._batch",
@@ -72,6 +75,7 @@ _LAZY = {
     "History": "coach._history",
     "HistoryError": "coach._history",
     "InterviewError": "coach._interview",
+    "KeywordGrader": "coach._keyword",
     "MockInterview": "coach._interview",
     "Price": "coach._prices",
     "QuestionSource": "coach._bank_draft",
@@ -81,6 +85,8 @@ _LAZY = {
     "derive_bank": "coach._bank_draft",
     "derive_rubric": "coach._derive",
     "dump_bank": "coach._bank_draft",
+    "find_question": "coach._offline",
+    "grade_offline": "coach._offline",
 }
 
 

@@ -1,7 +1,9 @@
-"""The public surface: `coach.__all__` is sorted, complete and importable."""
+"""The public surface: `coach.__all__` is sorted, complete and importable, and cheap to import."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import types
 
 import coach
@@ -36,3 +38,15 @@ def test_errors_share_one_root() -> None:
         assert issubclass(getattr(coach, name), coach.CoachError)
     assert issubclass(coach.BankNotFoundError, LookupError)
     assert issubclass(coach.AnswerError, ValueError)
+
+
+def test_import_loads_neither_the_network_stack_nor_the_graders() -> None:
+    probe = (
+        "import sys, coach\n"
+        "heavy = ['openai', 'asyncio', 'sqlite3', 'coach._screen', 'coach._keyword']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+        "coach.grade_offline('finance-cs-manager', 's2', '先安抚客户情绪，再核实身份。')\n"
+        "print('coach._keyword' in sys.modules, 'openai' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == ["", "True False"]
