@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -154,30 +154,32 @@ class BatchRun:
         )
         return over_cost or over_tokens
 
-    async def _one(
-        self, index: int, item: BatchItem, gate: asyncio.Semaphore, bar: Progress
-    ) -> None:
-        async with gate:
-            if self.over_budget():
-                return  # left unfinished: recorded as such at the end, resumable
-            estimate = self._estimate(item) if self._tokens else 0.0
-            if self._requests:
-                await self._requests.take(1)
-            if self._tokens:
-                await self._tokens.take(estimate)
-            try:
-                result = await self.grader.agrade(item.bank, item.question, item.answer)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # every item ends in a result or a recorded error
-                error = BatchError(type=type(exc).__name__, message=str(exc))
-                self._record(BatchResult(index=index, id=item.id, error=error))
-                bar.advance(failed=True)
-                return
-            if self._tokens:
-                self._tokens.settle(estimate, result.usage.total_tokens)
-            self._record(BatchResult(index=index, id=item.id, result=result))
-            bar.advance()
+    async def _one(self, index: int, item: BatchItem, bar: Progress) -> None:
+        if self.over_budget():
+            return  # left unfinished: recorded as such at the end, resumable
+        estimate = self._estimate(item) if self._tokens else 0.0
+        if self._requests:
+            await self._requests.take(1)
+        if self._tokens:
+            await self._tokens.take(estimate)
+        try:
+            result = await self.grader.agrade(item.bank, item.question, item.answer)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # every item ends in a result or a recorded error
+            error = BatchError(type=type(exc).__name__, message=str(exc))
+            self._record(BatchResult(index=index, id=item.id, error=error))
+            bar.advance(failed=True)
+            return
+        if self._tokens:
+            self._tokens.settle(estimate, result.usage.total_tokens)
+        self._record(BatchResult(index=index, id=item.id, result=result))
+        bar.advance()
+
+    async def _work(self, queue: Iterator[tuple[int, BatchItem]], bar: Progress) -> None:
+        """Grade items from the shared `queue` one after another until it is empty."""
+        for index, item in queue:  # one iterator for every worker: each item is taken once
+            await self._one(index, item, bar)
 
     def _record(self, outcome: BatchResult) -> None:
         self.results[outcome.index] = outcome
@@ -189,12 +191,15 @@ class BatchRun:
 
     async def arun(self) -> list[BatchResult]:
         """Grade every item; the results, in input order."""
-        gate = asyncio.Semaphore(self.concurrency)
+        # `concurrency` workers rather than a task per item: a batch of 100,000 answers holds
+        # as many coroutines as it has requests in flight, and the garbage collector, which
+        # scans every live coroutine, has less to walk.
+        todo = [(i, item) for i, item in enumerate(self.items) if self.results[i] is None]
+        queue = iter(todo)
         bar = Progress(len(self.items), self._progress)
         tasks = [
-            asyncio.ensure_future(self._one(i, item, gate, bar))
-            for i, item in enumerate(self.items)
-            if self.results[i] is None
+            asyncio.ensure_future(self._work(queue, bar))
+            for _ in range(min(self.concurrency, len(todo)))
         ]
         try:
             await asyncio.gather(*tasks)

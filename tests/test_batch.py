@@ -94,6 +94,21 @@ def test_concurrency_is_bounded(mini: coach.Bank) -> None:
     assert 2 <= seen["most"] <= 3
 
 
+def test_a_long_batch_holds_a_task_per_slot_not_per_item(mini: coach.Bank) -> None:
+    tasks: list[int] = []
+
+    def count(done: int, total: int, failed: int) -> None:  # runs on the batch's event loop
+        tasks.append(len(asyncio.all_tasks()))
+
+    with FakeOpenAI() as server:
+        judge(server, mini, latency=0.005)
+        results = grader(server).grade_many(
+            [(mini, "atm", ANSWER)] * 40, concurrency=4, progress=count
+        )
+    assert [r.index for r in results] == list(range(40)) and all(r.ok for r in results)
+    assert len(tasks) >= 40 and max(tasks) <= 4 + 1  # the workers, and the batch itself
+
+
 def test_cancellation_keeps_finished_results(mini: coach.Bank) -> None:
     with FakeOpenAI() as server:
         judge(server, mini, latency=0.05)
