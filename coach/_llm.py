@@ -5,17 +5,11 @@ JSON body, reads each completion into a `GradeReply`, and decides what a failure
 drivers only send, under tenacity, so `grade()` and `agrade()` behave the same by construction.
 
 The drivers send the body with the SDK's generic `client.post` (its documented way to reach any
-endpoint), not `chat.completions.create`: the body is already plain JSON, and `create` walks
-every message through each member of its typed-parameter unions before sending, which cost more
-than the rest of a grade (0.6 ms of a 2.5 ms call here; 1.2 ms async). Auth, base URL, Azure
-deployments, timeouts, errors and the `ChatCompletion` reply are the SDK's own either way; only
-instrumentation that patches `create` itself does not see these requests.
-
-Structured output, most to least strict: `response_format` with a strict JSON Schema, then JSON
-mode (`json_object`, the schema written into the prompt), then a forced tool call. A server
-that rejects one (HTTP 400/422 naming it) is asked again at once with the next, and `Protocol`
-remembers what worked for the next grade; so do a server's refusals of `temperature` or of
-`max_tokens` (newer OpenAI models want `max_completion_tokens`).
+endpoint), not `chat.completions.create`: the body is plain JSON already, and `create` walks
+every message through each member of its typed-parameter unions before sending, about 0.6 ms
+of a 2.5 ms call here (1 ms of an async one), as much as coach's own work on a grade. Auth,
+base URL, Azure deployments, timeouts, errors and the `ChatCompletion` reply are the SDK's own
+either way; only instrumentation that patches `create` itself does not see these requests.
 """
 
 from __future__ import annotations
