@@ -131,7 +131,6 @@ def collect(
     grader: Grader, client: openai.OpenAI, batch_id: str, items: Iterable[BatchItem]
 ) -> list[BatchResult]:
     """Every item's outcome from a finished batch, in input order."""
-    import openai
 
     status = batch_status(client, batch_id)
     if status["status"] not in ("completed", "expired", "cancelled", "failed"):
@@ -157,8 +156,7 @@ def collect(
             outcome = CoachError(f"the batch request failed: {error.get('message', error)}")
         else:
             try:
-                completion = openai.types.chat.ChatCompletion.model_validate(response["body"])
-                reply = exchange.accept(completion)
+                reply = exchange.accept(response["body"])
                 outcome = exchange.check(reply, grader._verifier(job))
             except (ImmediateRetry, InvalidReply) as exc:
                 outcome = InvalidReply(f"the reply would need a re-ask: {exc}")

@@ -5,11 +5,12 @@ JSON body, reads each completion into a `GradeReply`, and decides what a failure
 drivers only send, under tenacity, so `grade()` and `agrade()` behave the same by construction.
 
 The drivers send the body with the SDK's generic `client.post` (its documented way to reach any
-endpoint), not `chat.completions.create`: the body is plain JSON already, and `create` walks
-every message through each member of its typed-parameter unions before sending, about 0.6 ms
-of a 2.5 ms call here (1 ms of an async one), as much as coach's own work on a grade. Auth,
-base URL, Azure deployments, timeouts, errors and the `ChatCompletion` reply are the SDK's own
-either way; only instrumentation that patches `create` itself does not see these requests.
+endpoint) and take the reply's bytes, not `chat.completions.create`: the body is plain JSON
+already, `create` walks every message through each member of its typed-parameter unions before
+sending (about 0.6 ms of a 2.5 ms call here, 1 ms of an async one), and the `ChatCompletion` it
+builds is read here as JSON anyway (0.25 ms more). Auth, base URL, Azure deployments, timeouts
+and errors are the SDK's own either way; only instrumentation that patches `create` itself
+does not see these requests.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, NoReturn
 
 import openai
-from openai.types.chat import ChatCompletion
 from tenacity import AsyncRetrying, Retrying, retry_if_exception
 
 from coach._reply import GradeReply, InvalidReply, parse_reply
@@ -181,12 +181,12 @@ class Exchange:
 
     # -- replies --------------------------------------------------------------------------
     def _count(self, completion: Any, text: str) -> None:
-        usage = getattr(completion, "usage", None)
+        usage = _field(completion, "usage")
         # The SDK does not validate bodies: a server's usage may hold strings, negatives or
         # absurd numbers, which used to crash the sum or the cost estimate. Such counts are
         # not trusted; the tokens are estimated instead.
-        prompt_tokens = _token_count(getattr(usage, "prompt_tokens", None))
-        completion_tokens = _token_count(getattr(usage, "completion_tokens", None) or 0)
+        prompt_tokens = _token_count(_field(usage, "prompt_tokens"))
+        completion_tokens = _token_count(_field(usage, "completion_tokens") or 0)
         if prompt_tokens is not None and completion_tokens is not None:
             self.spend.prompt_tokens += prompt_tokens
             self.spend.completion_tokens += completion_tokens
@@ -203,38 +203,45 @@ class Exchange:
         self.last_error = error
         return error
 
+    def decode(self, body: bytes) -> Any:
+        """A 200 response's body as JSON; a body that is not is a malformed reply (retried)."""
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            raise self.malformed(_undecodable(exc)) from exc
+
     def accept(self, completion: Any) -> GradeReply:
-        """The grade in `completion`; raises `Refused`, or `ImmediateRetry` for a re-ask."""
-        # The SDK builds completions without validating them, so JSON of the wrong shape
-        # (choices an object, message a string, content a number) arrives as is and used to
-        # crash here with AttributeError/TypeError; it is a malformed response (retried).
+        """The grade in `completion` (a chat completion as decoded JSON); raises `Refused`, or
+        `ImmediateRetry` for a re-ask."""
+        # Servers send JSON of every shape (choices an object, message a string, content a
+        # number); anything but a chat completion is a malformed response (retried).
         kind = type(completion).__name__
-        choices = getattr(completion, "choices", None)
+        choices = _field(completion, "choices")
         if not isinstance(choices, list) or not choices:
             raise self.malformed(f"the server's reply is not a chat completion ({kind})")
         choice = choices[0]
-        message = getattr(choice, "message", None)
-        if message is None or not hasattr(message, "content"):
+        message = _field(choice, "message")
+        if not isinstance(message, dict):
             raise self.malformed(f"the server's reply is not a chat completion ({kind})")
-        content = message.content
+        content = message.get("content")
         if content is not None and not isinstance(content, str):
             what = type(content).__name__
             raise self.malformed(f"the server's reply has no text content ({what})")
         text = content or ""
-        calls = getattr(message, "tool_calls", None)
+        calls = message.get("tool_calls")
         for call in calls if isinstance(calls, list) else ():
-            function = getattr(call, "function", None)
-            if getattr(function, "name", None) == TOOL_NAME:
-                arguments = getattr(function, "arguments", None)
+            function = _field(call, "function")
+            if _field(function, "name") == TOOL_NAME:
+                arguments = _field(function, "arguments")
                 if isinstance(arguments, (dict, list)):  # a server that sent an object
                     arguments = json.dumps(arguments, ensure_ascii=False)
                 text = arguments if isinstance(arguments, str) else ""
                 break
         self._count(completion, text)
-        refusal = getattr(message, "refusal", None)
+        refusal = message.get("refusal")
         if refusal:
             raise Refused(f"the model refused to grade: {str(refusal)[:200]}")
-        finish_reason = getattr(choice, "finish_reason", None)
+        finish_reason = _field(choice, "finish_reason")
         if finish_reason == "content_filter":
             raise Refused("a content filter stopped the model's reply")
         if finish_reason == "length":
@@ -296,12 +303,17 @@ def _token_count(value: Any) -> int | None:
     return value if 0 <= value <= MAX_TOKEN_COUNT else None
 
 
+def _field(data: Any, name: str) -> Any:
+    """`data[name]` when `data` is a JSON object, else None."""
+    return data.get(name) if isinstance(data, dict) else None
+
+
 def _undecodable(exc: BaseException) -> str:
     """Why the body of a 200 could not be decoded, for `MalformedResponse`.
 
-    The SDK decodes with `json.loads`: broken JSON raises `JSONDecodeError`, but an integer
-    longer than int_max_str_digits raises a plain ValueError and deep nesting RecursionError;
-    those used to escape as crashes instead of being retried as a malformed reply.
+    `json.loads` raises `JSONDecodeError` on broken JSON, but a plain ValueError on an integer
+    longer than int_max_str_digits (and `UnicodeDecodeError` on bytes that are not UTF-8) and
+    RecursionError on deep nesting; each is a malformed reply, retried, never a crash.
     """
     if isinstance(exc, json.JSONDecodeError):
         return f"the server's reply is not JSON ({exc.msg})"
@@ -315,15 +327,13 @@ def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any 
         with attempt:
             request = exchange.request()
             try:
-                completion = client.post(
-                    ENDPOINT, body=request.body, cast_to=ChatCompletion, options=request.options
+                body = client.post(
+                    ENDPOINT, body=request.body, cast_to=bytes, options=request.options
                 )
             except openai.APIError as exc:
                 exchange.adapt(exc)
                 raise
-            except (ValueError, RecursionError) as exc:
-                raise exchange.malformed(_undecodable(exc)) from exc
-            return exchange.check(exchange.accept(completion), verify)
+            return exchange.check(exchange.accept(exchange.decode(body)), verify)
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
 
@@ -336,13 +346,11 @@ async def run_async(
         with attempt:
             request = exchange.request()
             try:
-                completion = await client.post(
-                    ENDPOINT, body=request.body, cast_to=ChatCompletion, options=request.options
+                body = await client.post(
+                    ENDPOINT, body=request.body, cast_to=bytes, options=request.options
                 )
             except openai.APIError as exc:
                 exchange.adapt(exc)
                 raise
-            except (ValueError, RecursionError) as exc:
-                raise exchange.malformed(_undecodable(exc)) from exc
-            return exchange.check(exchange.accept(completion), verify)
+            return exchange.check(exchange.accept(exchange.decode(body)), verify)
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover

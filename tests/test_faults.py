@@ -271,7 +271,7 @@ FAULTS = [
         lambda: [],
         lambda: html_error_page(200),
         UNAVAILABLE,
-        ("not a chat completion",),
+        ("not JSON",),
         (3, 3),
     ),
     Fault("503_then_graded", lambda: [overloaded(), good()], requests=(2, 2)),
