@@ -31,12 +31,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import httpx
-import pytest
+try:  # the `testing` extra; the core install (openai 3.x talks httpx2) does not bring these
+    import httpx
+    import pytest
+    import respx
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError(
+        f"coach.testing needs its extra, which is not installed (no module {missing.name!r}): "
+        "pip install 'coach[testing]'",
+        name=missing.name,
+    ) from missing
 
 if TYPE_CHECKING:
     import openai
-    import respx
 
     from coach._grader import Grader
 
@@ -204,8 +211,6 @@ class FakeJudge:
     @contextmanager
     def activate(self) -> Iterator[respx.MockRouter]:
         """Route this judge's base URL to it for the duration (other hosts stay unmocked)."""
-        import respx
-
         with respx.mock(base_url=self.base_url, assert_all_called=False) as router:
             router.post("/chat/completions").mock(side_effect=self)
             yield router

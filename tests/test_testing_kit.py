@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 
 import pytest
 
@@ -64,3 +66,17 @@ def test_a_judge_without_the_fixture(mini: coach.Bank) -> None:
     with judge.activate():
         result = judge.grader().grade(mini, "atm", ANSWER)
     assert result.score == 3
+
+
+def test_without_the_extra_the_import_error_names_it() -> None:
+    probe = (
+        "import sys\n"
+        "sys.modules['respx'] = None  # as if the testing extra were not installed\n"
+        "try:\n"
+        "    import coach.testing\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc.name, '|', exc)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.startswith("respx | coach.testing needs its extra"), run.stdout
+    assert "pip install 'coach[testing]'" in run.stdout
