@@ -109,8 +109,16 @@ class _Limiter:
         self.level += estimated - actual
 
 
+_USAGE_BLOCK = 1000  # usages summed into one, when results are not kept
+
+
 class BatchRun:
-    """One batch: run it with `await arun()` or `run()`; `results` fills in as it goes."""
+    """One batch: run it with `await arun()` or `run()`; `results` fills in as it goes.
+
+    `on_result` is called with each outcome as it finishes. With `keep_results=False`,
+    `results` keeps only the errors (the results went to `on_result`), so a long batch's memory
+    stays flat; `usage` still adds up every result.
+    """
 
     def __init__(
         self,
@@ -124,6 +132,7 @@ class BatchRun:
         on_result: Callable[[BatchResult], None] | None = None,
         max_cost_usd: float | None = None,
         max_total_tokens: int | None = None,
+        keep_results: bool = True,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -139,6 +148,12 @@ class BatchRun:
         self.spent_usd = 0.0
         self.spent_tokens = 0
         self.results: list[BatchResult | None] = [None] * len(self.items)
+        # With `keep_results=False` (a file job, which writes each outcome out through
+        # `on_result`) a graded item's result is not kept in `results`, only its errors are: a
+        # result takes about 18 KB, so 100,000 kept answers would take gigabytes.
+        self.keep_results = keep_results
+        self._settled = [False] * len(self.items)
+        self._spent: list[Usage] = []  # usage of results not kept, summed in blocks
 
     def _estimate(self, item: BatchItem) -> float:
         """Tokens a grade will cost, before it is sent: the answer, a typical rubric prompt,
@@ -182,10 +197,17 @@ class BatchRun:
             await self._one(index, item, bar)
 
     def _record(self, outcome: BatchResult) -> None:
-        self.results[outcome.index] = outcome
+        self._settled[outcome.index] = True
+        if self.keep_results or outcome.result is None:
+            self.results[outcome.index] = outcome
         if outcome.result is not None:
-            self.spent_tokens += outcome.result.usage.total_tokens
-            self.spent_usd += outcome.result.usage.cost_usd or 0.0
+            usage = outcome.result.usage
+            self.spent_tokens += usage.total_tokens
+            self.spent_usd += usage.cost_usd or 0.0
+            if not self.keep_results:
+                self._spent.append(usage)
+                if len(self._spent) >= _USAGE_BLOCK:  # bounded memory, rounded once a block
+                    self._spent = [Usage.total(self._spent)]
         if self._on_result is not None:
             self._on_result(outcome)
 
@@ -194,7 +216,7 @@ class BatchRun:
         # `concurrency` workers rather than a task per item: a batch of 100,000 answers holds
         # as many coroutines as it has requests in flight, and the garbage collector, which
         # scans every live coroutine, has less to walk.
-        todo = [(i, item) for i, item in enumerate(self.items) if self.results[i] is None]
+        todo = [(i, item) for i, item in enumerate(self.items) if not self._settled[i]]
         queue = iter(todo)
         bar = Progress(len(self.items), self._progress)
         tasks = [
@@ -222,19 +244,19 @@ class BatchRun:
         """Items never graded get an error saying why (not passed to `on_result`, so a file
         job leaves them for its next run)."""
         for i, item in enumerate(self.items):
-            if self.results[i] is None:
+            if not self._settled[i]:
                 error = BatchError(type=kind, message=message)
                 self.results[i] = BatchResult(index=i, id=item.id, error=error)
 
     @property
     def usage(self) -> Usage:
         """Requests, tokens and estimated cost of every finished item, added up."""
-        return Usage.total(
-            r.result.usage for r in self.results if r is not None and r.result is not None
-        )
+        kept = (r.result.usage for r in self.results if r is not None and r.result is not None)
+        return Usage.total([*kept, *self._spent])
 
     def finished(self) -> list[BatchResult]:
-        """Every item's outcome so far (unfinished items are left out)."""
+        """Every item's outcome so far (unfinished items are left out; with
+        `keep_results=False`, only the errors)."""
         return [r for r in self.results if r is not None]
 
     def run(self) -> list[BatchResult]:

@@ -175,6 +175,7 @@ def run_job(
             progress=progress,
             on_result=write,
             max_cost_usd=max_cost_usd,
+            keep_results=False,  # each outcome is written out as it finishes
         )
         run.run()
         summary.unfinished = sum(

@@ -109,6 +109,28 @@ def test_a_long_batch_holds_a_task_per_slot_not_per_item(mini: coach.Bank) -> No
     assert len(tasks) >= 40 and max(tasks) <= 4 + 1  # the workers, and the batch itself
 
 
+def test_a_run_that_hands_results_on_keeps_only_errors_and_the_usage(
+    mini: coach.Bank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_batch, "_USAGE_BLOCK", 2)  # usages summed in blocks on the way
+    items = [(mini, "atm", ANSWER)] * 5 + [("nope", "atm", ANSWER)]
+    with FakeOpenAI() as server:
+        judge(server, mini)
+        kept = _batch.BatchRun(grader(server), items, progress=False)
+        kept.run()
+        handed: list[coach.BatchResult] = []
+        lean = _batch.BatchRun(
+            grader(server), items, progress=False, on_result=handed.append, keep_results=False
+        )
+        finished = lean.run()
+    assert sorted(o.index for o in handed) == list(range(6))
+    assert sum(o.ok for o in handed) == 5
+    assert [(r.index, r.error.type if r.error else None) for r in finished] == [
+        (5, "BankNotFoundError")
+    ]
+    assert lean.usage.requests == 5 and lean.usage == kept.usage
+
+
 def test_cancellation_keeps_finished_results(mini: coach.Bank) -> None:
     with FakeOpenAI() as server:
         judge(server, mini, latency=0.05)
