@@ -11,6 +11,12 @@ sending (about 0.6 ms of a 2.5 ms call here, 1 ms of an async one), and the `Cha
 builds is read here as JSON anyway (0.25 ms more). Auth, base URL, Azure deployments, timeouts
 and errors are the SDK's own either way; only instrumentation that patches `create` itself
 does not see these requests.
+
+Structured output, most to least strict: `response_format` with a strict JSON Schema, then JSON
+mode (`json_object`, the schema written into the prompt), then a forced tool call. A server
+that rejects one (HTTP 400/422 naming it) is asked again at once with the next, and `Protocol`
+remembers what worked for the next grade; so do a server's refusals of `temperature` or of
+`max_tokens` (newer OpenAI models want `max_completion_tokens`).
 """
 
 from __future__ import annotations
