@@ -14,7 +14,7 @@ into k folds; each fold is graded by a rubric built without it. Conditions:
 * derived+top: the training folds' full-mark answers added as extra references, then
   calibrated by weights.
 
-The statistics come from `coach._agreement`, on the pooled held-out grades, with percentile
+The statistics come from `coach.eval.agreement`, on the pooled held-out grades, with percentile
 bootstrap intervals; "QWK/q" is the mean of the per-question QWKs.
 """
 
@@ -30,10 +30,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from coach import KeywordGrader
-from coach._agreement import agreement, quadratic_weighted_kappa
-from coach._bank_draft import QuestionSource, derive_bank
-from coach._calibrate import ScoredAnswer, calibrate_bank
-from coach._rubric import Bank
+from coach.eval.agreement import agreement, quadratic_weighted_kappa
+from coach.authoring.draft import QuestionSource, derive_bank
+from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
+from coach.rubric.model import Bank
 
 TOP_SCORE = 10
 

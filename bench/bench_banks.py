@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import coach
-from coach._data import data_dir
+from coach.resources import data_dir
 
 TOLERANCE = 0.10
 COPIES = 20

@@ -16,7 +16,7 @@ reflect the schema each framework asks to fill, not a model's verbosity.
 * coach: `coach.Grader(base_url=..., mode="llm").grade(bank, question, answer)`.
 * instructor: `client.chat.completions.create(response_model=Model, ...)`, Model a pydantic
   model with the same JSON Schema as coach's `output_schema(question)`; once with a minimal
-  prompt (the rubric rendered by `coach._render.render_rubric` and the answer between markers),
+  prompt (the rubric rendered by `coach.llm.render.render_rubric` and the answer between markers),
   once with the very messages coach sent for that answer.
 * deepeval: `GEval(criteria=rubric)` (it first asks the model for evaluation steps),
   `GEval(evaluation_steps=[one per criterion])`, and one `GEval` per criterion (what per
@@ -57,8 +57,8 @@ os.environ.setdefault("DEEPEVAL_DISABLE_DOTENV", "1")
 import openai
 
 import coach
-from coach._render import new_markers, render_rubric
-from coach._reply import output_schema
+from coach.llm.render import new_markers, render_rubric
+from coach.llm.reply import output_schema
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _fake

@@ -47,7 +47,7 @@ from typing import Any
 import openai
 
 import coach
-from coach._reply import output_schema
+from coach.llm.reply import output_schema
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _fake

@@ -1,4 +1,4 @@
-"""Recall and precision of `coach._redact.redact` on synthetic Chinese sentences.
+"""Recall and precision of `coach.text.redact.redact` on synthetic Chinese sentences.
 
 Generates `--n` checksum-valid identifiers, a quarter of each kind:
 
@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from coach._redact import redact
+from coach.text.redact import redact
 
 TARGET_RECALL = 0.995
 TARGET_PRECISION = 0.95
@@ -97,7 +97,7 @@ def luhn_ok(digits: str) -> bool:
 
 
 def valid_id(value: str) -> bool:
-    """Check character and a real birth date, as `coach._redact` checks them."""
+    """Check character and a real birth date, as `coach.text.redact` checks them."""
     if len(value) != 18 or not value[:17].isdigit():
         return False
     if id_check(value[:17]) != value[17].upper():

@@ -11,7 +11,7 @@ network client.
 
 import typing as _typing
 
-from coach._exceptions import (
+from coach.errors import (
     AnswerError,
     BankNotFoundError,
     CoachError,
@@ -26,10 +26,10 @@ from coach._exceptions import (
     QuestionNotFoundError,
     RubricError,
 )
-from coach._loader import builtin_bank_ids, builtin_banks, load_bank, load_file, parse_bank
-from coach._normalize import NormalizedText, normalize
-from coach._publish import Report, report
-from coach._result import (
+from coach.rubric.loader import builtin_bank_ids, builtin_banks, load_bank, load_file, parse_bank
+from coach.text.normalize import NormalizedText, normalize
+from coach.reports.publish import Report, report
+from coach.result import (
     Consistency,
     CriterionResult,
     DeductionResult,
@@ -43,50 +43,50 @@ from coach._result import (
     StarPart,
     Usage,
 )
-from coach._rubric import Band, Bank, Criterion, Deduction, KeyPoint, Level, Question
-from coach._schema import rubric_json_schema
-from coach._session import CompetencyScore, SessionRecord, Turn
+from coach.rubric.model import Band, Bank, Criterion, Deduction, KeyPoint, Level, Question
+from coach.rubric.schema import rubric_json_schema
+from coach.session import CompetencyScore, SessionRecord, Turn
 
 if _typing.TYPE_CHECKING:
-    from coach._bank_draft import QuestionSource, derive_bank, dump_bank
-    from coach._batch import BatchError, BatchItem, BatchResult, BatchRun
-    from coach._cache import CacheError, GradeCache
-    from coach._calibrate import ScoredAnswer, calibrate_bank
-    from coach._derive import derive_rubric
-    from coach._grader import Grader
-    from coach._history import History, HistoryError
-    from coach._interview import InterviewError, MockInterview
-    from coach._keyword import KeywordGrader
-    from coach._offline import find_question, grade_offline
-    from coach._prices import Price
-    from coach._retry import RetryPolicy
+    from coach.authoring.draft import QuestionSource, derive_bank, dump_bank
+    from coach.batch.run import BatchError, BatchItem, BatchResult, BatchRun
+    from coach.llm.cache import CacheError, GradeCache
+    from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
+    from coach.authoring.derive import derive_rubric
+    from coach.grading.grader import Grader
+    from coach.practice.history import History, HistoryError
+    from coach.practice.interview import InterviewError, MockInterview
+    from coach.grading.keyword import KeywordGrader
+    from coach.grading.offline import find_question, grade_offline
+    from coach.llm.prices import Price
+    from coach.llm.retry import RetryPolicy
 
 # Loaded on first use: the openai SDK, asyncio and sqlite3 are not needed to grade offline,
 # and the screening patterns (compiled at import, a tenth of the import) not to read a bank
 # or a result.
 _LAZY = {
-    "BatchError": "coach._batch",
-    "BatchItem": "coach._batch",
-    "BatchResult": "coach._batch",
-    "BatchRun": "coach._batch",
-    "CacheError": "coach._cache",
-    "GradeCache": "coach._cache",
-    "Grader": "coach._grader",
-    "History": "coach._history",
-    "HistoryError": "coach._history",
-    "InterviewError": "coach._interview",
-    "KeywordGrader": "coach._keyword",
-    "MockInterview": "coach._interview",
-    "Price": "coach._prices",
-    "QuestionSource": "coach._bank_draft",
-    "RetryPolicy": "coach._retry",
-    "ScoredAnswer": "coach._calibrate",
-    "calibrate_bank": "coach._calibrate",
-    "derive_bank": "coach._bank_draft",
-    "derive_rubric": "coach._derive",
-    "dump_bank": "coach._bank_draft",
-    "find_question": "coach._offline",
-    "grade_offline": "coach._offline",
+    "BatchError": "coach.batch.run",
+    "BatchItem": "coach.batch.run",
+    "BatchResult": "coach.batch.run",
+    "BatchRun": "coach.batch.run",
+    "CacheError": "coach.llm.cache",
+    "GradeCache": "coach.llm.cache",
+    "Grader": "coach.grading.grader",
+    "History": "coach.practice.history",
+    "HistoryError": "coach.practice.history",
+    "InterviewError": "coach.practice.interview",
+    "KeywordGrader": "coach.grading.keyword",
+    "MockInterview": "coach.practice.interview",
+    "Price": "coach.llm.prices",
+    "QuestionSource": "coach.authoring.draft",
+    "RetryPolicy": "coach.llm.retry",
+    "ScoredAnswer": "coach.authoring.calibrate",
+    "calibrate_bank": "coach.authoring.calibrate",
+    "derive_bank": "coach.authoring.draft",
+    "derive_rubric": "coach.authoring.derive",
+    "dump_bank": "coach.authoring.draft",
+    "find_question": "coach.grading.offline",
+    "grade_offline": "coach.grading.offline",
 }
 
 

@@ -1,5 +1,5 @@
 """`python -m coach` runs the command line."""
 
-from coach._cli import main
+from coach.cli.main import main
 
 raise SystemExit(main())

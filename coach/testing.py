@@ -45,7 +45,7 @@ except ModuleNotFoundError as missing:
 if TYPE_CHECKING:
     import openai
 
-    from coach._grader import Grader
+    from coach.grading.grader import Grader
 
 __all__ = ["FakeJudge", "JudgeRequest", "fake_judge"]
 
@@ -232,8 +232,8 @@ class FakeJudge:
 
     def grader(self, **kwargs: Any) -> Grader:
         """A `Grader` using this judge, with retry waits cut to a millisecond for fast tests."""
-        from coach._grader import Grader
-        from coach._retry import RetryPolicy
+        from coach.grading.grader import Grader
+        from coach.llm.retry import RetryPolicy
 
         kwargs.setdefault("policy", RetryPolicy(backoff=0.001, max_backoff=0.001))
         return Grader(client=self.client(), **kwargs)

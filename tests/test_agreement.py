@@ -1,4 +1,4 @@
-"""`coach._agreement`: agreement statistics against small examples worked out by hand."""
+"""`coach.eval.agreement`: agreement statistics against small examples worked out by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from coach._agreement import (
+from coach.eval.agreement import (
     Estimate,
     Pair,
     adjacent_agreement,

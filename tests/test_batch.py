@@ -13,9 +13,9 @@ import pytest
 from fake_openai import FakeOpenAI, Reply
 
 import coach
-from coach import _batch
-from coach._batch import BatchItem, _Limiter, as_item
-from coach._retry import RetryPolicy
+import coach.batch.run as _batch
+from coach.batch.run import BatchItem, _Limiter, as_item
+from coach.llm.retry import RetryPolicy
 
 ANSWER = "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。然后说明需要审核。"
 
@@ -176,7 +176,7 @@ def test_progress_is_reported_to_a_callable(mini: coach.Bank) -> None:
 def test_a_terminal_gets_a_bar(mini: coach.Bank) -> None:
     import io
 
-    from coach._progress import Progress
+    from coach.batch.progress import Progress
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:

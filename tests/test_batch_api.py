@@ -13,8 +13,8 @@ import respx
 from llm_support import BASE_URL, grade_json, sync_client
 
 import coach
-from coach._batch import BatchItem
-from coach._batch_api import batch_status, collect, prepare_requests, submit
+from coach.batch.run import BatchItem
+from coach.batch.provider import batch_status, collect, prepare_requests, submit
 
 ANSWER = "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。然后说明需要审核。"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import coach
-from coach._cache import CacheError, GradeCache
+from coach.llm.cache import CacheError, GradeCache
 from coach.testing import FakeJudge
 
 ANSWER = "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。然后说明需要审核。"

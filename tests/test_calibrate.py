@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import coach
-from coach._agreement import mean_absolute_error
-from coach._cli import main
+from coach.eval.agreement import mean_absolute_error
+from coach.cli.main import main
 
 RUBRIC = """\
 id: synth

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 import coach
-from coach._data import data_dir
+from coach.resources import data_dir
 
 TIMEOUT = 60  # seconds per CLI call; a normal call takes well under one
 COACH_SCRIPT = Path(sys.executable).parent / ("coach.exe" if os.name == "nt" else "coach")

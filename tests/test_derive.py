@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import coach
-from coach._cli import main
-from coach._normalize import normalize
+from coach.cli.main import main
+from coach.text.normalize import normalize
 
 DATA = Path(__file__).parent / "data"
 PROMPT = "若频繁地对线性表进行插入和删除操作，宜采用何种存储结构，为什么？"

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 import coach
-import coach._grader
-from coach._agreement import Pair, evaluate
-from coach._cli_eval import DETERMINISTIC_NOTE, add_eval_parser, cmd_eval
-from coach._retry import RetryPolicy
+import coach.grading.grader
+from coach.eval.agreement import Pair, evaluate
+from coach.cli.eval import DETERMINISTIC_NOTE, add_eval_parser, cmd_eval
+from coach.llm.retry import RetryPolicy
 from coach.testing import FakeJudge, JudgeRequest, _grade_for, completion
 
 BANK = "finance-cs-manager"
@@ -291,7 +291,7 @@ def test_repeat_with_an_llm_measures_test_retest(
 
     for _ in range(4 * len(LABELS)):
         fake_judge.push(reply)
-    real = coach._grader.Grader
+    real = coach.grading.grader.Grader
     built: list[dict[str, Any]] = []
 
     def grader(**kwargs: Any) -> coach.Grader:
@@ -302,7 +302,7 @@ def test_repeat_with_an_llm_measures_test_retest(
             **kwargs,
         )
 
-    monkeypatch.setattr(coach._grader, "Grader", grader)
+    monkeypatch.setattr(coach.grading.grader, "Grader", grader)
     document = run_json(
         str(labels),
         "--repeat",

@@ -32,12 +32,12 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import coach
-from coach._grader import _injection_spans
-from coach._normalize import CLAUSE_BREAK, SENTENCE_END, normalize
-from coach._redact import redact
-from coach._reply import MAX_QUOTES, InvalidReply, parse_reply
-from coach._screen import content_of
-from coach._verify import MIN_QUOTE_CONTENT, QuoteFinder, Verified, verify_reply
+from coach.grading.grader import _injection_spans
+from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize
+from coach.text.redact import redact
+from coach.llm.reply import MAX_QUOTES, InvalidReply, parse_reply
+from coach.text.screen import content_of
+from coach.grading.verify import MIN_QUOTE_CONTENT, QuoteFinder, Verified, verify_reply
 from coach.testing import completion
 
 FULL = os.environ.get("COACH_FUZZ_FULL") == "1"

@@ -15,9 +15,9 @@ import pytest
 from test_interview import DRILL_BANK, FIRST_HALF, SECOND_HALF
 
 import coach
-from coach._history import History, HistoryError
-from coach._interview import MockInterview
-from coach._session import SessionRecord
+from coach.practice.history import History, HistoryError
+from coach.practice.interview import MockInterview
+from coach.session import SessionRecord
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import coach
-from coach._interview import InterviewError, MockInterview
-from coach._result import FollowUp, GradeResult
-from coach._session import SessionRecord
+from coach.practice.interview import InterviewError, MockInterview
+from coach.result import FollowUp, GradeResult
+from coach.session import SessionRecord
 
 FIRST_HALF = "银行卡被冻结了，我会先安抚客户的情绪，请他别着急，并把他的诉求记录下来。"
 SECOND_HALF = "然后说明按银行规定，冻结的银行卡需要审核后才能解冻，请他提供交易凭证和身份证件。"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import coach
-from coach._jobs import done_ids, run_job
+from coach.batch.jobs import done_ids, run_job
 
 ANSWER = "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。然后说明需要审核。"
 

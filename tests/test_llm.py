@@ -23,8 +23,8 @@ from llm_support import (
 )
 
 import coach
-from coach._grader import Mode
-from coach._retry import RetryPolicy
+from coach.grading.grader import Mode
+from coach.llm.retry import RetryPolicy
 
 ANSWER = (
     "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。"
@@ -527,7 +527,7 @@ def test_feedback_language_is_chosen_per_call(api: respx.MockRouter, mini: coach
 def test_over_long_answers_are_cut_to_the_token_budget(
     api: respx.MockRouter, mini: coach.Bank
 ) -> None:
-    from coach._tokens import count_tokens
+    from coach.text.tokens import count_tokens
 
     long = ANSWER * 100
     calls = route(api, completion(grade_json(mini.question("atm"), long)))

@@ -31,7 +31,7 @@ from fake_openai import (
 )
 
 import coach
-from coach._retry import RetryPolicy
+from coach.llm.retry import RetryPolicy
 
 ANSWER = (
     "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。"

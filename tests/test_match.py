@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach._match import Clauses, asserted_hits, compile_phrases
+from coach.text.match import Clauses, asserted_hits, compile_phrases
 
 PHRASES = ["ATM", "App", "7*24", "取款机", "保证*收益"]
 

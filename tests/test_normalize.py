@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coach import normalize
-from coach._normalize import ONE_FOR_ONE_FOLDS, reveal_tags
+from coach.text.normalize import ONE_FOR_ONE_FOLDS, reveal_tags
 
 
 def test_full_width_case_and_punctuation_fold() -> None:

@@ -24,11 +24,11 @@ import yaml
 from test_interview import DRILL_BANK, FIRST_HALF, SECOND_HALF
 
 import coach
-from coach._cli import main
-from coach._cli_practice import _load_answers, _Style
-from coach._history import History
-from coach._interview import MockInterview
-from coach._session import SessionRecord
+from coach.cli.main import main
+from coach.cli.practice import _load_answers, _Style
+from coach.practice.history import History
+from coach.practice.interview import MockInterview
+from coach.session import SessionRecord
 
 TIMEOUT = 60
 

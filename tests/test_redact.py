@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach._redact import redact
+from coach.text.redact import redact
 
 # --- valid values, computed here rather than copied from the module ---------------------------
 
@@ -477,7 +477,7 @@ def test_characters_outside_placeholders_are_copied(text: str) -> None:
 def test_the_cheap_pre_check_sees_every_character_folding_turns_into_a_digit_or_at_sign() -> None:
     # redact() skips its patterns when the text has under 11 decimal digits and no at sign;
     # that is sound only if folding makes ASCII digits of decimal digits alone.
-    from coach._redact import _FOLD, _may_hold_pii
+    from coach.text.redact import _FOLD, _may_hold_pii
 
     for code in range(0x110000):
         char = chr(code)

@@ -26,7 +26,7 @@ import yaml
 from bank_support import pasted_rubric, samples
 
 import coach
-from coach._result import FlagCode
+from coach.result import FlagCode
 from coach.testing import FakeJudge, JudgeRequest, completion
 
 DATA = Path(__file__).parent / "data"

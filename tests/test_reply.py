@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 
 import coach
-from coach._normalize import normalize
-from coach._reply import InvalidReply, output_schema, parse_reply
-from coach._verify import QuoteFinder, verify_reply
+from coach.text.normalize import normalize
+from coach.llm.reply import InvalidReply, output_schema, parse_reply
+from coach.grading.verify import QuoteFinder, verify_reply
 
 ANSWER = (
     "我会先安抚客户的情绪，告诉他别着急，并记录诉求。然后说明按银行规定需要审核，请他提供凭证。"

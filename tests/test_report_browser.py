@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 import coach
-from coach._html import result_html, session_html
-from coach._session import SessionRecord, Turn
+from coach.reports.html import result_html, session_html
+from coach.session import SessionRecord, Turn
 
 CHROMIUM = Path("/usr/bin/chromium")
 WIDTH, HEIGHT = 1200, 2000
@@ -35,7 +35,7 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
-GREEN = (0x2D, 0xA4, 0x4E)  # a full criterion bar (coach._svg.bar_color)
+GREEN = (0x2D, 0xA4, 0x4E)  # a full criterion bar (coach.reports.svg.bar_color)
 ANSWER = (
     "去年6月，一位客户打电话投诉扣款两次，情绪激动。我先耐心听他把话说完，向他道歉。"
     "接着我核实了还款记录，提交冲正申请退款。第二天我回电告知结果，客户很满意。"

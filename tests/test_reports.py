@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 import pytest
 
 import coach
-from coach._html import result_html, result_html_fragment, session_html, session_html_fragment
-from coach._html_style import CSS
-from coach._markdown import md, result_markdown, session_markdown
-from coach._result import GradeResult, Usage
-from coach._session import SessionRecord, Turn
-from coach._svg import Bar, fit, hbar_chart, line_chart
+from coach.reports.html import result_html, result_html_fragment, session_html, session_html_fragment
+from coach.reports.html_style import CSS
+from coach.reports.markdown import md, result_markdown, session_markdown
+from coach.result import GradeResult, Usage
+from coach.session import SessionRecord, Turn
+from coach.reports.svg import Bar, fit, hbar_chart, line_chart
 
 S2_ANSWER = (
     "我会先安抚客户的情绪，告诉他别着急，然后核实身份，说明需要按规定审核后才能解冻。\n"

@@ -12,7 +12,7 @@ import httpx
 import openai
 import pytest
 
-from coach._retry import (
+from coach.llm.retry import (
     Clock,
     ImmediateRetry,
     MalformedResponse,

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import coach
-from coach._data import data_dir
+from coach.resources import data_dir
 from tests.conftest import MINI_BANK
 
 

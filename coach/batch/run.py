@@ -1,0 +1,276 @@
+"""Grading many answers: bounded concurrency, optional rate limits, results in input order.
+
+Every item ends in a `BatchResult` holding either its `GradeResult` or the error that stopped
+it, so nothing is lost and nothing is silently dropped. A budget (`max_cost_usd`,
+`max_total_tokens`) stops a batch cleanly: once finished items have spent it no further item
+starts (those in flight finish), and the rest are recorded as `BudgetExceeded`; a file job
+leaves them for its next run. `BatchRun.results` fills in as items
+finish; when a run is cancelled (or interrupted with Ctrl-C) the finished results stay there
+and the unfinished items are recorded as cancelled before the cancellation goes on.
+
+`grade_many` is the synchronous form; it works inside a running event loop (a Jupyter cell)
+by running the batch on an event loop of its own in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from coach.errors import CoachError
+from coach.batch.progress import Progress, ProgressOption
+from coach.result import GradeResult, Usage
+from coach.rubric.model import Question
+
+if TYPE_CHECKING:
+    from coach.grading.grader import Grader
+
+
+class BatchItem(BaseModel):
+    """One answer to grade; `id` is yours, carried through to its result."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    bank: Any  # a bank id, a path to a rubric file, or a Bank
+    question: str | Question
+    answer: Any  # checked by the grader, so a bad one becomes that item's error
+    id: str | None = None
+
+
+class BatchError(BaseModel):
+    """Why an item has no result."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    message: str
+
+
+class BatchResult(BaseModel):
+    """The outcome of one item: a result, or an error, never neither."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    id: str | None = None
+    result: GradeResult | None = None
+    error: BatchError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+ItemLike = BatchItem | Mapping[str, Any] | Sequence[Any]
+
+
+def as_item(item: ItemLike) -> BatchItem:
+    """A `BatchItem` from an item, a mapping with bank/question/answer[/id], or a tuple."""
+    if isinstance(item, BatchItem):
+        return item
+    if isinstance(item, Mapping):
+        return BatchItem.model_validate(dict(item))
+    if isinstance(item, Sequence) and not isinstance(item, str) and 3 <= len(item) <= 4:
+        bank, question, answer, *rest = item
+        return BatchItem(bank=bank, question=question, answer=answer, id=rest[0] if rest else None)
+    raise CoachError(f"a batch item is (bank, question, answer[, id]) or a mapping, not {item!r}")
+
+
+class _Limiter:
+    """A token bucket: `rate` units per minute, refilled continuously, allowed to go into debt
+    when an estimate turns out low (the next requests then wait it off)."""
+
+    def __init__(self, per_minute: float) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = max(1.0, per_minute / 6.0)  # at most ten seconds' worth in a burst
+        self.level = self.capacity
+        self.stamp = time.monotonic()
+        self.lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    async def take(self, amount: float) -> None:
+        async with self.lock:
+            self._refill()
+            while self.level < min(amount, self.capacity):
+                await asyncio.sleep((min(amount, self.capacity) - self.level) / self.rate)
+                self._refill()
+            self.level -= amount
+
+    def settle(self, estimated: float, actual: float) -> None:
+        self.level += estimated - actual
+
+
+_USAGE_BLOCK = 1000  # usages summed into one, when results are not kept
+
+
+class BatchRun:
+    """One batch: run it with `await arun()` or `run()`; `results` fills in as it goes.
+
+    `on_result` is called with each outcome as it finishes. With `keep_results=False`,
+    `results` keeps only the errors (the results went to `on_result`), so a long batch's memory
+    stays flat; `usage` still adds up every result.
+    """
+
+    def __init__(
+        self,
+        grader: Grader,
+        items: Iterable[ItemLike],
+        *,
+        concurrency: int = 8,
+        requests_per_minute: float | None = None,
+        tokens_per_minute: float | None = None,
+        progress: ProgressOption = None,
+        on_result: Callable[[BatchResult], None] | None = None,
+        max_cost_usd: float | None = None,
+        max_total_tokens: int | None = None,
+        keep_results: bool = True,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.grader = grader
+        self.items = [as_item(item) for item in items]
+        self.concurrency = concurrency
+        self._requests = _Limiter(requests_per_minute) if requests_per_minute else None
+        self._tokens = _Limiter(tokens_per_minute) if tokens_per_minute else None
+        self._progress = progress
+        self._on_result = on_result  # called as each item finishes, e.g. to write it out
+        self.max_cost_usd = max_cost_usd
+        self.max_total_tokens = max_total_tokens
+        self.spent_usd = 0.0
+        self.spent_tokens = 0
+        self.results: list[BatchResult | None] = [None] * len(self.items)
+        # With `keep_results=False` (a file job, which writes each outcome out through
+        # `on_result`) a graded item's result is not kept in `results`, only its errors are: a
+        # result takes about 18 KB, so 100,000 kept answers would take gigabytes.
+        self.keep_results = keep_results
+        self._settled = [False] * len(self.items)
+        self._spent: list[Usage] = []  # usage of results not kept, summed in blocks
+
+    def _estimate(self, item: BatchItem) -> float:
+        """Tokens a grade will cost, before it is sent: the answer, a typical rubric prompt,
+        the reply budget. Settled against the real usage afterwards."""
+        answer = item.answer if isinstance(item.answer, str) else ""
+        return len(answer) + 1500.0 + (self.grader.max_tokens or 1000)
+
+    def over_budget(self) -> bool:
+        """True once the results so far have spent the budget: no further item is started."""
+        over_cost = self.max_cost_usd is not None and self.spent_usd >= self.max_cost_usd
+        over_tokens = (
+            self.max_total_tokens is not None and self.spent_tokens >= self.max_total_tokens
+        )
+        return over_cost or over_tokens
+
+    async def _one(self, index: int, item: BatchItem, bar: Progress) -> None:
+        if self.over_budget():
+            return  # left unfinished: recorded as such at the end, resumable
+        estimate = self._estimate(item) if self._tokens else 0.0
+        if self._requests:
+            await self._requests.take(1)
+        if self._tokens:
+            await self._tokens.take(estimate)
+        try:
+            result = await self.grader.agrade(item.bank, item.question, item.answer)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # every item ends in a result or a recorded error
+            error = BatchError(type=type(exc).__name__, message=str(exc))
+            self._record(BatchResult(index=index, id=item.id, error=error))
+            bar.advance(failed=True)
+            return
+        if self._tokens:
+            self._tokens.settle(estimate, result.usage.total_tokens)
+        self._record(BatchResult(index=index, id=item.id, result=result))
+        bar.advance()
+
+    async def _work(self, queue: Iterator[tuple[int, BatchItem]], bar: Progress) -> None:
+        """Grade items from the shared `queue` one after another until it is empty."""
+        for index, item in queue:  # one iterator for every worker: each item is taken once
+            await self._one(index, item, bar)
+
+    def _record(self, outcome: BatchResult) -> None:
+        self._settled[outcome.index] = True
+        if self.keep_results or outcome.result is None:
+            self.results[outcome.index] = outcome
+        if outcome.result is not None:
+            usage = outcome.result.usage
+            self.spent_tokens += usage.total_tokens
+            self.spent_usd += usage.cost_usd or 0.0
+            if not self.keep_results:
+                self._spent.append(usage)
+                if len(self._spent) >= _USAGE_BLOCK:  # bounded memory, rounded once a block
+                    self._spent = [Usage.total(self._spent)]
+        if self._on_result is not None:
+            self._on_result(outcome)
+
+    async def arun(self) -> list[BatchResult]:
+        """Grade every item; the results, in input order."""
+        # `concurrency` workers rather than a task per item: a batch of 100,000 answers holds
+        # as many coroutines as it has requests in flight, and the garbage collector, which
+        # scans every live coroutine, has less to walk.
+        todo = [(i, item) for i, item in enumerate(self.items) if not self._settled[i]]
+        queue = iter(todo)
+        bar = Progress(len(self.items), self._progress)
+        tasks = [
+            asyncio.ensure_future(self._work(queue, bar))
+            for _ in range(min(self.concurrency, len(todo)))
+        ]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            self._mark_cancelled()
+            raise
+        finally:
+            bar.close()
+        if self.over_budget():
+            self._mark_unfinished("BudgetExceeded", "the batch's budget was spent first")
+        return self.finished()
+
+    def _mark_cancelled(self) -> None:
+        self._mark_unfinished("Cancelled", "the batch stopped before this item")
+
+    def _mark_unfinished(self, kind: str, message: str) -> None:
+        """Items never graded get an error saying why (not passed to `on_result`, so a file
+        job leaves them for its next run)."""
+        for i, item in enumerate(self.items):
+            if not self._settled[i]:
+                error = BatchError(type=kind, message=message)
+                self.results[i] = BatchResult(index=i, id=item.id, error=error)
+
+    @property
+    def usage(self) -> Usage:
+        """Requests, tokens and estimated cost of every finished item, added up."""
+        kept = (r.result.usage for r in self.results if r is not None and r.result is not None)
+        return Usage.total([*kept, *self._spent])
+
+    def finished(self) -> list[BatchResult]:
+        """Every item's outcome so far (unfinished items are left out; with
+        `keep_results=False`, only the errors)."""
+        return [r for r in self.results if r is not None]
+
+    def run(self) -> list[BatchResult]:
+        """`arun` for synchronous code, also inside a running event loop (Jupyter)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self._run_and_close())
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="coach-batch") as pool:
+            return pool.submit(asyncio.run, self._run_and_close()).result()
+
+    async def _run_and_close(self) -> list[BatchResult]:
+        # A client the grader built for this loop must not outlive it.
+        try:
+            return await self.arun()
+        finally:
+            await self.grader._aclose_async()

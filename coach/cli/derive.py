@@ -1,0 +1,177 @@
+"""`coach derive` and `coach calibrate`: draft a rubric from references, fit it to human scores.
+
+    coach derive --question TEXT --reference TEXT [--reference TEXT ...] [--id ID] [--out FILE]
+    coach derive FILE.jsonl [--min-score S] [--out FILE]
+    coach calibrate BANK LABELS.jsonl [--method weights|bands] --out FILE
+
+A JSON-lines file for `derive` holds one line per reference answer or per scored answer, as
+ads-zh does: `q_id` (or `id`), `question` (its text), `reference1`..`reference3` (or
+`references`, a list), and optionally `answer` and `score`; with `--min-score S`, answers
+scored at least S are used as extra references. Lines of one `q_id` make one question; the
+bank holds them all. `calibrate` reads the labels format of `coach eval` (`question`,
+`answer`, `score`, and `bank`, which may be left out; lines of another bank are skipped).
+
+Both write YAML that `coach validate` accepts and that a person can edit (`dump_bank`);
+`derive_bank` is the library form of `derive` for many questions (both in `_bank_draft`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any, TextIO
+
+from coach.authoring.draft import QuestionSource, derive_bank, dump_bank
+from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
+from coach.cli.eval import human_score
+from coach.errors import CoachError
+from coach.rubric.loader import load_bank
+from coach.rubric.model import Bank
+
+
+def add_derive_parsers(sub: Any) -> None:
+    """Add `derive` and `calibrate` to the CLI's subparsers."""
+    derive = sub.add_parser(
+        "derive",
+        help="draft a rubric (key points, variants) from reference answers",
+        description="Draft a rubric from a question and its reference answers, or from a "
+        "JSON-lines file of them (one bank of all its questions).",
+    )
+    derive.add_argument(
+        "file", nargs="?", metavar="FILE.jsonl", help="q_id, question, reference1..3"
+    )
+    derive.add_argument("--question", metavar="TEXT", help="the question's text")
+    derive.add_argument("--reference", action="append", default=[], metavar="TEXT")
+    derive.add_argument("--id", default="q1", metavar="ID", help="question id (q1)")
+    derive.add_argument("--points", type=float, default=10, metavar="N", help="points (10)")
+    derive.add_argument("--min-score", type=float, metavar="S", help="use answers scored >= S")
+    derive.add_argument("--language", choices=["zh", "en"], default="zh")
+    derive.add_argument("--bank-id", metavar="ID", help="bank id (from the file name)")
+    derive.add_argument("--title", metavar="TEXT", help="bank title")
+    derive.add_argument("--out", metavar="FILE", help="write the YAML here (default stdout)")
+    calibrate = sub.add_parser(
+        "calibrate",
+        help="fit a rubric's key point weights or bands to human scores",
+        description="Fit the keyword grader's key point weights and deduction points "
+        "(or count bands) of BANK to the human scores in LABELS.jsonl.",
+    )
+    calibrate.add_argument("bank", metavar="BANK", help="built-in id or rubric file")
+    calibrate.add_argument("labels", metavar="LABELS.jsonl", help="question, answer, score[, bank]")
+    calibrate.add_argument("--method", choices=["weights", "bands"], default="weights")
+    calibrate.add_argument("--seed", type=int, default=0, help="seed of the inner folds (0)")
+    calibrate.add_argument("--out", metavar="FILE", required=True)
+
+
+def _lines(path: str) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CoachError(f"cannot read {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            raise CoachError(f"{path}:{number}: not a JSON line") from None
+        if not isinstance(record, dict):
+            raise CoachError(f"{path}:{number}: not a JSON object")
+        records.append((number, record))
+    if not records:
+        raise CoachError(f"{path!r} holds no lines")
+    return records
+
+
+def _sources(path: str, min_score: float | None) -> list[QuestionSource]:
+    questions: dict[str, tuple[str, list[str], list[str]]] = {}
+    for number, record in _lines(path):
+        q_id, prompt = record.get("q_id", record.get("id")), record.get("question")
+        if not isinstance(q_id, str | int) or not isinstance(prompt, str):
+            raise CoachError(f"{path}:{number}: needs 'q_id' and 'question' (its text)")
+        refs = record.get("references") or [record.get(f"reference{n}") for n in (1, 2, 3)]
+        entry = questions.setdefault(str(q_id), (prompt, [], []))
+        entry[1].extend(r for r in refs if isinstance(r, str) and r.strip() and r not in entry[1])
+        score = human_score(record.get("score"))
+        good = min_score is not None and score is not None and score >= min_score
+        if good and isinstance(record.get("answer"), str):
+            entry[2].append(record["answer"])
+    return [QuestionSource(q, p, refs, good) for q, (p, refs, good) in questions.items()]
+
+
+def cmd_derive(args: argparse.Namespace, out: TextIO) -> int:
+    if args.file and (args.question or args.reference):
+        raise CoachError("give FILE.jsonl or --question/--reference, not both")
+    if args.file:
+        questions = _sources(args.file, args.min_score)
+        default_id = Path(args.file).stem.lower()
+        origin = f"{os.path.basename(args.file)}, {len(questions)} questions"
+    elif args.question and args.reference:
+        questions = [QuestionSource(args.id, args.question, args.reference)]
+        default_id, origin = "derived", "reference answers given on the command line"
+    else:
+        raise CoachError("give FILE.jsonl, or --question TEXT and at least one --reference TEXT")
+    bank_id = args.bank_id or "".join(c if c.isalnum() or c in "-_." else "-" for c in default_id)
+    bank = derive_bank(
+        questions,
+        bank_id=bank_id,
+        title=args.title or f"Draft rubric: {bank_id}",
+        language=args.language,
+        points=args.points,
+    )
+    header = f"Drafted by `coach derive` from {origin}.\nReview the key points and variants."
+    return _write(dump_bank(bank, header=header), args.out, out, bank)
+
+
+def _labels(path: str, bank: Bank) -> tuple[list[ScoredAnswer], Counter[str]]:
+    answers, skipped = [], Counter[str]()
+    base = Path(path).parent
+    for number, record in _lines(path):
+        ref = record.get("bank")
+        if ref not in (None, bank.id):
+            try:
+                other = load_bank(base / ref if (base / str(ref)).is_file() else str(ref))
+            except CoachError:
+                other = None
+            if other is None or other.id != bank.id:
+                skipped["another bank"] += 1
+                continue
+        question, answer, score = record.get("question"), record.get("answer"), record.get("score")
+        value = human_score(score)
+        if not isinstance(question, str) or not isinstance(answer, str) or value is None:
+            raise CoachError(f"{path}:{number}: needs 'question' (an id), 'answer' and 'score'")
+        answers.append(ScoredAnswer(question, answer, value))
+    if not answers:
+        raise CoachError(f"no line of {path!r} is for bank {bank.id!r}")
+    return answers, skipped
+
+
+def cmd_calibrate(args: argparse.Namespace, out: TextIO) -> int:
+    bank = load_bank(args.bank)
+    answers, skipped = _labels(args.labels, bank)
+    calibrated = calibrate_bank(bank, answers, method=args.method, seed=args.seed)
+    counts = Counter(a.question_id for a in answers)
+    header = (
+        f"Calibrated by `coach calibrate --method {args.method}` on {len(answers)} scored "
+        f"answers to {len(counts)} questions."
+    )
+    _write(dump_bank(calibrated, header=header), args.out, out, calibrated)
+    if skipped:
+        out.write(f"skipped {sum(skipped.values())} lines of another bank\n")
+    return 0
+
+
+def _write(text: str, path: str | None, out: TextIO, bank: Bank) -> int:
+    if path is None:
+        out.write(text)
+        return 0
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CoachError(f"cannot write {path!r}: {exc.strerror}") from None
+    points = sum(len(c.key_points) for q in bank.questions for c in q.criteria)
+    out.write(f"wrote {path}: {len(bank.questions)} questions, {points} key points\n")
+    return 0

@@ -1,0 +1,486 @@
+"""`coach eval`: how well a grader agrees with human scores on a labelled file.
+
+    coach eval LABELS.jsonl [--offline] [--json] [--repeat N] [--bootstrap N] [--seed S]
+                            [--confidence C] [--concurrency N] [--model M] [--base-url URL]
+
+Each line of LABELS.jsonl is an object with `bank` (a built-in id or a path to a rubric file;
+a relative path is looked up beside LABELS.jsonl first, then from the working directory),
+`question` (the question's id), `answer`, the human `score` in the question's points (a number
+or a numeric string, 0 to the question's points) and optionally `id`. Every line is graded
+with `Grader.grade_many` (`--offline`: the keyword grader; otherwise `Grader()` in mode auto,
+which falls back to the keyword grader, labelled, when no LLM is configured), and the
+statistics of `coach.eval.agreement` are printed per question and overall with percentile
+bootstrap intervals. `--repeat N` grades every answer N times: agreement with the humans uses
+run 1, and test-retest agreement between the runs is added.
+
+A line that cannot be used (not JSON, a missing field, an unknown bank or question, a score
+that is not a number in range, a repeated id, a grade that failed) is counted and listed,
+never a crash. Exit status 0 when the evaluation ran; a file with no usable line at all is a
+`CoachError` (exit 1 once the CLI reports it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from coach.eval.agreement import Agreement, AgreementReport, Estimate, Pair, evaluate
+from coach.batch.run import BatchItem
+from coach.errors import CoachError
+from coach.rubric.loader import builtin_bank_ids, load_bank
+from coach.grading.offline import find_question
+from coach.reports.text import table
+from coach.rubric.model import Bank, Question
+
+if TYPE_CHECKING:
+    from coach.batch.run import BatchResult
+
+FIELDS = ("bank", "question", "answer", "score")
+SHOWN_FAILURES = 10  # failed lines listed in the text report (all of them in --json)
+DETERMINISTIC_NOTE = (
+    "every grade came from the keyword grader, which is deterministic: test-retest agreement "
+    "is perfect by construction and says nothing about an LLM's consistency"
+)
+
+
+def _at_least(low: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, not {value}")
+        return value
+
+    return parse
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {value:g}")
+    return value
+
+
+def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
+    """Add `eval` to the CLI's subparsers (the object `add_subparsers()` returns)."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "eval",
+        help="measure agreement with human scores on a labelled JSON-lines file",
+        description="Grade every labelled answer and report QWK, Spearman, Pearson, MAE and "
+        "exact/adjacent agreement with the human scores, per question and overall, with "
+        "bootstrap confidence intervals.",
+    )
+    parser.add_argument(
+        "labels",
+        metavar="LABELS.jsonl",
+        help="lines of {bank, question, answer, score[, id]}; score in the question's points",
+    )
+    parser.add_argument("--offline", action="store_true", help="keyword grader only, no network")
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument(
+        "--repeat",
+        type=_at_least(1),
+        default=1,
+        metavar="N",
+        help="grade each answer N times and add test-retest agreement (1)",
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=_at_least(0),
+        default=1000,
+        metavar="N",
+        help="bootstrap resamples for the confidence intervals; 0 for none (1000)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed of the bootstrap (0)"
+    )
+    parser.add_argument(
+        "--confidence",
+        type=_confidence,
+        default=0.95,
+        metavar="C",
+        help="level of the confidence intervals (0.95)",
+    )
+    parser.add_argument(
+        "--concurrency", type=_at_least(1), default=8, metavar="N", help="in flight (8)"
+    )
+    parser.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
+    parser.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server")
+    return parser
+
+
+# --- reading the labels ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One usable line: the answer, its question and the human score."""
+
+    line: int
+    id: str
+    bank: Bank
+    question: Question
+    answer: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A line left out of the evaluation, and why."""
+
+    line: int
+    id: str
+    type: str
+    message: str
+
+
+class _Banks:
+    """Loads each bank reference once; relative paths are tried beside the labels file first."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.loaded: dict[str, Bank | CoachError] = {}
+        self.builtin = set(builtin_bank_ids())
+
+    def get(self, ref: str) -> Bank:
+        found = self.loaded.get(ref)
+        if found is None:
+            try:
+                found = load_bank(self._resolve(ref))
+            except CoachError as exc:
+                found = exc
+            self.loaded[ref] = found
+        if isinstance(found, CoachError):
+            raise found
+        return found
+
+    def _resolve(self, ref: str) -> str:
+        if ref in self.builtin or os.path.isabs(ref):
+            return ref
+        beside = self.base / ref
+        return str(beside) if beside.is_file() else ref
+
+
+def human_score(value: Any) -> float | None:
+    """A finite number from a JSON number or a numeric string (ads-zh stores "7")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _parse(number: int, line: str, banks: _Banks, seen: set[str]) -> Label | Failure:
+    name = f"line-{number}"
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        return Failure(number, name, "InvalidLine", f"not JSON: {exc}")
+    if not isinstance(record, dict):
+        return Failure(number, name, "InvalidLine", "not a JSON object")
+    raw_id = record.get("id")
+    label_id = str(raw_id) if raw_id not in (None, "") else name
+    if label_id in seen:
+        return Failure(number, label_id, "DuplicateId", "this id already appeared earlier")
+    seen.add(label_id)
+    missing = [field for field in FIELDS if record.get(field) is None]
+    if missing:
+        return Failure(number, label_id, "MissingField", f"missing {', '.join(missing)}")
+    if not isinstance(record["bank"], str) or not isinstance(record["question"], str):
+        return Failure(number, label_id, "InvalidLine", "bank and question must be strings")
+    if not isinstance(record["answer"], str):
+        return Failure(number, label_id, "InvalidLine", "answer must be a string")
+    try:
+        bank = banks.get(record["bank"])
+        question = find_question(bank, record["question"])
+    except CoachError as exc:
+        return Failure(number, label_id, type(exc).__name__, str(exc))
+    score = human_score(record["score"])
+    if score is None or not 0 <= score <= question.points:
+        return Failure(
+            number,
+            label_id,
+            "InvalidScore",
+            f"score {record['score']!r} is not a number from 0 to {question.points:g} "
+            f"(the points of {bank.id}/{question.id})",
+        )
+    return Label(number, label_id, bank, question, record["answer"], score)
+
+
+def read_labels(path: str | os.PathLike[str]) -> tuple[list[Label], list[Failure]]:
+    """The usable lines of a labels file and the failures of the others (blank lines skipped)."""
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CoachError(f"cannot read {str(source)!r}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise CoachError(f"{str(source)!r} is not UTF-8 text") from None
+    banks = _Banks(source.parent)
+    seen: set[str] = set()
+    labels: list[Label] = []
+    failures: list[Failure] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parsed = _parse(number, line, banks, seen)
+        if isinstance(parsed, Label):
+            labels.append(parsed)
+        else:
+            failures.append(parsed)
+    return labels, failures
+
+
+# --- grading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Graded:
+    """What grading the labels produced: the usable labels with each run's score."""
+
+    labels: list[Label]
+    scores: list[list[float]]  # scores[i][run]
+    failures: list[Failure]
+    graders: Counter[str]  # "llm", "keyword", "keyword (fallback)": grades made
+    fallback_reasons: Counter[str]
+
+
+def _grader_name(outcome: BatchResult) -> str:
+    assert outcome.result is not None
+    result = outcome.result
+    return f"{result.method} (fallback)" if result.status == "fallback" else result.method
+
+
+def grade_labels(args: argparse.Namespace, labels: list[Label]) -> Graded:
+    """Grade every label `args.repeat` times with one `grade_many` call."""
+    from coach.grading.grader import Grader  # the openai SDK loads only when grading
+
+    runs = args.repeat
+    items = [
+        BatchItem(bank=label.bank, question=label.question, answer=label.answer, id=label.id)
+        for _ in range(runs)
+        for label in labels
+    ]
+    grader = Grader(
+        mode="keyword" if args.offline else "auto", model=args.model, base_url=args.base_url
+    )
+    with grader:
+        outcomes = grader.grade_many(items, concurrency=args.concurrency)
+    graders: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    kept: list[Label] = []
+    scores: list[list[float]] = []
+    failures: list[Failure] = []
+    count = len(labels)
+    for i, label in enumerate(labels):
+        mine = [outcomes[run * count + i] for run in range(runs)]
+        broken = next((o for o in mine if o.result is None or o.result.status == "unscored"), None)
+        if broken is not None:
+            error = broken.error
+            failures.append(
+                Failure(
+                    label.line,
+                    label.id,
+                    error.type if error else "Unscored",
+                    error.message if error else "the grader gave no score",
+                )
+            )
+            continue
+        for outcome in mine:
+            graders[_grader_name(outcome)] += 1
+            assert outcome.result is not None
+            if outcome.result.fallback_reason:
+                reasons[outcome.result.fallback_reason] += 1
+        kept.append(label)
+        scores.append([o.result.score for o in mine if o.result is not None])
+    return Graded(kept, scores, failures, graders, reasons)
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
+    """Run `coach eval`; raises `CoachError` when the file cannot be read or nothing is usable."""
+    labels, failures = read_labels(args.labels)
+    if not labels:
+        raise CoachError(_nothing_usable(args.labels, failures))
+    graded = grade_labels(args, labels)
+    failures = sorted(failures + graded.failures, key=lambda f: f.line)
+    if not graded.labels:
+        raise CoachError(_nothing_usable(args.labels, failures))
+    pairs = [
+        Pair(
+            human=label.score,
+            model=runs[0],
+            max_score=label.question.points,
+            group=f"{label.bank.id}/{label.question.id}",
+        )
+        for label, runs in zip(graded.labels, graded.scores, strict=True)
+    ]
+    report = evaluate(
+        pairs,
+        repeats=graded.scores if args.repeat > 1 else None,
+        resamples=args.bootstrap,
+        confidence=args.confidence,
+        seed=args.seed,
+    )
+    notes = []
+    if args.repeat > 1 and set(graded.graders) <= {"keyword", "keyword (fallback)"}:
+        notes.append(DETERMINISTIC_NOTE)
+    summary = {
+        "source": str(args.labels),
+        "lines": len(graded.labels) + len(failures),
+        "evaluated": len(graded.labels),
+        "failed": len(failures),
+        "repeat": args.repeat,
+        "graders": dict(graded.graders),
+        "fallback_reasons": dict(graded.fallback_reasons),
+        "failures": [asdict(f) for f in failures],
+        "notes": notes,
+    }
+    if args.json:
+        document = {**summary, "agreement": report.to_dict()}
+        out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(_text(summary, report, failures))
+    return 0
+
+
+def _nothing_usable(path: str, failures: list[Failure]) -> str:
+    if not failures:
+        return f"no labelled lines in {path!r}"
+    kinds = Counter(f.type for f in failures)
+    listed = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+    first = failures[0]
+    return (
+        f"no line of {path!r} could be evaluated ({listed}); "
+        f"line {first.line}: {first.type}: {first.message}"
+    )
+
+
+# --- the text report -------------------------------------------------------------------------
+
+
+def _number(value: float | None, percent: bool) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0%}" if percent else f"{value:.2f}"
+
+
+def _cell(estimate: Estimate, percent: bool = False) -> str:
+    """ "0.82 [0.61, 0.93]"; "-" when undefined (the reason is listed under the table)."""
+    if estimate.value is None:
+        return "-"
+    text = _number(estimate.value, percent)
+    if estimate.low is not None and estimate.high is not None:
+        text += f" [{_number(estimate.low, percent)}, {_number(estimate.high, percent)}]"
+    return text
+
+
+_COLUMNS = (
+    ("QWK", "qwk", False),
+    ("Spearman", "spearman", False),
+    ("Pearson", "pearson", False),
+    ("MAE", "mae", False),
+    ("exact", "exact", True),
+    ("adjacent", "adjacent", True),
+)
+
+
+def _row(name: str, agreement: Agreement) -> list[str]:
+    cells = [_cell(getattr(agreement, field), percent) for _, field, percent in _COLUMNS]
+    return [name, str(agreement.n), f"{agreement.min_score}-{agreement.max_score}", *cells]
+
+
+def _reasons(name: str, agreement: Agreement) -> list[str]:
+    notes = []
+    for label, field, _ in _COLUMNS:
+        estimate: Estimate = getattr(agreement, field)
+        if estimate.reason:
+            notes.append(f"  {name} {label}: {estimate.reason}")
+    return notes
+
+
+def _text(summary: dict[str, Any], report: AgreementReport, failures: list[Failure]) -> str:
+    lines = [
+        f"coach eval {summary['source']}: {summary['lines']} lines, "
+        f"{summary['evaluated']} evaluated, {summary['failed']} failed",
+        "graded by: "
+        + ", ".join(f"{name} {n}" for name, n in Counter(summary["graders"]).most_common()),
+    ]
+    for reason, n in Counter(summary["fallback_reasons"]).most_common(3):
+        lines.append(f"fallback ({n}): {reason}")
+    if report.resamples:
+        lines.append(
+            f"agreement with the human scores; [low, high] is a {report.confidence:.0%} "
+            f"percentile bootstrap interval ({report.resamples} resamples, seed {report.seed})"
+        )
+    else:
+        lines.append("agreement with the human scores (no bootstrap intervals)")
+    if summary["repeat"] > 1:
+        lines.append(f"model scores: run 1 of {summary['repeat']}")
+    lines.append("")
+    headers = ["question", "n", "scale", *(label for label, _, _ in _COLUMNS)]
+    rows = [_row(group.group or "", group) for group in report.groups]
+    rows.append(_row("overall", report.overall))
+    lines.append(table(headers, rows, right=[1]).rstrip("\n"))
+    lines.append(
+        "QWK, exact and adjacent (|diff| <= 1) compare scores rounded to whole points; MAE is in "
+        "points; overall pools every question on one scale."
+    )
+    reasons = [
+        note for group in report.groups for note in _reasons(group.group or "", group)
+    ] + _reasons("overall", report.overall)
+    if reasons:
+        lines.append("not computed:")
+        lines.extend(reasons)
+    if report.retest is not None:
+        tested = report.retest
+        lines += [
+            "",
+            f"test-retest: {tested.runs} runs of {tested.items} answers "
+            "(QWK and Pearson averaged over pairs of runs)",
+        ]
+        lines.append(
+            table(
+                ["QWK", "Pearson", "mean spread (points)", "identical"],
+                [
+                    [
+                        _cell(tested.qwk),
+                        _cell(tested.pearson),
+                        _cell(tested.mean_spread),
+                        _cell(tested.identical, percent=True),
+                    ]
+                ],
+            ).rstrip("\n")
+        )
+        for label, estimate in (("QWK", tested.qwk), ("Pearson", tested.pearson)):
+            if estimate.reason:
+                lines.append(f"  test-retest {label}: {estimate.reason}")
+    for note in summary["notes"]:
+        lines.append(f"note: {note}")
+    if failures:
+        kinds = Counter(f.type for f in failures)
+        lines += ["", f"failed lines: {', '.join(f'{n} {k}' for k, n in kinds.most_common())}"]
+        for failure in failures[:SHOWN_FAILURES]:
+            lines.append(f"  line {failure.line} ({failure.id}): {failure.type}: {failure.message}")
+        if len(failures) > SHOWN_FAILURES:
+            lines.append(f"  ... {len(failures) - SHOWN_FAILURES} more (--json lists them all)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,146 @@
+"""Offline coaching: strengths, improvements, follow-up questions, STAR and a reference answer.
+
+Everything here is derived from the rubric and the keyword grader's findings, so it is
+deterministic and in the bank's language, and it never invents praise: a strength is a
+criterion that earned at least 75% of its points, quoted where it was earned. An improvement
+names the criterion and the missed key point, with a way to say it taken from the model answer
+(the clause where that key point is made). Follow-ups are the rubric's own first, then probes
+for the heaviest missed key points, as an interviewer would 追问. The improved answer offline is
+the rubric's model answer, labelled as such: only the LLM path rewrites the candidate's answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from coach.text.match import Clauses
+from coach.text.normalize import NormalizedText, normalize
+from coach.rubric.model import Question
+from coach.grading.star import star_parts
+from coach.grading.texts import Texts
+
+STRONG_SHARE = 0.75  # a criterion at or above this share of its points is named a strength
+TIPS_PER_CRITERION = 3
+MAX_FOLLOW_UPS = 3
+RUBRIC_FOLLOW_UPS = 2  # of those, at most this many from the rubric's own list
+EXAMPLE_CHARS = 60
+
+
+class KeyPointCoaching(NamedTuple):
+    text: str
+    weight: float
+    example: str | None  # the model answer's clause that makes this point
+
+
+@dataclass(frozen=True, slots=True)
+class CoachingRules:
+    """What offline coaching needs of one question, worked out once."""
+
+    key_points: Mapping[tuple[str, str], KeyPointCoaching]  # (criterion id, key point id)
+    names: Mapping[str, str]  # criterion id -> name
+    follow_ups: tuple[str, ...]
+    behavioral: bool
+    improved_answer: dict[str, Any]
+
+
+def coaching_rules(
+    question: Question,
+    patterns: Mapping[tuple[str, str], re.Pattern[str] | None],
+    t: Texts,
+) -> CoachingRules:
+    """Compile the coaching of `question`; `patterns` are its key points' compiled phrasings."""
+    model = normalize(question.model_answer)
+    clauses = Clauses(model.text)
+    key_points = {}
+    for criterion in question.criteria:
+        for kp in criterion.key_points:
+            pattern = patterns.get((criterion.id, kp.id))
+            match = pattern.search(model.text) if pattern is not None else None
+            example = None
+            if match is not None:
+                first, last = clauses.around(match.start(), match.end(), 20, EXAMPLE_CHARS)
+                example = model.quote(first, last)
+            key_points[criterion.id, kp.id] = KeyPointCoaching(kp.text, kp.weight, example)
+    return CoachingRules(
+        key_points=key_points,
+        names={c.id: c.name for c in question.criteria},
+        follow_ups=tuple(question.follow_ups),
+        behavioral=question.kind == "behavioral",
+        improved_answer={
+            "text": question.model_answer.strip(),
+            "source": "model_answer",
+            "label": t.model_answer_label,
+        },
+    )
+
+
+def offline_feedback(
+    rules: CoachingRules,
+    t: Texts,
+    criteria: list[dict[str, Any]],
+    deductions: list[dict[str, Any]],
+    answer: NormalizedText,
+    clauses: Clauses,
+    attempted: bool,
+) -> dict[str, Any]:
+    """The coaching fields of a keyword `GradeResult`, as plain data."""
+    strengths = []
+    improvements: list[dict[str, Any]] = [
+        {"text": t.avoid.format(what=d["description"]), "deduction_id": d["id"]} for d in deductions
+    ]
+    missed: list[tuple[float, int, str, KeyPointCoaching]] = []
+    for criterion in criteria:
+        cid = criterion["id"]
+        for kp_id in criterion["key_points_missed"]:
+            coaching = rules.key_points[cid, kp_id]
+            missed.append((-coaching.weight, len(missed), kp_id, coaching))
+        if criterion["points"] >= STRONG_SHARE * criterion["max_points"]:
+            quotes = criterion["evidence"]
+            strengths.append(
+                {
+                    "text": t.strength.format(name=criterion["name"]),
+                    "criterion_id": cid,
+                    "example": quotes[0]["quote"] if quotes else None,
+                }
+            )
+            continue
+        for kp_id in criterion["key_points_missed"][:TIPS_PER_CRITERION]:
+            coaching = rules.key_points[cid, kp_id]
+            improvements.append(
+                {
+                    "text": t.add_point.format(name=criterion["name"], point=coaching.text),
+                    "criterion_id": cid,
+                    "key_point_id": kp_id,
+                    "example": coaching.example,
+                }
+            )
+    star = star_parts(answer, clauses) if rules.behavioral else None
+    if star is not None and attempted:
+        absent = [t.star_names[part] for part, found in star.items() if not found["present"]]
+        if absent:
+            improvements.append({"text": t.star_missing.format(parts=t.separator.join(absent))})
+    follow_ups: list[dict[str, Any]] = []
+    if attempted:
+        follow_ups = [
+            {"question": q, "source": "rubric"} for q in rules.follow_ups[:RUBRIC_FOLLOW_UPS]
+        ]
+        for _, _, kp_id, coaching in sorted(missed):
+            if len(follow_ups) >= MAX_FOLLOW_UPS:
+                break
+            follow_ups.append(
+                {
+                    "question": t.follow_up.format(point=coaching.text),
+                    "source": "missed_key_point",
+                    "key_point_id": kp_id,
+                }
+            )
+    return {
+        "strengths": strengths,
+        "improvements": improvements,
+        "follow_up_questions": follow_ups,
+        "star": star,
+        "improved_answer": rules.improved_answer,
+    }

@@ -1,0 +1,396 @@
+"""The deterministic offline grader: key points found through their phrasings, no network.
+
+Scoring, per question:
+
+1. screen the answer (`_screen`): blank or non-answer scores 0; sentences addressed to the
+   grader are blanked out before matching, so injected text can never earn points;
+2. each criterion earns points from the key points it hits: by its count bands if it has any,
+   otherwise in proportion to the hit key points' weights;
+3. honest caps: a bare keyword list keeps 30% of those points, an answer that uses none of the
+   question's topic terms 15%, a pasted copy of the rubric nothing;
+4. each deduction whose trigger the answer asserts (not negated, condemned or reported) takes its
+   points off; the total never goes below zero.
+
+The same answer always gives byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from coach.errors import AnswerError
+from coach.grading.feedback import CoachingRules, coaching_rules, offline_feedback
+from coach.text.match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
+from coach.text.normalize import NormalizedText, normalize, normalize_phrase
+from coach.result import FlagCode, GradeResult
+from coach.rubric.model import Bank, Criterion, Deduction, Question
+from coach.text.screen import (
+    Prompt,
+    all_packed_grams,
+    blank_out,
+    compile_prompt,
+    content_of,
+    packed_grams,
+    screen,
+)
+from coach.grading.texts import Texts, texts_for
+
+KEYWORD_LIST_FACTOR = 0.3
+OFF_TOPIC_FACTOR = 0.15
+EVIDENCE_CONTEXT = 20  # characters of the clause kept before a hit in an evidence quote
+EVIDENCE_CHARS = 40  # an evidence quote stops at its clause's end or after about this many
+RUBRIC_COPY_SHARE = 0.5  # share of the answer's 4-grams found in the rubric's own wording
+DEFAULT_MIN_CHARS = {"zh": 30, "en": 80}
+_RUBRIC_MARKERS = re.compile(
+    r"key_points|keypoints|variants|criteria|model_answer|deductions|topic_terms|评分标准|评分要点"
+    r"|得分点|扣分项|考察点|高分回答思路|答案要点"
+)
+
+
+class _KeyPointRule(NamedTuple):
+    id: str
+    text: str
+    weight: float
+    pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _CriterionRule:
+    criterion: Criterion
+    key_points: tuple[_KeyPointRule, ...]
+    total_weight: float
+    bands: tuple[tuple[int, float], ...]  # (hits needed, points), most points first
+    # The criterion's fixed sentences, written once: "命中要点 k/n：" for every k.
+    hit_labels: tuple[str, ...]
+
+
+def _criterion_rule(criterion: Criterion, t: Texts) -> _CriterionRule:
+    key_points = tuple(
+        _KeyPointRule(kp.id, kp.text, kp.weight, compile_phrases(kp.variants))
+        for kp in criterion.key_points
+    )
+    bands = sorted(((b.hits, b.points) for b in criterion.bands), key=lambda band: -band[1])
+    total = len(key_points)
+    return _CriterionRule(
+        criterion,
+        key_points,
+        total_weight=sum(kp.weight for kp in key_points),
+        bands=tuple(bands),
+        hit_labels=tuple(t.hit_label.format(hits=k, total=total) for k in range(total + 1)),
+    )
+
+
+class _DeductionRule(NamedTuple):
+    deduction: Deduction
+    pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _QuestionRules:
+    """A question compiled for matching; built once per question object."""
+
+    question: Question
+    criteria: tuple[_CriterionRule, ...]
+    deductions: tuple[_DeductionRule, ...]
+    topic: re.Pattern[str] | None
+    # The rubric's wording as grams: packed character 4-grams for Chinese, word 3-grams for
+    # English (character grams of English words are shared by any two English texts).
+    rubric_grams: frozenset[int] | frozenset[str]
+    digest: str  # of the question's rubric; with the bank's id and version, `rubric_version`
+    coaching: CoachingRules
+    prompt: Prompt  # the question's own words, to find them restated as padding
+    key_point_patterns: tuple[re.Pattern[str], ...]  # what the rubric asks for
+
+
+def question_digest(question: Question) -> str:
+    return hashlib.sha256(question.model_dump_json().encode()).hexdigest()[:12]
+
+
+def rubric_version(bank: Bank, question: Question, digest: str | None = None) -> str:
+    """`bank@version+hash`: changes whenever anything in the question's rubric changes.
+
+    Built per grade, not cached with the compiled question: two banks (or two versions of one)
+    may share a question object.
+    """
+    return f"{bank.id}@{bank.version}+{digest or question_digest(question)}"
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _word_grams(text: str, step: int = 1) -> list[str]:
+    """Word 3-grams of normalized text, every `step` words (3: consecutive, non-overlapping)."""
+    words = _WORD.findall(text)
+    return [" ".join(words[i : i + 3]) for i in range(0, len(words) - 2, step)]
+
+
+def compile_question(bank: Bank, question: Question) -> _QuestionRules:
+    t = texts_for(bank.language)
+    criteria = tuple(_criterion_rule(criterion, t) for criterion in question.criteria)
+    deductions = tuple(_DeductionRule(d, compile_phrases(d.triggers)) for d in question.deductions)
+    wording = [c.name + "。" + c.description for c in question.criteria]
+    wording += [
+        kp.text + "。" + "，".join(kp.variants) for c in question.criteria for kp in c.key_points
+    ]
+    wording += [d.description for d in question.deductions]
+    folded = normalize_phrase("。".join(wording))
+    grams: frozenset[int] | frozenset[str]
+    if bank.language == "zh":
+        grams = all_packed_grams(content_of(folded))
+    else:
+        grams = frozenset(_word_grams(folded))
+    patterns = {
+        (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
+    }
+    return _QuestionRules(
+        question=question,
+        criteria=criteria,
+        deductions=deductions,
+        topic=compile_phrases(question.topic_terms),
+        rubric_grams=grams,
+        digest=question_digest(question),
+        coaching=coaching_rules(question, patterns, t),
+        prompt=compile_prompt(normalize_phrase(question.prompt), bank.language),
+        key_point_patterns=tuple(p for p in patterns.values() if p is not None),
+    )
+
+
+def require_text(answer: object) -> str:
+    """`answer`, or `AnswerError` when it is not text (None, bytes, a number...)."""
+    if not isinstance(answer, str):
+        raise AnswerError(f"an answer must be a str, not {type(answer).__name__}")
+    return answer
+
+
+class KeywordGrader:
+    """Grades answers offline against a question's key points; no network, no randomness."""
+
+    method = "keyword"
+
+    def __init__(self) -> None:
+        # Keyed by object identity; the question is kept alive by the value, so ids are not reused.
+        self._rules: dict[int, _QuestionRules] = {}
+
+    def _rules_for(self, bank: Bank, question: Question) -> _QuestionRules:
+        rules = self._rules.get(id(question))
+        if rules is None or rules.question is not question:
+            rules = self._rules[id(question)] = compile_question(bank, question)
+        return rules
+
+    def grade(self, bank: Bank, question: Question, answer: str) -> GradeResult:
+        """Grade `answer` to `question` of `bank`."""
+        return self.grade_normalized(bank, question, normalize(require_text(answer)))
+
+    def grade_normalized(
+        self, bank: Bank, question: Question, answer: NormalizedText
+    ) -> GradeResult:
+        """`grade`, for an answer the caller has normalized already (the LLM grader needs the
+        folded text too, and normalizing is a tenth of a keyword grade)."""
+        return _Grading(bank, self._rules_for(bank, question), answer).result()
+
+    def coaching_for(
+        self,
+        bank: Bank,
+        question: Question,
+        answer: NormalizedText,
+        criteria: list[dict[str, Any]],
+        deductions: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The offline coaching fields for a grade made elsewhere (`criteria` and `deductions`
+        as plain data, in `GradeResult`'s shape): the tips follow that grade's missed key
+        points, so they agree with it."""
+        rules = self._rules_for(bank, question)
+        t = texts_for(bank.language)
+        clauses = Clauses(answer.text)
+        return offline_feedback(rules.coaching, t, criteria, deductions, answer, clauses, True)
+
+
+class _Grading:
+    """One grading run: the steps of the module docstring, in order.
+
+    The result is assembled as plain data and validated once at the end: one pass through
+    pydantic-core costs a fraction of building each evidence and criterion model on its own,
+    and a grade holds a dozen of them.
+    """
+
+    def __init__(self, bank: Bank, rules: _QuestionRules, answer: NormalizedText) -> None:
+        self.bank = bank
+        self.rules = rules
+        self.question = rules.question
+        self.answer = answer
+        self.t = texts_for(bank.language)
+        self.flags: list[dict[str, Any]] = []
+        # Evidence is cut from the answer as written, before any injected sentence is blanked.
+        self.clauses = Clauses(answer.text)
+
+    def _evidence(self, start: int, end: int) -> dict[str, Any]:
+        """The clause around folded span `[start, end)`, quoted from the original answer."""
+        first, last = self.clauses.around(start, end, EVIDENCE_CONTEXT, EVIDENCE_CHARS)
+        begin, stop = self.answer.original_span(first, last)
+        return {"quote": self.answer.original[begin:stop], "start": begin, "end": stop}
+
+    def _flag(self, code: FlagCode, message: str, hits: tuple[Hit, ...] = ()) -> None:
+        evidence = [self._evidence(hit.start, hit.end) for hit in hits[:3]]
+        self.flags.append({"code": code, "message": message, "evidence": evidence})
+
+    def result(self) -> GradeResult:
+        t, text = self.t, self.answer.text
+        found = screen(
+            self.answer.original, text, self.bank.language, self.rules.prompt, self._asked
+        )
+        factor = 1.0
+        factor_note = ""
+        if found.blank:
+            self._flag("blank", t.blank)
+            factor = 0.0
+        elif found.non_answer:
+            self._flag("non_answer", t.non_answer)
+            factor = 0.0
+        content = found.content
+        if found.injection:
+            self._flag("suspected_injection", t.injection, found.injection)
+            text = blank_out(text, found.injection)
+            content = content_of(text)
+        if factor and self._is_rubric_copy(content, text):
+            self._flag("rubric_copy", t.rubric_copy)
+            factor, factor_note = 0.0, t.note_rubric_copy
+        if factor and found.keyword_list:
+            self._flag("keyword_stuffing", t.keyword_stuffing)
+            factor, factor_note = KEYWORD_LIST_FACTOR, t.note_keyword_list
+        if factor and self.rules.topic is not None and first_hit(self.rules.topic, text) is None:
+            self._flag("off_topic", t.off_topic)
+            if factor > OFF_TOPIC_FACTOR:
+                factor, factor_note = OFF_TOPIC_FACTOR, t.note_off_topic
+        minimum = self.question.min_chars or DEFAULT_MIN_CHARS[self.bank.language]
+        if not (found.blank or found.non_answer) and found.content_chars < minimum:
+            self._flag("too_short", t.too_short.format(n=found.content_chars, min=minimum))
+        if found.language_mismatch:
+            self._flag("language_mismatch", t.language_mismatch)
+        # Repetition and padding are facts for the reader (and, on the LLM path, a reason not
+        # to trust a high score); the key points counted once already, so they cost nothing.
+        if found.repetition:
+            self._flag("repetition", t.repetition, found.repetition)
+        if found.padded:
+            self._flag("padding", t.padding, found.padding)
+            # Runs of punctuation and blank lines are quoted from the original text, where
+            # they are spans already (normalizing folded them away).
+            evidence = self.flags[-1]["evidence"]
+            evidence += [
+                {"quote": self.answer.original[run.start : run.end], **run._asdict()}
+                for run in found.padding_runs[: max(0, 3 - len(evidence))]
+            ]
+
+        criteria = [
+            self._criterion(rule, text, factor, factor_note) for rule in self.rules.criteria
+        ]
+        deductions = self._deductions(text) if content else []
+        earned = sum(c["points"] for c in criteria)
+        lost = sum(d["points"] for d in deductions)
+        score = round(max(0.0, earned - lost), 2)
+        max_score = self.question.points
+        attempted = not (found.blank or found.non_answer)
+        coaching = offline_feedback(
+            self.rules.coaching, t, criteria, deductions, self.answer, self.clauses, attempted
+        )
+        return GradeResult.model_validate(
+            {
+                "bank_id": self.bank.id,
+                "question_id": self.question.id,
+                "score": score,
+                "max_score": max_score,
+                "percent": round(100 * score / max_score, 1),
+                "method": "keyword",
+                "status": "graded",
+                "criteria": criteria,
+                "deductions": deductions,
+                "flags": self.flags,
+                **coaching,
+                "rubric_version": rubric_version(self.bank, self.question, self.rules.digest),
+            }
+        )
+
+    def _asked(self, phrase: str) -> bool:
+        """The rubric asks for `phrase` (a filler phrase found in the answer): a key point's
+        phrasing matches inside it."""
+        return any(p.search(phrase) is not None for p in self.rules.key_point_patterns)
+
+    def _is_rubric_copy(self, content: str, text: str) -> bool:
+        if len({m.group(0) for m in _RUBRIC_MARKERS.finditer(text)}) >= 2:
+            return True
+        if len(content) < 20:
+            return False
+        # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording;
+        # a gram repeated in the answer counts once, which only errs towards "not a copy".
+        grams: Sequence[object] = (
+            packed_grams(content) if self.bank.language == "zh" else _word_grams(text, 3)
+        )
+        if not grams:
+            return False
+        shared = self.rules.rubric_grams.intersection(grams)
+        return len(shared) >= RUBRIC_COPY_SHARE * len(grams)
+
+    def _criterion(
+        self, rule: _CriterionRule, text: str, factor: float, note: str
+    ) -> dict[str, Any]:
+        criterion = rule.criterion
+        hit_ids: list[str] = []
+        hit_texts: list[str] = []
+        missed_ids: list[str] = []
+        missed_texts: list[str] = []
+        evidence = []
+        hit_weight = 0.0
+        for kp_id, kp_text, weight, pattern in rule.key_points:
+            match = pattern.search(text) if pattern is not None else None
+            if match is None:
+                missed_ids.append(kp_id)
+                missed_texts.append(kp_text)
+            else:
+                hit_ids.append(kp_id)
+                hit_texts.append(kp_text)
+                hit_weight += weight
+                evidence.append(self._evidence(match.start(), match.end()))
+        if rule.bands:
+            hits = len(hit_ids)
+            raw = next((points for needed, points in rule.bands if hits >= needed), 0.0)
+        else:
+            raw = criterion.points * hit_weight / rule.total_weight
+        points = round(min(criterion.points, raw) * factor, 2)
+        rationale = self.t.rationale(rule.hit_labels[len(hit_ids)], hit_texts, missed_texts)
+        if note and raw:
+            rationale += note
+        return {
+            "id": criterion.id,
+            "name": criterion.name,
+            "points": points,
+            "max_points": criterion.points,
+            "rationale": rationale,
+            "evidence": evidence,
+            "key_points_hit": hit_ids,
+            "key_points_missed": missed_ids,
+        }
+
+    def _deductions(self, text: str) -> list[dict[str, Any]]:
+        results = []
+        for deduction, pattern in self.rules.deductions:
+            if pattern is None:
+                continue
+            if deduction.negation_aware:
+                clauses = self.clauses if text is self.answer.text else Clauses(text)
+                hits = list(asserted_hits(pattern, clauses))
+            else:
+                hits = [Hit(m.start(), m.end()) for m in pattern.finditer(text)]
+            if hits:
+                evidence = [self._evidence(hit.start, hit.end) for hit in hits[:3]]
+                results.append(
+                    {
+                        "id": deduction.id,
+                        "description": deduction.description,
+                        "points": deduction.points,
+                        "evidence": evidence,
+                    }
+                )
+        return results

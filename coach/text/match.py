@@ -1,0 +1,130 @@
+"""Phrase matching on normalized text: rubric phrases compiled to regexes, and negation scope.
+
+Chinese has no word boundaries (CJK characters are ``\\w`` to `re`), so phrases match as
+substrings; only all-ASCII phrases ("ATM", "KYC") are held to whole words. ``A*B`` allows a short
+gap inside one sentence. A deduction trigger is ignored when its clause negates it before
+("我绝不会保证收益") or condemns it after ("保证收益是违规的"), or reports someone else's words
+("客户要求我保证收益").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize_phrase
+
+GAP_CHARS = 12  # the most characters an 'A*B' gap may hold
+NEGATION_WINDOW = 10  # how far before a trigger a negation still reaches, inside its clause
+CONDEMN_WINDOW = 12  # how far after a trigger a condemnation still reaches
+
+_ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9 .'+-]*")
+
+# Negators, without the look-alikes that do not negate (无论, 不管, 未来, 非常, 特别, ...).
+_NEGATION = re.compile(
+    r"(?<!忍)(?<!不得)不(?![管论仅但断久少光过同满错行由禁住]|得不)|没|未(?!来|必)|无(?!论)|别(?<!特别)(?<!区别)(?<!分别)(?<!级别)"
+    r"|勿|莫|严禁|禁止|杜绝|拒绝|避免|防止|切忌|谨防|绝非|并非"
+    r"|(?<![a-z])(?:not|never|no|don't|won't|cannot|can't|avoid|refuse to|rather than)(?![a-z])"
+)
+# Someone else's words; "跟客户说" / "对客户说" is the candidate speaking, so it does not count.
+_REPORTED = re.compile(
+    r"(?<![跟和对向给同其])(?:客户|对方|他|她|领导|上级)(?:要求|说|想|希望|坚持)"
+    r"|要求我|让我|希望我|逼我|问我|问能否|是否|能否|如果客户"
+)
+_CONDEMNED = re.compile(
+    r"违规|违法|违反|不允许|不被允许|不可以|不能这样|是不对|是错误|错误的|被禁止|是禁止|不合规|红线|大忌"
+    r"|不可取|是不行|不行的|误导|(?<![a-z])(?:is|are) (?:not allowed|forbidden|prohibited|wrong)"
+)
+
+
+class Hit(NamedTuple):
+    """Where a phrase matched in the normalized text."""
+
+    start: int
+    end: int
+
+
+class Clauses:
+    """Clause boundaries of one normalized text, for cutting evidence and scoping negation.
+
+    Both kinds of break are folded to one mark up front, so each lookup is a single search in C.
+    """
+
+    __slots__ = ("_marks", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._marks = text.replace(CLAUSE_BREAK, SENTENCE_END)
+
+    def start_before(self, index: int) -> int:
+        """Where the clause holding `index` starts (just past the previous break)."""
+        return self._marks.rfind(SENTENCE_END, 0, index) + 1
+
+    def end_after(self, index: int) -> int:
+        """The first clause break at or after `index`, or the end of the text."""
+        end = self._marks.find(SENTENCE_END, index)
+        return len(self.text) if end < 0 else end
+
+    def around(self, start: int, end: int, before: int, chars: int) -> tuple[int, int]:
+        """The clause holding `[start, end)`, cut to `before` characters ahead of it and to
+        about `chars` in all: the span an evidence quote shows."""
+        first = self._marks.rfind(SENTENCE_END, 0, start) + 1
+        if first < start - before:
+            first = start - before
+        last = self._marks.find(SENTENCE_END, end)
+        if last < 0 or last > first + chars:
+            last = max(end, first + chars)
+            if last > len(self.text):
+                last = len(self.text)
+        text = self.text
+        while first < start and text[first] == " ":
+            first += 1
+        return first, last
+
+
+def phrase_pattern(phrase: str) -> str:
+    """Regex source for one rubric phrase (already validated by the rubric model)."""
+    parts = [normalize_phrase(part) for part in phrase.split("*")]
+    pieces = []
+    for part in parts:
+        source = re.escape(part)
+        if _ASCII_WORD.fullmatch(part):
+            # The word-start test goes after the first letter, not before it: a pattern whose
+            # every branch opens with a literal lets `re` skip ahead to candidate characters,
+            # and one leading lookbehind would make it try every position of the answer.
+            first = re.escape(part[0])
+            source = rf"{first}(?<![a-z0-9]{first}){re.escape(part[1:])}(?![a-z0-9])"
+        pieces.append(source)
+    return f"[^{SENTENCE_END}]{{0,{GAP_CHARS}}}?".join(pieces)
+
+
+def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching any of `phrases`; None when there are none (or all fold to nothing)."""
+    sources = sorted({phrase_pattern(p) for p in phrases if normalize_phrase(p.replace("*", ""))})
+    if not sources:
+        return None
+    # Longest first, so the reported span is the most specific phrasing.
+    sources.sort(key=lambda source: (-len(source), source))
+    return re.compile("|".join(f"(?:{source})" for source in sources))
+
+
+def first_hit(pattern: re.Pattern[str] | None, text: str) -> Hit | None:
+    if pattern is None:
+        return None
+    match = pattern.search(text)
+    return Hit(match.start(), match.end()) if match else None
+
+
+def asserted_hits(pattern: re.Pattern[str], clauses: Clauses) -> Iterator[Hit]:
+    """Matches of a trigger that the answer really asserts (not negated, condemned or reported)."""
+    text = clauses.text
+    for match in pattern.finditer(text):
+        start, end = match.start(), match.end()
+        before = text[max(clauses.start_before(start), start - NEGATION_WINDOW) : start]
+        if _NEGATION.search(before) or _REPORTED.search(before):
+            continue
+        after = text[end : min(clauses.end_after(end), end + CONDEMN_WINDOW)]
+        if _CONDEMNED.search(after):
+            continue
+        yield Hit(start, end)
