@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +31,39 @@ FlagCode = Literal[
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Renderer = Callable[[Any], str]
+
+
+class Displayed:
+    """A model that prints as a report: `str()` gives the terminal text, Jupyter the HTML.
+
+    The renderers belong to `coach.reports`, which registers them with `register_views` when
+    it is imported (`import coach` does), so the results, at the bottom of the pipeline, never
+    import the stage that draws them. Unregistered, a model shows its fields.
+    """
+
+    def __str__(self) -> str:
+        views = _VIEWS.get(type(self))
+        return views[0](self) if views else repr(self)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter shows the model as its report."""
+        views = _VIEWS.get(type(self))
+        return views[1](self) if views else None
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's plain-text view: the terminal report, not the field dump."""
+        printer.text(str(self))
+
+
+_VIEWS: dict[type, tuple[Renderer, Renderer]] = {}  # (text, html) of each displayed type
+
+
+def register_views(kind: type[Displayed], text: Renderer, html: Renderer) -> None:
+    """Make `text` and `html` the way `kind` shows itself."""
+    _VIEWS[kind] = (text, html)
 
 
 class Evidence(_Frozen):
@@ -162,7 +195,7 @@ class Usage(_Frozen):
         )
 
 
-class GradeResult(_Frozen):
+class GradeResult(Displayed, _Frozen):
     """The grade of one answer to one question."""
 
     bank_id: str
@@ -194,21 +227,6 @@ class GradeResult(_Frozen):
 
     def has_flag(self, code: FlagCode) -> bool:
         return any(flag.code == code for flag in self.flags)
-
-    def __str__(self) -> str:
-        from coach.reports.text import render_result
-
-        return render_result(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter shows a grade as its report."""
-        from coach.reports.html import result_html_fragment
-
-        return result_html_fragment(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython's plain-text view: the terminal report, not the field dump."""
-        printer.text(str(self))
 
     @property
     def flag_codes(self) -> list[str]:

@@ -9,11 +9,10 @@ change an old session).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from coach.result import GradeResult
+from coach.result import Displayed, GradeResult
 
 
 class _Record(BaseModel):
@@ -57,7 +56,7 @@ class CompetencyScore(_Record):
         return round(100 * self.score / self.max_score, 1) if self.max_score else 0.0
 
 
-class SessionRecord(_Record):
+class SessionRecord(Displayed, _Record):
     """A finished (or interrupted) mock interview."""
 
     id: str
@@ -82,20 +81,6 @@ class SessionRecord(_Record):
     @property
     def percent(self) -> float:
         return round(100 * self.score / self.max_score, 1) if self.max_score else 0.0
-
-    def __str__(self) -> str:
-        from coach.reports.text import render_session
-
-        return render_session(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter shows a session as its report."""
-        from coach.reports.html import session_html_fragment
-
-        return session_html_fragment(self)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(str(self))
 
     def competencies(self) -> list[CompetencyScore]:
         """Per competency, the points of the questions that assess it (a question may count

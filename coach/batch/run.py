@@ -18,17 +18,30 @@ import asyncio
 import concurrent.futures
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from coach.errors import CoachError
 from coach.batch.progress import Progress, ProgressOption
+from coach.errors import CoachError
 from coach.result import GradeResult, Usage
+from coach.rubric.loader import BankRef
 from coach.rubric.model import Question
 
-if TYPE_CHECKING:
-    from coach.grading.grader import Grader
+if TYPE_CHECKING:  # the openai SDK stays unloaded for offline batches
+    from coach.llm.clients import Clients
+
+
+class AsyncGrader(Protocol):
+    """What a batch needs of its grader; `coach.Grader` is one. A protocol, so that this stage
+    needs nothing from the grading stage above it."""
+
+    max_tokens: int | None  # the reply budget, for estimating a grade's tokens before it is sent
+    clients: Clients  # those built for a batch's own event loop are closed when it ends
+
+    async def agrade(self, bank: BankRef, question: str | Question, answer: str) -> GradeResult:
+        """Grade one answer."""
+        ...
 
 
 class BatchItem(BaseModel):
@@ -83,7 +96,9 @@ def as_item(item: ItemLike) -> BatchItem:
 
 class _Limiter:
     """A token bucket: `rate` units per minute, refilled continuously, allowed to go into debt
-    when an estimate turns out low (the next requests then wait it off)."""
+    when an estimate turns out low (the next requests then wait it off). Hand-written because
+    the settling of estimates against real usage is what it is for, and aiolimiter's bucket
+    has no debt."""
 
     def __init__(self, per_minute: float) -> None:
         self.rate = per_minute / 60.0
@@ -122,7 +137,7 @@ class BatchRun:
 
     def __init__(
         self,
-        grader: Grader,
+        grader: AsyncGrader,
         items: Iterable[ItemLike],
         *,
         concurrency: int = 8,
@@ -273,4 +288,4 @@ class BatchRun:
         try:
             return await self.arun()
         finally:
-            await self.grader._aclose_async()
+            await self.grader.clients.aclose()

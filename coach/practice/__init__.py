@@ -1,1 +1,3 @@
-"""TODO"""
+"""Practice: mock interviews that ask, grade and follow up, and the history of past sessions.
+Imports the grading stage (lazily, so the openai SDK loads only when used), rubrics, results
+and session records."""
