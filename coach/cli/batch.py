@@ -40,8 +40,8 @@ def add_batch_parser(sub: Any) -> None:
 
 def _items(source: str) -> tuple[list[BatchItem], list[BatchResult]]:
     """The job file's gradable items, and error outcomes for the lines that are not."""
-    from coach.batch.run import BatchError
     from coach.batch.jobs import read_job
+    from coach.batch.run import BatchError
 
     items: list[BatchItem] = []
     bad: list[BatchResult] = []
@@ -55,9 +55,9 @@ def _items(source: str) -> tuple[list[BatchItem], list[BatchResult]]:
 
 
 def cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
-    from coach.batch.provider import batch_status, collect, prepare_requests, submit
-    from coach.grading.grader import Grader
     from coach.batch.jobs import write_outcome
+    from coach.grading.batch_api import batch_status, collect, prepare_requests, submit
+    from coach.grading.grader import Grader
 
     grader = Grader(model=args.model, base_url=args.base_url)
     if not grader.configured:
@@ -74,7 +74,7 @@ def cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
                 "(blank answers, bad lines): collect settles them\n"
             )
             return 0
-        client = grader._sync_client()
+        client = grader.clients.sync()
         if args.step == "submit":
             batch = submit(client, args.requests)
             out.write(f"{batch.id}\n")

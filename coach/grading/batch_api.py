@@ -1,4 +1,5 @@
-"""The provider's Batch API: many grades handed over as one file, collected when done.
+"""The provider's Batch API, a third driver beside `Grader.grade`/`agrade`: many grades
+handed over as one file, collected when done.
 
 At scale the provider's batch endpoint is cheaper than a loop of requests. The flow:
 
@@ -25,18 +26,18 @@ from typing import TYPE_CHECKING, Any, Final
 
 from coach.batch.run import BatchError, BatchItem, BatchResult
 from coach.errors import CoachError, LLMError
+from coach.grading.core import GraderCore
+from coach.grading.job import Job
 from coach.llm.reply import InvalidReply
 from coach.llm.retry import ImmediateRetry
 
 if TYPE_CHECKING:
     import openai
 
-    from coach.grading.grader import Grader, _Job
-
 ENDPOINT: Final = "/v1/chat/completions"
 
 
-def _prepared(item: BatchItem, index: int, grader: Grader) -> _Job | BatchResult:
+def _prepared(item: BatchItem, index: int, grader: GraderCore) -> Job | BatchResult:
     """The grader's prepared job for an item that needs a request, else the item's outcome
     without one (a blank answer, no LLM) or its error (an unknown bank)."""
     try:
@@ -58,7 +59,7 @@ def _error(exc: BaseException) -> BatchError:
 
 
 def prepare_requests(
-    grader: Grader, items: Iterable[BatchItem], path: str | Path
+    grader: GraderCore, items: Iterable[BatchItem], path: str | Path
 ) -> tuple[int, list[BatchResult]]:
     """Write the request file; returns how many requests, and the items settled without one
     (blank answers, unknown banks, ...), which `collect` settles the same way again."""
@@ -128,7 +129,7 @@ def _responses(client: openai.OpenAI, file_id: str | None) -> dict[str, dict[str
 
 
 def collect(
-    grader: Grader, client: openai.OpenAI, batch_id: str, items: Iterable[BatchItem]
+    grader: GraderCore, client: openai.OpenAI, batch_id: str, items: Iterable[BatchItem]
 ) -> list[BatchResult]:
     """Every item's outcome from a finished batch, in input order."""
 

@@ -1,0 +1,90 @@
+"""One grade prepared before any request: the answer as it leaves the machine, and its way back.
+
+The text sent to the model is not the candidate's text: hidden tag characters are spelled out,
+personal data is replaced, and a long answer is cut to a token budget. The model quotes that
+text, so `outgoing` also builds the `QuoteFinder` that maps a quote back to the candidate's own
+characters, and refuses sentences addressed to the grader as evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from coach.grading.combine import pii_flag, truncated_flag
+from coach.grading.verify import QuoteFinder
+from coach.llm.exchange import Exchange
+from coach.result import GradeResult
+from coach.rubric.model import Bank, Question
+from coach.text.injection import injection_sentences
+from coach.text.normalize import NormalizedText, normalize, reveal_tags
+from coach.text.redact import redact
+from coach.text.tokens import truncate_to_budget
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Everything one grade needs, prepared before any request."""
+
+    bank: Bank
+    question: Question
+    answer: str
+    keyword: GradeResult
+    exchange: Exchange | None  # None: decided without the LLM
+    finder: QuoteFinder | None
+    flags: tuple[dict[str, Any], ...]  # pii_redacted, truncated
+    folded: NormalizedText  # the answer normalized, for offline coaching
+    cache_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """The answer as the model will see it."""
+
+    text: str  # redacted and cut to the budget
+    searched: NormalizedText  # `text` before the cut, normalized: where quotes are looked for
+    finder: QuoteFinder
+    flags: tuple[dict[str, Any], ...]
+    cut: bool
+
+    @property
+    def sent_normalized(self) -> str:
+        """The normalized text actually sent: what a cached reply must have been about."""
+        return normalize(self.text).text if self.cut else self.searched.text
+
+
+def outgoing(
+    answer: str,
+    folded: NormalizedText,
+    language: str,
+    *,
+    allow_pii: bool,
+    max_answer_tokens: int,
+    model: str,
+) -> Outgoing:
+    """`answer` (already normalized as `folded`) made ready to send."""
+    flags: list[dict[str, Any]] = []
+    # Hidden tag characters go out as the text they spell, as the screen read them.
+    sent = reveal_tags(answer)
+    to_original = _identity
+    if not allow_pii:
+        redaction = redact(sent)  # offsets of `sent` are those of `answer`
+        if redaction.found:
+            sent = redaction.text
+            to_original = redaction.original_span
+            flags.append(pii_flag(language, redaction.counts))
+    searched = folded if sent is answer else normalize(sent)  # no PII: the same text
+    finder = QuoteFinder(searched, to_original, _injection_spans(folded))
+    sent, cut = truncate_to_budget(sent, max_answer_tokens, model)
+    if cut:
+        flags.append(truncated_flag(language, max_answer_tokens))
+    return Outgoing(sent, searched, finder, tuple(flags), cut)
+
+
+def _identity(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
+def _injection_spans(folded: NormalizedText) -> list[tuple[int, int]]:
+    """Original-text spans of the sentences that address the grader instead of answering."""
+    return [folded.original_span(h.start, h.end) for h in injection_sentences(folded.text)]
