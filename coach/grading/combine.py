@@ -20,14 +20,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from coach.grading.feedback import MAX_FOLLOW_UPS, RUBRIC_FOLLOW_UPS
-from coach.text.normalize import normalize
-from coach.text.redact import PiiKind
+from coach.grading.texts import texts_for
+from coach.grading.verify import Verified
 from coach.llm.reply import GradeReply
 from coach.result import Flag, GradeResult, Usage
 from coach.rubric.model import Bank, Question
-from coach.text.screen import content_of
-from coach.grading.texts import texts_for
-from coach.grading.verify import Verified
+from coach.text.content import content_of
+from coach.text.normalize import normalize
+from coach.text.redact import PiiKind
 
 # Screening flags on which the LLM may not score above the keyword grader: an answer that does
 # not address the question, or tries to game the grade, needs a person to raise its grade.

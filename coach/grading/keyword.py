@@ -24,20 +24,14 @@ from typing import Any, NamedTuple
 
 from coach.errors import AnswerError
 from coach.grading.feedback import CoachingRules, coaching_rules, offline_feedback
-from coach.text.match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
-from coach.text.normalize import NormalizedText, normalize, normalize_phrase
+from coach.grading.texts import Texts, texts_for
 from coach.result import FlagCode, GradeResult
 from coach.rubric.model import Bank, Criterion, Deduction, Question
-from coach.text.screen import (
-    Prompt,
-    all_packed_grams,
-    blank_out,
-    compile_prompt,
-    content_of,
-    packed_grams,
-    screen,
-)
-from coach.grading.texts import Texts, texts_for
+from coach.text.content import content_of
+from coach.text.match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
+from coach.text.normalize import NormalizedText, normalize, normalize_phrase
+from coach.text.prompt_copy import Prompt, all_packed_grams, compile_prompt, packed_grams
+from coach.text.screen import blank_out, screen
 
 KEYWORD_LIST_FACTOR = 0.3
 OFF_TOPIC_FACTOR = 0.15

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText, normalize
 from coach.llm.reply import GradeReply, InvalidReply
 from coach.rubric.model import Question
-from coach.text.screen import content_of
+from coach.text.content import content_of
+from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText, normalize
 
 STAR_PARTS = ("situation", "task", "action", "result")
 MIN_QUOTE_CONTENT = 2  # letters, digits or ideographs a quote (or each elided piece) needs

@@ -13,26 +13,10 @@ Why
 
 How counting works
     With ``tiktoken`` importable and its encoding file available, counts are exact for that
-    encoding (``TokenCount.estimated is False`` and ``TokenCount.encoding`` names it). The
-    encoding is ``tiktoken.encoding_for_model``'s for OpenAI model names; any other name
-    (``"deepseek-chat"``, ``"qwen-plus"``, ...) falls back to ``o200k_base``. For those models the
-    count is exact for o200k_base, which is only a proxy for the provider's own tokenizer.
-
-    tiktoken fetches encoding files over HTTP on first use and caches them under the sha1 hex of
-    the URL in ``$TIKTOKEN_CACHE_DIR`` (else ``$DATA_GYM_CACHE_DIR``, else
-    ``<tempdir>/data-gym-cache``). Its download is ``requests.get`` *without a timeout*: where
-    DNS fails it errors in ~0.1 s (``requests.ConnectionError``), but on a network that drops
-    packets it can hang for minutes. So this module first looks for the cached file itself (same
-    directory and name rules, and the sha256 tiktoken expects) and only lets tiktoken download
-    when ``COACH_TIKTOKEN_DOWNLOAD=1`` is set; even then the load runs in a daemon thread that
-    is waited on for at most :data:`DOWNLOAD_TIMEOUT_S` seconds. Offline-by-default keeps the
-    grader's latency predictable and means a machine without network never tries at all; a
-    deployment that wants exact counts pre-seeds the cache or opts in once.
-
-    Loaded encodings *and failures* are cached per process (per encoding name), so an offline
-    machine pays the check once. :func:`_reset_caches` clears that, for tests or after changing
-    ``TIKTOKEN_CACHE_DIR`` / ``COACH_TIKTOKEN_DOWNLOAD``. No function here raises for a missing
-    file, a network error or a missing tiktoken.
+    encoding (``TokenCount.estimated is False`` and ``TokenCount.encoding`` names it). Which
+    encoding a model gets, and how its file is found without ever waiting on the network, is
+    `coach.text.tiktoken_loader`; no function here raises for a missing file, a network error
+    or a missing tiktoken.
 
 How the offline estimate works
     Without a loadable encoding, ``TokenCount.estimated is True``, ``encoding is None`` and the
@@ -56,8 +40,8 @@ How the offline estimate works
     Chinese and mixed paragraphs, +1.0% for the English ones; per paragraph of 30+ tokens, 90%
     fall within -8%..+10% (Chinese, 241 paragraphs) and -10%..+15% (English, 22), worst -20%
     (Traditional Chinese, which o200k splits more finely) and +19%; short English sentences
-    (20-30 tokens) reach +25%. tests/test_tokens.py holds the estimate to 25% per text and 10%
-    in total on a separate sample. Against cl100k_base (gpt-4, gpt-3.5-turbo), which spends
+    (20-30 tokens) reach +25%. tests/text/test_tokens.py holds the estimate to 25% per text and
+    10% in total on a separate sample. Against cl100k_base (gpt-4, gpt-3.5-turbo), which spends
     ~1.1 tokens per Chinese character, the estimate undercounts Chinese by about 32%.
     Every per-character cost is non-negative, so the estimate never decreases as a prefix
     grows, which :func:`truncate_to_budget` relies on.
@@ -65,70 +49,22 @@ How the offline estimate works
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import math
-import os
-import tempfile
-import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
+
+from coach.text.tiktoken_loader import encoding_for_model
 
 if TYPE_CHECKING:
     from tiktoken import Encoding
 
 __all__ = [
-    "DOWNLOAD_ENV",
-    "DOWNLOAD_TIMEOUT_S",
-    "FALLBACK_ENCODING",
     "TokenCount",
     "count_tokens",
     "truncate_to_budget",
 ]
-
-FALLBACK_ENCODING = "o200k_base"
-"""Encoding used for model names tiktoken does not know (DeepSeek, Qwen, ...)."""
-
-DOWNLOAD_ENV = "COACH_TIKTOKEN_DOWNLOAD"
-"""Set to ``1`` to let tiktoken download a missing encoding file (off by default)."""
-
-DOWNLOAD_TIMEOUT_S = 15.0
-"""Longest wait for an opted-in download before falling back to the estimate."""
-
-_BLOB = "https://openaipublic.blob.core.windows.net/encodings/"
-# encoding name -> (URL tiktoken reads, sha256 it expects), from tiktoken_ext/openai_public.py.
-# o200k_harmony and p50k_edit are built from the o200k_base and p50k_base files.
-_ENCODING_FILES: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "o200k_base": (
-            _BLOB + "o200k_base.tiktoken",
-            "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-        ),
-        "o200k_harmony": (
-            _BLOB + "o200k_base.tiktoken",
-            "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-        ),
-        "cl100k_base": (
-            _BLOB + "cl100k_base.tiktoken",
-            "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-        ),
-        "p50k_base": (
-            _BLOB + "p50k_base.tiktoken",
-            "94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069",
-        ),
-        "p50k_edit": (
-            _BLOB + "p50k_base.tiktoken",
-            "94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069",
-        ),
-        "r50k_base": (
-            _BLOB + "r50k_base.tiktoken",
-            "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -142,101 +78,6 @@ class TokenCount:
     tokens: int
     estimated: bool
     encoding: str | None
-
-
-# --------------------------------------------------------------------------- encodings
-
-_T = TypeVar("_T")
-_LOCK = threading.Lock()
-_ENCODINGS: dict[str, Encoding | None] = {}
-
-
-def _reset_caches() -> None:
-    """Forget loaded encodings and cached load failures (for tests, or after changing
-    ``TIKTOKEN_CACHE_DIR`` or ``COACH_TIKTOKEN_DOWNLOAD``)."""
-    with _LOCK:
-        _ENCODINGS.clear()
-
-
-def _tiktoken_cache_dir() -> str:
-    """The directory tiktoken 0.7-0.x reads cached files from; ``""`` means caching is off."""
-    if "TIKTOKEN_CACHE_DIR" in os.environ:
-        return os.environ["TIKTOKEN_CACHE_DIR"]
-    if "DATA_GYM_CACHE_DIR" in os.environ:
-        return os.environ["DATA_GYM_CACHE_DIR"]
-    return os.path.join(tempfile.gettempdir(), "data-gym-cache")
-
-
-def _cached_file_ok(encoding_name: str) -> bool:
-    """True when tiktoken will find the encoding's file in its cache without downloading."""
-    entry = _ENCODING_FILES.get(encoding_name)
-    cache_dir = _tiktoken_cache_dir()
-    if entry is None or not cache_dir:
-        return False
-    url, sha256 = entry
-    path = os.path.join(cache_dir, hashlib.sha1(url.encode()).hexdigest())
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return False
-    # A file with the wrong hash makes tiktoken delete it and download again.
-    return hashlib.sha256(data).hexdigest() == sha256
-
-
-def _download_allowed() -> bool:
-    return os.environ.get(DOWNLOAD_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _call_with_deadline(fn: Callable[[], _T], timeout_s: float) -> _T | None:
-    """``fn()`` in a daemon thread; None if it raises or is still running after the timeout."""
-    result: list[_T] = []
-
-    def run() -> None:
-        with contextlib.suppress(Exception):  # any load failure means "estimate instead"
-            result.append(fn())
-
-    thread = threading.Thread(target=run, name="coach-tiktoken-load", daemon=True)
-    thread.start()
-    thread.join(timeout_s)
-    return result[0] if result else None
-
-
-def _load(encoding_name: str) -> Encoding | None:
-    try:
-        import tiktoken
-    except ImportError:
-        return None
-    if _cached_file_ok(encoding_name):
-        try:
-            return tiktoken.get_encoding(encoding_name)
-        except Exception:  # a corrupt install or unreadable file: estimate, never raise
-            return None
-    if not _download_allowed():
-        return None
-    return _call_with_deadline(lambda: tiktoken.get_encoding(encoding_name), DOWNLOAD_TIMEOUT_S)
-
-
-def _encoding(encoding_name: str) -> Encoding | None:
-    with _LOCK:
-        if encoding_name not in _ENCODINGS:
-            _ENCODINGS[encoding_name] = _load(encoding_name)
-        return _ENCODINGS[encoding_name]
-
-
-def _encoding_name_for_model(model: str) -> str:
-    try:
-        from tiktoken.model import encoding_name_for_model
-    except ImportError:
-        return FALLBACK_ENCODING
-    try:
-        return encoding_name_for_model(model)
-    except KeyError:
-        return FALLBACK_ENCODING
-
-
-def _encoding_for_model(model: str) -> Encoding | None:
-    return _encoding(_encoding_name_for_model(model))
 
 
 # --------------------------------------------------------------------------- estimate
@@ -324,7 +165,7 @@ def count_tokens(text: str, model: str) -> TokenCount:
 
     Never raises for a missing encoding file, a network failure or a missing tiktoken.
     """
-    enc = _encoding_for_model(model)
+    enc = encoding_for_model(model)
     if enc is None:
         return TokenCount(tokens=_estimate_tokens(text), estimated=True, encoding=None)
     return TokenCount(tokens=len(enc.encode_ordinary(text)), estimated=False, encoding=enc.name)
@@ -414,7 +255,7 @@ def truncate_to_budget(text: str, max_tokens: int, model: str) -> tuple[str, boo
     # _COST_MAX per code point.
     if 4 * len(text) <= max_tokens:
         return text, False
-    enc = _encoding_for_model(model)
+    enc = encoding_for_model(model)
     if enc is None:
         if len(text) * _COST_MAX <= max_tokens * _UNIT or _estimate_tokens(text) <= max_tokens:
             return text, False

@@ -1,0 +1,85 @@
+"""Keyword lists: an answer that names terms instead of explaining them.
+
+A list of the rubric's words ("审核、凭证、登记、……"), bare or appended to a written answer,
+would earn key points without saying how they fit together. `looks_like_keyword_list` tells
+such lists from prose by their separators, item lengths and missing glue words.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from coach.text.content import EN_FUNCTION_WORDS, count_chars, ideographs
+from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
+
+# Characters that glue Chinese sentences together; a list of terms has almost none.
+_GLUE = re.compile(
+    "[的了是我会在把将对给让先再后因所如并且而但就要也都能这那您你他她它们及与和时从向到被]+"
+)
+_LIST_SPLIT = re.compile(r"[\s,，、;；。.!！?？/|·\-]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+TERM_RUN_ITEMS = 10  # bare terms in one sentence that make it a term list, not an enumeration
+_TERM_SEPARATORS = ("、", ",", " ", "/", "|")
+# TERM_RUN_ITEMS items of at most six characters in a row, within one sentence (the pattern
+# starts with a separator, so the engine only tries separators).
+_TERM_RUN = re.compile(rf"(?:[、，, /|][^、，, /|。！？!?；;\n]{{1,6}}){{{TERM_RUN_ITEMS - 1},}}")
+
+
+def _separators(original: str, text: str) -> int:
+    """Clause and list separators: folded punctuation plus the original's whitespace."""
+    folded = text.count(CLAUSE_BREAK) + text.count(SENTENCE_END)
+    return folded + original.count(" ") + original.count("\n") + original.count("\u3000")
+
+
+def _has_term_run(original: str) -> bool:
+    """A long run of bare terms inside an otherwise written answer.
+
+    A term list appended to a real answer ("关键词：审核、凭证、登记、……") would earn the key
+    points the prose missed; a sentence that names documents or steps has fewer items, or glue.
+    """
+    # Prose separates clauses with "，"; a list of terms needs other separators too. Counting
+    # them is done in C, and most answers stop here.
+    if sum(original.count(sep) for sep in _TERM_SEPARATORS) < TERM_RUN_ITEMS - 1:
+        return False
+    for run in _TERM_RUN.finditer(original):
+        items = [item for item in _LIST_SPLIT.split(run.group(0)) if item]
+        terms = "".join(items)
+        cjk = count_chars(_CJK, terms)
+        if cjk >= len(terms) // 2 and count_chars(_GLUE, terms) < 0.05 * cjk:
+            return True
+    return False
+
+
+_FORMULA = re.compile(r"[\s0-9a-z+\-*/^().=<>≤≥%·…]+")
+
+
+def looks_like_keyword_list(original: str, text: str, content: str, language: str) -> bool:
+    """A bare list of terms: many very short items, or sentences without any glue words, or a
+    long run of terms inside an otherwise written answer."""
+    if len(content) < 6:
+        return False
+    if language == "zh":
+        separators = _separators(original, text)
+        if _has_term_run(original):
+            return True
+        # Items of at most four characters need a separator every few characters.
+        if separators >= 3 and separators * 5 >= len(content):
+            # Numbers and formulas ("3，6，9，…，3n", "n/2；(2n+1)/3") are answers, not terms.
+            items = [
+                item
+                for item in _LIST_SPLIT.split(original)
+                if item and not _FORMULA.fullmatch(item.lower())
+            ]
+            if len(items) >= 4 and statistics.median(len(item) for item in items) <= 4:
+                return True
+        if separators * 25 >= len(content):
+            return False  # punctuated like prose: the glue test below is for run-on term lists
+        cjk = ideographs(content)
+        if cjk < max(8, len(content) // 2):
+            return False
+        return count_chars(_GLUE, content) / cjk < 0.05
+    words = re.findall(r"[a-z']+", text)
+    if len(words) < 8:
+        return False
+    return sum(word in EN_FUNCTION_WORDS for word in words) / len(words) < 0.08
