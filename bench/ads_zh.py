@@ -30,9 +30,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from coach import KeywordGrader
-from coach.eval.agreement import agreement, quadratic_weighted_kappa
-from coach.authoring.draft import QuestionSource, derive_bank
 from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
+from coach.authoring.draft import QuestionSource, derive_bank
+from coach.eval.agreement import agreement
+from coach.eval.statistics import quadratic_weighted_kappa
 from coach.rubric.model import Bank
 
 TOP_SCORE = 10

@@ -24,9 +24,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
-from coach.authoring.draft import QuestionSource, derive_bank, dump_bank
 from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
-from coach.cli.eval import human_score
+from coach.authoring.draft import QuestionSource, derive_bank, dump_bank
+from coach.cli.common import read_text
+from coach.cli.labels import human_score
 from coach.errors import CoachError
 from coach.rubric.loader import load_bank
 from coach.rubric.model import Bank
@@ -66,10 +67,7 @@ def add_derive_parsers(sub: Any) -> None:
 
 
 def _lines(path: str) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CoachError(f"cannot read {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text(path)
     records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

@@ -3,64 +3,42 @@
     coach eval LABELS.jsonl [--offline] [--json] [--repeat N] [--bootstrap N] [--seed S]
                             [--confidence C] [--concurrency N] [--model M] [--base-url URL]
 
-Each line of LABELS.jsonl is an object with `bank` (a built-in id or a path to a rubric file;
-a relative path is looked up beside LABELS.jsonl first, then from the working directory),
-`question` (the question's id), `answer`, the human `score` in the question's points (a number
-or a numeric string, 0 to the question's points) and optionally `id`. Every line is graded
-with `Grader.grade_many` (`--offline`: the keyword grader; otherwise `Grader()` in mode auto,
-which falls back to the keyword grader, labelled, when no LLM is configured), and the
-statistics of `coach.eval.agreement` are printed per question and overall with percentile
-bootstrap intervals. `--repeat N` grades every answer N times: agreement with the humans uses
-run 1, and test-retest agreement between the runs is added.
+The lines of LABELS.jsonl (`bank`, `question`, `answer`, the human `score`, optionally `id`) are
+read by `coach.cli.labels`. Every usable line is graded with `Grader.grade_many` (`--offline`:
+the keyword grader; otherwise `Grader()` in mode auto, which falls back to the keyword grader,
+labelled, when no LLM is configured), and the statistics of `coach.eval.agreement` are printed
+per question and overall with percentile bootstrap intervals. `--repeat N` grades every answer
+N times: agreement with the humans uses run 1, and test-retest agreement between the runs is
+added.
 
-A line that cannot be used (not JSON, a missing field, an unknown bank or question, a score
-that is not a number in range, a repeated id, a grade that failed) is counted and listed,
-never a crash. Exit status 0 when the evaluation ran; a file with no usable line at all is a
-`CoachError` (exit 1 once the CLI reports it).
+A line that cannot be used (see `coach.cli.labels`, and a grade that failed) is counted and
+listed, never a crash. Exit status 0 when the evaluation ran; a file with no usable line at all
+is a `CoachError` (exit 1 once the CLI reports it).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import os
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from coach.eval.agreement import Agreement, AgreementReport, Estimate, Pair, evaluate
 from coach.batch.run import BatchItem
+from coach.cli.common import at_least, write_json
+from coach.cli.labels import Failure, Label, read_labels
 from coach.errors import CoachError
-from coach.rubric.loader import builtin_bank_ids, load_bank
-from coach.grading.offline import find_question
+from coach.eval.agreement import Agreement, AgreementReport, Pair, evaluate
+from coach.eval.statistics import Estimate
 from coach.reports.text import table
-from coach.rubric.model import Bank, Question
 
 if TYPE_CHECKING:
     from coach.batch.run import BatchResult
 
-FIELDS = ("bank", "question", "answer", "score")
 SHOWN_FAILURES = 10  # failed lines listed in the text report (all of them in --json)
 DETERMINISTIC_NOTE = (
     "every grade came from the keyword grader, which is deterministic: test-retest agreement "
     "is perfect by construction and says nothing about an LLM's consistency"
 )
-
-
-def _at_least(low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, not {value}")
-        return value
-
-    return parse
 
 
 def _confidence(text: str) -> float:
@@ -91,14 +69,14 @@ def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument(
         "--repeat",
-        type=_at_least(1),
+        type=at_least(1),
         default=1,
         metavar="N",
         help="grade each answer N times and add test-retest agreement (1)",
     )
     parser.add_argument(
         "--bootstrap",
-        type=_at_least(0),
+        type=at_least(0),
         default=1000,
         metavar="N",
         help="bootstrap resamples for the confidence intervals; 0 for none (1000)",
@@ -114,138 +92,11 @@ def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
         help="level of the confidence intervals (0.95)",
     )
     parser.add_argument(
-        "--concurrency", type=_at_least(1), default=8, metavar="N", help="in flight (8)"
+        "--concurrency", type=at_least(1), default=8, metavar="N", help="in flight (8)"
     )
     parser.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
     parser.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server")
     return parser
-
-
-# --- reading the labels ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    """One usable line: the answer, its question and the human score."""
-
-    line: int
-    id: str
-    bank: Bank
-    question: Question
-    answer: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A line left out of the evaluation, and why."""
-
-    line: int
-    id: str
-    type: str
-    message: str
-
-
-class _Banks:
-    """Loads each bank reference once; relative paths are tried beside the labels file first."""
-
-    def __init__(self, base: Path) -> None:
-        self.base = base
-        self.loaded: dict[str, Bank | CoachError] = {}
-        self.builtin = set(builtin_bank_ids())
-
-    def get(self, ref: str) -> Bank:
-        found = self.loaded.get(ref)
-        if found is None:
-            try:
-                found = load_bank(self._resolve(ref))
-            except CoachError as exc:
-                found = exc
-            self.loaded[ref] = found
-        if isinstance(found, CoachError):
-            raise found
-        return found
-
-    def _resolve(self, ref: str) -> str:
-        if ref in self.builtin or os.path.isabs(ref):
-            return ref
-        beside = self.base / ref
-        return str(beside) if beside.is_file() else ref
-
-
-def human_score(value: Any) -> float | None:
-    """A finite number from a JSON number or a numeric string (ads-zh stores "7")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, int | float) and math.isfinite(value):
-        return float(value)
-    return None
-
-
-def _parse(number: int, line: str, banks: _Banks, seen: set[str]) -> Label | Failure:
-    name = f"line-{number}"
-    try:
-        record = json.loads(line)
-    except ValueError as exc:
-        return Failure(number, name, "InvalidLine", f"not JSON: {exc}")
-    if not isinstance(record, dict):
-        return Failure(number, name, "InvalidLine", "not a JSON object")
-    raw_id = record.get("id")
-    label_id = str(raw_id) if raw_id not in (None, "") else name
-    if label_id in seen:
-        return Failure(number, label_id, "DuplicateId", "this id already appeared earlier")
-    seen.add(label_id)
-    missing = [field for field in FIELDS if record.get(field) is None]
-    if missing:
-        return Failure(number, label_id, "MissingField", f"missing {', '.join(missing)}")
-    if not isinstance(record["bank"], str) or not isinstance(record["question"], str):
-        return Failure(number, label_id, "InvalidLine", "bank and question must be strings")
-    if not isinstance(record["answer"], str):
-        return Failure(number, label_id, "InvalidLine", "answer must be a string")
-    try:
-        bank = banks.get(record["bank"])
-        question = find_question(bank, record["question"])
-    except CoachError as exc:
-        return Failure(number, label_id, type(exc).__name__, str(exc))
-    score = human_score(record["score"])
-    if score is None or not 0 <= score <= question.points:
-        return Failure(
-            number,
-            label_id,
-            "InvalidScore",
-            f"score {record['score']!r} is not a number from 0 to {question.points:g} "
-            f"(the points of {bank.id}/{question.id})",
-        )
-    return Label(number, label_id, bank, question, record["answer"], score)
-
-
-def read_labels(path: str | os.PathLike[str]) -> tuple[list[Label], list[Failure]]:
-    """The usable lines of a labels file and the failures of the others (blank lines skipped)."""
-    source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CoachError(f"cannot read {str(source)!r}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise CoachError(f"{str(source)!r} is not UTF-8 text") from None
-    banks = _Banks(source.parent)
-    seen: set[str] = set()
-    labels: list[Label] = []
-    failures: list[Failure] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parsed = _parse(number, line, banks, seen)
-        if isinstance(parsed, Label):
-            labels.append(parsed)
-        else:
-            failures.append(parsed)
-    return labels, failures
 
 
 # --- grading ---------------------------------------------------------------------------------
@@ -357,7 +208,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     }
     if args.json:
         document = {**summary, "agreement": report.to_dict()}
-        out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        write_json(out, document)
     else:
         out.write(_text(summary, report, failures))
     return 0

@@ -4,12 +4,12 @@ deletion of the local SQLite history (nothing in it ever leaves the machine)."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from coach.cli.common import write_json
 from coach.errors import CoachError
 from coach.practice.history import History
 from coach.reports.text import table
@@ -83,7 +83,7 @@ def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
             },
             "overall": [{"started_at": t.isoformat(), "percent": p} for t, p in overall],
         }
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_json(out, data)
         return 0
     out.write(_history_report(path, sessions, progress, overall))
     return 0

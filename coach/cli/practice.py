@@ -1,38 +1,30 @@
-"""The `coach practice` and `coach history` commands: mock interviews in the terminal, and the
-local record of past sessions.
+"""The `coach practice` command: a mock interview in the terminal, graded question by question.
 
-`practice` asks questions one at a time (or takes scripted answers from a file), grades each,
-asks a follow-up when key points were missed, and saves the session to the history after every
-question, so an interruption loses at most the answer being typed. `history` lists past
-sessions and progress per competency, exports them, or deletes them.
+It asks questions one at a time (or takes scripted answers from a file), grades each, asks a
+follow-up when key points were missed, and saves the session to the history after every
+question, so an interruption loses at most the answer being typed. Each grade is reported in
+short as it comes, and a summary per competency ends the session. Where the answers come from
+and how the terminal is styled is `coach.cli.practice_io`; `coach history` shows the sessions.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import os
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TextIO
 
+from coach.cli.common import PROG, at_least
 from coach.cli.history import DEFAULT_HISTORY, HISTORY_ENV, history_path
+from coach.cli.practice_io import Keyboard, Scripted, Style, load_answers
 from coach.errors import CoachError
+from coach.grading.keyword import KeywordGrader
 from coach.practice.history import History
 from coach.practice.interview import KINDS, AnswerGrader, MockInterview
-from coach.grading.keyword import KeywordGrader
 from coach.reports.publish import report
 from coach.reports.text import render_result, table
 from coach.result import Feedback
 from coach.session import SessionRecord, Turn
 
-PROG = "coach"
-
-
-_ANSWER_KEYS = {"answer", "follow_up"}
 PRACTICE_TIPS = 3  # improvements shown after each question; the rest are counted
 
 
@@ -49,7 +41,7 @@ def add_practice_parser(sub: Any) -> None:
     )
     practice.add_argument("banks", metavar="BANK", nargs="+", help="built-in bank id or YAML path")
     practice.add_argument(
-        "--count", type=_positive_int, default=5, metavar="N", help="questions (default 5)"
+        "--count", type=at_least(1), default=5, metavar="N", help="questions (default 5)"
     )
     practice.add_argument(
         "--kind",
@@ -91,151 +83,12 @@ def add_practice_parser(sub: Any) -> None:
     )
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-class _Style:
-    """ANSI bold and traffic-light colours, only on a terminal and without $NO_COLOR.
-
-    Bold, green, yellow and red read well on dark and light backgrounds alike.
-    """
-
-    def __init__(self, out: TextIO) -> None:
-        isatty = getattr(out, "isatty", None)
-        self.on = bool(
-            isatty is not None
-            and isatty()
-            and not os.environ.get("NO_COLOR")
-            and os.environ.get("TERM") != "dumb"
-        )
-
-    def _wrap(self, code: str, text: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if self.on else text
-
-    def bold(self, text: str) -> str:
-        return self._wrap("1", text)
-
-    def score(self, text: str, percent: float) -> str:
-        colour = "32" if percent >= 80 else "33" if percent >= 50 else "31"
-        return self._wrap(f"1;{colour}", text)
-
-
-@dataclass(frozen=True)
-class _Scripted:
-    answer: str
-    follow_up: str | None
-
-
-def _load_answers(path: str) -> list[_Scripted]:
-    """The --answers file: a list (or `answers:` holding one) of strings or mappings."""
-    import yaml
-
-    name = repr(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CoachError(f"cannot read answers file {name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise CoachError(f"answers file {name} is not UTF-8 text") from None
-    try:
-        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise CoachError(f"answers file {name} is not valid JSON: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise CoachError(f"answers file {name} is not valid YAML: {problem}{where}") from None
-    if isinstance(data, dict) and set(data) == {"answers"}:
-        data = data["answers"]
-    shape = "a list of answers, each a string or {answer: ..., follow_up: ...}"
-    if not isinstance(data, list):
-        raise CoachError(f"answers file {name} must hold {shape}")
-    if not data:
-        raise CoachError(f"answers file {name} holds no answers")
-    answers = []
-    for number, item in enumerate(data, 1):
-        where = f"answers file {name}, answer {number}"
-        if isinstance(item, str):
-            answers.append(_Scripted(item, None))
-            continue
-        if not isinstance(item, dict):
-            raise CoachError(f"{where}: expected a string or a mapping, not {_kind(item)}")
-        unknown = sorted(str(key) for key in set(item) - _ANSWER_KEYS)
-        if unknown:
-            raise CoachError(f"{where}: unknown key {unknown[0]!r} (keys: answer, follow_up)")
-        answer, follow_up = item.get("answer"), item.get("follow_up")
-        if not isinstance(answer, str):
-            raise CoachError(f"{where}: 'answer' must be text, not {_kind(answer)}")
-        if follow_up is not None and not isinstance(follow_up, str):
-            raise CoachError(f"{where}: 'follow_up' must be text, not {_kind(follow_up)}")
-        answers.append(_Scripted(answer, follow_up))
-    return answers
-
-
-def _kind(value: object) -> str:
-    return "nothing" if value is None else type(value).__name__
-
-
-class _Keyboard:
-    """Answers typed at the terminal, or piped in: blocks of lines ended by an empty line."""
-
-    def __init__(self, stdin: TextIO, out: TextIO) -> None:
-        self.stdin = stdin
-        self.out = out
-        self.tty = stdin is sys.stdin and stdin.isatty()
-        if self.tty:
-            with contextlib.suppress(ImportError):  # not on every platform
-                import readline  # noqa: F401  (line editing and recall for input())
-        self.ended = False
-
-    def _line(self) -> str | None:
-        """One line without its newline; None at end of input (Ctrl-D)."""
-        if self.tty:
-            try:
-                return input("> ")
-            except EOFError:
-                self.out.write("\n")
-                return None
-        raw = self.stdin.buffer.readline() if hasattr(self.stdin, "buffer") else None
-        if raw is None:
-            text = self.stdin.readline()
-            return text.rstrip("\r\n") if text else None
-        if not raw:
-            return None
-        try:
-            return raw.decode("utf-8-sig").rstrip("\r\n")
-        except UnicodeDecodeError:
-            raise CoachError("the answers on stdin are not UTF-8 text") from None
-
-    def block(self) -> str | None:
-        """Lines up to an empty one; "" for an empty answer; None when input has ended."""
-        lines: list[str] = []
-        while True:
-            line = self._line()
-            if line is None:
-                if not lines:
-                    self.ended = True
-                    return None
-                break
-            if not line.strip():
-                break
-            lines.append(line)
-        return "\n".join(lines)
-
-
 def _practice_grader(args: argparse.Namespace) -> tuple[AnswerGrader, str, str | None]:
     """The grader, a line saying how grading works, and a fallback reason already told."""
     if args.offline:
         return KeywordGrader(), "offline keyword grader (--offline)", None
-    from coach.grading.grader import NOT_CONFIGURED, Grader
+    from coach.grading.core import NOT_CONFIGURED
+    from coach.grading.grader import Grader
 
     grader = Grader(model=args.model, base_url=args.base_url)
     if not grader.configured:
@@ -249,7 +102,7 @@ def _practice_grader(args: argparse.Namespace) -> tuple[AnswerGrader, str, str |
 
 
 def cmd_practice(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    scripted = _load_answers(args.answers) if args.answers else None
+    scripted = load_answers(args.answers) if args.answers else None
     path = None if args.no_history else history_path(args)
     history = History(path) if path is not None else None
     grader: AnswerGrader | None = None
@@ -281,7 +134,7 @@ def cmd_practice(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
 
 def _run_practice(
     interview: MockInterview,
-    scripted: list[_Scripted] | None,
+    scripted: list[Scripted] | None,
     history: History | None,
     grading: str,
     told: str | None,
@@ -289,8 +142,8 @@ def _run_practice(
     err: TextIO,
     stdin: TextIO,
 ) -> int:
-    style = _Style(out)
-    keyboard = None if scripted is not None else _Keyboard(stdin, out)
+    style = Style(out)
+    keyboard = None if scripted is not None else Keyboard(stdin, out)
     total = len(interview.plan)
     heading = f"Mock interview: {total} question{'s' * (total != 1)} from "
     out.write(
@@ -347,10 +200,10 @@ def _run_practice(
 
 def _ask_all(
     interview: MockInterview,
-    scripted: list[_Scripted] | None,
-    keyboard: _Keyboard | None,
+    scripted: list[Scripted] | None,
+    keyboard: Keyboard | None,
     told: str | None,
-    style: _Style,
+    style: Style,
     out: TextIO,
     save: Callable[[], None],
 ) -> str | None:
@@ -405,7 +258,7 @@ def _ask_all(
     return None
 
 
-def _typed_answer(keyboard: _Keyboard, out: TextIO) -> str | None:
+def _typed_answer(keyboard: Keyboard, out: TextIO) -> str | None:
     """An answer from the keyboard; an empty one is asked for again once ("" skips)."""
     text = keyboard.block()
     if text == "":
@@ -420,7 +273,7 @@ def _echo(text: str, out: TextIO) -> None:
         out.write(f"> {line}\n")
 
 
-def _turn_report(turn: Turn, told: list[str | None], style: _Style) -> str:
+def _turn_report(turn: Turn, told: list[str | None], style: Style) -> str:
     """The grade of one question, compact: the final grade's report without the list of
     follow-ups (one was asked) or the model answer, and a fallback reason said only once."""
     final = turn.final
@@ -452,7 +305,7 @@ def _turn_report(turn: Turn, told: list[str | None], style: _Style) -> str:
     return "\n".join(lines + report) + "\n"
 
 
-def _session_summary(record: SessionRecord, interview: MockInterview, style: _Style) -> str:
+def _session_summary(record: SessionRecord, interview: MockInterview, style: Style) -> str:
     lines = ["", style.bold("Session summary")]
     skipped = len(interview.skipped)
     answered = len(record.turns)
