@@ -26,8 +26,6 @@ from coach.errors import (
     QuestionNotFoundError,
     RubricError,
 )
-from coach.rubric.loader import builtin_bank_ids, builtin_banks, load_bank, load_file, parse_bank
-from coach.text.normalize import NormalizedText, normalize
 from coach.reports.publish import Report, report
 from coach.result import (
     Consistency,
@@ -43,23 +41,25 @@ from coach.result import (
     StarPart,
     Usage,
 )
+from coach.rubric.loader import builtin_bank_ids, builtin_banks, load_bank, load_file, parse_bank
 from coach.rubric.model import Band, Bank, Criterion, Deduction, KeyPoint, Level, Question
 from coach.rubric.schema import rubric_json_schema
 from coach.session import CompetencyScore, SessionRecord, Turn
+from coach.text.normalize import NormalizedText, normalize
 
 if _typing.TYPE_CHECKING:
-    from coach.authoring.draft import QuestionSource, derive_bank, dump_bank
-    from coach.batch.run import BatchError, BatchItem, BatchResult, BatchRun
-    from coach.llm.cache import CacheError, GradeCache
     from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
     from coach.authoring.derive import derive_rubric
+    from coach.authoring.draft import QuestionSource, derive_bank, dump_bank
+    from coach.batch.run import BatchError, BatchItem, BatchResult, BatchRun
     from coach.grading.grader import Grader
-    from coach.practice.history import History, HistoryError
-    from coach.practice.interview import InterviewError, MockInterview
     from coach.grading.keyword import KeywordGrader
     from coach.grading.offline import find_question, grade_offline
+    from coach.llm.cache import CacheError, GradeCache
     from coach.llm.prices import Price
     from coach.llm.retry import RetryPolicy
+    from coach.practice.history import History, HistoryError
+    from coach.practice.interview import InterviewError, MockInterview
 
 # Loaded on first use: the openai SDK, asyncio and sqlite3 are not needed to grade offline,
 # and the screening patterns (compiled at import, a tenth of the import) not to read a bank

@@ -30,8 +30,8 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from coach.errors import CoachError
-from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize
 from coach.rubric.model import Criterion, Deduction, KeyPoint, Language, Question
+from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize
 
 MAX_KEY_POINTS = 8
 VARIANTS_PER_POINT = 4

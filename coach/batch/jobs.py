@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from coach.batch.progress import ProgressOption
 from coach.batch.run import BatchItem, BatchResult, BatchRun
 from coach.errors import CoachError
-from coach.batch.progress import ProgressOption
 
 if TYPE_CHECKING:
     from coach.grading.grader import Grader

@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from coach.text.match import Clauses
-from coach.text.normalize import NormalizedText, normalize
-from coach.rubric.model import Question
 from coach.grading.star import star_parts
 from coach.grading.texts import Texts
+from coach.rubric.model import Question
+from coach.text.match import Clauses
+from coach.text.normalize import NormalizedText, normalize
 
 STRONG_SHARE = 0.75  # a criterion at or above this share of its points is named a strength
 TIPS_PER_CRITERION = 3

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from coach.errors import QuestionNotFoundError
 from coach.grading.keyword import KeywordGrader
-from coach.rubric.loader import BankRef, load_bank
 from coach.result import GradeResult
+from coach.rubric.loader import BankRef, load_bank
 from coach.rubric.model import Bank, Question
 
 _GRADER = KeywordGrader()  # stateless apart from its compiled-rubric cache

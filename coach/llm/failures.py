@@ -22,8 +22,8 @@ from coach.errors import (
 )
 from coach.llm.exchange import Exchange, Refused
 from coach.llm.reply import InvalidReply
-from coach.result import Usage
 from coach.llm.retry import ImmediateRetry, is_transient
+from coach.result import Usage
 
 
 def llm_error(exc: BaseException, exchange: Exchange, usage: Usage) -> LLMError:

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.resources import data_dir
 from coach.errors import PromptError
+from coach.resources import data_dir
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # What each template may use, and what it must use to work at all.

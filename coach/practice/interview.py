@@ -23,8 +23,8 @@ from datetime import datetime, timezone
 from typing import NamedTuple, Protocol
 
 from coach.errors import CoachError
-from coach.rubric.loader import BankRef, load_bank
 from coach.result import GradeResult
+from coach.rubric.loader import BankRef, load_bank
 from coach.rubric.model import Bank, Question, QuestionKind
 from coach.session import SessionRecord, Turn
 

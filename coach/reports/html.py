@@ -16,9 +16,9 @@ from datetime import datetime
 from coach.reports.html_result import e, heading, result_body
 from coach.reports.html_style import CSS
 from coach.reports.labels import Lang, detect_lang, num, result_texts, words
+from coach.reports.svg import Bar, hbar_chart, line_chart
 from coach.result import GradeResult
 from coach.session import SessionRecord, Turn
-from coach.reports.svg import Bar, hbar_chart, line_chart
 
 
 def _wrap(lang: Lang, body: str) -> str:

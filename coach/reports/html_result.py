@@ -10,8 +10,8 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 
 from coach.reports.labels import INFO_FLAGS, STAR_PARTS, arithmetic, cost, num
-from coach.result import Evidence, GradeResult
 from coach.reports.svg import Bar, hbar_chart
+from coach.result import Evidence, GradeResult
 
 
 def e(text: object) -> str:

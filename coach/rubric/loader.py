@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from coach.resources import data_dir
 from coach.errors import BankNotFoundError, RubricError
+from coach.resources import data_dir
 from coach.rubric.model import Bank
 
 if TYPE_CHECKING:
