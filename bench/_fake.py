@@ -1,4 +1,4 @@
-"""Benchmark support: the loopback fake OpenAI server of tests/fake_openai.py, with a judge.
+"""Benchmark support: the loopback fake OpenAI server of tests/llm/fake_openai.py, with a judge.
 
 `Judge` is a callable for `FakeOpenAI(default=...)` that answers any structured request validly
 from the JSON Schema it carries (coach's `response_format`, instructor's forced tool call,
@@ -41,10 +41,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_fake_openai() -> Any:
-    """tests/fake_openai.py imported by path (tests/ is not a package)."""
+    """tests/llm/fake_openai.py imported by path (the repository is not on sys.path here)."""
     if "fake_openai" in sys.modules:
         return sys.modules["fake_openai"]
-    spec = importlib.util.spec_from_file_location("fake_openai", ROOT / "tests" / "fake_openai.py")
+    path = ROOT / "tests" / "llm" / "fake_openai.py"
+    spec = importlib.util.spec_from_file_location("fake_openai", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["fake_openai"] = module  # dataclasses look their module up while building

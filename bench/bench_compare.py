@@ -3,7 +3,7 @@
 What: for the same answers to the same rubric questions, how many requests each framework sends
 to grade one answer and how many prompt and completion tokens they carry.
 
-How: one loopback fake OpenAI server (tests/fake_openai.py) with the judge of bench/_fake.py
+How: one loopback fake OpenAI server (tests/llm/fake_openai.py) with the judge of bench/_fake.py
 records every request and answers it in the shape that framework asked for: coach's strict
 `response_format` schema, instructor's forced tool call (its default mode), deepeval's
 structured `beta.chat.completions.parse` for G-Eval's steps and its plain JSON score prompt.

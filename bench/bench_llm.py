@@ -6,7 +6,7 @@ the ideal wall time when the server takes 100 ms per reply, at 8, 32 and 64 in f
 the same requests sent with a bare `AsyncOpenAI` client under a semaphore; (3) the batch at
 32 in flight again, both sides over the SDK's aiohttp transport, when it is installed.
 
-How: the server is tests/fake_openai.py with the judge of bench/_fake.py (a valid full-marks
+How: the server is tests/llm/fake_openai.py with the judge of bench/_fake.py (a valid full-marks
 reply built from each request's JSON Schema), run in a separate process pinned to another CPU
 than this one, so its threads share neither our GIL nor our core. The requests coach sends are
 first captured on an in-process server (messages, `response_format`, temperature, max_tokens).
@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"- command: `{command}`")
     print(f"- Python {platform.python_version()}, openai {openai.__version__}, ", end="")
     print(f"{platform.platform()}, {os.cpu_count()} CPUs; {pinning}")
-    print("- server: tests/fake_openai.py with the bench/_fake.py judge, in a subprocess")
+    print("- server: tests/llm/fake_openai.py with the bench/_fake.py judge, in a subprocess")
     print(f"- {len(cases)} questions from {len(banks)} built-in banks, model answers\n")
     bank_id, question_id = CASE
     print(f"### Per-grade overhead ({bank_id} {question_id}, zero server latency)\n")

@@ -1,0 +1,1 @@
+"""The test suite of coach, one folder per pipeline stage (see coach/)."""

@@ -1,0 +1,82 @@
+"""coach.testing: the fake judge and its fixture, as an app's test author would use them."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+import pytest
+
+import coach
+from coach.testing import FakeJudge  # the `fake_judge` fixture comes in through conftest.py
+
+ANSWER = (
+    "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。"
+    "然后说明按银行规定需要审核，请他提供凭证，核实后再解冻。"
+)
+
+
+def test_default_reply_is_a_valid_full_grade(fake_judge: FakeJudge, mini: coach.Bank) -> None:
+    result = fake_judge.grader().grade(mini, "atm", ANSWER)
+    assert (result.method, result.status, result.score) == ("llm", "graded", 12)
+    [request] = fake_judge.requests
+    assert request.answer == ANSWER
+    assert request.schema is not None and "criteria" in request.schema["properties"]
+    assert "评分标准" in fake_judge.prompts[0]
+
+
+def test_scripted_points_per_criterion(fake_judge: FakeJudge, mini: coach.Bank) -> None:
+    fake_judge.push_grade({"calm": 2, "process": 4}, strengths=[])
+    result = fake_judge.grader().grade(mini, "atm", ANSWER)
+    assert [c.points for c in result.criteria] == [2, 4] and result.score == 6
+    assert fake_judge.pending == 0
+
+
+def test_errors_and_malformed_output_are_played_in_order(
+    fake_judge: FakeJudge, mini: coach.Bank
+) -> None:
+    fake_judge.push_error(429, "slow down", retry_after=0)
+    fake_judge.push_content('{"criteria": ')
+    fake_judge.push_grade(0.5)
+    result = fake_judge.grader().grade(mini, "atm", ANSWER)
+    assert result.status == "graded" and result.score == 6
+    assert len(fake_judge.requests) == 3
+    assert "not valid JSON" in fake_judge.requests[2].messages[-1]["content"]
+
+
+def test_refusal_and_exhaustion(fake_judge: FakeJudge, mini: coach.Bank) -> None:
+    fake_judge.push_refusal()
+    with pytest.raises(coach.LLMRefusalError):
+        fake_judge.grader(mode="llm").grade(mini, "atm", ANSWER)
+    for _ in range(3):
+        fake_judge.push_connection_error()
+    fallback = fake_judge.grader().grade(mini, "atm", ANSWER)
+    assert fallback.status == "fallback" and fallback.method == "keyword"
+
+
+def test_async_clients_see_the_judge(fake_judge: FakeJudge, mini: coach.Bank) -> None:
+    grader = coach.Grader(client=fake_judge.async_client())
+    result = asyncio.run(grader.agrade(mini, "atm", ANSWER))
+    assert result.method == "llm" and len(fake_judge.requests) == 1
+
+
+def test_a_judge_without_the_fixture(mini: coach.Bank) -> None:
+    judge = FakeJudge(default_share=0.25)
+    with judge.activate():
+        result = judge.grader().grade(mini, "atm", ANSWER)
+    assert result.score == 3
+
+
+def test_without_the_extra_the_import_error_names_it() -> None:
+    probe = (
+        "import sys\n"
+        "sys.modules['respx'] = None  # as if the testing extra were not installed\n"
+        "try:\n"
+        "    import coach.testing\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc.name, '|', exc)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.startswith("respx | coach.testing needs its extra"), run.stdout
+    assert "pip install 'interview-coach[testing]'" in run.stdout

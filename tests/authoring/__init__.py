@@ -1,0 +1,1 @@
+"""Tests of coach.authoring: deriving, drafting and calibrating rubrics."""

@@ -1,0 +1,146 @@
+"""`derive_rubric`, `derive_bank`, `dump_bank` and `coach derive`: drafts that are real rubrics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import coach
+from coach.cli.main import main
+from coach.text.normalize import normalize
+from tests.support import DATA
+
+PROMPT = "若频繁地对线性表进行插入和删除操作，宜采用何种存储结构，为什么？"
+REFERENCES = [
+    "宜采用链式存储结构。链表插入和删除时只需修改指针，不需要移动大量元素，效率高。",
+    "应该用链表。因为顺序表插入删除要移动大量元素，而链表只要改变指针的指向。",
+]
+VERDICT_PROMPT = "请判断以下叙述是否正确，并做出解释：栈底元素是不能删除的元素"
+VERDICT_REFERENCE = "错误。栈中元素可以从栈顶开始逐个出栈，最后删除栈底元素。"
+
+
+def _bank(question: coach.Question) -> coach.Bank:
+    return coach.Bank(id="t", title="t", language="zh", role="-", source="-", questions=[question])
+
+
+def test_key_points_come_from_the_references_and_not_the_prompt() -> None:
+    question = coach.derive_rubric(PROMPT, REFERENCES, question_id="s1", points=10)
+    folded = [normalize(r).text for r in REFERENCES]
+    points = [kp for kp in question.criteria[0].key_points if kp.id.startswith("kp")]
+    assert points
+    for kp in points:
+        for variant in kp.variants:
+            assert any(variant in ref for ref in folded), variant
+            assert variant not in normalize(PROMPT).text
+    assert question.points == 10 and question.criteria[0].points == 10
+    assert question.model_answer == REFERENCES[0]
+
+
+def test_shared_phrasing_scores_above_the_reference_alone() -> None:
+    question = coach.derive_rubric(PROMPT, REFERENCES)
+    text = "采用链表，因为插入删除只需修改指针，不需要移动大量元素。"
+    off = "顺序表，因为可以随机访问。"
+    grader = coach.KeywordGrader()
+    bank = _bank(question)
+    assert grader.grade(bank, question, text).score > grader.grade(bank, question, off).score
+
+
+def test_traditional_references_give_simplified_variants() -> None:
+    traditional = ["宜採用鏈式存儲結構。鏈表插入和刪除時只需修改指針，不需要移動大量元素。"]
+    question = coach.derive_rubric(PROMPT, traditional)
+    variants = [v for kp in question.criteria[0].key_points for v in kp.variants]
+    assert not any(ch in v for v in variants for ch in "鏈儲結刪動")
+
+
+def test_a_verdict_question_gets_the_verdict_and_a_deduction_for_its_opposite() -> None:
+    question = coach.derive_rubric(VERDICT_PROMPT, [VERDICT_REFERENCE])
+    assert question.criteria[0].key_points[0].id == "verdict"
+    assert [d.id for d in question.deductions] == ["wrong_verdict"]
+    grader = coach.KeywordGrader()
+    bank = _bank(question)
+    wrong = grader.grade(bank, question, "正确。栈底元素只能最后删除，不能直接删除。")
+    negated = grader.grade(bank, question, "不正确。栈顶元素依次出栈后，最后删除栈底元素。")
+    assert [d.id for d in wrong.deductions] == ["wrong_verdict"]
+    assert negated.deductions == [] and negated.score > wrong.score
+
+
+@pytest.mark.parametrize(
+    ("prompt", "references", "message"),
+    [
+        (PROMPT, [], "no reference answer"),
+        (PROMPT, ["", "   "], "no reference answer"),
+        ("  ", REFERENCES, "question text is empty"),
+        (PROMPT, ["的了。"], "no key phrase"),
+    ],
+)
+def test_unusable_input_is_a_coach_error(prompt: str, references: list[str], message: str) -> None:
+    with pytest.raises(coach.CoachError, match=message):
+        coach.derive_rubric(prompt, references)
+
+
+def test_dump_bank_round_trips_and_is_deterministic() -> None:
+    sources = [
+        coach.QuestionSource("s1", PROMPT, REFERENCES),
+        coach.QuestionSource("s2", VERDICT_PROMPT, [VERDICT_REFERENCE]),
+    ]
+    bank = coach.derive_bank(sources, bank_id="draft", title="草稿")
+    text = coach.dump_bank(bank, header="a header\nsecond line")
+    assert text.startswith("# a header\n# second line\n")
+    assert coach.parse_bank(text) == bank
+    again = coach.derive_bank(sources, bank_id="draft", title="草稿")
+    assert coach.dump_bank(again, header="a header\nsecond line") == text
+    with pytest.raises(coach.CoachError):
+        coach.derive_bank([], bank_id="x", title="x")
+
+
+def test_cli_derive_from_jsonl_writes_a_valid_bank(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bank.yaml"
+    assert (
+        main(["derive", str(DATA / "derive_small.jsonl"), "--out", str(out), "--min-score", "10"])
+        == 0
+    )
+    assert "2 questions" in capsys.readouterr().out
+    assert main(["validate", str(out)]) == 0
+    bank = coach.load_bank(out)
+    assert bank.id == "derive_small" and [q.id for q in bank.questions] == ["s1", "s2"]
+
+
+def test_cli_derive_from_arguments_prints_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["derive", "--question", PROMPT, "--id", "q7", "--points", "6"]
+    assert main([*argv, "--reference", REFERENCES[0], "--reference", REFERENCES[1]]) == 0
+    bank = coach.parse_bank(capsys.readouterr().out)
+    assert bank.questions[0].id == "q7" and bank.questions[0].points == 6
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["derive"], "give FILE.jsonl"),
+        (["derive", "--question", PROMPT], "give FILE.jsonl"),
+        (["derive", "x.jsonl", "--question", PROMPT], "not both"),
+        (["derive", "missing.jsonl"], "cannot read"),
+    ],
+)
+def test_cli_derive_mistakes_are_one_line_errors(
+    argv: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("coach: error:") and message in err[0]
+
+
+def test_cli_derive_rejects_a_line_without_its_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q_id": "1", "reference1": "链表"}\n', encoding="utf-8")
+    assert main(["derive", str(bad)]) == 1
+    assert "bad.jsonl:1" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""Tests of coach.batch: concurrent runs and job files."""

@@ -1,0 +1,1 @@
+"""Tests of coach.cli: the `coach` command line."""

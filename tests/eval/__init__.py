@@ -1,0 +1,1 @@
+"""Tests of coach.eval: agreement with human scores."""

@@ -1,0 +1,1 @@
+"""Tests of coach.practice: mock interviews and their history."""

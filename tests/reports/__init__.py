@@ -1,0 +1,1 @@
+"""Tests of coach.reports: HTML, Markdown, text and SVG reports."""

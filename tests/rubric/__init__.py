@@ -1,0 +1,1 @@
+"""Tests of coach.rubric: the rubric model and loader, and the built-in banks."""

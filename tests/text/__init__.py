@@ -1,0 +1,1 @@
+"""Tests of coach.text: normalization, matching, screening, redaction and tokens."""
