@@ -18,7 +18,7 @@ In a test module (or conftest.py)::
         result = my_app.grade_with(fake_judge.grader(), ...)
         assert fake_judge.requests[0].answer == "..."
 
-Install the extra for it: ``pip install 'coach[testing]'`` (respx and pytest).
+Install the extra for it: ``pip install 'interview-coach[testing]'`` (respx and pytest).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ try:  # the `testing` extra; the core install (openai 3.x talks httpx2) does not
 except ModuleNotFoundError as missing:
     raise ModuleNotFoundError(
         f"coach.testing needs its extra, which is not installed (no module {missing.name!r}): "
-        "pip install 'coach[testing]'",
+        "pip install 'interview-coach[testing]'",
         name=missing.name,
     ) from missing
 

@@ -4,6 +4,12 @@ In Jupyter the bar is a small HTML block updated in place through IPython's disp
 widget library needed); on a terminal it is one line on stderr rewritten with a carriage
 return; in a pipe or a log it says nothing. A callable can take its place for apps that report
 progress their own way.
+
+Why not tqdm: `tqdm.auto` draws a notebook bar only through ipywidgets and raises ImportError
+in a Jupyter kernel without them (coach's notebook users need not have them), and importing
+it took 63-105 ms here (tqdm 4.70.1, `python -X importtime`), against under 1 ms for this
+module. The bar needs a redraw throttle, a carriage return and one HTML display handle: less
+code than adapting tqdm's fallbacks.
 """
 
 from __future__ import annotations
