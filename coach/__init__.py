@@ -7,6 +7,9 @@
 The graders (`KeywordGrader`, `grade_offline`, `Grader`), batches, the cache and the practice
 history load on first use, so `import coach` stays fast and offline grading never imports a
 network client.
+
+The public API is what this module exports (`__all__`) and `coach.testing`. The sub-packages
+(`coach.rubric`, `coach.grading`, ...; see ARCHITECTURE.md) are internal and may change.
 """
 
 import typing as _typing
