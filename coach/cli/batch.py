@@ -16,6 +16,7 @@ import json
 from typing import Any, TextIO
 
 from coach.batch.run import BatchItem, BatchResult
+from coach.cli.common import add_llm_options, llm_options
 from coach.errors import CoachError
 
 
@@ -34,8 +35,7 @@ def add_batch_parser(sub: Any) -> None:
     collect.add_argument("source", metavar="IN.jsonl", help="the job file the batch was made of")
     collect.add_argument("--out", required=True, metavar="OUT.jsonl")
     for step in (prepare, submit, status, collect):
-        step.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
-        step.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server")
+        add_llm_options(step)
 
 
 def _items(source: str) -> tuple[list[BatchItem], list[BatchResult]]:
@@ -59,7 +59,7 @@ def cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
     from coach.grading.batch_api import batch_status, collect, prepare_requests, submit
     from coach.grading.grader import Grader
 
-    grader = Grader(model=args.model, base_url=args.base_url)
+    grader = Grader(**llm_options(args))
     if not grader.configured:
         raise CoachError(
             "the Batch API needs an LLM provider: set OPENAI_API_KEY (and OPENAI_BASE_URL for "

@@ -7,6 +7,7 @@ Kept in one place so that every command words its errors and prints its output t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 from collections.abc import Callable
@@ -59,3 +60,72 @@ def read_text(path: str | os.PathLike[str], what: str = "", *, encoding: str = "
 def write_json(out: TextIO, document: Any) -> None:
     """`document` as indented JSON, non-ASCII text kept readable, and a newline."""
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse `type`: a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
+def add_llm_options(parser: argparse.ArgumentParser, *, server: bool = True) -> None:
+    """The options that say which LLM to ask and how: every grading command takes them."""
+    parser.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
+    if server:
+        parser.add_argument(
+            "--base-url",
+            metavar="URL",
+            help="OpenAI-compatible server, e.g. http://localhost:11434/v1 "
+            "(default $OPENAI_BASE_URL)",
+        )
+    parser.add_argument(
+        "--output-mode",
+        choices=["json_schema", "json_object", "tools"],
+        help="how to ask for structured output (default: json_schema, stepping down to what the "
+        "server accepts)",
+    )
+    parser.add_argument(
+        "--prompt",
+        choices=["standard", "compact"],
+        default="standard",
+        help="compact: shorter instructions for models with a small context window",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=positive_seconds,
+        metavar="S",
+        help="seconds for one whole grade, retries included (default $COACH_DEADLINE or 60)",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=positive_seconds,
+        metavar="S",
+        help="seconds for one request (default $COACH_REQUEST_TIMEOUT or 30; the deadline grows "
+        "to twice this unless given); a local model on a CPU may need minutes",
+    )
+
+
+def llm_options(args: argparse.Namespace) -> dict[str, Any]:
+    """`Grader` keyword arguments from the options `add_llm_options` added."""
+    from coach.llm.retry import RetryPolicy  # loaded only by commands that may grade
+
+    policy = RetryPolicy.from_env()
+    times = {"deadline": args.deadline, "request_timeout": args.request_timeout}
+    chosen = {name: value for name, value in times.items() if value is not None}
+    if chosen:
+        if "request_timeout" in chosen and "deadline" not in chosen:
+            # Leave room for the request and a re-ask: a longer timeout lengthens the deadline.
+            chosen["deadline"] = max(policy.deadline, 2 * chosen["request_timeout"])
+        policy = dataclasses.replace(policy, **chosen)
+    return {
+        "model": args.model,
+        "base_url": getattr(args, "base_url", None),
+        "output_mode": args.output_mode,
+        "prompt": args.prompt,
+        "policy": policy,
+    }

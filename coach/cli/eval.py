@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from coach.batch.run import BatchItem
-from coach.cli.common import at_least, write_json
+from coach.cli.common import add_llm_options, at_least, llm_options, write_json
 from coach.cli.labels import Failure, Label, read_labels
 from coach.errors import CoachError
 from coach.eval.agreement import Agreement, AgreementReport, Pair, evaluate
@@ -94,8 +94,7 @@ def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--concurrency", type=at_least(1), default=8, metavar="N", help="in flight (8)"
     )
-    parser.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
-    parser.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server")
+    add_llm_options(parser)
     return parser
 
 
@@ -129,9 +128,7 @@ def grade_labels(args: argparse.Namespace, labels: list[Label]) -> Graded:
         for _ in range(runs)
         for label in labels
     ]
-    grader = Grader(
-        mode="keyword" if args.offline else "auto", model=args.model, base_url=args.base_url
-    )
+    grader = Grader(mode="keyword" if args.offline else "auto", **llm_options(args))
     with grader:
         outcomes = grader.grade_many(items, concurrency=args.concurrency)
     graders: Counter[str] = Counter()

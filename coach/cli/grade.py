@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from coach.cli.common import UsageError, read_text
+from coach.cli.common import UsageError, add_llm_options, llm_options, read_text
 from coach.errors import CoachError, ConfigError
 from coach.grading.offline import find_question, grade_offline
 from coach.reports.publish import report
@@ -44,12 +44,7 @@ def add_grade_parsers(sub: Any) -> None:
         help="auto (default): the LLM when one is configured, else offline, labelled fallback; "
         "llm: the LLM or an error; keyword: offline only",
     )
-    grade.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
-    grade.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (default $OPENAI_BASE_URL)",
-    )
+    add_llm_options(grade)
     grade.add_argument(
         "--feedback-language",
         choices=["zh", "en"],
@@ -79,8 +74,7 @@ def add_grade_parsers(sub: Any) -> None:
     jobs.add_argument("--out", required=True, metavar="OUT.jsonl", help="appended to, resumable")
     jobs.add_argument("--offline", action="store_true", help="keyword grader only, no network")
     jobs.add_argument("--concurrency", type=int, default=8, metavar="N", help="in flight (8)")
-    jobs.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
-    jobs.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server")
+    add_llm_options(jobs)
     jobs.add_argument("--cache", metavar="FILE", help="reuse LLM replies stored in FILE (SQLite)")
     jobs.add_argument(
         "--max-cost",
@@ -132,8 +126,7 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         try:
             grader = Grader(
                 mode=args.mode,
-                model=args.model,
-                base_url=args.base_url,
+                **llm_options(args),
                 feedback_language=args.feedback_language,
                 allow_pii=args.allow_pii,
                 cache=args.cache,
@@ -168,8 +161,7 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("--concurrency must be at least 1")
     grader = Grader(
         mode="keyword" if args.offline else "auto",
-        model=args.model,
-        base_url=args.base_url,
+        **llm_options(args),
         cache=args.cache,
         coaching=not args.grade_only,
     )

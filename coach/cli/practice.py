@@ -13,7 +13,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from coach.cli.common import PROG, at_least
+from coach.cli.common import PROG, add_llm_options, at_least, llm_options
 from coach.cli.history import DEFAULT_HISTORY, HISTORY_ENV, history_path
 from coach.cli.practice_io import Keyboard, Scripted, Style, load_answers
 from coach.errors import CoachError
@@ -69,10 +69,7 @@ def add_practice_parser(sub: Any) -> None:
     practice.add_argument(
         "--offline", action="store_true", help="the keyword grader only; never the network"
     )
-    practice.add_argument("--model", metavar="M", help="LLM model name (default $COACH_MODEL)")
-    practice.add_argument(
-        "--base-url", metavar="URL", help="OpenAI-compatible server (default $OPENAI_BASE_URL)"
-    )
+    add_llm_options(practice)
     practice.add_argument(
         "--no-follow-ups", action="store_true", help="never ask a follow-up question"
     )
@@ -90,7 +87,7 @@ def _practice_grader(args: argparse.Namespace) -> tuple[AnswerGrader, str, str |
     from coach.grading.core import NOT_CONFIGURED
     from coach.grading.grader import Grader
 
-    grader = Grader(model=args.model, base_url=args.base_url)
+    grader = Grader(**llm_options(args))
     if not grader.configured:
         return (
             grader,

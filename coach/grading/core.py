@@ -25,11 +25,15 @@ from coach.grading.offline import find_question
 from coach.grading.verify import Verified, verify_reply
 from coach.llm.cache import GradeCache, cache_key
 from coach.llm.clients import Clients
-from coach.llm.exchange import Exchange, Protocol, Spend
+from coach.llm.events import ExchangeHook
+from coach.llm.exchange import Exchange, Spend
 from coach.llm.failures import llm_error
 from coach.llm.messages import MessageBuilder
 from coach.llm.prices import Price, estimate_cost
+from coach.llm.prompts import PROMPT_STYLES, PromptStyle
+from coach.llm.protocol import OUTPUT_MODES, OutputMode, Protocol
 from coach.llm.reply import GradeReply, InvalidReply
+from coach.llm.reply_schema import reply_token_budget
 from coach.llm.retry import RetryPolicy
 from coach.result import GradeResult, Usage
 from coach.rubric.loader import BankRef, load_bank
@@ -71,15 +75,22 @@ class GraderCore:
         cache: GradeCache | str | os.PathLike[str] | None = None,
         samples: int = 1,
         coaching: bool = True,
+        output_mode: OutputMode | None = None,
+        prompt: PromptStyle = "standard",
+        on_exchange: ExchangeHook | None = None,
     ) -> None:
         if mode not in ("auto", "llm", "keyword"):
             raise ConfigError(f"mode must be 'auto', 'llm' or 'keyword', not {mode!r}")
+        if output_mode is not None and output_mode not in OUTPUT_MODES:
+            raise ConfigError(f"output_mode must be one of {OUTPUT_MODES}, not {output_mode!r}")
+        if prompt not in PROMPT_STYLES:
+            raise ConfigError(f"prompt must be one of {PROMPT_STYLES}, not {prompt!r}")
         self.mode: Mode = mode
         self.model = model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
         self.feedback_language = feedback_language
         self.prompts_dir = prompts_dir
         self.allow_pii = allow_pii
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or RetryPolicy.from_env()
         self.clients = Clients(client, async_client, api_key, base_url, self.policy.request_timeout)
         self.temperature = temperature
         self.max_tokens = max_tokens
@@ -87,7 +98,9 @@ class GraderCore:
         self.prices = prices
         self.review_gap = review_gap
         self.extra_body = dict(extra_body or {})
-        self.protocol = Protocol()  # what the server accepts, learned across grades
+        # What the server accepts: learned across grades, or set up front.
+        self.protocol = Protocol(output_mode=output_mode or "json_schema", prompt_style=prompt)
+        self.on_exchange = on_exchange
         if samples < 1:
             raise ConfigError(f"samples must be at least 1, not {samples}")
         self.samples = samples
@@ -146,7 +159,8 @@ class GraderCore:
             model=self.model,
         )
         feedback = feedback_language or self.feedback_language or bank.language
-        messages = self.messages.build(bank, question, sent.text, feedback)
+        style = self.protocol.prompt_style
+        messages = self.messages.build(bank, question, sent.text, feedback, style)
         exchange = Exchange(
             model=self.model,
             language=bank.language,
@@ -157,9 +171,11 @@ class GraderCore:
             protocol=self.protocol,
             policy=self.policy,
             temperature=temperature,
-            max_tokens=self.max_tokens or min(2500, 600 + 160 * len(question.criteria)),
+            # Room for the longest reply the bounded schema allows.
+            max_tokens=self.max_tokens or reply_token_budget(messages.schema),
             extra_body=self.extra_body,
             prompt_hash=messages.prompt_hash,
+            on_exchange=self.on_exchange,
         )
         key = None
         if self.cache is not None:

@@ -12,40 +12,41 @@ builds is read here as JSON anyway (0.25 ms more). Auth, base URL, Azure deploym
 and errors are the SDK's own either way; only instrumentation that patches `create` itself
 does not see these requests.
 
-Structured output, most to least strict: `response_format` with a strict JSON Schema, then JSON
-mode (`json_object`, the schema written into the prompt), then a forced tool call. A server
-that rejects one (HTTP 400/422 naming it) is asked again at once with the next, and `Protocol`
-remembers what worked for the next grade; so do a server's refusals of `temperature` or of
-`max_tokens` (newer OpenAI models want `max_completion_tokens`).
+Structured output is asked for in the way `Protocol` has learned the server accepts.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import openai
 from tenacity import AsyncRetrying, Retrying, retry_if_exception
 
+from coach.llm.events import LOGGER, ExchangeEvent, ExchangeHook, emit, status_of
+from coach.llm.prompts import PromptStyle
+from coach.llm.protocol import OutputMode, Protocol
 from coach.llm.reply import GradeReply, InvalidReply, parse_reply
+from coach.llm.reply_schema import unbounded
 from coach.llm.retry import (
     Clock,
     ImmediateRetry,
     MalformedResponse,
     RetryPolicy,
-    is_transient,
     make_stop,
     make_wait,
+    should_retry,
 )
 from coach.rubric.model import Question
 from coach.text.tokens import count_tokens
 
-OutputMode = Literal["json_schema", "json_object", "tools"]
-OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "tools")
 TOOL_NAME = "submit_grade"
 ENDPOINT = "/chat/completions"
+MAX_REASK_TOKENS = 8192  # a reply cut at the length limit is re-asked with up to this many
 MAX_ECHO = 4000  # characters of an invalid reply sent back in a re-ask
 _REASK = {
     "zh": "你的上一条回复无法使用：{error}。请只输出完整、符合要求的 JSON 对象。",
@@ -56,38 +57,6 @@ _BRIEF = {
     "zh": "回复因长度上限被截断；请把理由写得更简短。",
     "en": "the reply was cut off at the length limit; keep the rationales shorter",
 }
-
-
-@dataclass
-class Protocol:
-    """What one server accepts, learned from its rejections and kept across grades."""
-
-    output_mode: OutputMode = "json_schema"
-    token_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
-    send_temperature: bool = True
-
-    def adapt(self, exc: openai.APIStatusError) -> bool:
-        """Change what is sent after a rejection that names a feature; True if changed."""
-        if exc.status_code not in (400, 422):
-            return False
-        text = f"{exc.message} {exc.body}".lower()
-        if self.token_param == "max_tokens" and "max_completion_tokens" in text:
-            self.token_param = "max_completion_tokens"
-            return True
-        if self.send_temperature and "temperature" in text:
-            self.send_temperature = False
-            return True
-        features = {
-            "json_schema": ("response_format", "json_schema", "structured output"),
-            "json_object": ("response_format", "json_object", "json mode"),
-            "tools": (),
-        }[self.output_mode]
-        if any(word in text for word in features) or "not supported" in text:
-            position = OUTPUT_MODES.index(self.output_mode)
-            if position + 1 < len(OUTPUT_MODES):
-                self.output_mode = OUTPUT_MODES[position + 1]
-                return True
-        return False
 
 
 class Request(NamedTuple):
@@ -124,7 +93,8 @@ class Exchange:
     question: Question
     schema: dict[str, Any]  # the reply's JSON Schema (`output_schema(question)`), never mutated
     user: str  # the rendered user message
-    render_system: Callable[[dict[str, Any] | None], str]  # output schema or None -> system
+    # (output schema or None, prompt style) -> (system message, prompt hash)
+    render_system: Callable[[dict[str, Any] | None, PromptStyle], tuple[str, str]]
     protocol: Protocol
     policy: RetryPolicy
     temperature: float | None
@@ -133,11 +103,13 @@ class Exchange:
     spend: Spend = field(default_factory=Spend)
     followups: list[dict[str, Any]] = field(default_factory=list)  # re-ask turns
     reasks: int = 0
+    negotiations: int = 0  # requests that only taught the protocol; free of `max_attempts`
     last_error: BaseException | str | None = None
     clock: Clock | None = None
     prompt_text: str = ""  # what the last request sent, for token estimates
     prompt_hash: str = ""
     reply: GradeReply | None = None  # the reply that verified
+    on_exchange: ExchangeHook | None = None  # told of every attempt
 
     def __post_init__(self) -> None:
         self.clock = Clock(self.policy.deadline)
@@ -150,7 +122,8 @@ class Exchange:
         if remaining <= 0:
             raise TimeoutError("deadline")
         mode = self.protocol.output_mode
-        system = self.render_system(None if mode == "json_schema" else self.schema)
+        written = None if mode == "json_schema" else self.schema
+        system, self.prompt_hash = self.render_system(written, self.protocol.prompt_style)
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [
@@ -171,9 +144,11 @@ class Exchange:
     def _structured(self, mode: OutputMode) -> dict[str, Any]:
         """The request fields that ask for a reply in `mode`."""
         if mode == "json_schema":
-            schema = {"name": "grade", "strict": True, "schema": self.schema}
-            return {"response_format": {"type": "json_schema", "json_schema": schema}}
+            strict = {"name": "grade", "strict": True, "schema": unbounded(self.schema)}
+            return {"response_format": {"type": "json_schema", "json_schema": strict}}
         if mode == "json_object":
+            if self.protocol.attach_schema:
+                return {"response_format": {"type": "json_object", "schema": self.schema}}
             return {"response_format": {"type": "json_object"}}
         tool = {
             "name": TOOL_NAME,
@@ -252,7 +227,9 @@ class Exchange:
             raise Refused("a content filter stopped the model's reply")
         if finish_reason == "length":
             cut = f"the reply was cut off at the length limit ({self.max_tokens} tokens)"
-            self.max_tokens = min(int(self.max_tokens * 1.5), 4096)
+            self.max_tokens = max(
+                self.max_tokens, min(int(self.max_tokens * 1.5), MAX_REASK_TOKENS)
+            )
             self._reask(text, _BRIEF.get(self.language, _BRIEF["en"]), why=cut)
         try:
             return parse_reply(text)
@@ -282,19 +259,54 @@ class Exchange:
         ]
         raise ImmediateRetry(error)
 
+    def received(self, request: Request, started: float, body: bytes) -> Any:
+        """A response's body decoded, and the attempt reported to the hook."""
+        try:
+            completion = self.decode(body)
+        except MalformedResponse as exc:
+            self._report(request, started, 200, None, str(exc))
+            raise
+        usage = _field(completion, "usage")
+        self._report(request, started, 200, usage if isinstance(usage, dict) else None, None)
+        return completion
+
+    def failed(self, request: Request, started: float, exc: openai.APIError) -> None:
+        """A request that got no completion: reported, then `adapt`ed to."""
+        self._report(request, started, status_of(exc), None, f"{type(exc).__name__}: {exc}")
+        self.adapt(exc)
+
+    def _report(
+        self,
+        request: Request,
+        started: float,
+        status: int | None,
+        usage: dict[str, Any] | None,
+        error: str | None,
+    ) -> None:
+        if self.on_exchange is None and not LOGGER.isEnabledFor(logging.DEBUG):
+            return
+        latency = time.perf_counter() - started
+        event = ExchangeEvent(
+            self.model, self.spend.requests, request.body, status, usage, latency, error
+        )
+        emit(self.on_exchange, event)
+
     def adapt(self, exc: BaseException) -> None:
         """After a failed request: retry at once if the server only rejected a feature."""
         self.last_error = exc
         if isinstance(exc, openai.APIStatusError) and self.protocol.adapt(exc):
+            self.negotiations += 1
             raise ImmediateRetry(str(exc)) from exc
 
     # -- retry loop ---------------------------------------------------------------------
     def retry_kwargs(self) -> dict[str, Any]:
         assert self.clock is not None
         return {
-            "retry": retry_if_exception(lambda e: isinstance(e, ImmediateRetry) or is_transient(e)),
+            "retry": retry_if_exception(
+                lambda e: isinstance(e, ImmediateRetry) or should_retry(e, self.policy)
+            ),
             "wait": make_wait(self.policy),
-            "stop": make_stop(self.policy, self.clock),
+            "stop": make_stop(self.policy, self.clock, free=lambda: self.negotiations),
             "reraise": True,
         }
 
@@ -332,14 +344,17 @@ def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any 
     for attempt in Retrying(**exchange.retry_kwargs(), **extra):
         with attempt:
             request = exchange.request()
+            started = time.perf_counter()
             try:
                 body = client.post(
                     ENDPOINT, body=request.body, cast_to=bytes, options=request.options
                 )
             except openai.APIError as exc:
-                exchange.adapt(exc)
+                exchange.failed(request, started, exc)
                 raise
-            return exchange.check(exchange.accept(exchange.decode(body)), verify)
+            return exchange.check(
+                exchange.accept(exchange.received(request, started, body)), verify
+            )
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
 
@@ -351,12 +366,15 @@ async def run_async(
     async for attempt in AsyncRetrying(**exchange.retry_kwargs(), **extra):
         with attempt:
             request = exchange.request()
+            started = time.perf_counter()
             try:
                 body = await client.post(
                     ENDPOINT, body=request.body, cast_to=bytes, options=request.options
                 )
             except openai.APIError as exc:
-                exchange.adapt(exc)
+                exchange.failed(request, started, exc)
                 raise
-            return exchange.check(exchange.accept(exchange.decode(body)), verify)
+            return exchange.check(
+                exchange.accept(exchange.received(request, started, body)), verify
+            )
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover

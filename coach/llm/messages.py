@@ -3,7 +3,9 @@
 A question's rubric text and reply schema are pure functions of a frozen question, so they are
 rendered once per question and reused; the templates are loaded once per language. The system
 message is a function of the reply schema because the schema is written into it only when the
-server cannot enforce it (the protocol learns that during the first exchange).
+server cannot enforce it (the protocol learns that during the first exchange), and a function of
+the prompt style because a server may turn out to have too small a context for the standard one.
+The user message, which holds the rubric and the answer, is the same in both styles.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coach.llm.prompts import PromptTemplates, load_templates
+from coach.llm.prompts import PromptStyle, PromptTemplates, load_templates
 from coach.llm.render import (
     advice,
     language_name,
@@ -22,7 +24,7 @@ from coach.llm.render import (
     render_rubric,
     spotlight,
 )
-from coach.llm.reply import output_schema
+from coach.llm.reply_schema import output_schema
 from coach.rubric.model import Bank, Question
 
 
@@ -31,9 +33,10 @@ class Messages:
     """One grade's prompt: the user message, the system message for a given reply schema."""
 
     user: str
-    render_system: Callable[[dict[str, Any] | None], str]
+    # (reply schema to write out, or None; prompt style) -> (system message, prompt hash)
+    render_system: Callable[[dict[str, Any] | None, PromptStyle], tuple[str, str]]
     schema: dict[str, Any]  # the reply's JSON Schema
-    prompt_hash: str  # which templates wrote it
+    prompt_hash: str  # which templates wrote it, in the style asked for
     feedback_language: str
 
 
@@ -46,15 +49,16 @@ class MessageBuilder:
         # Keyed by the question's identity and kept alive by the value, so a question is
         # never mistaken for a new object at the same address.
         self._rubrics: dict[int, tuple[Question, str, str, dict[str, Any]]] = {}
-        self._templates: dict[str, PromptTemplates] = {}
+        self._templates: dict[tuple[str, PromptStyle], PromptTemplates] = {}
         if prompts_dir is not None:  # a custom folder is checked now, before any request
             for language in ("zh", "en"):
                 self.templates_for(language)
 
-    def templates_for(self, language: str) -> PromptTemplates:
-        templates = self._templates.get(language)
+    def templates_for(self, language: str, style: PromptStyle = "standard") -> PromptTemplates:
+        templates = self._templates.get((language, style))
         if templates is None:
-            templates = self._templates[language] = load_templates(language, self.prompts_dir)
+            templates = load_templates(language, self.prompts_dir, style)
+            self._templates[(language, style)] = templates
         return templates
 
     def _rubric_for(self, bank: Bank, question: Question) -> tuple[str, dict[str, Any]]:
@@ -71,10 +75,15 @@ class MessageBuilder:
         return entry[2], entry[3]
 
     def build(
-        self, bank: Bank, question: Question, answer: str, feedback_language: str
+        self,
+        bank: Bank,
+        question: Question,
+        answer: str,
+        feedback_language: str,
+        style: PromptStyle = "standard",
     ) -> Messages:
         """The messages that ask for a grade of `answer` (the text as sent, redacted)."""
-        templates = self.templates_for(bank.language)
+        templates = self.templates_for(bank.language, style)
         markers = new_markers()
         rubric, schema = self._rubric_for(bank, question)
         fields = {
@@ -88,10 +97,10 @@ class MessageBuilder:
             "answer_close": markers.close,
         }
 
-        def render_system(schema: dict[str, Any] | None) -> str:
-            return templates.render(
-                {**fields, "output_format": output_format(bank.language, schema)}
-            )[0]
+        def render_system(schema: dict[str, Any] | None, style: PromptStyle) -> tuple[str, str]:
+            chosen = self.templates_for(bank.language, style)
+            written = {**fields, "output_format": output_format(bank.language, schema)}
+            return chosen.render(written)[0], chosen.prompt_hash
 
         user = templates.render({**fields, "output_format": ""})[1]
         return Messages(user, render_system, schema, templates.prompt_hash, feedback_language)

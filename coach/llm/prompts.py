@@ -1,10 +1,14 @@
 """Prompt templates: loaded from files, their placeholders checked before any request.
 
 A language has one pair of templates, `grade.LANG.system.txt` and `grade.LANG.user.txt`, in the
-shipped `prompts/` folder or a folder of the caller's. Placeholders are `{{name}}`. A template
-that names an unknown placeholder, lacks a required one, or does not enclose the answer between
-its two markers is a `PromptError` when the templates are loaded, so a broken template fails
-before it costs a request. The hash of both files goes into every result (`prompt_hash`).
+shipped `prompts/` folder or a folder of the caller's; the compact style, for models with a small
+context window, replaces the system template with `grade.LANG.compact.system.txt` (the same
+rules in a fraction of the words; the rubric and the answer are unchanged).
+
+Placeholders are `{{name}}`. A template that names an unknown placeholder, lacks a required one,
+or does not enclose the answer between its two markers is a `PromptError` when the templates are
+loaded, so a broken template fails before it costs a request. The hash of both files goes into
+every result (`prompt_hash`).
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from coach.errors import PromptError
 from coach.resources import data_dir
 
+PromptStyle = Literal["standard", "compact"]
+PROMPT_STYLES: tuple[PromptStyle, ...] = ("standard", "compact")
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # What each template may use, and what it must use to work at all.
 ALLOWED = {
@@ -75,22 +82,31 @@ def check_template(role: str, text: str, where: str) -> None:
             )
 
 
-def load_templates(language: str, directory: str | Path | None = None) -> PromptTemplates:
-    """The checked templates for `language`, from `directory` or the shipped `prompts/`."""
+def load_templates(
+    language: str, directory: str | Path | None = None, style: PromptStyle = "standard"
+) -> PromptTemplates:
+    """The checked templates for `language` in `style`, from `directory` or the shipped
+    `prompts/`."""
     if directory is None:
-        return _shipped(language)
-    return _load(language, Path(directory))
+        return _shipped(language, style)
+    return _load(language, Path(directory), style)
 
 
 @functools.lru_cache(maxsize=8)
-def _shipped(language: str) -> PromptTemplates:
-    return _load(language, data_dir() / "prompts")
+def _shipped(language: str, style: PromptStyle) -> PromptTemplates:
+    return _load(language, data_dir() / "prompts", style)
 
 
-def _load(language: str, folder: Path) -> PromptTemplates:
+def _file_name(language: str, role: str, style: PromptStyle) -> str:
+    if style == "compact" and role == "system":
+        return f"grade.{language}.compact.system.txt"
+    return f"grade.{language}.{role}.txt"
+
+
+def _load(language: str, folder: Path, style: PromptStyle = "standard") -> PromptTemplates:
     texts = {}
     for role in ("system", "user"):
-        path = folder / f"grade.{language}.{role}.txt"
+        path = folder / _file_name(language, role, style)
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -109,5 +125,6 @@ def _load(language: str, folder: Path) -> PromptTemplates:
         language=language,
         system=texts["system"],
         user=texts["user"],
-        prompt_hash=f"grade.{language}@{digest.hexdigest()[:12]}",
+        prompt_hash=f"grade{'' if style == 'standard' else '.' + style}.{language}"
+        f"@{digest.hexdigest()[:12]}",
     )

@@ -1,14 +1,10 @@
-"""The reply the LLM is asked for: a JSON Schema built per question, and its parser.
+"""The reply the LLM sends, as read: lenient models of a grade, and the parser.
 
-Per criterion the schema orders evidence quotes first, then the rationale, then the points, so a
-model that writes in order has quoted before it judges. Criteria are keyed by the rubric's ids;
-key point and deduction ids are enums of the rubric's own. There is no total: code adds up the
-points.
-
-The parser is lenient where servers differ (code fences, `<think>` blocks, prose around the JSON,
-numbers sent as strings) and strict where it matters (ids and points are checked later by
-`_verify`). Anything that cannot be read raises `InvalidReply` with a short message that can be
-sent back to the model in a re-ask.
+What the LLM is asked to write is `reply_schema.output_schema`. The parser is lenient where
+servers differ (code fences, `<think>` blocks, prose around the JSON, numbers sent as strings)
+and strict where it matters (ids and points are checked later by `_verify`). Anything that
+cannot be read raises `InvalidReply` with a short message that can be sent back to the model in
+a re-ask.
 """
 
 from __future__ import annotations
@@ -28,8 +24,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
-from coach.rubric.model import Question
 
 MAX_QUOTES = 5  # evidence quotes kept per criterion or deduction
 MAX_NOTES = 8  # strengths or improvements kept
@@ -126,100 +120,6 @@ class GradeReply(_Lenient):
                 for key, entry in value.items()
             ]
         return value
-
-
-def _strings(description: str = "") -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _enum(values: list[str]) -> dict[str, Any]:
-    return {"type": "string", "enum": values}
-
-
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    """A strict object: every property required, nothing else allowed."""
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
-def output_schema(question: Question, *, coaching: bool = True) -> dict[str, Any]:
-    """The strict JSON Schema of a grade of `question` (every key required, nothing extra).
-
-    `criteria` is an object with one required property per criterion id, so a server that
-    enforces the schema cannot leave a criterion out, repeat one or invent one; each carries
-    its own key point ids and its own points range. Without `coaching` the reply is the grade
-    alone (criteria and deductions), which is about a third fewer schema tokens.
-    """
-    # Per-criterion fields carry no descriptions: the system prompt says once what evidence,
-    # key_points and points mean, and the rubric names each criterion and its maximum; repeating
-    # that per criterion cost about 40 tokens each.
-    criteria = {
-        c.id: _object(
-            {
-                "evidence": _strings(),
-                "rationale": {"type": "string"},
-                "key_points": {"type": "array", "items": _enum([kp.id for kp in c.key_points])},
-                "points": {"type": "number", "minimum": 0, "maximum": c.points},
-            }
-        )
-        for c in question.criteria
-    }
-    properties: dict[str, Any] = {"criteria": _object(criteria)}
-    if question.deductions:
-        properties["deductions"] = {
-            "type": "array",
-            "items": _object(
-                {"id": _enum([d.id for d in question.deductions]), "evidence": _strings()}
-            ),
-        }
-    if not coaching:
-        return _object(properties)
-    criterion_ids = [c.id for c in question.criteria]
-    key_point_ids = list(dict.fromkeys(kp.id for c in question.criteria for kp in c.key_points))
-    properties["strengths"] = {
-        "type": "array",
-        "description": "what the answer really does well, per criterion (none if nothing)",
-        "items": _object(
-            {"criterion_id": _enum(criterion_ids), "text": {"type": "string"}},
-        ),
-    }
-    properties["improvements"] = {
-        "type": "array",
-        "description": "what to add or change: the missed key point, and a sentence to say",
-        "items": _object(
-            {
-                "criterion_id": _enum(criterion_ids),
-                "key_point_id": _enum(key_point_ids),
-                "text": {"type": "string"},
-                "example": {"type": "string"},
-            }
-        ),
-    }
-    properties["follow_up_questions"] = _strings(
-        "questions an interviewer would ask next about what the answer left out"
-    )
-    if question.kind == "behavioral":
-        part = _object(
-            {
-                "present": {"type": "boolean"},
-                "evidence": {"type": "string", "description": "verbatim excerpt, or empty"},
-            }
-        )
-        properties["star"] = _object(
-            {name: part for name in ("situation", "task", "action", "result")}
-        )
-    properties["improved_answer"] = {
-        "type": "string",
-        "description": "the candidate's answer rewritten: keep their facts, fill the gaps",
-    }
-    return _object(properties)
 
 
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)

@@ -1,25 +1,33 @@
 """Which failures are worth another request, how long to wait, and when to stop.
 
 tenacity owns the loop (the SDK client runs with `max_retries=0`, so nothing retries twice).
-Retried: connection errors and timeouts, HTTP 408, 409, 429 (but not exhausted quota), 5xx, and
-a 200 whose body is not a chat completion (`MalformedResponse`). `Retry-After` (or
-`retry-after-ms`) is honoured up to `max_retry_after`; otherwise the wait is exponential with
-jitter. Never retried: other 4xx,
-refusals, content-filter stops. Every grade is bounded twice: by `max_attempts` requests in all
-(re-asks included) and by a wall-clock `deadline`; no wait is started that would end past it.
+Retried: connection errors, HTTP 408, 409, 429 (but not exhausted quota), 5xx, and a 200 whose
+body is not a chat completion (`MalformedResponse`). `Retry-After` (or `retry-after-ms`) is
+honoured up to `max_retry_after`; otherwise the wait is exponential with jitter. Never retried:
+other 4xx, refusals, content-filter stops, and (unless `retry_timeouts`) a request that timed
+out, since the server is likely still working on it. Every grade is bounded twice: by
+`max_attempts` requests in all (re-asks included) and by a wall-clock `deadline`; no wait is
+started that would end past it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import openai
 from tenacity import RetryCallState, wait_random_exponential
 
+from coach.errors import ConfigError
+
 RETRYABLE_STATUS = frozenset({408, 409, 429})
+DEADLINE_ENV = "COACH_DEADLINE"
+TIMEOUT_ENV = "COACH_REQUEST_TIMEOUT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +41,26 @@ class RetryPolicy:
     max_retry_after: float = 20.0  # the longest server-asked wait that is honoured
     backoff: float = 0.5  # first exponential wait, in seconds
     max_backoff: float = 8.0
+    # A request that timed out is not sent again by default: the server does not know the
+    # client gave up, and a local one (llama.cpp, Ollama) goes on generating the abandoned
+    # reply, so a retry would only queue behind it and time out in turn.
+    retry_timeouts: bool = False
+
+    @classmethod
+    def from_env(cls) -> RetryPolicy:
+        """The defaults, with `COACH_DEADLINE` and `COACH_REQUEST_TIMEOUT` (seconds) applied."""
+        settings: dict[str, Any] = {}
+        for name, env in (("deadline", DEADLINE_ENV), ("request_timeout", TIMEOUT_ENV)):
+            text = os.environ.get(env, "").strip()
+            if not text:
+                continue
+            try:
+                settings[name] = float(text)
+            except ValueError:
+                raise ConfigError(f"{env} must be a number of seconds, not {text!r}") from None
+            if not 0 < settings[name] < float("inf"):
+                raise ConfigError(f"{env} must be a positive number of seconds, not {text!r}")
+        return dataclasses.replace(cls(), **settings)
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
@@ -69,6 +97,14 @@ def is_transient(exc: BaseException) -> bool:
             return not is_quota_exhausted(exc)
         return status in RETRYABLE_STATUS or status >= 500
     return False
+
+
+def should_retry(exc: BaseException, policy: RetryPolicy) -> bool:
+    """Send the request again after `exc`: a transient failure, unless it was a timeout
+    and the policy does not retry those."""
+    if isinstance(exc, openai.APITimeoutError) and not policy.retry_timeouts:
+        return False
+    return is_transient(exc)
 
 
 def retry_after(exc: BaseException, now: float | None = None) -> float | None:
@@ -130,11 +166,14 @@ def make_wait(policy: RetryPolicy) -> Any:
     return wait
 
 
-def make_stop(policy: RetryPolicy, clock: Clock) -> Any:
-    """tenacity stop: the attempt cap, or a wait that would end past the deadline."""
+def make_stop(policy: RetryPolicy, clock: Clock, free: Callable[[], int] = lambda: 0) -> Any:
+    """tenacity stop: the attempt cap, or a wait that would end past the deadline.
+
+    `free()` counts the attempts that do not count against the cap (protocol negotiation).
+    """
 
     def stop(state: RetryCallState) -> bool:
-        if state.attempt_number >= policy.max_attempts:
+        if state.attempt_number - free() >= policy.max_attempts:
             return True
         # A retry needs its wait plus a little time to talk to the server.
         return state.upcoming_sleep + 0.05 >= clock.remaining()

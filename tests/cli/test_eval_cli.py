@@ -288,11 +288,8 @@ def test_repeat_with_an_llm_measures_test_retest(
 
     def grader(**kwargs: Any) -> coach.Grader:
         built.append(kwargs)
-        return real(
-            client=fake_judge.client(),
-            policy=RetryPolicy(backoff=0.001, max_backoff=0.001),
-            **kwargs,
-        )
+        fast = {"policy": RetryPolicy(backoff=0.001, max_backoff=0.001)}
+        return real(client=fake_judge.client(), **{**kwargs, **fast})
 
     monkeypatch.setattr(coach.grading.grader, "Grader", grader)
     document = run_json(
@@ -306,7 +303,12 @@ def test_repeat_with_an_llm_measures_test_retest(
         "--concurrency",
         "1",
     )
-    assert built == [{"mode": "auto", "model": "judge-1", "base_url": None}]
+    assert len(built) == 1
+    assert {k: built[0][k] for k in ("mode", "model", "base_url")} == {
+        "mode": "auto",
+        "model": "judge-1",
+        "base_url": None,
+    }
     sent = len(fake_judge.requests)
     assert 0 < sent <= 2 * len(LABELS)  # the blank answer is never sent
     assert document["graders"] == {"llm": sent, "keyword": 2 * len(LABELS) - sent}

@@ -267,7 +267,7 @@ def test_missing_rewrite_shows_the_model_answer(
 
 
 def test_the_schema_asks_for_coaching(star_bank: coach.Bank, mini: coach.Bank) -> None:
-    from coach.llm.reply import output_schema
+    from coach.llm.reply_schema import output_schema
 
     behavioral = output_schema(star_bank.question("complaint"))["properties"]
     assert {"strengths", "improvements", "follow_up_questions", "improved_answer", "star"} <= set(

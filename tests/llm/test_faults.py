@@ -285,14 +285,25 @@ FAULTS = [
         ("deadline",),
         (2, 2),
     ),
+    # A timed-out request is not sent again: the server is likely still generating its reply,
+    # and a local one would queue the retry behind it.
     Fault(
-        "stalls_cut_by_request_timeout",
+        "stall_cut_by_request_timeout_is_not_retried",
+        lambda: [],
+        lambda: stall(30),
+        UNAVAILABLE,
+        ("Timeout",),
+        (1, 1),
+        policy={"request_timeout": 0.3},
+    ),
+    Fault(
+        "stalls_cut_by_request_timeout_retried_when_asked",
         lambda: [],
         lambda: stall(30),
         UNAVAILABLE,
         ("Timeout",),
         (3, 3),
-        policy={"request_timeout": 0.3},
+        policy={"request_timeout": 0.3, "retry_timeouts": True},
     ),
     Fault("short_stall_then_graded", lambda: [stall(0.3, good())], lambda: good()),
     Fault(

@@ -9,7 +9,7 @@ import pytest
 import coach
 from coach.llm.prompts import PLACEHOLDER, load_templates
 from coach.llm.render import new_markers, output_format, render_rubric, spotlight
-from coach.llm.reply import output_schema
+from coach.llm.reply_schema import output_schema
 
 GOOD_SYSTEM = "Grade for {{role}} in {{feedback_language}}. {{answer_open}} {{answer_close}}\n"
 GOOD_SYSTEM += "{{output_format}}"

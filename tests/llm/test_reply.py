@@ -10,7 +10,8 @@ import pytest
 
 import coach
 from coach.grading.verify import QuoteFinder, verify_reply
-from coach.llm.reply import InvalidReply, output_schema, parse_reply
+from coach.llm.reply import InvalidReply, parse_reply
+from coach.llm.reply_schema import output_schema
 from coach.text.normalize import normalize
 
 ANSWER = (
