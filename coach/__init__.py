@@ -59,6 +59,7 @@ if _typing.TYPE_CHECKING:
     from coach.grading.keyword import KeywordGrader
     from coach.grading.offline import find_question, grade_offline
     from coach.llm.cache import CacheError, GradeCache
+    from coach.llm.events import ExchangeEvent
     from coach.llm.prices import Price
     from coach.llm.retry import RetryPolicy
     from coach.practice.history import History, HistoryError
@@ -73,6 +74,7 @@ _LAZY = {
     "BatchResult": "coach.batch.run",
     "BatchRun": "coach.batch.run",
     "CacheError": "coach.llm.cache",
+    "ExchangeEvent": "coach.llm.events",
     "GradeCache": "coach.llm.cache",
     "Grader": "coach.grading.grader",
     "History": "coach.practice.history",
@@ -126,6 +128,7 @@ __all__ = [
     "Deduction",
     "DeductionResult",
     "Evidence",
+    "ExchangeEvent",
     "Feedback",
     "Flag",
     "FollowUp",

@@ -1,11 +1,18 @@
 """Shared by every area of the suite: where things are, the small rubric written for precise
-expectations (the `mini` fixture of conftest.py), an answer to it, and JSON Lines files."""
+expectations (the `mini` fixture of conftest.py), an answer to it, JSON Lines files, and the
+checks any result is held to."""
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
+
+import coach
 
 ROOT = Path(__file__).resolve().parents[1]  # the repository
 DATA = ROOT / "tests" / "data"
@@ -92,3 +99,31 @@ def write_lines(path: Path, lines: list[Any]) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def evidence_in(model: Any) -> Iterator[coach.Evidence]:
+    """Every `Evidence` anywhere in a result."""
+    if isinstance(model, coach.Evidence):
+        yield model
+    elif isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            yield from evidence_in(getattr(model, name))
+    elif isinstance(model, (list, tuple)):
+        for item in model:
+            yield from evidence_in(item)
+
+
+def assert_valid(result: coach.GradeResult, answer: str) -> None:
+    """A result anyone can rely on: in range, consistent, its quotes cut from `answer`."""
+    assert coach.GradeResult.model_validate_json(result.model_dump_json()) == result
+    assert 0 <= result.score <= result.max_score
+    assert 0 <= result.percent <= 100
+    for c in result.criteria:
+        assert 0 <= c.points <= c.max_points
+    earned = sum(c.points for c in result.criteria) - sum(d.points for d in result.deductions)
+    assert math.isclose(result.score, max(0.0, earned), abs_tol=0.01 * len(result.criteria) + 0.01)
+    for e in evidence_in(result):
+        assert 0 <= e.start < e.end <= len(answer), e
+        assert answer[e.start : e.end] == e.quote, e
+    if result.status == "fallback":
+        assert result.fallback_reason

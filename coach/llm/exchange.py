@@ -122,6 +122,8 @@ class Exchange:
         if remaining <= 0:
             raise TimeoutError("deadline")
         mode = self.protocol.output_mode
+        # A small model writes better-formed replies with the schema in the prompt even where
+        # the server enforces it as a grammar; only strict json_schema mode leaves it out.
         written = None if mode == "json_schema" else self.schema
         system, self.prompt_hash = self.render_system(written, self.protocol.prompt_style)
         body: dict[str, Any] = {

@@ -2,8 +2,10 @@
 
 A language has one pair of templates, `grade.LANG.system.txt` and `grade.LANG.user.txt`, in the
 shipped `prompts/` folder or a folder of the caller's; the compact style, for models with a small
-context window, replaces the system template with `grade.LANG.compact.system.txt` (the same
-rules in a fraction of the words; the rubric and the answer are unchanged).
+context window, uses `grade.LANG.compact.system.txt` and `grade.LANG.compact.user.txt`: the same
+rules in a fraction of the words, the rubric and the answer unchanged, and no per-request marker
+in the system message, so a local server can reuse the computed prompt of every grade of the
+same question up to the answer (llama.cpp's prefix cache).
 
 Placeholders are `{{name}}`. A template that names an unknown placeholder, lacks a required one,
 or does not enclose the answer between its two markers is a `PromptError` when the templates are
@@ -35,7 +37,7 @@ ALLOWED = {
     "user": frozenset({"question", "rubric", "answer", "answer_open", "answer_close"}),
 }
 REQUIRED = {
-    "system": frozenset({"output_format", "answer_open", "answer_close"}),
+    "system": frozenset({"output_format"}),
     "user": frozenset({"rubric", "answer", "answer_open", "answer_close"}),
 }
 
@@ -98,9 +100,23 @@ def _shipped(language: str, style: PromptStyle) -> PromptTemplates:
 
 
 def _file_name(language: str, role: str, style: PromptStyle) -> str:
-    if style == "compact" and role == "system":
-        return f"grade.{language}.compact.system.txt"
-    return f"grade.{language}.{role}.txt"
+    return (
+        f"grade.{language}.{role}.txt"
+        if style == "standard"
+        else f"grade.{language}.{style}.{role}.txt"
+    )
+
+
+def check_markers_explained(system: str, user: str, where: str) -> None:
+    """Raise `PromptError` unless the markers are named outside the answer slot too: the rule
+    that what lies between them is data, not instructions, must be said somewhere."""
+    named = [m.group(1) for m in PLACEHOLDER.finditer(system)]
+    named += [m.group(1) for m in PLACEHOLDER.finditer(user)]
+    if named.count("answer_open") < 2 or named.count("answer_close") < 2:
+        raise PromptError(
+            f"{where}: the templates must name '{{{{answer_open}}}}' and '{{{{answer_close}}}}' "
+            "outside the answer too, to say that what lies between them is only data"
+        )
 
 
 def _load(language: str, folder: Path, style: PromptStyle = "standard") -> PromptTemplates:
@@ -117,6 +133,9 @@ def _load(language: str, folder: Path, style: PromptStyle = "standard") -> Promp
             raise PromptError(f"{path}: cannot read the template ({exc})") from None
         check_template(role, text, str(path))
         texts[role] = text
+    check_markers_explained(
+        texts["system"], texts["user"], str(folder / _file_name(language, "system", style))
+    )
     digest = hashlib.sha256()
     for role in ("system", "user"):
         digest.update(texts[role].encode())

@@ -14,7 +14,6 @@ example database.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 from collections import deque
@@ -29,7 +28,6 @@ import respx
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
 import coach
 from coach.grading.job import _injection_spans
@@ -39,7 +37,7 @@ from coach.testing import completion
 from coach.text.content import content_of
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize
 from coach.text.redact import redact
-from tests.support import ROOT
+from tests.support import ROOT, assert_valid
 from tests.text.support import id_check
 
 FULL = os.environ.get("COACH_FUZZ_FULL") == "1"
@@ -142,34 +140,6 @@ short_answers = st.lists(_piece, max_size=14).map("".join)
 long_answers = st.builds(_repeat, short_answers, st.integers(2_000, 100_000))
 # About one answer in twenty is long: a random text repeated up to 100,000 characters.
 answers = st.sampled_from(range(20)).flatmap(lambda k: long_answers if k == 0 else short_answers)
-
-
-def evidence_in(model: Any) -> Iterator[coach.Evidence]:
-    """Every `Evidence` anywhere in a result."""
-    if isinstance(model, coach.Evidence):
-        yield model
-    elif isinstance(model, BaseModel):
-        for name in type(model).model_fields:
-            yield from evidence_in(getattr(model, name))
-    elif isinstance(model, (list, tuple)):
-        for item in model:
-            yield from evidence_in(item)
-
-
-def assert_valid(result: coach.GradeResult, answer: str) -> None:
-    """A result anyone can rely on: in range, consistent, its quotes cut from `answer`."""
-    assert coach.GradeResult.model_validate_json(result.model_dump_json()) == result
-    assert 0 <= result.score <= result.max_score
-    assert 0 <= result.percent <= 100
-    for c in result.criteria:
-        assert 0 <= c.points <= c.max_points
-    earned = sum(c.points for c in result.criteria) - sum(d.points for d in result.deductions)
-    assert math.isclose(result.score, max(0.0, earned), abs_tol=0.01 * len(result.criteria) + 0.01)
-    for e in evidence_in(result):
-        assert 0 <= e.start < e.end <= len(answer), e
-        assert answer[e.start : e.end] == e.quote, e
-    if result.status == "fallback":
-        assert result.fallback_reason
 
 
 @fuzz(300, 10_000)

@@ -46,6 +46,7 @@ def run_cli(
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
     script: bool = False,
+    timeout: float = TIMEOUT,
 ) -> Run:
     """`coach ARGS` in a child process (`python -m coach`, or the installed script), with the
     environment of `cli_env(home, **env)`; stdin is a pipe (never a TTY), closed after `stdin`."""
@@ -57,7 +58,7 @@ def run_cli(
         input=data,
         capture_output=True,
         env=cli_env(home, **(env or {})),
-        timeout=TIMEOUT,
+        timeout=timeout,
         check=False,
     )
     return Run(
