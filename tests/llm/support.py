@@ -12,12 +12,16 @@ from typing import Any
 
 import httpx
 import openai
+import respx
 
 import coach
 from coach import testing
+from coach.grading.core import Mode
+from coach.llm.retry import RetryPolicy
 
 BASE_URL = "https://llm.test/v1"
 MODEL = "gpt-4o-mini"
+FAST = RetryPolicy(backoff=0.001, max_backoff=0.01, deadline=10)  # no real waits in tests
 
 
 def sync_client() -> openai.OpenAI:
@@ -117,3 +121,14 @@ def sent_messages(request: httpx.Request) -> list[dict[str, Any]]:
 
 def sent_body(request: httpx.Request) -> dict[str, Any]:
     return dict(json.loads(request.content))
+
+
+def route(api: respx.MockRouter, *responses: httpx.Response) -> respx.Route:
+    """The chat-completions route of `api`, answering with `responses` in turn."""
+    return api.post("/chat/completions").mock(side_effect=list(responses))
+
+
+def grader(mode: Mode = "auto", **kwargs: Any) -> coach.Grader:
+    """A grader on a respx-visible client, with `FAST` retries unless a policy is given."""
+    kwargs.setdefault("policy", FAST)
+    return coach.Grader(mode=mode, client=sync_client(), **kwargs)

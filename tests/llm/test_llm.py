@@ -12,33 +12,24 @@ import pytest
 import respx
 
 import coach
-from coach.grading.core import Mode
 from coach.llm.retry import RetryPolicy
 from tests.llm.support import (
     BASE_URL,
+    FAST,
     async_client,
     completion,
     error,
     grade_json,
+    grader,
+    route,
     sent_body,
     sent_messages,
-    sync_client,
 )
 
 ANSWER = (
     "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。"
     "然后说明按银行规定需要审核，请他提供凭证，核实后再解冻。"
 )
-FAST = RetryPolicy(backoff=0.001, max_backoff=0.01, deadline=10)
-
-
-def route(api: respx.MockRouter, *responses: httpx.Response) -> respx.Route:
-    return api.post("/chat/completions").mock(side_effect=list(responses))
-
-
-def grader(mode: Mode = "auto", **kwargs: Any) -> coach.Grader:
-    kwargs.setdefault("policy", FAST)
-    return coach.Grader(mode=mode, client=sync_client(), **kwargs)
 
 
 def test_happy_path_is_one_request_with_a_strict_schema(

@@ -10,7 +10,6 @@ import argparse
 import logging
 from typing import Any
 
-import httpx
 import pytest
 import respx
 
@@ -25,24 +24,14 @@ from coach.llm.reply_schema import (
     unbounded,
 )
 from coach.llm.retry import RetryPolicy
-from tests.llm.support import completion, error, grade_json, sent_body, sync_client
+from tests.llm.support import completion, error, grade_json, grader, route, sent_body
 
 ANSWER = "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。然后说明按规定需要审核。"
-FAST = RetryPolicy(backoff=0.001, max_backoff=0.01, deadline=10)
 # What llama-cpp-python's server answers to response_format json_schema (HTTP 500).
 LLAMA_CPP_500 = (
     "1 validation error: {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
     "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}"
 )
-
-
-def route(api: respx.MockRouter, *responses: httpx.Response) -> respx.Route:
-    return api.post("/chat/completions").mock(side_effect=list(responses))
-
-
-def grader(**kwargs: Any) -> coach.Grader:
-    kwargs.setdefault("policy", FAST)
-    return coach.Grader(client=sync_client(), **kwargs)
 
 
 def bodies(calls: respx.Route) -> list[dict[str, Any]]:
