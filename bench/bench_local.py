@@ -31,10 +31,10 @@ import yaml
 import coach
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
-SETUPS = {
-    "standard, coaching": {"coaching": True, "prompt": "standard"},
-    "--grade-only": {"coaching": False, "prompt": "standard"},
+SETUPS = {  # fastest first, so a run cut short still reports the cheap set-ups
     "--grade-only --prompt compact": {"coaching": False, "prompt": "compact"},
+    "--grade-only": {"coaching": False, "prompt": "standard"},
+    "standard, coaching": {"coaching": True, "prompt": "standard"},
 }
 
 
@@ -86,6 +86,8 @@ def run(args: argparse.Namespace) -> dict[str, Tally]:
     picked = answers(args.answers)
     tallies: dict[str, Tally] = {}
     for name, options in SETUPS.items():
+        if args.setup and name != args.setup:
+            continue
         tally = tallies[name] = Tally()
         events: list[coach.ExchangeEvent] = []
         with coach.Grader(
@@ -105,8 +107,13 @@ def run(args: argparse.Namespace) -> dict[str, Tally]:
                     tally.fallbacks[reason(result.fallback_reason)] += 1
                 tally.prompt_tokens.append(result.usage.prompt_tokens)
                 tally.completion_tokens.append(result.usage.completion_tokens)
-                took = tally.seconds[-1]
-                print(f"{name} | {bank}/{question}: {outcome(result, events)}, {took:.0f} s")
+                took, usage = tally.seconds[-1], result.usage
+                print(
+                    f"{name} | {bank}/{question}: {outcome(result, events)}, {took:.0f} s, "
+                    f"{usage.prompt_tokens} + {usage.completion_tokens} tokens "
+                    f"| {reason(result.fallback_reason) if result.method != 'llm' else ''}",
+                    flush=True,
+                )
     return tallies
 
 
@@ -133,8 +140,10 @@ def main() -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--answers", type=int, default=20)
     parser.add_argument("--request-timeout", type=float, default=400.0)
+    parser.add_argument("--setup", choices=list(SETUPS), help="only this set-up (default: all)")
     args = parser.parse_args()
-    print(table(run(args)))
+    tallies = run(args)
+    print(table(tallies))
 
 
 if __name__ == "__main__":

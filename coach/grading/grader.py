@@ -43,6 +43,11 @@ class Grader(GraderCore):
     With `coaching=False` the LLM is asked for the grade alone (about a fifth fewer tokens);
     strengths, tips, follow-ups and the improved answer are then built offline from the
     LLM's verified criteria, so they agree with its grade.
+
+    For local servers: `output_mode` skips the negotiation of structured output ("json_object"
+    for llama.cpp), `prompt="compact"` sends shorter instructions that a server can cache, and
+    `policy` (or `COACH_DEADLINE`/`COACH_REQUEST_TIMEOUT`) gives slow models time.
+    `on_exchange` is called with a `coach.ExchangeEvent` for every request sent.
     """
 
     # -- the drivers ----------------------------------------------------------------------
