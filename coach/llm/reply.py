@@ -127,9 +127,15 @@ _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
 _WIDE_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*)```", re.DOTALL)
 
 
+def _loads(text: str) -> Any:
+    # strict=False: raw newlines and tabs inside strings, which small models write, are read
+    # as the characters they are rather than failing the whole reply.
+    return json.loads(text, strict=False)
+
+
 def _is_json(text: str) -> bool:
     try:
-        json.loads(text)
+        _loads(text)
     except (ValueError, RecursionError):
         return False
     return True
@@ -168,7 +174,7 @@ def parse_reply(text: str | None) -> GradeReply:
     if not text or not text.strip():
         raise InvalidReply("the reply is empty")
     try:
-        data = json.loads(extract_json(text))
+        data = _loads(extract_json(text))
     except json.JSONDecodeError as exc:
         raise InvalidReply(
             f"the reply is not valid JSON ({exc.msg} at position {exc.pos})"

@@ -208,3 +208,13 @@ def test_deductions_need_a_verified_quote_and_cost_the_rubric_points(mini: coach
     assert check(mini, invented, answer).deductions == []
     unknown = reply(deductions=[{"id": "rude", "evidence": ["马上给您解冻"]}])
     assert check(mini, unknown, answer).deductions == []
+
+
+def test_raw_control_characters_inside_strings_are_read_not_rejected() -> None:
+    # SmolLM2 on llama.cpp wrote a raw newline and tab inside a rationale; strict JSON refuses
+    # them, which failed the whole grade.
+    text = (
+        '{"criteria": {"calm": {"evidence": [], "rationale": "line one\nline\ttwo", "points": 1}}}'
+    )
+    reply = parse_reply(text)
+    assert reply.criteria[0].rationale == "line one\nline\ttwo"
