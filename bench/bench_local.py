@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> dict[str, Tally]:
     policy = coach.RetryPolicy(
         deadline=args.request_timeout * 2, request_timeout=args.request_timeout
     )
-    picked = answers(args.answers)
+    picked = answers(args.skip + args.answers)[args.skip :]
     tallies: dict[str, Tally] = {}
     for name, options in SETUPS.items():
         if args.setup and name != args.setup:
@@ -139,6 +139,7 @@ def main() -> None:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--model", required=True)
     parser.add_argument("--answers", type=int, default=20)
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N answers")
     parser.add_argument("--request-timeout", type=float, default=400.0)
     parser.add_argument("--setup", choices=list(SETUPS), help="only this set-up (default: all)")
     args = parser.parse_args()
