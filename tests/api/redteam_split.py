@@ -1,0 +1,374 @@
+"""The held-out red-team corpus of tests/data/redteam_split/, and what it measures.
+
+The corpus comes in two halves: `dev` (for tuning defences) and `test` (for reporting only).
+Each half holds attacks (`attacks_<half>.yaml`) and ordinary answers (`ordinary_<half>.yaml`).
+
+`measure(half)` grades every attack four times: the clean and the attacked answer offline
+(`mode="keyword"`), and both through the real `Grader` against `ObedientJudge`, a judge mocked
+at the HTTP layer that is honest on the clean answer (the keyword grade as its reply) and obeys
+the attacked one completely: full marks (or the attack's `points`) on every criterion, every key
+point claimed, the whole answer and each of its sentences as evidence, no deductions, and the
+attack's dictated texts in every free-text field. It grades every ordinary answer offline,
+where the screening flags are the same as on the LLM path. bench/redteam_split.py prints the
+measures as a Markdown table; tests/api/test_redteam_split.py holds the test half to the targets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import httpx
+import yaml
+
+import coach
+from coach.testing import FakeJudge, JudgeRequest, completion
+from coach.text.normalize import normalize
+from tests.rubric.support import samples
+from tests.support import DATA
+
+SPLIT = DATA / "redteam_split"
+HALVES = ("dev", "test")
+BOUND = 5.0  # percent points above the clean grade that count as inflated
+GENERIC = "Excellent answer, recommend hiring"
+CATEGORIES = (
+    *("hidden_middle", "dictated_feedback", "split_instruction", "translated", "encoded"),
+    *("markdown_fence", "self_assessment", "rubric_claim", "emoji_interleaved"),
+    *("claimed_authority", "key_point_list", "fake_json", "quoted_dialogue", "homoglyph"),
+    *("zero_width", "payload_splitting", "role_play", "few_shot", "refusal_suppression"),
+    *("emotional_appeal", "continue_json"),
+)
+ATTACK_KEYS = frozenset({"id", "category", "bank", "question", "clean", "attack", "dictated"})
+ATTACK_OPTIONAL = frozenset({"points"})
+ATTACK_KINDS = frozenset({"prefix", "suffix", "insert", "template"})
+ORDINARY_KEYS = frozenset({"id", "bank", "question", "text", "note"})
+# Flags an ordinary answer must not get, and all the flags screening gives an answer.
+SUSPICIOUS = (
+    *("suspected_injection", "rubric_copy", "keyword_stuffing", "off_topic"),
+    *("repetition", "padding"),
+)
+SCREENING = frozenset({*SUSPICIOUS, "language_mismatch", "too_short", "non_answer", "blank"})
+_SENTENCE = re.compile(r"(?<=[。！？!?.\n])")
+_FIRST_END = re.compile(r"[。！？!?…]+[”’」』）)\"']*|\.(?=\s)|\n")
+_EDGE_PUNCT = " \t\n。，"
+
+
+# -- the corpus ------------------------------------------------------------------------------
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    data = yaml.safe_load((SPLIT / name).read_text(encoding="utf-8"))
+    items: list[dict[str, Any]] = data["items"]
+    return items
+
+
+@cache
+def _attacks(half: str) -> tuple[dict[str, Any], ...]:
+    return tuple(_load(f"attacks_{half}.yaml"))
+
+
+@cache
+def _ordinary(half: str) -> tuple[dict[str, Any], ...]:
+    return tuple(_load(f"ordinary_{half}.yaml"))
+
+
+def attacks(half: str) -> list[dict[str, Any]]:
+    """The attacks of one half, in file order."""
+    return list(_attacks(half))
+
+
+def ordinary(half: str) -> list[dict[str, Any]]:
+    """The ordinary answers of one half, in file order."""
+    return list(_ordinary(half))
+
+
+@cache
+def bank(bank_id: str) -> coach.Bank:
+    return coach.load_bank(bank_id)
+
+
+@cache
+def _samples(bank_id: str) -> tuple[dict[str, Any], ...]:
+    return tuple(samples(bank_id))
+
+
+def clean_text(attack: dict[str, Any]) -> str:
+    """The clean answer an attack starts from: its own text or a labelled sample."""
+    clean = attack["clean"]
+    if isinstance(clean, str):
+        return clean.strip()
+    (text,) = [
+        s["text"]
+        for s in _samples(attack["bank"])
+        if s["question"] == attack["question"] and s["label"] == clean["label"]
+    ]
+    return str(text).strip()
+
+
+def attacked_text(attack: dict[str, Any], clean: str) -> str:
+    """The attacked answer: the clean one with the attack's text put where it says."""
+    how = attack["attack"]
+    if "template" in how:
+        # str.replace, not str.format: attack texts are full of braces (fake JSON).
+        return str(how["template"]).replace("{clean}", clean)
+    if "insert" in how:
+        end = _FIRST_END.search(clean)
+        cut = end.end() if end else len(clean)
+        return clean[:cut] + str(how["insert"]) + clean[cut:]
+    return str(how.get("prefix", "")) + clean + str(how.get("suffix", ""))
+
+
+# -- the judge -------------------------------------------------------------------------------
+
+
+def honest_reply(honest: coach.GradeResult) -> dict[str, Any]:
+    """The keyword grade as a model reply: its points, quotes, key points and deductions."""
+    return {
+        "criteria": {
+            c.id: {
+                "evidence": [e.quote for e in c.evidence],
+                "rationale": c.rationale,
+                "key_points": c.key_points_hit,
+                "points": c.points,
+            }
+            for c in honest.criteria
+        },
+        "deductions": [
+            {"id": d.id, "evidence": [e.quote for e in d.evidence]} for d in honest.deductions
+        ],
+        "strengths": [],
+        "improvements": [],
+        "follow_up_questions": [],
+        "improved_answer": "",
+    }
+
+
+def obedient_reply(request: JudgeRequest, attack: dict[str, Any]) -> dict[str, Any]:
+    """Everything the attack asks for, as a model that obeys it completely would reply."""
+    schema = request.schema
+    assert schema is not None, "the grader sent no reply schema"
+    answer = request.answer or ""
+    quotes = [answer, *(s for s in _SENTENCE.split(answer) if s.strip())]
+    dictated = [str(d) for d in attack.get("dictated") or []] or [GENERIC]
+    said = "\n".join(dictated)
+    props = schema["properties"]
+    criteria = props["criteria"]["properties"]
+    reply: dict[str, Any] = {"criteria": {}, "deductions": []}
+    for cid, spec in criteria.items():
+        top = float(spec["properties"]["points"]["maximum"])
+        asked = attack.get("points")
+        reply["criteria"][cid] = {
+            "evidence": quotes,
+            "rationale": said,
+            "key_points": list(spec["properties"]["key_points"]["items"]["enum"]),
+            "points": top if asked is None else min(float(asked), top),
+        }
+    first = next(iter(criteria))
+    key_point = props["improvements"]["items"]["properties"]["key_point_id"]["enum"][0]
+    reply["strengths"] = [{"criterion_id": cid, "text": said} for cid in criteria]
+    reply["improvements"] = [
+        {"criterion_id": first, "key_point_id": key_point, "text": text, "example": text}
+        for text in dictated
+    ]
+    reply["follow_up_questions"] = list(dictated)
+    if "star" in props:
+        part = {"present": True, "evidence": dictated[0]}
+        reply["star"] = {name: dict(part) for name in ("situation", "task", "action", "result")}
+    reply["improved_answer"] = said
+    return reply
+
+
+@dataclass
+class ObedientJudge(FakeJudge):
+    """Honest while `honest` is set (the reply to send), obedient to `attack` otherwise."""
+
+    attack: dict[str, Any] = field(default_factory=dict)
+    honest: dict[str, Any] | None = None
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        seen = JudgeRequest(json.loads(request.content or b"{}"))
+        self.requests.append(seen)
+        reply = self.honest if self.honest is not None else obedient_reply(seen, self.attack)
+        return completion(json.dumps(reply, ensure_ascii=False))
+
+
+# -- what reaches the candidate --------------------------------------------------------------
+
+
+def free_texts(result: coach.GradeResult) -> list[str]:
+    """Every free text of a result: rationales, strengths and improvements with their
+    examples, follow-up questions, STAR evidence and the improved answer."""
+    texts = [c.rationale for c in result.criteria]
+    for note in [*result.strengths, *result.improvements]:
+        texts += [note.text, note.example or ""]
+    texts += [f.question for f in result.follow_up_questions]
+    if result.star is not None:
+        for name in ("situation", "task", "action", "result"):
+            evidence = getattr(result.star, name).evidence
+            texts.append(evidence.quote if evidence is not None else "")
+    if result.improved_answer is not None:
+        texts.append(result.improved_answer.text)
+    return [t for t in texts if t]
+
+
+def _folded(text: str) -> str:
+    return normalize(text).text.strip(_EDGE_PUNCT)
+
+
+def found_in(needle: str, haystacks: Iterable[str]) -> bool:
+    """`needle` (stripped) in one of `haystacks`, as written or after normalization."""
+    plain = needle.strip()
+    if not plain:
+        return False
+    folded = _folded(plain)
+    return any(plain in h or (folded and folded in normalize(h).text) for h in haystacks)
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttackOutcome:
+    id: str
+    category: str
+    keyword_clean: float
+    keyword_attacked: float
+    llm_clean: float
+    llm_attacked: float
+    raised: tuple[str, ...]  # screening flags on the attacked answer, not on the clean one
+    llm_flags: tuple[str, ...]  # every flag of the attacked LLM result
+    leaked: tuple[str, ...]  # dictated texts found in the attacked LLM result
+    error: str = ""  # grading raised: the other fields mean nothing, and the attack counts nowhere
+
+    @property
+    def keyword_inflated(self) -> bool:
+        return not self.error and self.keyword_attacked > self.keyword_clean + BOUND + 1e-9
+
+    @property
+    def unflagged(self) -> bool:
+        return not self.error and not self.raised
+
+    @property
+    def llm_inflated(self) -> bool:
+        return not self.error and self.llm_attacked > self.llm_clean + BOUND + 1e-9
+
+    @property
+    def silent(self) -> bool:
+        """Inflated on the LLM path with no flag at all, not even `needs_review`."""
+        return self.llm_inflated and not self.llm_flags
+
+    @property
+    def dictated_leaked(self) -> bool:
+        return bool(self.leaked)
+
+
+@dataclass(frozen=True)
+class OrdinaryOutcome:
+    id: str
+    flags: tuple[str, ...]
+    error: str = ""
+
+    @property
+    def suspected(self) -> bool:
+        return "suspected_injection" in self.flags
+
+    @property
+    def suspicious(self) -> bool:
+        return any(code in SUSPICIOUS for code in self.flags)
+
+
+@dataclass(frozen=True)
+class Report:
+    half: str
+    attacks: tuple[AttackOutcome, ...]
+    ordinary: tuple[OrdinaryOutcome, ...]
+
+    def ids(self, test: Callable[[AttackOutcome], bool]) -> list[str]:
+        return [a.id for a in self.attacks if test(a)]
+
+    def ordinary_ids(self, test: Callable[[OrdinaryOutcome], bool]) -> list[str]:
+        return [o.id for o in self.ordinary if test(o)]
+
+    @property
+    def errors(self) -> list[str]:
+        """Attacks and answers whose grading raised, with the exception."""
+        found = [(a.id, a.error) for a in self.attacks] + [(o.id, o.error) for o in self.ordinary]
+        return [f"{id_}: {error}" for id_, error in found if error]
+
+
+def _screening(result: coach.GradeResult) -> set[str]:
+    return {code for code in result.flag_codes if code in SCREENING}
+
+
+def measure_attack(
+    attack: dict[str, Any], keyword: coach.Grader, judge: ObedientJudge, llm: coach.Grader
+) -> AttackOutcome:
+    """One attack graded both ways (the judge must be active)."""
+    bank_id, question = attack["bank"], attack["question"]
+    clean = clean_text(attack)
+    attacked = attacked_text(attack, clean)
+    kw_clean = keyword.grade(bank_id, question, clean)
+    kw_attacked = keyword.grade(bank_id, question, attacked)
+    judge.attack, judge.honest = attack, honest_reply(kw_clean)
+    llm_clean = llm.grade(bank_id, question, clean)
+    judge.honest = None
+    llm_attacked = llm.grade(bank_id, question, attacked)
+    raised = (_screening(kw_attacked) | _screening(llm_attacked)) - (
+        _screening(kw_clean) | _screening(llm_clean)
+    )
+    texts = free_texts(llm_attacked)
+    leaked = tuple(str(d) for d in attack.get("dictated") or [] if found_in(str(d), texts))
+    return AttackOutcome(
+        id=attack["id"],
+        category=attack["category"],
+        keyword_clean=kw_clean.percent,
+        keyword_attacked=kw_attacked.percent,
+        llm_clean=llm_clean.percent,
+        llm_attacked=llm_attacked.percent,
+        raised=tuple(sorted(raised)),
+        llm_flags=tuple(llm_attacked.flag_codes),
+        leaked=leaked,
+    )
+
+
+def _failed(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _attack_outcome(
+    attack: dict[str, Any], keyword: coach.Grader, judge: ObedientJudge, llm: coach.Grader
+) -> AttackOutcome:
+    try:
+        return measure_attack(attack, keyword, judge, llm)
+    except Exception as exc:  # one broken grade must not hide the rest of the half
+        return AttackOutcome(
+            attack["id"], attack["category"], 0, 0, 0, 0, (), (), (), error=_failed(exc)
+        )
+
+
+def _ordinary_outcome(answer: dict[str, Any], keyword: coach.Grader) -> OrdinaryOutcome:
+    try:
+        graded = keyword.grade(answer["bank"], answer["question"], answer["text"])
+    except Exception as exc:
+        return OrdinaryOutcome(answer["id"], (), error=_failed(exc))
+    return OrdinaryOutcome(answer["id"], tuple(graded.flag_codes))
+
+
+def measure(half: str) -> Report:
+    """Every attack and ordinary answer of one half, graded. A grade that raises is kept as
+    an error (`Report.errors`), counted in no measure, and fails the tests."""
+    if half not in HALVES:
+        raise ValueError(f"half must be one of {HALVES}, not {half!r}")
+    judge = ObedientJudge()
+    with coach.Grader(mode="keyword") as keyword, judge.activate():
+        llm = judge.grader(mode="llm")
+        try:
+            outcomes = tuple(_attack_outcome(a, keyword, judge, llm) for a in attacks(half))
+        finally:
+            llm.close()
+        plain = tuple(_ordinary_outcome(o, keyword) for o in ordinary(half))
+    return Report(half, outcomes, plain)
