@@ -26,6 +26,7 @@ FlagCode = Literal[
     "points_clamped",  # the LLM gave points outside a criterion's range; code clamped them
     "unverified_evidence",  # the LLM quoted words that are not in the answer; they earn nothing
     "reply_repaired",  # parts of the LLM's reply that are not in the rubric were ignored
+    "unsupported_credit",  # key points the LLM credited that no quote of it bears on
 ]
 
 

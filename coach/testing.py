@@ -4,9 +4,12 @@
 real openai SDK code and the real `Grader` run; it works with openai 2.x and 3.x alike, because
 the clients it builds are given an `httpx` client that respx can see. Replies come from a queue
 (`push_*`), and when the queue is empty the judge answers every request with a valid grade built
-from the JSON Schema the grader sent: each criterion at `default_share` of its points, quoting
-the start of the answer. Every request is kept in `requests`, with its messages, the answer as
-the grader enclosed it, and the schema.
+from the JSON Schema the grader sent: each criterion at `default_share` of its points, claiming
+every key point and quoting every sentence of the answer. Code still checks a scripted grade as
+it checks a real model's: a criterion keeps points above the keyword grade only for key points
+the answer's sentences bear on, so a scripted full mark on an answer that makes half the key
+points comes back as half (with an `unsupported_credit` flag). Every request is kept in
+`requests`, with its messages, the answer as the grader enclosed it, and the schema.
 
 In a test module (or conftest.py)::
 
@@ -51,6 +54,7 @@ __all__ = ["FakeJudge", "JudgeRequest", "fake_judge"]
 
 BASE_URL = "https://fake-judge.test/v1"
 _OPENING = re.compile(r"^<<<ANSWER [0-9a-f]+>>>$", re.MULTILINE)
+_SENTENCES = re.compile(r"(?<=[。！？!?；;])|\n")
 
 Reply = Callable[["JudgeRequest"], httpx.Response]
 
@@ -121,15 +125,16 @@ def _grade_for(request: JudgeRequest, points: Mapping[str, float] | float, **ext
     if schema is None:
         raise AssertionError("FakeJudge: the request carries no JSON Schema to answer")
     criteria = schema["properties"]["criteria"]["properties"]
-    quote = (request.answer or "")[:20]
+    sentences = [s.strip() for s in _SENTENCES.split(request.answer or "") if s.strip()]
     reply: dict[str, Any] = {"criteria": {}}
     for cid, spec in criteria.items():
         top = spec["properties"]["points"].get("maximum", 0)
         given = points.get(cid, 0) if isinstance(points, Mapping) else top * points
+        key_points = spec["properties"]["key_points"]["items"].get("enum", [])
         reply["criteria"][cid] = {
-            "evidence": [quote] if quote and given else [],
+            "evidence": sentences if given else [],
             "rationale": "scripted by FakeJudge",
-            "key_points": [],
+            "key_points": key_points if given else [],
             "points": given,
         }
     reply |= {"deductions": [], "strengths": [], "improvements": [], "follow_up_questions": []}

@@ -5,6 +5,8 @@ The keyword grader's findings are facts about the answer, so they bind the LLM's
 * its negation-aware deductions apply even when the model missed them;
 * its screening flags (injection, keyword list, pasted rubric, off topic, too short, language)
   carry over;
+* a criterion scores above its keyword points only as far as the key points it was credited
+  with, each resting on a quote that bears on it (or found by the keyword grader), earn;
 * on an answer it flags as an injection attempt, a pasted rubric or a keyword list, no
   criterion scores above its keyword points (an obedient model cannot be talked into points),
   and `needs_review` says what the model had asked for;
@@ -19,14 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from coach.grading.feedback import MAX_FOLLOW_UPS, RUBRIC_FOLLOW_UPS
-from coach.grading.texts import texts_for
+from coach.grading.dictation import CopyCheck
+from coach.grading.llm_coaching import Dropped, llm_coaching
 from coach.grading.verify import Verified
 from coach.llm.reply import GradeReply
 from coach.result import Flag, GradeResult, Usage
 from coach.rubric.model import Bank, Question
-from coach.text.content import content_of
-from coach.text.normalize import normalize
 from coach.text.redact import PiiKind
 
 # Screening flags on which the LLM may not score above the keyword grader: an answer that does
@@ -51,8 +51,6 @@ SCREEN_FLAGS = frozenset(
         "padding",
     }
 )
-MIN_REWRITE_CONTENT = 15  # a rewrite shorter than this is not an answer ("string", "N/A")
-MIN_FOLLOW_UP_CONTENT = 8  # "string", "N/A", "Why?" are not probes
 # How a flag message names what was redacted, and the list separator.
 _PII_NAMES: dict[str, tuple[dict[str, str], str]] = {
     "zh": (
@@ -81,6 +79,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "clamped": "模型给出的分数超出范围，已按满分和 0 截断：{what}。",
         "unverified": "模型引用的证据在回答中找不到，相关得分不计：{what}。",
         "repaired": "模型回复中有不属于评分标准的条目，已忽略：{what}。",
+        "copied": "模型的反馈照抄了回答中并非评分证据的文字（可能是回答要求写入的内容），"
+        "已删去：{what}。",
+        "unsupported": "模型记为覆盖的要点在其引用的原文中找不到依据，"
+        "超出关键词评分的部分不计：{what}。",
         "gap": "模型评分 {llm:.0f}% 与关键词评分 {kw:.0f}% 差距较大，建议人工复核。",
         "suspicious": "回答被标记为可疑（{what}），模型给了 {claimed:g} 分，高于关键词评分 {kw:g} "
         "分；高出的部分不计，建议人工复核。",
@@ -93,6 +95,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "unverified": "Evidence the model quoted is not in the answer; "
         "those points count 0: {what}.",
         "repaired": "Entries of the model's reply that are not in the rubric were ignored: {what}.",
+        "copied": "The model's feedback repeated words of the answer that are not evidence "
+        "(perhaps text the answer asked for); they were left out: {what}.",
+        "unsupported": "Key points the model credited rest on no quote that bears on them and "
+        "earn nothing (points above the keyword grade do not count): {what}.",
         "gap": "The LLM grade ({llm:.0f}%) and the keyword grade ({kw:.0f}%) differ widely; "
         "review it.",
         "suspicious": "The answer is flagged ({what}) and the LLM gave {claimed:g} points, "
@@ -139,6 +145,7 @@ def llm_result(
     prompt_hash: str,
     review_gap: float,
     offline_coaching: Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]],
+    answer: str,
     model_coaching: bool = True,
 ) -> GradeResult:
     """The LLM's verified grade, bound by the keyword findings (see the module docstring).
@@ -155,20 +162,33 @@ def llm_result(
         if all(d["id"] != found.id for d in deductions):
             deductions.append(found.model_dump())
     criteria = verified.criteria
+    unsupported = _bind_to_key_points(question, keyword, verified)
     suspicious = [code for code in SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
-    if suspicious:
-        offline = {c.id: c for c in keyword.criteria}
-        for entry in criteria:
+    offline = {c.id: c for c in keyword.criteria}
+    # Only relevant evidence may be repeated in the model's texts: the rest was dictated.
+    check = CopyCheck(answer, [e["quote"] for c in criteria for e in c["evidence"]])
+    dropped = Dropped([])
+    for entry in criteria:
+        if suspicious or check.copies(entry["rationale"]):
+            if not suspicious:
+                dropped.add(f"{entry['id']}.rationale")
             entry["rationale"] = offline[entry["id"]].rationale
-            if entry["points"] > offline[entry["id"]].points:
-                entry["points"] = offline[entry["id"]].points
-                entry["rationale"] += messages["capped_note"]
+        if suspicious and entry["points"] > offline[entry["id"]].points:
+            entry["points"] = offline[entry["id"]].points
+            entry["rationale"] += messages["capped_note"]
     earned = sum(c["points"] for c in criteria)
     lost = sum(d["points"] for d in deductions)
     score = round(min(question.points, max(0.0, earned - lost)), 2)
     percent = round(100 * score / question.points, 1)
     flags: list[Any] = [f for f in keyword.flags if f.code in SCREEN_FLAGS]  # models as they are
     flags += list(prepared_flags)
+    coaching = (
+        offline_coaching(criteria, deductions)
+        if suspicious or not model_coaching
+        else llm_coaching(
+            bank, question, keyword, verified, reply, criteria, deductions, check, dropped
+        )
+    )
     notes = {
         "points_clamped": "clamped",
         "unverified_evidence": "unverified",
@@ -178,6 +198,16 @@ def llm_result(
         if code in verified.notes:
             what = ", ".join(verified.notes[code])
             flags.append({"code": code, "message": messages[key].format(what=what)})
+    if dropped.fields:
+        what = ", ".join(dict.fromkeys(dropped.fields))
+        flags.append({"code": "reply_repaired", "message": messages["copied"].format(what=what)})
+    if unsupported:
+        flags.append(
+            {
+                "code": "unsupported_credit",
+                "message": messages["unsupported"].format(what=", ".join(unsupported)),
+            }
+        )
     claimed = claimed_points(reply, question)
     if suspicious and claimed > keyword.score:
         message = messages["suspicious"].format(
@@ -199,11 +229,7 @@ def llm_result(
             "criteria": criteria,
             "deductions": deductions,
             "flags": flags,
-            **(
-                offline_coaching(criteria, deductions)
-                if suspicious or not model_coaching
-                else llm_coaching(bank, question, keyword, verified, reply, criteria, deductions)
-            ),
+            **coaching,
             "model": model,
             "usage": usage,
             "prompt_hash": prompt_hash,
@@ -212,90 +238,31 @@ def llm_result(
     )
 
 
-def llm_coaching(
-    bank: Bank,
-    question: Question,
-    keyword: GradeResult,
-    verified: Verified,
-    reply: GradeReply | None,
-    criteria: list[dict[str, Any]],
-    deductions: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """The coaching fields of an LLM result, checked against what the grade supports.
+def _bind_to_key_points(question: Question, keyword: GradeResult, verified: Verified) -> list[str]:
+    """Cap each criterion at what its supported key points earn, or at its keyword points.
 
-    A strength must name a criterion that kept at least half its points, and is quoted from
-    that criterion's verified evidence, so the model cannot praise what it did not credit.
-    Improvements keep only ids of the rubric. Follow-ups: the rubric's first, then the model's,
-    then the keyword grader's probes. STAR parts need verified quotes (or the keyword cues).
-    Without a rewrite from the model, the rubric's model answer stands in, labelled as such.
+    A claimed key point the model's quotes do not bear on still counts where the keyword grader
+    found it in the answer. A criterion left without relevant quotes shows the keyword
+    grader's. Returns `criterion/key point` for each claimed key point that stays unsupported.
     """
-    t = texts_for(bank.language)
-    by_id = {c["id"]: c for c in criteria}
-    key_points = {c.id: {kp.id for kp in c.key_points} for c in question.criteria}
-    strengths = []
-    improvements: list[dict[str, Any]] = [
-        {"text": t.avoid.format(what=d["description"]), "deduction_id": d["id"]} for d in deductions
-    ]
-    notes_strengths = reply.strengths if reply else []
-    for note in notes_strengths:
-        kept = by_id.get(note.criterion_id or "")
-        if kept is None or kept["points"] < 0.5 * kept["max_points"] or not kept["evidence"]:
-            continue
-        strengths.append(
-            {
-                "text": note.text,
-                "criterion_id": kept["id"],
-                "example": kept["evidence"][0]["quote"],
-            }
-        )
-    for note in reply.improvements if reply else []:
-        cid = note.criterion_id if note.criterion_id in by_id else None
-        kp = note.key_point_id if cid and note.key_point_id in key_points[cid] else None
-        improvements.append(
-            {"text": note.text, "criterion_id": cid, "key_point_id": kp, "example": note.example}
-        )
-    asked: list[dict[str, Any]] = [
-        {"question": q, "source": "rubric"} for q in question.follow_ups[:RUBRIC_FOLLOW_UPS]
-    ]
-    asked += [
-        {"question": q, "source": "llm"}
-        for q in (reply.follow_up_questions if reply else [])
-        if _substantial(q, MIN_FOLLOW_UP_CONTENT)
-    ]
-    asked += [f.model_dump() for f in keyword.follow_up_questions if f.source != "rubric"]
-    follow_ups: list[dict[str, Any]] = []
-    for item in asked:
-        if len(follow_ups) < MAX_FOLLOW_UPS and all(
-            item["question"] != f["question"] for f in follow_ups
-        ):
-            follow_ups.append(item)
-    star = None
-    if keyword.star is not None:
-        star = keyword.star.model_dump()
-        for name, part in (verified.star or {}).items():
-            if part["present"]:
-                star[name] = part
-    improved = keyword.improved_answer.model_dump() if keyword.improved_answer else None
-    rewrite = reply.improved_answer.strip() if reply else ""
-    if _substantial(rewrite, MIN_REWRITE_CONTENT):
-        improved = {"text": rewrite, "source": "rewrite", "label": t.rewrite_label}
-    return {
-        "strengths": strengths,
-        "improvements": improvements,
-        "follow_up_questions": follow_ups,
-        "star": star,
-        "improved_answer": improved,
-    }
-
-
-def _substantial(text: str, chars: int) -> bool:
-    """At least `chars` letters, digits or ideographs: a placeholder is no advice."""
-    # Normalizing only adds content characters (full-width and upper-case letters become
-    # ASCII lower case; ideographs stay ideographs), so a text already long enough as written
-    # needs no normalizing.
-    if len(content_of(text.lower())) >= chars:
-        return True
-    return len(content_of(normalize(text).text)) >= chars
+    offline = {c.id: c for c in keyword.criteria}
+    unsupported: list[str] = []
+    for entry in verified.criteria:
+        criterion = question.criterion(entry["id"])
+        found = offline[entry["id"]]
+        claimed = verified.unsupported.get(entry["id"], [])
+        rescued = {kp for kp in claimed if kp in found.key_points_hit}
+        unsupported += [f"{entry['id']}/{kp}" for kp in claimed if kp not in rescued]
+        hit = set(entry["key_points_hit"]) | rescued
+        own = [kp.id for kp in criterion.key_points]
+        entry["key_points_hit"] = [kp for kp in own if kp in hit]
+        entry["key_points_missed"] = [kp for kp in own if kp not in hit]
+        cap = max(found.points, round(criterion.points_for(hit), 2))
+        if entry["points"] > cap:
+            entry["points"] = cap
+        if entry["points"] > 0 and not entry["evidence"]:
+            entry["evidence"] = [e.model_dump() for e in found.evidence]
+    return unsupported
 
 
 def fallback_result(

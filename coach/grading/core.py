@@ -22,6 +22,7 @@ from coach.grading.consistency import combine
 from coach.grading.job import Job, outgoing
 from coach.grading.keyword import KeywordGrader, require_text
 from coach.grading.offline import find_question
+from coach.grading.relevance import Relevance
 from coach.grading.verify import Verified, verify_reply
 from coach.llm.cache import GradeCache, cache_key
 from coach.llm.clients import Clients
@@ -110,6 +111,8 @@ class GraderCore:
             cache if isinstance(cache, GradeCache) or cache is None else GradeCache(cache)
         )
         self._keyword = KeywordGrader()
+        # Keyed by question identity, as the keyword grader's compiled rules are.
+        self._relevance: dict[int, Relevance] = {}
         self.messages = MessageBuilder(prompts_dir, coaching)
         if mode == "llm" and not self.configured:
             raise ConfigError(
@@ -231,8 +234,12 @@ class GraderCore:
         assert job.finder is not None
         finder = job.finder
 
+        relevance = self._relevance.get(id(job.question))
+        if relevance is None or relevance.question is not job.question:
+            relevance = self._relevance[id(job.question)] = Relevance(job.question)
+
         def verify(reply: GradeReply) -> Verified:
-            return verify_reply(reply, job.question, finder, job.answer)
+            return verify_reply(reply, job.question, finder, job.answer, relevance)
 
         return verify
 
@@ -280,6 +287,7 @@ class GraderCore:
             offline_coaching=functools.partial(
                 self._keyword.coaching_for, job.bank, job.question, job.folded
             ),
+            answer=job.answer,
             model_coaching=self.coaching,
         )
         return result.model_copy(update={"cached": True}) if cached else result

@@ -10,6 +10,10 @@ The model proposes; code decides. What each problem leads to:
   or that quotes a sentence addressed to the grader: dropped; a criterion awarded points
   without one verified quote gets 0 (`unverified_evidence`);
 * key point ids not of that criterion: ignored;
+* a key point counts as made only where a verified quote bears on it (`grading/relevance.py`);
+  a quote that bears on no key point of its criterion is not kept as evidence, and the key
+  points claimed without one are listed in `Verified.unsupported`: `combine` caps the
+  criterion's points at what the supported key points (or the keyword grade) earn;
 * a deduction counts only with a verified quote, and costs the rubric's points, not the model's;
 * a STAR part counts as told only with a verified quote.
 
@@ -25,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from coach.grading.relevance import Relevance
 from coach.llm.reply import GradeReply, InvalidReply
 from coach.rubric.model import Question
 from coach.text.content import content_of
@@ -46,6 +51,10 @@ class Verified:
     deductions: list[dict[str, Any]]
     notes: dict[str, list[str]] = field(default_factory=dict)  # flag code -> what was repaired
     star: dict[str, Any] | None = None  # STAR parts with verified evidence (behavioral only)
+    # criterion id -> key points the model claimed that no verified quote bears on
+    unsupported: dict[str, list[str]] = field(default_factory=dict)
+    # criterion id -> verified quotes that bear on none of the criterion's key points
+    irrelevant: dict[str, int] = field(default_factory=dict)
 
     def note(self, code: str, what: str) -> None:
         self.notes.setdefault(code, []).append(what)
@@ -112,14 +121,22 @@ def _evidence(finder: QuoteFinder, original: str, quotes: Iterable[str]) -> list
 
 
 def verify_reply(
-    reply: GradeReply, question: Question, finder: QuoteFinder, original: str
+    reply: GradeReply,
+    question: Question,
+    finder: QuoteFinder,
+    original: str,
+    relevance: Relevance | None = None,
 ) -> Verified:
     """Check `reply` against the rubric of `question` and the answer `finder` searches.
+
+    `relevance` (of `question`; built here when not given) decides which quotes bear on which
+    key points.
 
     Raises `InvalidReply` when a criterion is missing: that is worth a re-ask.
     """
     by_id = {}
     verified = Verified(criteria=[], deductions=[])
+    relevance = relevance or Relevance(question)
     known = {c.id for c in question.criteria}
     for entry in reply.criteria:
         if entry.id not in known or entry.id in by_id:
@@ -145,6 +162,15 @@ def verify_reply(
             points = 0.0
         own = [kp.id for kp in criterion.key_points]
         claimed = set(entry.key_points)
+        bearing = {
+            index: relevance.bearing(quote["quote"], own) for index, quote in enumerate(evidence)
+        }
+        supported = set().union(*bearing.values()) if bearing else set()
+        hit = [kp for kp in own if kp in claimed and kp in supported]
+        if unsupported := [kp for kp in own if kp in claimed and kp not in supported]:
+            verified.unsupported[criterion.id] = unsupported
+        if dropped := sum(1 for kps in bearing.values() if not kps):
+            verified.irrelevant[criterion.id] = dropped
         verified.criteria.append(
             {
                 "id": criterion.id,
@@ -152,9 +178,9 @@ def verify_reply(
                 "points": round(points, 2),
                 "max_points": criterion.points,
                 "rationale": entry.rationale,
-                "evidence": evidence,
-                "key_points_hit": [kp for kp in own if kp in claimed],
-                "key_points_missed": [kp for kp in own if kp not in claimed],
+                "evidence": [q for index, q in enumerate(evidence) if bearing[index]],
+                "key_points_hit": hit,
+                "key_points_missed": [kp for kp in own if kp not in hit],
             }
         )
 

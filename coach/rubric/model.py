@@ -15,6 +15,7 @@ Matching vocabulary (used by `variants` and `triggers`):
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -98,6 +99,15 @@ class Criterion(_Strict):
             if level.points > self.points:
                 raise ValueError(f"a level awards more than the criterion's {self.points} points")
         return self
+
+    def points_for(self, hit: Collection[str]) -> float:
+        """The points the key points with ids in `hit` earn: by the count bands if there are
+        any, otherwise in proportion to their weights."""
+        if self.bands:
+            count = sum(1 for kp in self.key_points if kp.id in hit)
+            return max((b.points for b in self.bands if count >= b.hits), default=0.0)
+        total = sum(kp.weight for kp in self.key_points)
+        return self.points * sum(kp.weight for kp in self.key_points if kp.id in hit) / total
 
 
 class Deduction(_Strict):

@@ -9,7 +9,10 @@ import pytest
 
 import coach
 from coach.testing import FakeJudge
-from tests.support import MINI_ANSWER as ANSWER
+from tests.support import MINI_ANSWER
+
+# Makes every key point, so whatever points a sample gives rest on quotes that bear on them.
+ANSWER = MINI_ANSWER + "请他提供交易凭证。"
 
 
 def script(judge: FakeJudge, *grades: dict[str, float]) -> None:
