@@ -56,18 +56,36 @@ _PII_NAMES: dict[str, tuple[dict[str, str], str]] = {
     "zh": (
         {
             "phone": "手机号 {n} 处",
+            "landline": "固定电话 {n} 处",
             "id_number": "身份证号 {n} 处",
+            "hk_id": "香港身份证号 {n} 处",
+            "mo_id": "澳门身份证号 {n} 处",
+            "tw_id": "台湾身份证号 {n} 处",
+            "passport": "护照号 {n} 处",
             "bank_card": "银行卡号 {n} 处",
             "email": "邮箱 {n} 处",
+            "qq": "QQ 号 {n} 处",
+            "wechat": "微信号 {n} 处",
+            "name": "姓名 {n} 处",
+            "address": "住址 {n} 处",
         },
         "、",
     ),
     "en": (
         {
             "phone": "{n} phone number(s)",
+            "landline": "{n} landline number(s)",
             "id_number": "{n} ID number(s)",
+            "hk_id": "{n} Hong Kong ID number(s)",
+            "mo_id": "{n} Macau ID number(s)",
+            "tw_id": "{n} Taiwan ID number(s)",
+            "passport": "{n} passport number(s)",
             "bank_card": "{n} bank card number(s)",
             "email": "{n} e-mail address(es)",
+            "qq": "{n} QQ number(s)",
+            "wechat": "{n} WeChat ID(s)",
+            "name": "{n} name(s)",
+            "address": "{n} address(es)",
         },
         ", ",
     ),
@@ -166,7 +184,8 @@ def llm_result(
     suspicious = [code for code in SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
     offline = {c.id: c for c in keyword.criteria}
     # Only relevant evidence may be repeated in the model's texts: the rest was dictated.
-    check = CopyCheck(answer, [e["quote"] for c in criteria for e in c["evidence"]])
+    allowed = verified.relevant_text + [e.quote for c in keyword.criteria for e in c.evidence]
+    check = CopyCheck(answer, allowed)
     dropped = Dropped([])
     for entry in criteria:
         if suspicious or check.copies(entry["rationale"]):

@@ -236,7 +236,8 @@ class GraderCore:
 
         relevance = self._relevance.get(id(job.question))
         if relevance is None or relevance.question is not job.question:
-            relevance = self._relevance[id(job.question)] = Relevance(job.question)
+            relevance = Relevance(job.question, job.bank.language)
+            self._relevance[id(job.question)] = relevance
 
         def verify(reply: GradeReply) -> Verified:
             return verify_reply(reply, job.question, finder, job.answer, relevance)

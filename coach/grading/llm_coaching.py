@@ -11,7 +11,8 @@ keeps only what the verified grade backs:
 * without a rewrite from the model, the rubric's model answer stands in, labelled as such;
 * no text repeats the answer outside its relevant evidence (`grading/dictation.py`): such a
   strength, improvement or follow-up is dropped, such sentences of the rewrite are cut, and a
-  STAR part quoting such a sentence falls back to the keyword cues. `Dropped` counts them.
+  STAR part quoting such a sentence keeps the keyword cue's quote, or none. `Dropped` lists
+  what was dropped.
 """
 
 from __future__ import annotations
@@ -125,7 +126,10 @@ def _star(
         if not part["present"]:
             continue
         if check.copies(part["evidence"]["quote"]):
-            dropped.add(f"star.{name}")
+            # Told, says the model, but the quote is no evidence of the grade: it may be text
+            # the answer planted to be shown. The keyword cue's quote, or none, stands in.
+            if not star[name]["present"]:
+                star[name] = {"present": True, "evidence": None}
             continue
         star[name] = part
     return star

@@ -9,19 +9,25 @@ wording: its text, its variants, and the clauses of the model answer that make i
 Distinctive: a unit (a pair of ideographs, or an English word stem) weighs `1 / n` where n is
 the number of the question's key points whose wording holds it, and nothing when the question
 itself holds it, so "客户" or "银行", in every key point, or a restated question, count for
-little. A sentence addressed to the grader earns nothing because it is about nothing in the
-rubric, whatever language or disguise it is written in; no list of attack phrases is involved.
+little. Pairs that straddle a function character ("告诉他" gives "诉他", "这个问题" gives "个问")
+are no unit at all, and words common to most questions of the shipped banks of the language
+("处理", "问题", "同时": in 30% or more of them) weigh nothing either: they say an answer is an
+answer, not which key point it makes. A sentence addressed to the grader earns nothing because
+it is about nothing in the rubric, whatever language or disguise it is written in; no list of
+attack phrases is involved.
 
 A phrase of the key point's own variants, found in the clause, is relevant outright.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from coach.rubric.loader import builtin_bank_ids, load_bank
 from coach.rubric.model import KeyPoint, Question
 from coach.text.content import EN_FUNCTION_WORDS
 from coach.text.match import Clauses, compile_phrases
@@ -30,29 +36,20 @@ from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize, normaliz
 # Weighted overlap a clause needs with a key point's wording: one unit no other key point of
 # the question uses, or two shared by a pair of key points, and so on (tuned on the development
 # half of the honest-credit and attack corpora; see bench/relevance_cost.py).
-THRESHOLD = 1.0
+THRESHOLD = 2.0
 _IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
 _CLAUSE = re.compile(f"[{SENTENCE_END}{CLAUSE_BREAK}]")
-_SUFFIXES = (
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ness",
-    "ings",
-    "ing",
-    "ies",
-    "ied",
-    "es",
-    "ed",
-    "ly",
-    "s",
-)
+GENERIC_SHARE = 0.3  # of the shipped banks' questions whose wording holds a unit: generic
+# Characters that glue words together; a pair holding one is across words or a function word.
+_FUNCTION = frozenset("的了他她我你您们这那个是着吗呢吧啊也都就把被让很还再先会")
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ness", "ings", "ing", "es", "ed", "ly", "s")
 
 
 def _stem(word: str) -> str:
     """A crude English stem: enough for "verifying" and "verified" to meet, nothing more."""
+    if word.endswith(("ied", "ies")) and len(word) > 5:
+        return word[:-3] + "y"
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
@@ -64,7 +61,11 @@ def units(folded: str) -> set[str]:
     function words (a lone ideograph is too common to tell anything)."""
     found: set[str] = set()
     for run in _IDEOGRAPHS.findall(folded):
-        found.update(run[i : i + 2] for i in range(len(run) - 1))
+        found.update(
+            run[i : i + 2]
+            for i in range(len(run) - 1)
+            if run[i] not in _FUNCTION and run[i + 1] not in _FUNCTION
+        )
     for word in _LATIN.findall(folded):
         if word not in EN_FUNCTION_WORDS and len(word) > 1:
             found.add(_stem(word))
@@ -85,8 +86,10 @@ class _Wording:
 class Relevance:
     """The distinctive wording of every key point of one question; built once per question."""
 
-    def __init__(self, question: Question) -> None:
+    def __init__(self, question: Question, language: str | None = None) -> None:
         self.question = question
+        if language is None:  # the bank's, where the caller knows it; else the model answer's
+            language = "zh" if _IDEOGRAPHS.search(question.model_answer) else "en"
         model = normalize(question.model_answer).text
         model_clauses = Clauses(model)
         raw: dict[str, set[str]] = {}
@@ -96,21 +99,23 @@ class Relevance:
                 pattern = compile_phrases(kp.variants)
                 patterns[kp.id] = pattern
                 raw[kp.id] = units(_wording(kp, model, model_clauses, pattern))
-        asked = units(normalize(question.prompt).text)
+        asked = units(normalize(question.prompt).text) | generic_units(language)
         spread = Counter(u for found in raw.values() for u in found)
         self._wordings = {
             kp_id: _Wording({u: 1.0 / spread[u] for u in found if u not in asked}, patterns[kp_id])
             for kp_id, found in raw.items()
         }
 
-    def bearing(self, quote: str, key_points: Iterable[str]) -> set[str]:
-        """Those of `key_points` that one clause of the (original-text) `quote` bears on."""
-        clauses = [(c, units(c)) for c in clauses_of(normalize(quote).text)]
-        return {
-            kp
-            for kp in key_points
-            if any(self._score(kp, text, found) >= THRESHOLD for text, found in clauses)
-        }
+    def bearing(self, quote: str, key_points: Iterable[str]) -> dict[str, set[str]]:
+        """The normalized clauses of the (original-text) `quote` that bear on one of
+        `key_points` at least, each with the key points it bears on."""
+        wanted = list(key_points)
+        found: dict[str, set[str]] = {}
+        for clause in clauses_of(normalize(quote).text):
+            have = units(clause)
+            if kps := {kp for kp in wanted if self._score(kp, clause, have) >= THRESHOLD}:
+                found[clause] = kps
+        return found
 
     def _score(self, key_point: str, clause: str, found: set[str]) -> float:
         """How much of the key point's distinctive wording a normalized clause holds."""
@@ -119,6 +124,25 @@ class Relevance:
             return float("inf")
         weights = wording.units
         return sum(weights.get(u, 0.0) for u in found)
+
+
+@functools.cache
+def generic_units(language: str) -> frozenset[str]:
+    """Units in `GENERIC_SHARE` or more of the questions of the shipped banks in `language`."""
+    spread: Counter[str] = Counter()
+    questions = [
+        q
+        for bank_id in builtin_bank_ids()
+        if (bank := load_bank(bank_id)).language == language
+        for q in bank.questions
+    ]
+    for q in questions:
+        wording = [q.prompt, q.model_answer]
+        wording += [kp.text for c in q.criteria for kp in c.key_points]
+        wording += [v for c in q.criteria for kp in c.key_points for v in kp.variants]
+        spread.update(units(normalize(SENTENCE_END.join(wording)).text))
+    limit = GENERIC_SHARE * len(questions)
+    return frozenset(u for u, n in spread.items() if questions and n >= limit)
 
 
 def _wording(

@@ -55,6 +55,9 @@ class Verified:
     unsupported: dict[str, list[str]] = field(default_factory=dict)
     # criterion id -> verified quotes that bear on none of the criterion's key points
     irrelevant: dict[str, int] = field(default_factory=dict)
+    # the clauses (normalized) of verified quotes that bear on a key point: all of the answer
+    # the model's own texts may repeat
+    relevant_text: list[str] = field(default_factory=list)
 
     def note(self, code: str, what: str) -> None:
         self.notes.setdefault(code, []).append(what)
@@ -162,9 +165,11 @@ def verify_reply(
             points = 0.0
         own = [kp.id for kp in criterion.key_points]
         claimed = set(entry.key_points)
-        bearing = {
-            index: relevance.bearing(quote["quote"], own) for index, quote in enumerate(evidence)
-        }
+        bearing = {}
+        for index, quote in enumerate(evidence):
+            clauses = relevance.bearing(quote["quote"], own)
+            verified.relevant_text += clauses
+            bearing[index] = set().union(*clauses.values()) if clauses else set()
         supported = set().union(*bearing.values()) if bearing else set()
         hit = [kp for kp in own if kp in claimed and kp in supported]
         if unsupported := [kp for kp in own if kp in claimed and kp not in supported]:
