@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +82,14 @@ def test_without_the_extra_the_import_error_names_it() -> None:
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.startswith("respx | coach.testing needs its extra"), run.stdout
     assert "pip install 'interview-coach[testing]'" in run.stdout
+
+
+def test_the_readme_example_holds(fake_judge: FakeJudge) -> None:
+    """The README's testing example, as written there."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("def test_grading_survives_a_rate_limit(fake_judge):")
+    source = readme[start : readme.index("```", start)]
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "README.md", "exec"), namespace)  # our own README
+    namespace["test_grading_survives_a_rate_limit"](fake_judge)
+    assert fake_judge.requests and fake_judge.pending == 0
