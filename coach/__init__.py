@@ -4,9 +4,12 @@
 >>> result = coach.grade_offline("finance-cs-manager", "s2", "我会先安抚客户情绪……")
 >>> result.score, result.max_score
 
-The graders (`KeywordGrader`, `grade_offline`, `Grader`), batches, the cache and the practice
-history load on first use, so `import coach` stays fast and offline grading never imports a
-network client.
+`coach.redact(text)` replaces personal data (phones, IDs, cards, e-mail, QQ and WeChat ids,
+names, addresses) by placeholders, for apps that store or forward answers themselves.
+
+The graders (`KeywordGrader`, `grade_offline`, `Grader`), batches, the cache, the redactor and
+the practice history load on first use, so `import coach` stays fast and offline grading never
+imports a network client.
 
 The public API is what this module exports (`__all__`) and `coach.testing`. The sub-packages
 (`coach.rubric`, `coach.grading`, ...; see ARCHITECTURE.md) are internal and may change.
@@ -64,10 +67,11 @@ if _typing.TYPE_CHECKING:
     from coach.llm.retry import RetryPolicy
     from coach.practice.history import History, HistoryError
     from coach.practice.interview import InterviewError, MockInterview
+    from coach.text.redact import Redaction, Replacement, redact
 
 # Loaded on first use: the openai SDK, asyncio and sqlite3 are not needed to grade offline,
-# and the screening patterns (compiled at import, a tenth of the import) not to read a bank
-# or a result.
+# and the screening and redaction patterns (compiled at import, a tenth of the import) not to
+# read a bank or a result.
 _LAZY = {
     "BatchError": "coach.batch.run",
     "BatchItem": "coach.batch.run",
@@ -84,6 +88,8 @@ _LAZY = {
     "MockInterview": "coach.practice.interview",
     "Price": "coach.llm.prices",
     "QuestionSource": "coach.authoring.draft",
+    "Redaction": "coach.text.redact",
+    "Replacement": "coach.text.redact",
     "RetryPolicy": "coach.llm.retry",
     "ScoredAnswer": "coach.authoring.calibrate",
     "calibrate_bank": "coach.authoring.calibrate",
@@ -92,6 +98,7 @@ _LAZY = {
     "dump_bank": "coach.authoring.draft",
     "find_question": "coach.grading.offline",
     "grade_offline": "coach.grading.offline",
+    "redact": "coach.text.redact",
 }
 
 
@@ -154,6 +161,8 @@ __all__ = [
     "Question",
     "QuestionNotFoundError",
     "QuestionSource",
+    "Redaction",
+    "Replacement",
     "Report",
     "RetryPolicy",
     "RubricError",
@@ -176,6 +185,7 @@ __all__ = [
     "load_file",
     "normalize",
     "parse_bank",
+    "redact",
     "report",
     "rubric_json_schema",
 ]
