@@ -62,7 +62,8 @@ def honest_reply(question: coach.Question, credits: list[dict[str, str]]) -> dic
         mine = [c for c in credits if c["criterion"] == criterion.id]
         hit = [c["key_point"] for c in mine]
         criteria[criterion.id] = {
-            "evidence": [c["quote"] for c in mine],
+            # quoted from the answer as the model sees it: personal data is redacted
+            "evidence": [coach.redact(c["quote"]).text for c in mine],
             "rationale": "honest",
             "key_points": hit,
             "points": round(criterion.points_for(hit), 2),
