@@ -53,7 +53,7 @@ def add_grade_parsers(sub: Any) -> None:
     grade.add_argument(
         "--allow-pii",
         action="store_true",
-        help="send personal data (phone, ID, card numbers, e-mail) to the LLM unredacted",
+        help="send personal data (phones, IDs, cards, e-mail, names, addresses) unredacted",
     )
     grade.add_argument("--json", action="store_true", help="print the GradeResult as JSON")
     grade.add_argument(
