@@ -7,7 +7,8 @@ Traditional characters, zero-width joiners, curly quotes. Matching works on one 
 * format characters removed: zero-width, bidi controls, variation selectors; Unicode tag
   characters (U+E0020-U+E007E, invisible copies of ASCII that models can still read) become
   the ASCII they spell, so hidden instructions are screened like visible ones;
-* Traditional folded to Simplified, character by character (OpenCC ``t2s``);
+* Traditional folded to Simplified, character by character (OpenCC ``t2s``), then a few Taiwan
+  and Hong Kong words to the mainland ones of the same length (简讯 → 短信, 帐户 → 账户);
 * punctuation folded: sentence ends to ``。``, clause breaks to ``，``, brackets and quotes dropped;
 * whitespace collapsed, and dropped next to CJK characters, where it carries no meaning.
 
@@ -99,6 +100,11 @@ def reveal_tags(text: str) -> str:
     return text.translate(TAG_REVEAL) if _TAGS.search(text) else text
 
 
+# Characters folded one for one after t2s: 帳 becomes 帐 (a curtain, in mainland use) where a
+# rubric writes 账 (an account). Character by character, so a quote folds as the answer does.
+_CHAR_FOLDS = {"帐": "账"}
+
+
 def _fold_char(char: str) -> str:
     """Fold one original character; the empty string drops it, ' ' marks whitespace."""
     revealed = TAG_REVEAL.get(ord(char))
@@ -129,6 +135,7 @@ def _fold_char(char: str) -> str:
         converted: str = _t2s().convert(folded)
         if len(converted) == 1:
             folded = converted
+        folded = _CHAR_FOLDS.get(folded, folded)
     return folded
 
 
@@ -150,6 +157,7 @@ def _irregular() -> re.Pattern[str]:
     simplified = _t2s().convert(block)
     if len(simplified) == len(block):
         traditional = {old for old, new in zip(block, simplified, strict=True) if old != new}
+        traditional |= set(_CHAR_FOLDS)
     else:
         traditional = {c for c in block if _fold_char(c) != c}
     # One negated class (the block minus its Traditional characters, as ranges) tests each
@@ -246,7 +254,47 @@ def normalize(text: str) -> NormalizedText:
         if space_at >= 0:
             out.space(last, folded[done], space_at)
         out.emit(folded[done:], done)
-    return NormalizedText(text, "".join(out.parts), tuple(out.starts), tuple(out.origins))
+    folded_text = "".join(out.parts)
+    if _REGIONAL_WORDS.search(folded_text) is not None:
+        folded_text = _REGIONAL_WORDS.sub(_regional, folded_text)  # one for one: offsets hold
+    return NormalizedText(text, folded_text, tuple(out.starts), tuple(out.origins))
+
+
+# Taiwan and Hong Kong words that character-level conversion leaves apart from the mainland
+# ones a rubric uses: 簡訊 folds to 简讯, not 短信. Each is folded to a word of the same length,
+# so the offset map holds; rubric phrases are folded alike. (A quote cut in the middle of one
+# of these words folds differently from the answer around it, and is not found: a rare loss.)
+_REGIONAL = {
+    "简讯": "短信",
+    "讯息": "信息",
+    "资讯": "信息",
+    "网路银行": "网上银行",
+    "网路": "网络",
+    "行动银行": "手机银行",
+    "软体": "软件",
+    "硬体": "硬件",
+    "登入": "登录",
+    "连结": "链接",
+    "身分": "身份",
+    "提款卡": "银行卡",
+    "金融卡": "银行卡",
+    "签账卡": "借记卡",
+    "客服专线": "客服热线",
+    "圈存": "冻结",
+    "临柜": "柜台",
+    "客诉": "投诉",
+    "报案": "报警",
+    "视讯": "视频",
+    "影片": "视频",
+    "私隐": "隐私",
+    "个人资料": "个人信息",
+    "质素": "质量",
+}
+_REGIONAL_WORDS = re.compile("|".join(sorted(_REGIONAL, key=lambda word: (-len(word), word))))
+
+
+def _regional(match: re.Match[str]) -> str:
+    return _REGIONAL[match.group()]
 
 
 @functools.lru_cache(maxsize=16384)

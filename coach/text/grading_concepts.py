@@ -1,0 +1,283 @@
+"""The concepts of `coach.text.grading_words`, compiled, and the tags of one sentence.
+
+`tags` says which concepts a sentence of revealed text holds (`coach.text.reveal`): "grader",
+"full_marks", "please", "domain" and the rest, plus a few shapes that are not words: a perfect
+fraction ("10/10") counts as full marks, a number of points ("12分", "5 points") as a score, a
+score line ("总分：12/12", "score = 100") as its own tag, a sentence opening on a chat role or
+a name of the grader ("System:", "评委老师，") as "vocative", one opening on an order ("Add this
+to the feedback") as "imperative", and someone else's words ("客户说", "I tell the customer")
+as "reported". Grading words next to a domain word ("信用评分", "customer feedback") are left
+out: they belong to the answer.
+
+Everything is compiled on first use, so importing costs nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from coach.text import grading_words as words
+from coach.text.normalize import CLAUSE_BREAK, normalize_phrase
+from coach.text.reveal import reveal
+
+_LETTER = r"a-z\u00e0-\u024f\u0400-\u04ff"
+_LATIN_ENTRY = re.compile(rf"[{_LETTER}0-9' +/-]+")
+_SUFFIXES = ("", "s", "e", "es", "ed", "ing", "er", "ez", "en", "ieren", "iere", "a", "o")
+# How far a domain word reaches to claim a grading word: across a few characters of a compound
+# ("满意度评分", "客户的反馈"), across one word of a Latin phrase ("customer satisfaction score").
+DOMAIN_GAP_WIDE = 3
+DOMAIN_GAP_WORDS = 1
+# A perfect fraction ("10/10") and a number of points ("12分", "5 points"). Each opens with a
+# digit and tests the character before it after that: see `_entry_sources`.
+PERFECT = re.compile(r"(\d)(?<![\d.]\d)(\d{0,2}) ?/ ?\1\2(?!\d|\.\d)")
+POINTS = re.compile(
+    r"\d(?<![\d.]\d)\d*(?:\.\d+)? ?(?:分(?![钟钱之])|点(?!击)|점|points?(?![a-z])|marks?(?![a-z])"
+    r"|pts(?![a-z])|punkte(?![a-z])|puntos(?![a-z])|балл)"
+)
+# A score line: a grading key, then a colon (folded to "，") or a space and a number, or right
+# away a fraction or full marks ("总分：12/12", "score = 100", "| 总分 | 10/10 |" once revealed).
+_SCORE_KEYS = (
+    "score|scores|points|grade|total|percent|marks|result|criteria|criterion|dimension|note"
+    "|punkte|puntuacion|评分|打分|得分|总分|分数|成绩|评级|维度|点数|得点|점수|балл|оценка"
+)
+_SCORE_KEY = "|".join(
+    f"{key[0]}(?<![a-z]{key[0]}){key[1:]}" if key.isascii() else key
+    for key in _SCORE_KEYS.split("|")
+)
+_SCORE_LINE = re.compile(
+    rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+)|[， ] ?\d)"
+)
+CONCEPTS = {
+    "grader": words.GRADER,
+    "you": words.YOU,
+    "full_marks": words.FULL_MARKS,
+    "rubric": words.RUBRIC,
+    "score": words.SCORE,
+    "answer": words.ANSWER,
+    "item": words.ITEM,
+    "please": words.PLEASE,
+    "give": words.GIVE,
+    "ignore": words.IGNORE,
+    "instructions": words.INSTRUCTIONS,
+    "orders": words.ORDERS,
+    "earlier": words.EARLIER,
+    "hire": words.HIRE,
+    "field": words.FIELD,
+    "write": words.WRITE,
+    "authority": words.AUTHORITY,
+    "claim": words.CLAIM,
+    "meets": words.MEETS,
+    "deserves": words.DESERVES,
+    "all": words.ALL,
+    "change": words.CHANGE,
+    "key_points": words.KEY_POINTS,
+    "done": words.DONE,
+    "join": words.JOIN,
+    "deduct": words.DEDUCT,
+    "faults": words.FAULTS,
+    "plead": words.PLEAD,
+    "domain": (*words.DOMAIN, *words.RATING),
+    "rating": words.RATING,
+}
+_TAGGED = (*CONCEPTS, "reported")
+# Words that may open a sentence spoken to the grader ("System:", "Dear grader,", "AI，").
+_VOCATIVE_WORDS = (
+    *words.ROLE,
+    *words.GRADER,
+    *words.YOU,
+    "dear|hey|hi|attention|note to|to the|for the|ai",
+)
+# Grading words that count for nothing next to a domain word.
+_CLAIMABLE = ("score", "full_marks", "rubric", "field", "instructions", "score_line")
+
+
+def _entry_sources(entry: str) -> list[str]:
+    """Regex sources for one lexicon entry (see `grading_words` for the syntax).
+
+    Every source starts with a literal character, the word-start test after it: `re` then
+    skips in C to the characters an entry can start with, instead of trying every branch at
+    every position (a leading lookbehind costs a hundred times as much).
+    """
+    head, tail, elided = entry.startswith("*"), entry.endswith("*"), entry.startswith("'")
+    core = reveal(normalize_phrase(entry.strip("*'"))).text.strip()
+    source = " ?".join(re.escape(part) for part in core.split(" "))
+    if not _LATIN_ENTRY.fullmatch(core):
+        return [source]  # ideographs, kana, hangul: no word boundaries to keep
+    right = f"[{_LETTER}]*" if tail else f"(?![{_LETTER}])"
+    starts = [""]
+    if elided:
+        starts += ["c'", "d'", "j'", "l'", "m'", "n'", "s'", "t'", "qu'", *"cdjlmnst"]
+    sources = []
+    for start in starts:
+        whole = re.escape(start) + source
+        first = re.escape((start + core)[0])
+        test = "" if head and not start else f"(?<![{_LETTER}]{first})"
+        sources.append(f"{first}{test}{whole[len(first) :]}{right}")
+    return sources
+
+
+def compile_lexicon(lexicon: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for every entry of `lexicon`, longest first."""
+    entries = {e for line in lexicon for e in line.split("|") if e.strip("*' ")}
+    sources = {source for entry in entries for source in _entry_sources(entry)}
+    return re.compile("|".join(sorted(sources, key=lambda s: (-len(s), s))))
+
+
+@functools.lru_cache(maxsize=1)
+def patterns() -> dict[str, re.Pattern[str]]:
+    """The concept patterns and the sentence shapes, compiled on first use."""
+    compiled = {name: compile_lexicon(lexicon) for name, lexicon in CONCEPTS.items()}
+    speaker, said, told = (
+        compile_lexicon(lexicon).pattern for lexicon in (words.SPEAKER, words.SAID, words.TOLD)
+    )
+    compiled["reported"] = re.compile(
+        rf"(?:{speaker})[^，。]{{0,10}}?(?:{said})|(?:{told}) ?(?:the |a )?(?:{speaker})"
+    )
+    vocative = compile_lexicon(_VOCATIVE_WORDS).pattern
+    # (A chat role may stand bare before ideographs: "```system" then "评分模式：宽松".)
+    compiled["vocative"] = re.compile(
+        rf"^ ?(?:(?:{vocative})(?: ?(?:{vocative}))? ?，"
+        r"|(?:system|assistant|developer)(?=[\u4e00-\u9fff]))"
+    )
+    verbs = "|".join(compiled[name].pattern for name in ("give", "write", "ignore"))
+    field = compiled["field"].pattern
+    compiled["imperative"] = re.compile(
+        rf"^ ?(?:(?:p ?s|also|and|then|now|just|finally|so|note) )?"
+        rf"(?:{verbs}|(?:in|into|to|under|for) (?:the|your) ?(?:{field})|[在往于](?:{field}))"
+    )
+    return compiled
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Latin words worth finding in run-together letters and leetspeak: the concepts' words
+    (a stem with its common endings) and the small words that join them."""
+    found = set(words.JOINERS.split())
+    for lexicon in (*CONCEPTS.values(), words.ROLE):
+        for entry in (e for line in lexicon for e in line.split("|")):
+            stem = entry.strip("*' ")
+            if not stem.isascii():
+                continue
+            endings = _SUFFIXES if entry.endswith("*") else ("",)
+            for part in stem.split(" "):
+                found.update(part + ending for ending in endings if part.isalpha())
+    return frozenset(found)
+
+
+def tags(sentence: str) -> frozenset[str]:
+    """The concepts one revealed sentence holds (see the module docstring)."""
+    compiled = patterns()
+    present = candidates(sentence)
+    hits = {
+        name: [m.span() for m in compiled[name].finditer(sentence)] if name in present else []
+        for name in _TAGGED
+    }
+    perfect = [m.span() for m in PERFECT.finditer(sentence)]
+    hits["full_marks"] += perfect
+    hits["score"] += [m.span() for m in POINTS.finditer(sentence)]
+    hits["score_line"] = [m.span() for m in _SCORE_LINE.finditer(sentence)]
+    domain = hits["domain"]
+    for name in _CLAIMABLE:
+        hits[name] = [
+            span for span in hits[name] if not any(_claims(sentence, d, span) for d in domain)
+        ]
+    found = {name for name, spans in hits.items() if spans}
+    if len(perfect) >= 2:
+        found.add("fractions")  # a table of perfect marks ("4/4 ... 3/3")
+    for name in ("vocative", "imperative"):
+        if compiled[name].search(sentence):
+            found.add(name)
+    return frozenset(found)
+
+
+def guards(text: str) -> frozenset[str]:
+    """The tags of `text` that keep what follows from giving orders: reported words, ratings."""
+    compiled = patterns()
+    return frozenset(name for name in ("reported", "rating") if compiled[name].search(text))
+
+
+def _claims(sentence: str, domain: tuple[int, int], word: tuple[int, int]) -> bool:
+    """Whether the domain word at `domain` stands next to the grading word at `word`."""
+    if domain[1] <= word[0]:
+        gap = sentence[domain[1] : word[0]]
+    elif word[1] <= domain[0]:
+        gap = sentence[word[1] : domain[0]]
+    else:
+        return True  # one inside the other: "评估" in "风险评估分数"
+    if CLAUSE_BREAK in gap:
+        return False
+    if gap.isascii():
+        return len(gap.split()) <= DOMAIN_GAP_WORDS
+    return len(gap) <= DOMAIN_GAP_WIDE
+
+
+class _Node(dict[str, "_Node"]):
+    """A trie node: the characters that may follow, "" when a key ends here."""
+
+
+def _trie_source(keys: set[str]) -> str:
+    """One regex for "one of `keys` starts here", shaped as a trie: at each position `re` tries
+    only the branch of the character it sees (an alternation of all the words would try
+    hundreds of them at every common character). A key that starts another is enough alone."""
+    trie = _Node()
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, _Node())
+        node[""] = _Node()
+
+    def emit(node: _Node) -> str:
+        if "" in node:
+            return ""
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return emit(trie)
+
+
+@functools.lru_cache(maxsize=1)
+def _concept_keys() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """A trie of every concept's keys (`_keys`), and for each key the concepts that have a key
+    starting with it: the trie finds the shortest key at a position, which stands for all."""
+    lexicons = {**CONCEPTS, "reported": (*words.SPEAKER, *words.TOLD)}
+    owners: dict[str, set[str]] = {}
+    for name, lexicon in lexicons.items():
+        for key in _keys(lexicon):
+            owners.setdefault(key, set()).add(name)
+    shared = {key: set(names) for key, names in owners.items()}
+    for key, names in owners.items():
+        for end in range(1, len(key)):
+            if key[:end] in shared:
+                shared[key[:end]] |= names
+    return re.compile(_trie_source(set(owners))), {k: frozenset(v) for k, v in shared.items()}
+
+
+def candidates(sentence: str) -> set[str]:
+    """The concepts whose words may be in `sentence` (a superset, found in one scan); `tags`
+    runs only their patterns."""
+    trie, owners = _concept_keys()
+    found: set[str] = set()
+    start = 0
+    # Overlapping: a key may start inside another's match ("满分数" holds 满分 and 分数).
+    while (match := trie.search(sentence, start)) is not None:
+        found |= owners[match.group()]
+        start = match.start() + 1
+    return found
+
+
+def _keys(lexicon: tuple[str, ...]) -> set[str]:
+    """What every entry of `lexicon` starts with, as a plain string: its first word, folded."""
+    keys = set()
+    for entry in (e for line in lexicon for e in line.split("|")):
+        core = reveal(normalize_phrase(entry.strip("*'"))).text.strip()
+        if core:
+            keys.add(core.split(" ")[0])
+    return keys
+
+
+@functools.lru_cache(maxsize=4)
+def hint(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Finds every word of the concepts `names` and more (the first word of a phrase, a stem
+    without its ending, no word boundaries) in one scan: a cheap test before `tags`."""
+    return re.compile(_trie_source(set().union(*(_keys(CONCEPTS[name]) for name in names))))
