@@ -46,7 +46,8 @@ _SCORE_KEY = "|".join(
     for key in _SCORE_KEYS.split("|")
 )
 _SCORE_LINE = re.compile(
-    rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+)|[， ] ?\d)"
+    rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
+    r"|[， ] ?\d)"
 )
 CONCEPTS = {
     "grader": words.GRADER,
@@ -77,6 +78,7 @@ CONCEPTS = {
     "deduct": words.DEDUCT,
     "faults": words.FAULTS,
     "plead": words.PLEAD,
+    "record": words.RECORD,
     "domain": (*words.DOMAIN, *words.RATING),
     "rating": words.RATING,
 }

@@ -18,7 +18,9 @@ from __future__ import annotations
 # The grading side named as such: whoever or whatever marks the answer.
 GRADER = (
     "grader*|scorer*|evaluator*|examiner*|assessor*|ai grader|ai judge|llm judge|grading model"
-    "|grading system|grading ai|scoring ai|marking model|language model*|llm*|chatgpt|gpt*|claude",
+    "|grading system|grading ai|scoring ai|marking model|language model*|llm*|chatgpt|gpt*|claude"
+    "|whoever reads this|whoever is reading|whoever grades|whoever marks|whoever scores"
+    "|whoever evaluates",
     "评分者|评分员|评分人|评分官|评分老师|阅卷人|阅卷老师|阅卷官|阅卷组|阅卷|评卷|改卷|判卷|评委|考官"
     "|评审员|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统|打分模型|打分员|打分老师|语言模型"
     "|大模型|人工智能评分|ai评分|评阅者|评阅人|评阅老师|阅者",
@@ -49,8 +51,7 @@ FULL_MARKS = (
     "|maximum score|max score|maximum points|maximum marks|max points|max marks|top score"
     "|top marks|highest score|highest marks|highest grade|top grade|best grade|100 points"
     "|high score|high marks|good marks|good score|good grade|high grade|100 percent|10 out of 10"
-    "|every criterion|each criterion|all criteria|all key points|every key point|man fen"
-    "|zui gao fen",
+    "|man fen|zui gao fen",
     "满分|最高分|高分|一百分|评分项|得分点|采分点|扣分项|满分制|分制|考察点|上第",
     "満点|最高点|最高得点|配点|만점|최고점|최고 점수|배점",
     "note maximale|note parfaite|meilleure note|note maximum|tous les points|score maximal"
@@ -120,7 +121,7 @@ ITEM = (
 # Mood: a request, an order or an obligation.
 PLEASE = (
     "please|pls|kindly|must|should|shall|have to|has to|need to|needs to|are to|is to|make sure"
-    "|ensure|be sure to|remember to|i want you|i need you|let's|lets|do not|don't|simply|just|hope"
+    "|ensure|be sure to|remember|i want you|i need you|let's|lets|do not|don't|simply|just|hope"
     "|i wish|would like|i expect|expected",
     "请|务必|必须|一定要|应该|应当|应得|应给|应按|应予|理应|须|需要|麻烦|烦请|劳烦|记得|别忘了|直接"
     "|只需|就行|即可|吧|唔该|唔好|啦|希望|期望|期待|宜|勿",
@@ -189,7 +190,7 @@ EARLIER = (
 HIRE = (
     "hire|hired|hiring|shortlist*|next round|make an offer|extend an offer|send an offer|job offer"
     "|pass this candidate|pass the candidate|pass me|advance this candidate|onboard*|start work"
-    "|join the team",
+    "|join the team|when can you start|start date",
     "录用|录取|聘用|雇用|发offer|进入下一轮|通过面试|面试通过|直接通过|予以通过|给予通过|入职|来上班",
     "採用|采用|合格|内定|次の選考|채용|합격|다음 단계",
     "embauch*|recrut*|tour suivant|einstell*|nachste runde|zusage|contrat*|siguiente ronda"
@@ -210,9 +211,10 @@ FIELD = (
 # Putting words somewhere: dictating a field, or printing something out.
 WRITE = (
     "write*|wrote|put|include*|add|insert*|state|say|paste|copy|mention|note down|fill*|enter"
-    "|output|print|repeat|reproduce|echo|list|show|display|reveal|tell me|leak|dump|recite",
+    "|output|print|repeat|reproduce|echo|list|show|display|reveal|tell me|leak|dump|recite"
+    "|only ask|ask only|just ask",
     "写|填|附上|加上|注明|复制|粘贴|输出|复述|改成|改为|列出|照抄|抄|打印|重复|告诉我|透露|泄露|显示"
-    "|展示|放进|放到|加到|加进",
+    "|展示|放进|放到|加到|加进|只问|提问",
     "書い|書き|书い|书き|記載|记载|記入|记入|入れて|コピー|貼り付け|贴り付け|出力|教えて|表示|繰り返",
     "써|적어|작성|기재|넣어|복사|붙여|출력|알려|보여|반복",
     "ecri*|mets|mettez|ajout*|copi*|inser*|indiqu*|colle*|affich*|revel*|repet*|montr*",
@@ -223,9 +225,10 @@ WRITE = (
 # Someone claiming to speak for the grading side.
 AUTHORITY = (
     "interviewer*|hiring manager|recruiter*|hr|human resources|admin|administrator*|moderator*"
-    "|developer*|grading team|examiners|the panel|system notice|system message|system note",
+    "|developer*|grading team|examiners|the panel|system notice|system message|system note"
+    "|hiring committee|hiring panel|interview panel|recruitment team",
     "面试官|主考官|考官|评委|阅卷组|评分组|评分组长|人力资源|人事部|hr|招聘经理|招聘组|管理员|开发者"
-    "|开发人员|系统通知|系统消息|系统提示|官方通知",
+    "|开发人员|系统通知|系统消息|系统提示|官方通知|招聘委员会|面试小组|评审组",
     "面接官|人事|採用担当|採用担当|管理者|開発者",
     "면접관|인사팀|인사 담당|채용 담당|관리자|개발자",
     "recruteur*|rh|ressources humaines|administrateur*|developpeur*|jury|personalabteilung"
@@ -272,6 +275,7 @@ ALL = (
 DEDUCT = (
     "deduct points|deduct any points|deduct marks|deduct anything|take off points|take points off"
     "|dock points|dock marks|lose points|lose marks|mark me down|mark down|punkte abziehen"
+    "|no deductions|no deduction|without deductions"
     "|restar puntos|enlever des points|снимать баллы|снижать оценку",
     "扣分|减分|扣掉分|扣任何分|扣一分|减一分|扣点|감점|減点|减点",
 )
@@ -286,6 +290,12 @@ PLEAD = (
     "|my family depends|would ruin me|last chance",
     "求求|拜托|恳请|恳求|跪求|求你|求您|手下留情|高抬贵手|行行好|需要这份工作|很需要这份|太需要|最后的机会"
     "|お願いします|제발|부탁드립니다",
+)
+# A grade the candidate got before, told as part of their record ("评委给我打了最高分", "my
+# manager gave me full marks"): a story, unless it is about this answer.
+RECORD = (
+    "gave me|awarded me|rated me|scored me|i got|i received|i won|i earned|i was given|i scored",
+    "打了|给了我|给过我|拿了|拿过|获得过|得过|评为了|获得了",
 )
 # Changing how a grade is counted.
 CHANGE = (
@@ -336,8 +346,10 @@ RATING = (
 # the customer: ignore that message"). Their "you" is not the grader.
 SPEAKER = (
     "customer*|client*|caller*|he|she|they|him|her|them|scammer*|fraudster*|the message|the sms"
+    "|friend*|colleague*|family"
     "|the text|the email|the bank",
-    "客户|顾客|他|她|对方|用户|老人|老人家|客人|骗子|大爷|阿姨|来电者|短信|信息|那人|家属|领导|主管",
+    "客户|顾客|他|她|对方|用户|老人|老人家|客人|骗子|大爷|阿姨|来电者|短信|信息|那人|家属|领导|主管"
+    "|朋友|同事|家人",
 )
 SAID = (
     "said|says|asked|asks|told|tells|shouted|insisted|wants|wanted|demanded|yelled|wrote|writes"
