@@ -7,7 +7,8 @@ Scoring, per question:
 2. each criterion earns points from the key points it hits: by its count bands if it has any,
    otherwise in proportion to the hit key points' weights;
 3. honest caps: a bare keyword list keeps 30% of those points, an answer that uses none of the
-   question's topic terms 15%, a pasted copy of the rubric nothing;
+   question's topic terms and shares little wording with the question 15%
+   (`grading/topic.py`), a pasted copy of the rubric nothing;
 4. each deduction whose trigger the answer asserts (not negated, condemned or reported) takes its
    points off; the total never goes below zero.
 
@@ -25,10 +26,11 @@ from typing import Any, NamedTuple
 from coach.errors import AnswerError
 from coach.grading.feedback import CoachingRules, coaching_rules, offline_feedback
 from coach.grading.texts import Texts, texts_for
+from coach.grading.topic import Topic
 from coach.result import FlagCode, GradeResult
 from coach.rubric.model import Bank, Criterion, Deduction, Question
 from coach.text.content import content_of
-from coach.text.match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
+from coach.text.match import Clauses, Hit, asserted_hits, compile_phrases
 from coach.text.normalize import NormalizedText, normalize, normalize_phrase
 from coach.text.prompt_copy import Prompt, all_packed_grams, compile_prompt, packed_grams
 from coach.text.screen import blank_out, screen
@@ -90,7 +92,7 @@ class _QuestionRules:
     question: Question
     criteria: tuple[_CriterionRule, ...]
     deductions: tuple[_DeductionRule, ...]
-    topic: re.Pattern[str] | None
+    topic: Topic
     # The rubric's wording as grams: packed character 4-grams for Chinese, word 3-grams for
     # English (character grams of English words are shared by any two English texts).
     rubric_grams: frozenset[int] | frozenset[str]
@@ -140,16 +142,17 @@ def compile_question(bank: Bank, question: Question) -> _QuestionRules:
     patterns = {
         (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
     }
+    key_point_patterns = tuple(p for p in patterns.values() if p is not None)
     return _QuestionRules(
         question=question,
         criteria=criteria,
         deductions=deductions,
-        topic=compile_phrases(question.topic_terms),
+        topic=Topic(question, bank.language),
         rubric_grams=grams,
         digest=question_digest(question),
         coaching=coaching_rules(question, patterns, t),
         prompt=compile_prompt(normalize_phrase(question.prompt), bank.language),
-        key_point_patterns=tuple(p for p in patterns.values() if p is not None),
+        key_point_patterns=key_point_patterns,
     )
 
 
@@ -255,7 +258,7 @@ class _Grading:
         if factor and found.keyword_list:
             self._flag("keyword_stuffing", t.keyword_stuffing)
             factor, factor_note = KEYWORD_LIST_FACTOR, t.note_keyword_list
-        if factor and self.rules.topic is not None and first_hit(self.rules.topic, text) is None:
+        if factor and self.rules.topic.off_topic(text):
             self._flag("off_topic", t.off_topic)
             if factor > OFF_TOPIC_FACTOR:
                 factor, factor_note = OFF_TOPIC_FACTOR, t.note_off_topic

@@ -68,10 +68,18 @@ def test_keyword_list_scores_well_below_a_real_answer(mini: coach.Bank) -> None:
 
 
 def test_off_topic_answer_is_capped(mini: coach.Bank) -> None:
-    answer = "压力大的时候我会深呼吸，记录下要做的事情，按规定一件件审核，提供凭证给领导。"
+    answer = "我平时喜欢打篮球和爬山，周末常和朋友去郊外露营，这让我学会了团队合作和坚持。"
     result = grade(mini, answer)
     assert result.has_flag("off_topic")
     assert result.percent <= 20
+
+
+def test_a_plain_answer_without_the_topic_terms_is_on_topic(mini: coach.Bank) -> None:
+    """None of the topic terms (ATM, 取款机, 冻结, 解冻), but the question's own wording."""
+    answer = "您先别着急，我帮您把情况登记下来，按规定审核之后再给您办理，请您带上身份证件。"
+    result = grade(mini, answer)
+    assert not result.has_flag("off_topic")
+    assert result.percent >= 75
 
 
 def test_pasted_rubric_earns_nothing(mini: coach.Bank) -> None:
