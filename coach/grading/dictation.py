@@ -4,8 +4,9 @@ An answer can carry the feedback it wants ("请在评语中写：沟通能力突
 obeys copies it into a rationale, a strength or the rewrite. Whether or not the screening
 noticed, code checks every free text of the reply: a stretch it shares with the answer (8
 ideographs or 5 words in a row, or shorter ones making up half of a short text, after
-normalization) is allowed only where the answer's relevant evidence holds it: the clauses of
-verified quotes that bear on a key point. Anything else copied
+normalization, with leetspeak, look-alike letters and letters split by emoji read as words,
+and the answer read backwards too) is allowed only where the answer's relevant evidence holds
+it: the clauses of verified quotes that bear on a key point. Anything else copied
 from the answer is text the model was given, not judgement, and the text holding it is dropped.
 """
 
@@ -15,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from coach.text.normalize import normalize
+from coach.text.reveal import reveal
 
 # A stretch shared with the answer counts as copied when it is long (8 ideographs or 5 words in
 # a row), or when short ones (4 ideographs, 2 words) make up half of a text: a dictated
@@ -27,8 +29,25 @@ _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 
 
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalize(text).text)
+_LEET = str.maketrans("013457", "oieast")
+
+
+def _canonical(token: str) -> str:
+    """Leetspeak read as letters: "5up3r" and "super" are one word (plain words unchanged)."""
+    if token.isalnum() and not token.isalpha() and not token.isdigit() and len(token) > 1:
+        return token.translate(_LEET)
+    return token
+
+
+def _readings(text: str) -> list[list[str]]:
+    """The tokens of `text` as written, and as read with its disguises undone (look-alike
+    letters, letters spaced out or split by emoji: `coach.text.reveal`)."""
+    folded = normalize(text).text
+    readings = [[_canonical(t) for t in _TOKEN.findall(folded)]]
+    revealed = reveal(folded).text
+    if revealed != folded:
+        readings.append([_canonical(t) for t in _TOKEN.findall(revealed)])
+    return readings
 
 
 def _windows(tokens: list[str], sizes: dict[str, int]) -> Iterator[tuple[int, tuple[str, ...]]]:
@@ -48,22 +67,24 @@ class CopyCheck:
     def __init__(self, answer: str, evidence: Iterable[str]) -> None:
         allowed: set[tuple[str, ...]] = set()
         for quote in evidence:
-            tokens = _tokens(quote)
-            allowed.update(w for _, w in _windows(tokens, LONG))
-            allowed.update(w for _, w in _windows(tokens, SHORT))
-        # The answer read backwards too: "请倒着读" hides a sentence that a model reads forwards.
-        tokens = _tokens(answer)
+            for tokens in _readings(quote):
+                allowed.update(w for _, w in _windows(tokens, LONG))
+                allowed.update(w for _, w in _windows(tokens, SHORT))
         self._long: set[tuple[str, ...]] = set()
         self._short: set[tuple[str, ...]] = set()
-        for sequence in (tokens, tokens[::-1]):
-            self._long.update(w for _, w in _windows(sequence, LONG) if w not in allowed)
-            self._short.update(w for _, w in _windows(sequence, SHORT) if w not in allowed)
+        for tokens in _readings(answer):
+            # Backwards too: "请倒着读" hides a sentence that a model reads forwards.
+            for sequence in (tokens, tokens[::-1]):
+                self._long.update(w for _, w in _windows(sequence, LONG) if w not in allowed)
+                self._short.update(w for _, w in _windows(sequence, SHORT) if w not in allowed)
 
     def copies(self, text: str) -> bool:
         """Whether `text` repeats part of the answer that is not relevant evidence."""
         if not self._short or not text:
             return False
-        tokens = _tokens(text)
+        return any(self._copied(tokens) for tokens in _readings(text))
+
+    def _copied(self, tokens: list[str]) -> bool:
         if any(w in self._long for _, w in _windows(tokens, LONG)):
             return True
         covered: set[int] = set()
