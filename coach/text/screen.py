@@ -92,7 +92,7 @@ def screen(
         blank=blank,
         non_answer=non_answer,
         injection=injection_sentences(text) if substantive else (),
-        keyword_list=substantive and looks_like_keyword_list(original, text, content, language),
+        keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),
         repetition=repetition(text, content) if substantive else (),
         padding=tuple(sorted(padding)),

@@ -54,12 +54,17 @@ def _has_term_run(original: str) -> bool:
 _FORMULA = re.compile(r"[\s0-9a-z+\-*/^().=<>≤≥%·…]+")
 
 
-def looks_like_keyword_list(original: str, text: str, content: str, language: str) -> bool:
+def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     """A bare list of terms: many very short items, or sentences without any glue words, or a
-    long run of terms inside an otherwise written answer."""
+    long run of terms inside an otherwise written answer.
+
+    The test follows the script the answer is written in, not the bank's language: an English
+    answer to a Chinese bank separates its words by spaces, which the Chinese test would read
+    as a list of short items.
+    """
     if len(content) < 6:
         return False
-    if language == "zh":
+    if 2 * ideographs(content) >= len(content):
         separators = _separators(original, text)
         if _has_term_run(original):
             return True

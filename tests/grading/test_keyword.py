@@ -222,3 +222,14 @@ def test_customer_ratings_are_not_injection(mini: coach.Bank) -> None:
     assert not grade(mini, rated).has_flag("suspected_injection")
     notice = "系统提示密码错误导致冻结，我会请客户按流程重置密码。"
     assert not grade(mini, notice).has_flag("suspected_injection")
+
+
+def test_an_english_answer_to_a_chinese_bank_is_prose_not_a_term_list(mini: coach.Bank) -> None:
+    prose = (
+        "First I would reassure the customer and check his ID at the ATM branch, then explain "
+        "that the frozen account has to go through the bank's review before it is unfrozen."
+    )
+    terms = "ATM freeze review ID proof record soothe unfreeze approval branch card PIN"
+    assert not grade(mini, prose).has_flag("keyword_stuffing")
+    assert grade(mini, prose).has_flag("language_mismatch")
+    assert grade(mini, terms).has_flag("keyword_stuffing")
