@@ -14,7 +14,12 @@ from app import GradingApp
 
 from coach.testing import FakeJudge
 
-ANSWER = "我会先安抚客户的情绪，告诉他别着急，然后核实身份，说明需要按规定审核后才能解冻。"
+# Makes the key points the scripted grade below credits: a scripted grade is checked like a
+# real model's, and points need quotes of the answer that bear on them.
+ANSWER = (
+    "您先别着急，我先核实您的身份并登记取款的时间和网点。冻结可能是连续输错密码或风控系统"
+    "判定异常，我会联系运营部门查设备日志。解冻要按规定提交申请、审核通过后才能办理，我会跟进进度。"
+)
 
 
 def call(app: GradingApp, method: str, path: str, body: Any = None) -> tuple[int, Any]:
