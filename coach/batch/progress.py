@@ -36,6 +36,13 @@ def _in_notebook() -> bool:
     return ipython is not None and type(ipython).__name__ == "ZMQInteractiveShell"
 
 
+def will_show(option: ProgressOption, stream: TextIO | None = None) -> bool:
+    """Whether a bar with this option reports anything (so its total is worth counting)."""
+    if option is None:
+        return _in_notebook() or (stream or sys.stderr).isatty()
+    return option is not False
+
+
 class Progress:
     """Reports `done` of `total` items, and how many failed."""
 
