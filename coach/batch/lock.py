@@ -4,7 +4,8 @@
 without waiting: when another run holds it, `OutputLocked` names the lock file and what that
 run wrote into it (its process id, host and start time). The operating system drops the lock
 when its process ends in any way, kill -9 included, so a lock file left behind by a killed run
-holds nobody up; a run that ends normally removes it.
+holds nobody up; a run that ends normally removes it (on POSIX; Windows cannot remove a file
+that is open, so there it stays, unlocked).
 
 Why not the `filelock` package: its POSIX lock opens the file with O_TRUNC before trying the
 lock, which wipes the holder's note that the refusal message is meant to quote; the two
@@ -87,6 +88,7 @@ class OutputLock:
         started = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
         note = f"{self.what}, process {os.getpid()} on {socket.gethostname()}, since {started}"
         os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)  # Windows left the position at the byte it locked
         os.write(fd, note.encode("utf-8") + b"\n")
         self._fd = fd
 

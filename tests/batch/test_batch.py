@@ -311,3 +311,20 @@ def test_a_request_refused_for_its_sender_is_retried_and_one_refused_for_itself_
 
     assert all(_batch.is_environmental(refused(status)) for status in (401, 403, 404, 429))
     assert not _batch.is_environmental(refused(400))  # e.g. the answer is over the context
+
+
+def test_a_bar_without_a_total_shows_the_count() -> None:
+    import io
+
+    from coach.batch.progress import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Tty()
+    bar = Progress(0, None, stream)
+    bar.advance()
+    bar.advance(failed=True)
+    bar.close()
+    assert stream.getvalue().endswith("\r2 graded, 1 failed\n") and "/0" not in stream.getvalue()
