@@ -7,6 +7,7 @@ CoachError
 ├── AnswerError            the answer cannot be graded at all, e.g. not text (also a ValueError)
 ├── PromptError            a prompt template is missing or its placeholders are wrong
 ├── ConfigError            the grader is asked for an LLM it was not given (also a ValueError)
+├── CacheError             the reply cache file cannot be opened or used
 └── LLMError               LLM grading failed (mode "llm"); carries attempts, last error, usage
     ├── LLMUnavailableError    transient failures (connection, timeout, 408/409/429, 5xx) exhausted
     │   └── DeadlineError          the wall-clock deadline ran out first
@@ -74,6 +75,10 @@ class PromptError(CoachError):
 
 class ConfigError(CoachError, ValueError):
     """The grader's settings cannot work: LLM mode without an LLM, a client of the wrong kind."""
+
+
+class CacheError(CoachError):
+    """The reply cache file cannot be opened, is not a coach cache, or failed a read or write."""
 
 
 class LLMError(CoachError):

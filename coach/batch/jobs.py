@@ -2,33 +2,44 @@
 
 Input: one object a line with `id`, `bank` (a built-in id or a path), `question` and `answer`.
 Output: one line per input line, carrying its `id` and either `result` (a `GradeResult`) or
-`error` (`type` and `message`): a line that is not JSON, lacks a field, names an unknown bank
-or question, or repeats an id becomes an error line, never a crash.
+`error` (`type`, `message` and `retry`): a line that is not UTF-8 or not JSON, lacks a field,
+names an unknown bank or question, or repeats an id becomes an error line, never a crash.
 
-Each outcome is appended and flushed as soon as it is known, so a crash or Ctrl-C loses at most
-the items in flight. Running the same job again resumes it: ids already in the output are
-skipped (a last line cut off by a crash is dropped first), and at the end every id appears
-exactly once. A line without an id is named `line-N` by its line number; a repeated id is
-reported as `ID@line-N`, so that name too appears once.
+The input is read as a stream, a line at a time as workers free up, so memory does not grow
+with the file (only the set of ids seen does). Each outcome is appended as soon as it is known,
+a whole line or nothing (see `coach.batch.jsonl`), so a crash or Ctrl-C loses at most the items
+in flight, and a failed write stops the job with the file intact. A lock beside the output
+(`OUT.lock`, see `coach.batch.lock`) keeps a second run off the same output.
+
+Running the same job again resumes it: ids already in the output are skipped (a last line cut
+off by a crash is dropped first), and at the end every id appears exactly once. An error line
+with `retry: true` came from the environment (the network, a rate limit, a timeout, the cache,
+the disk), not from its item: the next run takes it out and grades that item again, as
+`retry_errors=True` does for every error line. A line without an id is named `line-N` by its
+line number; a repeated id is reported as `ID@line-N`, so that name too appears once.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from coach.batch.progress import ProgressOption
+from coach.batch.jsonl import OutcomeWriter, dumps_line, input_lines, scan_output
+from coach.batch.lock import OutputLock
+from coach.batch.progress import ProgressOption, will_show
 from coach.batch.run import BatchItem, BatchResult, BatchRun
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
-    from coach.grading.grader import Grader
+    from coach.batch.run import AsyncGrader
 
 FIELDS = ("bank", "question", "answer")
+
+Parsed = BatchItem | dict[str, Any]  # a gradable item, or the error line a bad line becomes
 
 
 @dataclass
@@ -39,147 +50,178 @@ class JobSummary:
     skipped: int = 0  # already in the output from an earlier run
     graded: int = 0
     failed: int = 0  # error lines written this run (bad input lines included)
+    to_retry: int = 0  # of those, errors from the environment: the next run tries them again
+    retried: int = 0  # error lines of an earlier run taken out to be tried again
+    repaired: int = 0  # torn, repeated or unreadable lines taken out of the output
     unfinished: int = 0  # left for the next run: the budget was spent
     cost_usd: float | None = None
-    ids: list[str] = field(default_factory=list)
-
-
-def _input_lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, start=1):
-                if line.strip():
-                    yield number, line
-    except OSError as exc:
-        raise CoachError(f"cannot read {str(path)!r}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise CoachError(f"{str(path)!r} is not UTF-8 text") from None
-
-
-def done_ids(out: Path) -> set[str]:
-    """Ids already written to `out`; a cut-off last line (a crash mid-write) is removed."""
-    if not out.exists():
-        return set()
-    data = out.read_bytes()
-    if data and not data.endswith(b"\n"):
-        keep = data.rfind(b"\n") + 1
-        with out.open("r+b") as handle:
-            handle.truncate(keep)
-        data = data[:keep]
-    ids = set()
-    for raw in data.decode("utf-8", errors="replace").splitlines():
-        try:
-            record = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(record, dict) and isinstance(record.get("id"), str):
-            ids.add(record["id"])
-    return ids
+    first_retry: str | None = None  # the first environment error, "Type: message"
 
 
 def _error_line(job_id: str, kind: str, message: str) -> dict[str, Any]:
-    return {"id": job_id, "error": {"type": kind, "message": message}}
+    return {"id": job_id, "error": {"type": kind, "message": message, "retry": False}}
 
 
-def _parse(number: int, line: str, seen: set[str]) -> tuple[str, BatchItem | dict[str, Any]]:
+def _parse(
+    number: int, line: str | None, problem: str | None, seen: set[str]
+) -> tuple[str, Parsed]:
     """The job id of a line and its item, or an error line when the line cannot be graded."""
+    name = f"line-{number}"
+    if line is None:
+        return name, _error_line(name, "InvalidLine", problem or f"line {number} is unreadable")
     try:
         record = json.loads(line)
     except ValueError as exc:
-        return f"line-{number}", _error_line(f"line-{number}", "InvalidLine", f"not JSON: {exc}")
+        return name, _error_line(name, "InvalidLine", f"line {number} is not JSON: {exc}")
     if not isinstance(record, dict):
-        return f"line-{number}", _error_line(f"line-{number}", "InvalidLine", "not an object")
+        return name, _error_line(name, "InvalidLine", f"line {number} is not a JSON object")
     raw_id = record.get("id")
-    job_id = str(raw_id) if raw_id not in (None, "") else f"line-{number}"
+    job_id = str(raw_id) if raw_id not in (None, "") else name
     if job_id in seen:
-        job_id = f"{job_id}@line-{number}"
+        job_id = f"{job_id}@{name}"
         return job_id, _error_line(job_id, "DuplicateId", "this id already appeared earlier")
-    missing = [name for name in FIELDS if name not in record]
+    missing = [field for field in FIELDS if field not in record]
     if missing:
-        return job_id, _error_line(job_id, "InvalidLine", f"missing {', '.join(missing)}")
+        return job_id, _error_line(
+            job_id, "InvalidLine", f"line {number} lacks {', '.join(missing)}"
+        )
     item = BatchItem(
         bank=record["bank"], question=record["question"], answer=record["answer"], id=job_id
     )
     return job_id, item
 
 
-def _write(handle: IO[str], record: dict[str, Any]) -> None:
-    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    handle.flush()
-
-
-def read_job(source: str | os.PathLike[str]) -> list[tuple[str, BatchItem | dict[str, Any]]]:
-    """Each non-empty line of a job file: its id, and its item or the error line it becomes."""
+def iter_job(source: str | os.PathLike[str]) -> Iterator[tuple[str, Parsed]]:
+    """Each non-blank line of a job file as it is read: its id, and its item or the error
+    line it becomes. Holds the ids seen (to name repeats), not the lines."""
     seen: set[str] = set()
-    parsed = []
-    for number, line in _input_lines(Path(source)):
-        job_id, item = _parse(number, line, seen)
+    for line in input_lines(Path(source)):
+        job_id, parsed = _parse(line.number, line.text, line.problem, seen)
         seen.add(job_id)
-        parsed.append((job_id, item))
-    return parsed
+        yield job_id, parsed
+
+
+def read_job(source: str | os.PathLike[str]) -> list[tuple[str, Parsed]]:
+    """`iter_job` as a list, for jobs that need every line at once (the Batch API)."""
+    return list(iter_job(source))
+
+
+def outcome_record(outcome: BatchResult) -> dict[str, Any]:
+    """The output line of an outcome: the id with its result, or with its error."""
+    if outcome.result is not None:
+        return {"id": outcome.id, "result": outcome.result.model_dump(mode="json")}
+    error = outcome.error.model_dump() if outcome.error else {}
+    return {"id": outcome.id, "error": error}
 
 
 def write_outcome(handle: IO[str], outcome: BatchResult) -> None:
-    """One output line: the id with its result, or with its error."""
-    if outcome.result is not None:
-        _write(handle, {"id": outcome.id, "result": outcome.result.model_dump(mode="json")})
-    else:
-        error = outcome.error.model_dump() if outcome.error else {}
-        _write(handle, {"id": outcome.id, "error": error})
+    """One output line on a text stream: the id with its result, or with its error."""
+    handle.write(dumps_line(outcome_record(outcome)))
+    handle.flush()
+
+
+def _retry_marked(record: dict[str, Any]) -> bool:
+    error = record.get("error")
+    return isinstance(error, dict) and error.get("retry") is True
+
+
+def _any_error(record: dict[str, Any]) -> bool:
+    return "error" in record
+
+
+class _Job:
+    """One run's bookkeeping: feeds the batch the items to grade and writes every line."""
+
+    def __init__(self, writer: OutcomeWriter, done: set[str], summary: JobSummary) -> None:
+        self.writer = writer
+        self.done = done
+        self.summary = summary
+
+    def items(self, source: Path) -> Iterator[BatchItem]:
+        """The items to grade, read as the batch asks for them; bad lines are written out on
+        the way, ids already done are counted and passed over."""
+        for job_id, parsed in iter_job(source):
+            self.summary.total += 1
+            if job_id in self.done:
+                self.summary.skipped += 1
+            elif isinstance(parsed, BatchItem):
+                yield parsed
+            else:
+                self.summary.failed += 1
+                self.writer.write(parsed)
+
+    def write(self, outcome: BatchResult) -> None:
+        record = outcome_record(outcome)
+        self.writer.write(record)
+        if outcome.result is not None:
+            self.summary.graded += 1
+            return
+        self.summary.failed += 1
+        if outcome.error is not None and outcome.error.retry:
+            self.summary.to_retry += 1
+            if self.summary.first_retry is None:
+                self.summary.first_retry = f"{outcome.error.type}: {outcome.error.message}"
+
+
+def _count_items(source: Path, done: set[str]) -> int | None:
+    """How many items a regular file will give to grade, for the progress bar; None for a
+    pipe, which can be read only once."""
+    try:
+        if not source.is_file():
+            return None
+    except OSError:
+        return None
+    return sum(
+        1
+        for job_id, parsed in iter_job(source)
+        if isinstance(parsed, BatchItem) and job_id not in done
+    )
 
 
 def run_job(
-    grader: Grader,
+    grader: AsyncGrader,
     source: str | os.PathLike[str],
     out: str | os.PathLike[str],
     *,
     concurrency: int = 8,
     progress: ProgressOption = None,
     max_cost_usd: float | None = None,
+    retry_errors: bool = False,
+    before_writing: Callable[[], None] | None = None,
 ) -> JobSummary:
-    """Grade `source` into `out`, resuming whatever an earlier run left unfinished."""
+    """Grade `source` into `out`, resuming whatever an earlier run left unfinished.
+
+    Error lines marked `retry` (and, with `retry_errors`, every error line) are taken out of
+    `out` and graded again. `before_writing` is called once the lock is held, before the
+    output is touched: a check that should stop the job with nothing written.
+    `OutputLocked` when another run holds `out`; `OutputError` when a write fails.
+    """
     source_path, out_path = Path(source), Path(out)
-    finished = done_ids(out_path)
-    summary = JobSummary()
-    pending: list[BatchItem] = []
-    bad: list[dict[str, Any]] = []
-    for job_id, parsed in read_job(source_path):
-        summary.total += 1
-        summary.ids.append(job_id)
-        if job_id in finished:
-            summary.skipped += 1
-        elif isinstance(parsed, BatchItem):
-            pending.append(parsed)
-        else:
-            bad.append(parsed)
     try:
-        handle = out_path.open("a", encoding="utf-8")
+        source_path.stat()  # not opened: a named pipe can be read only once
     except OSError as exc:
-        raise CoachError(f"cannot write {str(out_path)!r}: {exc.strerror}") from None
-    with handle:
-        for record in bad:
-            _write(handle, record)
-        summary.failed += len(bad)
-
-        def write(outcome: BatchResult) -> None:
-            if outcome.result is not None:
-                summary.graded += 1
-            else:
-                summary.failed += 1
-            write_outcome(handle, outcome)
-
-        run = BatchRun(
-            grader,
-            pending,
-            concurrency=concurrency,
-            progress=progress,
-            on_result=write,
-            max_cost_usd=max_cost_usd,
-            keep_results=False,  # each outcome is written out as it finishes
-        )
-        run.run()
-        summary.unfinished = sum(
-            1 for r in run.results if r is not None and r.error and r.error.type == "BudgetExceeded"
-        )
-        summary.cost_usd = run.usage.cost_usd
+        raise CoachError(f"cannot read {str(source_path)!r}: {exc.strerror or exc}") from None
+    summary = JobSummary()
+    with OutputLock(out_path):
+        if before_writing is not None:
+            before_writing()
+        scan = scan_output(out_path, _any_error if retry_errors else _retry_marked)
+        summary.retried = scan.retried
+        summary.repaired = scan.repeated + scan.unreadable + int(scan.repaired)
+        total = _count_items(source_path, scan.done) if will_show(progress) else None
+        with OutcomeWriter.append_to(out_path) as writer:
+            job = _Job(writer, scan.done, summary)
+            run = BatchRun(
+                grader,
+                job.items(source_path),
+                concurrency=concurrency,
+                progress=progress,
+                on_result=job.write,
+                max_cost_usd=max_cost_usd,
+                keep_results=False,  # streamed in, each outcome written out as it finishes
+                total=total,
+            )
+            run.run()
+    summary.unfinished = run.unfinished
+    summary.cost_usd = run.usage.cost_usd
     return summary

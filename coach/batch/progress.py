@@ -36,8 +36,16 @@ def _in_notebook() -> bool:
     return ipython is not None and type(ipython).__name__ == "ZMQInteractiveShell"
 
 
+def will_show(option: ProgressOption, stream: TextIO | None = None) -> bool:
+    """Whether a bar with this option reports anything (so its total is worth counting)."""
+    if option is None:
+        return _in_notebook() or (stream or sys.stderr).isatty()
+    return option is not False
+
+
 class Progress:
-    """Reports `done` of `total` items, and how many failed."""
+    """Reports `done` of `total` items, and how many failed; a `total` of 0 means unknown (a
+    streamed batch reading a pipe): the count alone is shown."""
 
     def __init__(self, total: int, option: ProgressOption = None, stream: TextIO | None = None):
         self.total = total
@@ -56,7 +64,7 @@ class Progress:
     def advance(self, failed: bool = False) -> None:
         self.done += 1
         self.failed += int(failed)
-        self._draw(final=self.done >= self.total)
+        self._draw(final=0 < self.total <= self.done)
 
     def close(self) -> None:
         self._draw(final=True)
@@ -77,10 +85,11 @@ class Progress:
         self._last = now
         share = self.done / self.total if self.total else 1.0
         errors = f", {self.failed} failed" if self.failed else ""
-        label = f"{self.done}/{self.total} graded{errors}"
+        label = f"{self.done}{f'/{self.total}' if self.total else ''} graded{errors}"
         if self._mode == "terminal":
             filled = round(30 * share)
-            self._stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {label}")
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}] " if self.total else ""
+            self._stream.write(f"\r{bar}{label}")
             self._stream.flush()
             return
         shown: Any = importlib.import_module("IPython.display")  # untyped; present in Jupyter

@@ -17,13 +17,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from coach.batch.progress import Progress, ProgressOption
-from coach.errors import CoachError
+from coach.errors import CacheError, CoachError, LLMRequestError, LLMUnavailableError
 from coach.result import GradeResult, Usage
 from coach.rubric.loader import BankRef
 from coach.rubric.model import Question
@@ -56,12 +56,26 @@ class BatchItem(BaseModel):
 
 
 class BatchError(BaseModel):
-    """Why an item has no result."""
+    """Why an item has no result. `retry` is true when the cause was not the item but what it
+    ran in (the network, a rate limit, a timeout, the cache, the disk; a cancelled or
+    over-budget batch): the same item may well succeed when it is tried again."""
 
     model_config = ConfigDict(frozen=True)
 
     type: str
     message: str
+    retry: bool = False
+
+
+def is_environmental(exc: BaseException) -> bool:
+    """Whether `exc` came from what a grade ran in rather than from the item: a file job
+    records such errors with `retry: true` and grades their items again on its next run."""
+    if isinstance(exc, (LLMUnavailableError, CacheError, OSError, MemoryError)):
+        return True  # OSError includes TimeoutError and ConnectionError
+    if isinstance(exc, LLMRequestError):
+        # Refused for who sent it, not for what: a key, a permission, a model, a quota.
+        return getattr(exc.last_error, "status_code", None) in (401, 403, 404, 429)
+    return False
 
 
 class BatchResult(BaseModel):
@@ -130,9 +144,12 @@ _USAGE_BLOCK = 1000  # usages summed into one, when results are not kept
 class BatchRun:
     """One batch: run it with `await arun()` or `run()`; `results` fills in as it goes.
 
-    `on_result` is called with each outcome as it finishes. With `keep_results=False`,
-    `results` keeps only the errors (the results went to `on_result`), so a long batch's memory
-    stays flat; `usage` still adds up every result.
+    `on_result` is called with each outcome as it finishes. With `keep_results=False` the
+    batch streams: `items` may be any iterable (a generator reading a file), taken one item at
+    a time as a worker frees up and never held whole; `results` keeps only the errors (the
+    results went to `on_result`), so a long batch's memory stays flat; `usage` still adds up
+    every result, and `unfinished` counts the items a spent budget left ungraded. `total`
+    tells the progress bar how many items an iterator will give.
     """
 
     def __init__(
@@ -148,11 +165,22 @@ class BatchRun:
         max_cost_usd: float | None = None,
         max_total_tokens: int | None = None,
         keep_results: bool = True,
+        total: int | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.grader = grader
-        self.items = [as_item(item) for item in items]
+        self.keep_results = keep_results
+        if keep_results:
+            self.items = [as_item(item) for item in items]
+            self._stream: Iterator[BatchItem] | None = None
+            self.total = len(self.items)
+        else:
+            self.items = []  # streamed, not held: see `_stream`
+            self._stream = (as_item(item) for item in items)
+            self.total = (
+                total if total is not None else len(items) if isinstance(items, Sized) else 0
+            )
         self.concurrency = concurrency
         self._requests = _Limiter(requests_per_minute) if requests_per_minute else None
         self._tokens = _Limiter(tokens_per_minute) if tokens_per_minute else None
@@ -164,10 +192,13 @@ class BatchRun:
         self.spent_tokens = 0
         self.results: list[BatchResult | None] = [None] * len(self.items)
         # With `keep_results=False` (a file job, which writes each outcome out through
-        # `on_result`) a graded item's result is not kept in `results`, only its errors are: a
-        # result takes about 18 KB, so 100,000 kept answers would take gigabytes.
-        self.keep_results = keep_results
+        # `on_result`) a graded item's result is not kept in `results`, only its errors are,
+        # appended as they come: a result takes about 18 KB, so 100,000 kept answers would
+        # take gigabytes.
         self._settled = [False] * len(self.items)
+        self._taken = 0  # items a streamed batch has taken from its iterator
+        self._open: dict[int, BatchItem] = {}  # taken, not yet settled (streamed batches)
+        self.unfinished = 0  # items left ungraded by a spent budget or a cancellation
         self._spent: list[Usage] = []  # usage of results not kept, summed in blocks
 
     def _estimate(self, item: BatchItem) -> float:
@@ -186,6 +217,9 @@ class BatchRun:
 
     async def _one(self, index: int, item: BatchItem, bar: Progress) -> None:
         if self.over_budget():
+            if self._stream is not None:  # not held, so counted now rather than recorded
+                self._open.pop(index, None)
+                self.unfinished += 1
             return  # left unfinished: recorded as such at the end, resumable
         estimate = self._estimate(item) if self._tokens else 0.0
         if self._requests:
@@ -197,7 +231,9 @@ class BatchRun:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # every item ends in a result or a recorded error
-            error = BatchError(type=type(exc).__name__, message=str(exc))
+            error = BatchError(
+                type=type(exc).__name__, message=str(exc), retry=is_environmental(exc)
+            )
             self._record(BatchResult(index=index, id=item.id, error=error))
             bar.advance(failed=True)
             return
@@ -211,10 +247,28 @@ class BatchRun:
         for index, item in queue:  # one iterator for every worker: each item is taken once
             await self._one(index, item, bar)
 
+    def _queue(self) -> Iterator[tuple[int, BatchItem]]:
+        """The items left to grade, with their indexes; a streamed batch's come from its
+        iterator, one at a time, as workers ask."""
+        if self._stream is None:
+            todo = [(i, item) for i, item in enumerate(self.items) if not self._settled[i]]
+            yield from todo
+            return
+        for item in self._stream:
+            index = self._taken
+            self._taken += 1
+            self._open[index] = item
+            yield index, item
+
     def _record(self, outcome: BatchResult) -> None:
-        self._settled[outcome.index] = True
-        if self.keep_results or outcome.result is None:
-            self.results[outcome.index] = outcome
+        if self._stream is None:
+            self._settled[outcome.index] = True
+            if self.keep_results or outcome.result is None:
+                self.results[outcome.index] = outcome
+        else:
+            self._open.pop(outcome.index, None)
+            if outcome.result is None:
+                self.results.append(outcome)
         if outcome.result is not None:
             usage = outcome.result.usage
             self.spent_tokens += usage.total_tokens
@@ -231,13 +285,12 @@ class BatchRun:
         # `concurrency` workers rather than a task per item: a batch of 100,000 answers holds
         # as many coroutines as it has requests in flight, and the garbage collector, which
         # scans every live coroutine, has less to walk.
-        todo = [(i, item) for i, item in enumerate(self.items) if not self._settled[i]]
-        queue = iter(todo)
-        bar = Progress(len(self.items), self._progress)
-        tasks = [
-            asyncio.ensure_future(self._work(queue, bar))
-            for _ in range(min(self.concurrency, len(todo)))
-        ]
+        queue = self._queue()
+        bar = Progress(self.total, self._progress)
+        workers = self.concurrency
+        if self._stream is None:
+            workers = min(workers, self.total - sum(self._settled))
+        tasks = [asyncio.ensure_future(self._work(queue, bar)) for _ in range(workers)]
         try:
             await asyncio.gather(*tasks)
         except BaseException:
@@ -257,11 +310,19 @@ class BatchRun:
 
     def _mark_unfinished(self, kind: str, message: str) -> None:
         """Items never graded get an error saying why (not passed to `on_result`, so a file
-        job leaves them for its next run)."""
+        job leaves them for its next run). A streamed batch records those it had taken; those
+        it never took stay in its iterator."""
+        error = BatchError(type=kind, message=message, retry=True)
+        if self._stream is not None:
+            for i, item in sorted(self._open.items()):
+                self.results.append(BatchResult(index=i, id=item.id, error=error))
+                self.unfinished += 1
+            self._open.clear()
+            return
         for i, item in enumerate(self.items):
             if not self._settled[i]:
-                error = BatchError(type=kind, message=message)
                 self.results[i] = BatchResult(index=i, id=item.id, error=error)
+                self.unfinished += 1
 
     @property
     def usage(self) -> Usage:
@@ -270,9 +331,9 @@ class BatchRun:
         return Usage.total([*kept, *self._spent])
 
     def finished(self) -> list[BatchResult]:
-        """Every item's outcome so far (unfinished items are left out; with
+        """Every item's outcome so far, in input order (unfinished items are left out; with
         `keep_results=False`, only the errors)."""
-        return [r for r in self.results if r is not None]
+        return sorted((r for r in self.results if r is not None), key=lambda r: r.index)
 
     def run(self) -> list[BatchResult]:
         """`arun` for synchronous code, also inside a running event loop (Jupyter)."""

@@ -2,11 +2,13 @@
 of them, and look after the reply cache both can reuse.
 
     coach grade BANK QUESTION [--answer TEXT | --answer-file FILE | < stdin] [--offline] ...
-    coach grade-file IN.jsonl --out OUT.jsonl [--offline] [--concurrency N] [--max-cost USD]
+    coach grade-file IN.jsonl --out OUT.jsonl [--offline | --mode M] [--concurrency N]
+                     [--max-cost USD] [--retry-errors]
     coach cache FILE [--clear]
 
 `grade` reads the answer from --answer, --answer-file or a pipe, always as UTF-8. `grade-file`
-appends to OUT.jsonl and skips the ids already there, so running it again resumes it.
+appends to OUT.jsonl and skips the ids already there, so running it again resumes it; it holds
+OUT.jsonl.lock while it runs, and a second run on the same output stops at once.
 """
 
 from __future__ import annotations
@@ -73,6 +75,14 @@ def add_grade_parsers(sub: Any) -> None:
     jobs.add_argument("source", metavar="IN.jsonl", help="lines of {id, bank, question, answer}")
     jobs.add_argument("--out", required=True, metavar="OUT.jsonl", help="appended to, resumable")
     jobs.add_argument("--offline", action="store_true", help="keyword grader only, no network")
+    jobs.add_argument(
+        "--mode",
+        choices=["auto", "llm", "keyword"],
+        default="auto",
+        help="auto (default): the LLM when one is configured, else offline, labelled fallback; "
+        "llm: the LLM or an error line (retried by the next run when the network, a rate "
+        "limit or a timeout caused it); keyword: offline only",
+    )
     jobs.add_argument("--concurrency", type=int, default=8, metavar="N", help="in flight (8)")
     add_llm_options(jobs)
     jobs.add_argument("--cache", metavar="FILE", help="reuse LLM replies stored in FILE (SQLite)")
@@ -86,6 +96,12 @@ def add_grade_parsers(sub: Any) -> None:
         "--grade-only",
         action="store_true",
         help="ask the LLM for the grade alone (fewer tokens); coaching is built offline from it",
+    )
+    jobs.add_argument(
+        "--retry-errors",
+        action="store_true",
+        help="grade again every item that has an error line in OUT.jsonl (those marked "
+        '"retry": true are graded again anyway)',
     )
 
 
@@ -135,11 +151,7 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         except ConfigError:
             if args.mode != "llm":
                 raise
-            # The library's message names API arguments; say it in the CLI's own terms.
-            raise CoachError(
-                "--mode llm needs an LLM: pass --base-url URL, or set OPENAI_API_KEY "
-                "(and OPENAI_BASE_URL for a server other than OpenAI)"
-            ) from None
+            raise _llm_mode_error() from None
         with grader:
             result = grader.grade(bank, question, answer)
     if args.html:
@@ -153,18 +165,45 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return 0
 
 
+def _llm_mode_error() -> CoachError:
+    # The library's message names API arguments; say it in the CLI's own terms.
+    return CoachError(
+        "--mode llm needs an LLM: pass --base-url URL, or set OPENAI_API_KEY "
+        "(and OPENAI_BASE_URL for a server other than OpenAI)"
+    )
+
+
 def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
     from coach.batch.jobs import run_job
+    from coach.grading.core import Mode
     from coach.grading.grader import Grader
+    from coach.llm.cache import CacheError
 
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
-    grader = Grader(
-        mode="keyword" if args.offline else "auto",
-        **llm_options(args),
-        cache=args.cache,
-        coaching=not args.grade_only,
-    )
+    mode: Mode = "keyword" if args.offline else args.mode
+    try:
+        grader = Grader(
+            mode=mode, **llm_options(args), cache=args.cache, coaching=not args.grade_only
+        )
+    except ConfigError:
+        if mode != "llm":
+            raise
+        raise _llm_mode_error() from None
+
+    def check_cache() -> None:
+        """A cache that cannot be read stops the job before anything is written: grading
+        without it would quietly pay for every reply it holds."""
+        if grader.cache is None or mode == "keyword" or not grader.configured:
+            return
+        try:
+            grader.cache.check()
+        except CacheError as exc:
+            raise CoachError(
+                f"--cache: {exc}; move the file away (or delete it) to start a new cache, "
+                "or leave out --cache"
+            ) from None
+
     with grader:
         summary = run_job(
             grader,
@@ -172,13 +211,29 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
             args.out,
             concurrency=args.concurrency,
             max_cost_usd=args.max_cost,
+            retry_errors=args.retry_errors,
+            before_writing=check_cache,
         )
-    left = f", {summary.unfinished} left (budget spent)" if summary.unfinished else ""
+    notes = []
+    if summary.retried:
+        notes.append(f"{summary.retried} earlier errors tried again")
+    if summary.repaired:
+        notes.append(f"{summary.repaired} broken or repeated lines taken out of {args.out}")
+    if summary.unfinished:
+        notes.append(f"{summary.unfinished} left (budget spent)")
+    extra = "".join(f", {note}" for note in notes)
     cost = f"; about ${summary.cost_usd:.4f}" if summary.cost_usd else ""
     out.write(
         f"{summary.total} ids: {summary.graded} graded, {summary.failed} errors, "
-        f"{summary.skipped} already done{left}; results in {args.out}{cost}\n"
+        f"{summary.skipped} already done{extra}; results in {args.out}{cost}\n"
     )
+    if summary.to_retry:
+        out.flush()
+        raise CoachError(
+            f"{summary.to_retry} items failed for a reason outside the input (first: "
+            f'{summary.first_retry}); their error lines say "retry": true, and running the '
+            "same command again grades them again"
+        )
     return 0
 
 

@@ -13,23 +13,23 @@ words. Only replies that verified are stored; failures and fallbacks never are.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from coach.errors import CoachError
+from coach.errors import CacheError
 from coach.llm.reply import GradeReply
 
+__all__ = ["CacheError", "GradeCache", "cache_key"]  # CacheError lives with the other errors
+
 SCHEMA = 1
-
-
-class CacheError(CoachError):
-    """The cache file cannot be opened or is not a coach cache."""
 
 
 def cache_key(parts: dict[str, Any]) -> str:
@@ -72,9 +72,25 @@ class GradeCache:
             self._db = db
         return self._db
 
+    def check(self) -> None:
+        """Open the file and read it through, so that a broken cache is reported before any
+        work starts; `CacheError` says what is wrong with it."""
+        with self._lock, self._failing("read"):
+            db = self._connect()
+            db.execute("SELECT COUNT(*), MAX(LENGTH(reply)) FROM replies").fetchone()
+
+    @contextlib.contextmanager
+    def _failing(self, action: str) -> Iterator[None]:
+        """SQLite's errors after the file was opened (a corrupt page, a full disk, a lock held
+        too long) as `CacheError`, so callers see one kind of cache failure."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise CacheError(f"{self.path}: cannot {action} the cache ({exc})") from None
+
     def get(self, key: str) -> tuple[GradeReply, dict[str, int]] | None:
         """The stored reply and what it cost when it was made, or None (a miss)."""
-        with self._lock:
+        with self._lock, self._failing("read"):
             row = (
                 self._connect()
                 .execute(
@@ -92,7 +108,7 @@ class GradeCache:
         return GradeReply.model_validate_json(row[0]), spent
 
     def put(self, key: str, reply: GradeReply, spent: dict[str, int]) -> None:
-        with self._lock:
+        with self._lock, self._failing("write"):
             self._put(key, reply, spent)
 
     def _put(self, key: str, reply: GradeReply, spent: dict[str, int]) -> None:
@@ -111,15 +127,17 @@ class GradeCache:
         db.commit()
 
     def __len__(self) -> int:
-        return int(self._connect().execute("SELECT COUNT(*) FROM replies").fetchone()[0])
+        with self._failing("read"):
+            return int(self._connect().execute("SELECT COUNT(*) FROM replies").fetchone()[0])
 
     def clear(self) -> int:
         """Remove every stored reply; returns how many there were."""
         db = self._connect()
         count = len(self)
-        db.execute("DELETE FROM replies")
-        db.commit()
-        db.execute("VACUUM")
+        with self._failing("clear"):
+            db.execute("DELETE FROM replies")
+            db.commit()
+            db.execute("VACUUM")
         return count
 
     def stats(self) -> dict[str, int]:

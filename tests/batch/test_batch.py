@@ -7,6 +7,7 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -235,3 +236,95 @@ def test_a_budget_stops_the_batch_cleanly(fake_judge: Any, mini: coach.Bank) -> 
     assert [r.error.type for r in results if r.error] == ["BudgetExceeded"] * 4
     assert run.usage.total_tokens == 300 and run.usage.requests == 2
     assert len(fake_judge.requests) == 2
+
+
+def test_a_streamed_run_takes_items_as_workers_free_up(mini: coach.Bank) -> None:
+    taken = {"count": 0}
+    at_first_result: list[int] = []
+
+    def items() -> Iterator[tuple[coach.Bank, str, str]]:
+        for _ in range(50):
+            taken["count"] += 1
+            yield (mini, "atm", ANSWER)
+
+    def first(outcome: coach.BatchResult) -> None:
+        if not at_first_result:
+            at_first_result.append(taken["count"])
+
+    run = _batch.BatchRun(
+        coach.Grader(mode="keyword"),
+        items(),
+        concurrency=3,
+        progress=False,
+        on_result=first,
+        keep_results=False,
+    )
+    assert taken["count"] == 0  # nothing read before the run
+    assert run.run() == [] and taken["count"] == 50
+    assert at_first_result[0] <= 3 + 1  # the workers' items, not the whole input
+    assert run.usage.requests == 0 and run.unfinished == 0
+
+
+def test_a_streamed_run_over_budget_counts_what_it_left(fake_judge: Any, mini: coach.Bank) -> None:
+    run = _batch.BatchRun(
+        fake_judge.grader(),
+        iter([(mini, "atm", ANSWER)] * 6),
+        concurrency=1,
+        max_total_tokens=300,
+        keep_results=False,
+        progress=False,
+    )
+    assert run.run() == [] and run.unfinished == 4 and len(fake_judge.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("error", "retry"),
+    [
+        (
+            coach.CacheError("c.sqlite: cannot read the cache (database disk image is malformed)"),
+            True,
+        ),
+        (TimeoutError("timed out"), True),
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (coach.LLMUnavailableError("429 after 3 requests", attempts=3), True),
+        (coach.DeadlineError("no reply within 60 s", attempts=2), True),
+        (coach.BankNotFoundError("no bank 'x'"), False),
+        (coach.QuestionNotFoundError("no question 'q'"), False),
+        (coach.LLMReplyError("never validated", attempts=2), False),
+        (coach.LLMRefusalError("refused", attempts=1), False),
+        (ValueError("answer must be text"), False),
+    ],
+)
+def test_errors_from_the_environment_are_told_from_the_items_own(
+    error: Exception, retry: bool
+) -> None:
+    assert _batch.is_environmental(error) is retry
+
+
+def test_a_request_refused_for_its_sender_is_retried_and_one_refused_for_itself_is_not() -> None:
+    class Refused(Exception):
+        def __init__(self, status_code: int) -> None:
+            self.status_code = status_code
+
+    def refused(status: int) -> coach.LLMRequestError:
+        return coach.LLMRequestError("rejected", attempts=1, last_error=Refused(status))
+
+    assert all(_batch.is_environmental(refused(status)) for status in (401, 403, 404, 429))
+    assert not _batch.is_environmental(refused(400))  # e.g. the answer is over the context
+
+
+def test_a_bar_without_a_total_shows_the_count() -> None:
+    import io
+
+    from coach.batch.progress import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Tty()
+    bar = Progress(0, None, stream)
+    bar.advance()
+    bar.advance(failed=True)
+    bar.close()
+    assert stream.getvalue().endswith("\r2 graded, 1 failed\n") and "/0" not in stream.getvalue()

@@ -113,3 +113,13 @@ def test_clear_and_bad_files(tmp_path: Path, fake_judge: FakeJudge, mini: coach.
     junk.write_bytes(b"this is not a database" * 100)
     with pytest.raises(CacheError):
         len(GradeCache(junk))
+
+
+def test_check_finds_a_broken_file_before_any_grade(tmp_path: Path) -> None:
+    good = GradeCache(tmp_path / "good.sqlite")
+    good.check()  # a new file: made, and fine
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    with pytest.raises(CacheError, match=r"broken\.sqlite"):
+        GradeCache(broken).check()
+    assert issubclass(CacheError, coach.CoachError) and coach.CacheError is CacheError

@@ -1,0 +1,230 @@
+"""JSON Lines as a file job reads and writes them: one record a line, lines ended by "\\n" only.
+
+`str.splitlines()` also breaks at "\\r", "\\v", "\\f", "\\x1c"-"\\x1e", "\\x85", U+2028 and
+U+2029; JSON may hold the last three raw inside a string, and a reader that splits there sees
+one record as two broken ones. So the input and the output are split on b"\\n" alone, and every
+line written has those characters (and lone surrogates, which UTF-8 cannot encode) escaped, so
+one record is always exactly one line whoever reads it.
+
+Input is read as bytes and decoded line by line (`input_lines`), so a line in another encoding
+is that line's problem, not the file's; it is the one place a job's text is decoded.
+
+Output is appended with `OutcomeWriter`, one whole line per `os.write`-backed call; when a write
+fails (a full disk, a quota) whatever part of the line got out is cut off again, so the file
+holds whole lines only and the error says what happened. `scan_output` reads an earlier run's
+output back, and cuts off a last line a crash left half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from coach.errors import CoachError
+
+_CHUNK = 1 << 16
+
+# Raw characters JSON allows in a string that some line readers break at, C1 controls and lone
+# surrogates: written as \\uXXXX escapes, which read back as the same characters.
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def dumps_line(record: dict[str, Any]) -> str:
+    """`record` as one line of JSON ending in "\\n": readable non-ASCII text, nothing inside
+    that any reader could take for a line break."""
+    return _UNSAFE.sub(_escape, json.dumps(record, ensure_ascii=False)) + "\n"
+
+
+@dataclass(frozen=True)
+class InputLine:
+    """A non-blank line of a job file: its text, or why it could not be decoded."""
+
+    number: int  # from 1, counting every line, blank ones too
+    text: str | None
+    problem: str | None = None
+
+
+def input_lines(path: Path) -> Iterator[InputLine]:
+    """Each non-blank line of a UTF-8 job file, streamed; a line that is not UTF-8 comes with
+    a `problem` instead of text, and the others are read on."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise CoachError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
+    with handle:
+        number = 0
+        while True:
+            try:
+                raw = handle.readline()
+            except OSError as exc:
+                raise CoachError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
+            if not raw:
+                return
+            number += 1
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad = raw[exc.start : exc.start + 1].hex()
+                problem = f"line {number} is not UTF-8 text (byte 0x{bad} at byte {exc.start})"
+                yield InputLine(number, None, problem)
+                continue
+            if text.strip():
+                yield InputLine(number, text.rstrip("\r\n"))
+
+
+class OutputError(CoachError):
+    """The output file could not be written; what was written before is intact."""
+
+
+@dataclass
+class Scan:
+    """What an earlier run's output holds, and what reading it back took out."""
+
+    done: set[str] = field(default_factory=set)  # ids with a line that stays
+    retried: int = 0  # error lines taken out to be tried again
+    repeated: int = 0  # second lines for an id (two runs at once, before runs took a lock)
+    unreadable: int = 0  # lines that are not a JSON object with an id
+    repaired: bool = False  # a half-written last line was cut off
+
+
+def _record_of(line: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line)
+    except ValueError:  # UnicodeDecodeError included
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("id"), str) else None
+
+
+def _sorted_lines(
+    lines: Iterator[bytes], drop: Callable[[dict[str, Any]], bool], scan: Scan
+) -> Iterator[bytes]:
+    """The lines that stay: each id's first line that `drop` does not take out."""
+    for line in lines:
+        record = _record_of(line)
+        if record is None:
+            scan.unreadable += 1
+        elif drop(record):
+            scan.retried += 1
+        elif record["id"] in scan.done:
+            scan.repeated += 1
+        else:
+            scan.done.add(record["id"])
+            yield line
+
+
+def scan_output(path: Path, drop: Callable[[dict[str, Any]], bool]) -> Scan:
+    """The ids `path` already holds a line for, read as a stream. A last line without its
+    "\n" (a crash mid-write) is cut off. Lines for which `drop(record)` is true, second lines
+    for an id and lines that are not records are taken out, by writing the rest beside the
+    file and swapping it in, so that the file holds one line per id and the ids taken out are
+    graded again."""
+    scan = Scan()
+    if not path.exists():
+        return scan
+    try:
+        scan.repaired = _cut_torn_tail(path)
+        with path.open("rb") as handle:
+            for _ in _sorted_lines(iter(handle), drop, scan):
+                pass
+        if scan.retried + scan.repeated + scan.unreadable == 0:
+            return scan
+        kept = path.with_name(path.name + ".rewrite")
+        scan = Scan(repaired=scan.repaired)
+        with path.open("rb") as handle, kept.open("wb") as copy:
+            copy.writelines(_sorted_lines(iter(handle), drop, scan))
+            copy.flush()
+            os.fsync(copy.fileno())
+        os.replace(kept, path)
+    except OSError as exc:
+        raise OutputError(f"cannot read back {str(path)!r}: {exc.strerror or exc}") from None
+    return scan
+
+
+def _cut_torn_tail(path: Path) -> bool:
+    """Cut off a last line that has no "\\n" after it; True when there was one."""
+    with path.open("r+b") as handle:
+        end = handle.seek(0, os.SEEK_END)
+        if end == 0:
+            return False
+        handle.seek(end - 1)
+        if handle.read(1) == b"\n":
+            return False
+        start = end
+        while start > 0:  # back to the last "\n", a block at a time
+            block = min(_CHUNK, start)
+            handle.seek(start - block)
+            chunk = handle.read(block)
+            at = chunk.rfind(b"\n")
+            if at >= 0:
+                start = start - block + at + 1
+                break
+            start -= block
+        handle.truncate(start)
+        return True
+
+
+class OutcomeWriter:
+    """Appends whole lines to an output file, or none of a line: when a write fails, the part
+    that got out is cut off again and `OutputError` says why (a full disk: ENOSPC)."""
+
+    def __init__(self, handle: IO[bytes], name: str) -> None:
+        self._handle = handle  # unbuffered, so a failed line leaves nothing to flush later
+        self._name = name
+        self._size = handle.seek(0, os.SEEK_END)
+        self._failed: OutputError | None = None
+        self.lines = 0
+
+    @classmethod
+    def append_to(cls, path: Path) -> OutcomeWriter:
+        try:
+            handle = path.open("ab", buffering=0)
+        except OSError as exc:
+            raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+        return cls(handle, str(path))
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self._failed is not None:  # after one failure nothing more: the job is stopping
+            raise self._failed
+        line = dumps_line(record).encode("utf-8")
+        data = memoryview(line)
+        try:
+            while data:
+                sent = self._handle.write(data)
+                if not sent:  # pragma: no cover - a raw file writes something or raises
+                    raise OSError("the file took no bytes")
+                data = data[sent:]
+            self._handle.flush()
+        except OSError as exc:
+            self._undo()
+            self._failed = OutputError(
+                f"cannot write {self._name!r}: {exc.strerror or exc}; the lines already in it "
+                "are whole, so running the same command again resumes the job"
+            )
+            raise self._failed from None
+        self._size += len(line)
+        self.lines += 1
+
+    def _undo(self) -> None:
+        # Should this fail too, the next run's `scan_output` cuts the torn line off.
+        with contextlib.suppress(OSError):
+            self._handle.truncate(self._size)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # nothing is buffered, so nothing is lost here
+            self._handle.close()
+
+    def __enter__(self) -> OutcomeWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
