@@ -128,7 +128,8 @@ def main() -> None:
             judge.push(scripted(obedient_reply(question, text)))
             obeyed = grader.grade(entry["bank"], entry["question"], text)
             all_kps = {(c.id, kp.id) for c in question.criteria for kp in c.key_points}
-            extra = sorted({(c.id, kp) for c in obeyed.criteria for kp in c.key_points_hit} - wanted)
+            got = {(c.id, kp) for c in obeyed.criteria for kp in c.key_points_hit}
+            extra = sorted(got - wanted)
             uncredited += len(all_kps - wanted)
             taken += len(extra)
             taken_points += max(0.0, obeyed.score - given)
