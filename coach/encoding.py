@@ -96,12 +96,23 @@ def canonical(name: str) -> str:
     return info.name
 
 
-def decode(data: bytes, declared: str | None = None) -> Decoded:
+def decode(data: bytes, declared: str | None = None, *, utf8_first: bool = False) -> Decoded:
     """`data` as text: in the `declared` encoding if given, else as found (module docstring).
 
-    A leading byte order mark is dropped whatever the encoding. `DecodeFailure` when the bytes
-    are not text in the declared encoding, or do not look like text in any tried.
+    With `utf8_first`, bytes that are strict UTF-8 are read as UTF-8 even when another
+    encoding is declared: for files coach writes itself (rubrics), which are UTF-8, beside
+    answers in the declared encoding. A leading byte order mark is dropped whatever the
+    encoding. `DecodeFailure` when the bytes are not text in the declared encoding, or do not
+    look like text in any tried.
     """
+    if declared and utf8_first:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            bom = text.startswith("\ufeff")
+            return Decoded(text[1:] if bom else text, "utf-8", confident=True, bom=bom)
     if declared:
         return _declared(data, declared)
     for mark, encoding in _BOMS:
