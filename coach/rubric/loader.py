@@ -364,4 +364,4 @@ def rubric_files(directory: str) -> list[str]:
             for f in sorted(files)
             if f.endswith(_YAML_SUFFIXES) and not f.startswith(".")
         ]
-    return found
+    return sorted(found)
