@@ -44,16 +44,16 @@ class JobSummary:
     ids: list[str] = field(default_factory=list)
 
 
-def _input_lines(path: Path) -> Iterator[tuple[int, str]]:
+def _input_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, str]]:
     try:
-        with path.open(encoding="utf-8") as lines:
+        with path.open(encoding=encoding or "utf-8") as lines:
             for number, line in enumerate(lines, start=1):
                 if line.strip():
                     yield number, line
     except OSError as exc:
         raise CoachError(f"cannot read {str(path)!r}: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise CoachError(f"{str(path)!r} is not UTF-8 text") from None
+        raise CoachError(f"{str(path)!r} is not {encoding or 'UTF-8'} text") from None
 
 
 def done_ids(out: Path) -> set[str]:
@@ -108,11 +108,14 @@ def _write(handle: IO[str], record: dict[str, Any]) -> None:
     handle.flush()
 
 
-def read_job(source: str | os.PathLike[str]) -> list[tuple[str, BatchItem | dict[str, Any]]]:
-    """Each non-empty line of a job file: its id, and its item or the error line it becomes."""
+def read_job(
+    source: str | os.PathLike[str], encoding: str | None = None
+) -> list[tuple[str, BatchItem | dict[str, Any]]]:
+    """Each non-empty line of a job file (UTF-8 unless `encoding` says otherwise): its id, and
+    its item or the error line it becomes."""
     seen: set[str] = set()
     parsed = []
-    for number, line in _input_lines(Path(source)):
+    for number, line in _input_lines(Path(source), encoding):
         job_id, item = _parse(number, line, seen)
         seen.add(job_id)
         parsed.append((job_id, item))
@@ -136,14 +139,16 @@ def run_job(
     concurrency: int = 8,
     progress: ProgressOption = None,
     max_cost_usd: float | None = None,
+    encoding: str | None = None,
 ) -> JobSummary:
-    """Grade `source` into `out`, resuming whatever an earlier run left unfinished."""
+    """Grade `source` (read in `encoding`, UTF-8 by default) into `out`, resuming whatever an
+    earlier run left unfinished."""
     source_path, out_path = Path(source), Path(out)
     finished = done_ids(out_path)
     summary = JobSummary()
     pending: list[BatchItem] = []
     bad: list[dict[str, Any]] = []
-    for job_id, parsed in read_job(source_path):
+    for job_id, parsed in read_job(source_path, encoding):
         summary.total += 1
         summary.ids.append(job_id)
         if job_id in finished:
