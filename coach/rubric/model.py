@@ -230,7 +230,16 @@ class Question(_Strict):
         _unique([c.id for c in self.criteria], "criterion id", "criteria")
         _unique([d.id for d in self.deductions], "deduction id", "deductions")
         total = sum(c.points for c in self.criteria)
-        if not math.isclose(total, self.points, abs_tol=1e-9) and not self.points_note:
+        if math.isclose(total, self.points, abs_tol=1e-9):
+            return self
+        if total > self.points:
+            # A note may explain points the criteria leave to the interviewer, not a score
+            # that could come to more than the question is worth.
+            raise problem(
+                f"criteria points add up to {total:g}, more than the question's "
+                f"{self.points:g}: a grade could pass 100%"
+            )
+        if not self.points_note:
             raise problem(
                 f"criteria points add up to {total:g}, not the question's {self.points:g} "
                 "(fix them or explain why in 'points_note')"

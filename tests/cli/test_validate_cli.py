@@ -124,6 +124,15 @@ def test_grade_refuses_infinite_points_cleanly(tmp_path: Path) -> None:
     _no_pydantic(run.stderr)
 
 
+def test_grade_refuses_criteria_worth_more_than_their_question(tmp_path: Path) -> None:
+    # Before: a points_note let this through, and grading crashed on a percent over 100.
+    text = TINY_BANK.replace("    points: 10\n", "    points: 1\n    points_note: 另有说明\n")
+    bad = _write(tmp_path / "over.yaml", text)
+    run = run_cli("grade", bad, "freeze", "--answer", TINY_STRONG, "--offline")
+    one_error_line(run, f"{bad}:7 [questions.0]: criteria points add up to 10, more than")
+    _no_pydantic(run.stderr)
+
+
 def test_validate_a_directory(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     _write(tmp_path / "one.yaml", TINY_BANK)
     (tmp_path / "more").mkdir()

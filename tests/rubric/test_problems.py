@@ -137,6 +137,17 @@ def test_points_up_to_the_cap_are_accepted() -> None:
     assert coach.parse_bank(text).question("calm").points == MAX_POINTS
 
 
+def test_criteria_may_not_add_up_to_more_than_the_question_even_with_a_note() -> None:
+    # Before, this loaded, and grading a good answer crashed on a percent of 15120.
+    text = MINI_BANK.replace("    points: 12\n", "    points: 1\n    points_note: 测试\n", 1)
+    (problem,) = _problems(text)
+    assert problem.field == "questions.0"
+    assert (
+        problem.reason
+        == "criteria points add up to 12, more than the question's 1: a grade could pass 100%"
+    )
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
     huge = tmp_path / "huge.yaml"
     with huge.open("wb") as handle:
