@@ -76,8 +76,9 @@ def _validate(text: str, path: str) -> Bank:
 
     if len(text) > MAX_FILE_BYTES:
         raise RubricError(_too_large(len(text), "characters"), path=path)
-    # Every value of a document starts a line, follows a comma or a "- ", or opens a bracket:
-    # counting those bounds the work before PyYAML does any.
+    # A YAML value takes a line, a comma, a "- " or a bracket of its own, or shares its key's
+    # line: twice the count of those bounds the values, found in milliseconds, before PyYAML
+    # spends seconds building a document no rubric needs.
     starts = sum(text.count(mark) for mark in ("\n", ",", "- ", "[", "{"))
     if starts > MAX_NODES:
         raise RubricError(_too_complex(f"{starts:,} lines and list items"), path=path)
