@@ -1,7 +1,7 @@
 """Errors raised by coach, all rooted at `CoachError` so callers can catch one type.
 
 CoachError
-├── RubricError            a rubric file is unreadable or invalid (names file, field, line)
+├── RubricError            a rubric file is unreadable or invalid (file, field, line; every problem)
 ├── BankNotFoundError      no built-in bank with that id and no such file (also a LookupError)
 ├── QuestionNotFoundError  the bank has no question with that id (also a LookupError)
 ├── AnswerError            the answer cannot be graded at all, e.g. not text (also a ValueError)
@@ -21,6 +21,7 @@ In mode "auto" the LLM errors are not raised: the result falls back to the keywo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,7 +35,10 @@ class CoachError(Exception):
 class RubricError(CoachError):
     """A rubric file cannot be read or does not validate.
 
-    `path`, `field` and `line` say where, when known; the message carries them too.
+    `path`, `field` and `line` say where, when known; the message carries them too. A file with
+    several problems raises one error whose `problems` holds each (as a `RubricError`), and
+    whose message lists them one a line; its own `path`, `field`, `line` and `reason` are the
+    first problem's.
     """
 
     def __init__(
@@ -55,6 +59,18 @@ class RubricError(CoachError):
             where += f" [{field}]"
         super().__init__(f"{where}: {message}")
         self.reason = message
+        self.problems: tuple[RubricError, ...] = (self,)
+
+    @classmethod
+    def of(cls, problems: Sequence[RubricError]) -> RubricError:
+        """One error for all of `problems` (at least one), in their order."""
+        if len(problems) == 1:
+            return problems[0]
+        first = problems[0]
+        error = cls(first.reason, path=first.path, field=first.field, line=first.line)
+        error.problems = tuple(problems)
+        error.args = ("\n".join(str(problem) for problem in problems),)
+        return error
 
 
 class BankNotFoundError(CoachError, LookupError):

@@ -91,19 +91,23 @@ def _parse(
     return job_id, item
 
 
-def iter_job(source: str | os.PathLike[str]) -> Iterator[tuple[str, Parsed]]:
+def iter_job(
+    source: str | os.PathLike[str], encoding: str | None = None
+) -> Iterator[tuple[str, Parsed]]:
     """Each non-blank line of a job file as it is read: its id, and its item or the error
     line it becomes. Holds the ids seen (to name repeats), not the lines."""
     seen: set[str] = set()
-    for line in input_lines(Path(source)):
+    for line in input_lines(Path(source), encoding):
         job_id, parsed = _parse(line.number, line.text, line.problem, seen)
         seen.add(job_id)
         yield job_id, parsed
 
 
-def read_job(source: str | os.PathLike[str]) -> list[tuple[str, Parsed]]:
+def read_job(
+    source: str | os.PathLike[str], encoding: str | None = None
+) -> list[tuple[str, Parsed]]:
     """`iter_job` as a list, for jobs that need every line at once (the Batch API)."""
-    return list(iter_job(source))
+    return list(iter_job(source, encoding))
 
 
 def outcome_record(outcome: BatchResult) -> dict[str, Any]:
@@ -132,15 +136,18 @@ def _any_error(record: dict[str, Any]) -> bool:
 class _Job:
     """One run's bookkeeping: feeds the batch the items to grade and writes every line."""
 
-    def __init__(self, writer: OutcomeWriter, done: set[str], summary: JobSummary) -> None:
+    def __init__(
+        self, writer: OutcomeWriter, done: set[str], summary: JobSummary, encoding: str | None
+    ) -> None:
         self.writer = writer
         self.done = done
         self.summary = summary
+        self.encoding = encoding
 
     def items(self, source: Path) -> Iterator[BatchItem]:
         """The items to grade, read as the batch asks for them; bad lines are written out on
         the way, ids already done are counted and passed over."""
-        for job_id, parsed in iter_job(source):
+        for job_id, parsed in iter_job(source, self.encoding):
             self.summary.total += 1
             if job_id in self.done:
                 self.summary.skipped += 1
@@ -163,7 +170,7 @@ class _Job:
                 self.summary.first_retry = f"{outcome.error.type}: {outcome.error.message}"
 
 
-def _count_items(source: Path, done: set[str]) -> int | None:
+def _count_items(source: Path, done: set[str], encoding: str | None) -> int | None:
     """How many items a regular file will give to grade, for the progress bar; None for a
     pipe, which can be read only once."""
     try:
@@ -173,7 +180,7 @@ def _count_items(source: Path, done: set[str]) -> int | None:
         return None
     return sum(
         1
-        for job_id, parsed in iter_job(source)
+        for job_id, parsed in iter_job(source, encoding)
         if isinstance(parsed, BatchItem) and job_id not in done
     )
 
@@ -188,12 +195,14 @@ def run_job(
     max_cost_usd: float | None = None,
     retry_errors: bool = False,
     before_writing: Callable[[], None] | None = None,
+    encoding: str | None = None,
 ) -> JobSummary:
     """Grade `source` into `out`, resuming whatever an earlier run left unfinished.
 
     Error lines marked `retry` (and, with `retry_errors`, every error line) are taken out of
     `out` and graded again. `before_writing` is called once the lock is held, before the
-    output is touched: a check that should stop the job with nothing written.
+    output is touched: a check that should stop the job with nothing written. `source` is
+    UTF-8 unless `encoding` names another.
     `OutputLocked` when another run holds `out`; `OutputError` when a write fails.
     """
     source_path, out_path = Path(source), Path(out)
@@ -208,9 +217,9 @@ def run_job(
         scan = scan_output(out_path, _any_error if retry_errors else _retry_marked)
         summary.retried = scan.retried
         summary.repaired = scan.repeated + scan.unreadable + int(scan.repaired)
-        total = _count_items(source_path, scan.done) if will_show(progress) else None
+        total = _count_items(source_path, scan.done, encoding) if will_show(progress) else None
         with OutcomeWriter.append_to(out_path) as writer:
-            job = _Job(writer, scan.done, summary)
+            job = _Job(writer, scan.done, summary, encoding)
             run = BatchRun(
                 grader,
                 job.items(source_path),

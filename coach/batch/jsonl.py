@@ -17,6 +17,7 @@ output back, and cuts off a last line a crash left half-written.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import os
@@ -54,9 +55,14 @@ class InputLine:
     problem: str | None = None
 
 
-def input_lines(path: Path) -> Iterator[InputLine]:
-    """Each non-blank line of a UTF-8 job file, streamed; a line that is not UTF-8 comes with
-    a `problem` instead of text, and the others are read on."""
+def input_lines(path: Path, encoding: str | None = None) -> Iterator[InputLine]:
+    """Each non-blank line of a job file (UTF-8 unless `encoding` names another), streamed; a
+    line that does not decode comes with a `problem` instead of text, and the others are read
+    on. Lines end at "\n" only, whatever else a line holds."""
+    name = encoding or "utf-8"
+    if _WIDE.match(codecs.lookup(name).name):
+        yield from _wide_lines(path, name)
+        return
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -72,14 +78,38 @@ def input_lines(path: Path) -> Iterator[InputLine]:
                 return
             number += 1
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode(name)
             except UnicodeDecodeError as exc:
                 bad = raw[exc.start : exc.start + 1].hex()
-                problem = f"line {number} is not UTF-8 text (byte 0x{bad} at byte {exc.start})"
+                label = "UTF-8" if encoding is None else name
+                problem = f"line {number} is not {label} text (byte 0x{bad} at byte {exc.start})"
                 yield InputLine(number, None, problem)
                 continue
+            if number == 1:
+                text = text.removeprefix("\ufeff")  # a byte order mark is no part of the id
             if text.strip():
                 yield InputLine(number, text.rstrip("\r\n"))
+
+
+_WIDE = re.compile(r"utf[-_]?(16|32)")
+
+
+def _wide_lines(path: Path, encoding: str) -> Iterator[InputLine]:
+    """UTF-16 and UTF-32 files, whose newline is more than one byte: decoded as a whole stream
+    (one bad sequence ends the file with a problem line)."""
+    number = 0
+    try:
+        with path.open(encoding=encoding, newline="\n") as lines:
+            for number, text in enumerate(lines, start=1):
+                text = text.removeprefix("\ufeff")
+                if text.strip():
+                    yield InputLine(number, text.rstrip("\r\n"))
+    except OSError as exc:
+        raise CoachError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        yield InputLine(
+            number + 1, None, f"line {number + 1} is not {encoding} text ({exc.reason})"
+        )
 
 
 class OutputError(CoachError):

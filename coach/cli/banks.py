@@ -2,9 +2,12 @@
 against, and checking rubric files before they are used (`schema` serves editors).
 
     coach banks [--json]
-    coach questions BANK [--json]
-    coach validate FILE [FILE ...]
+    coach questions BANK [--json] [--encoding NAME]
+    coach validate FILE|DIR [...] [--encoding NAME]
     coach schema
+
+`validate` lists every problem of each file, one line each, and goes on to the next file; a
+directory stands for the .yaml and .yml files in it and below it (hidden ones aside).
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from coach.cli.common import print_error, write_json
+from coach.cli.common import add_encoding_option, open_bank, print_error, write_json
+from coach.encoding import describe
 from coach.errors import CoachError
 from coach.reports.text import table
-from coach.rubric.loader import builtin_banks, iter_files, load_bank
+from coach.rubric.loader import builtin_banks, iter_files
 from coach.rubric.schema import rubric_json_schema
 
 
@@ -27,11 +31,19 @@ def add_banks_parsers(sub: Any) -> None:
     questions = sub.add_parser("questions", help="list the questions of a bank")
     questions.add_argument("bank", metavar="BANK", help="built-in bank id or path to a YAML file")
     questions.add_argument("--json", action="store_true", help="print JSON")
+    add_encoding_option(questions, "a rubric file")
 
 
 def add_validate_parser(sub: Any) -> None:
-    validate = sub.add_parser("validate", help="validate rubric files")
-    validate.add_argument("files", metavar="FILE", nargs="+")
+    validate = sub.add_parser(
+        "validate",
+        help="validate rubric files",
+        description="Check rubric files before they are used: every problem of each file is "
+        "listed with its line and field. A directory stands for the .yaml and .yml files in "
+        "it and its subdirectories (hidden ones aside).",
+    )
+    validate.add_argument("files", metavar="FILE|DIR", nargs="+")
+    add_encoding_option(validate, "the rubric files")
 
 
 def add_schema_parser(sub: Any) -> None:
@@ -64,7 +76,7 @@ def cmd_banks(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_questions(args: argparse.Namespace, out: TextIO) -> int:
-    bank = load_bank(args.bank)
+    bank = open_bank(args.bank, args.encoding)
     if args.json:
         rows = [
             {"id": q.id, "kind": q.kind, "points": q.points, "prompt": q.prompt, "added": q.added}
@@ -83,13 +95,16 @@ def cmd_questions(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     failed = 0
-    for path, outcome in iter_files(args.files):
+    for path, outcome, decoded in iter_files(args.files, encoding=args.encoding):
         if isinstance(outcome, CoachError):
             failed += 1
             print_error(err, outcome)
-        else:
-            count = len(outcome.questions)
-            out.write(f"ok {path}: bank {outcome.id!r}, {count} question{'s' * (count != 1)}\n")
+            continue
+        count = len(outcome.questions)
+        read = ""
+        if decoded is not None and not (decoded.is_utf8 or decoded.declared):
+            read = f" (read as {describe(decoded)})"
+        out.write(f"ok {path}: bank {outcome.id!r}, {count} question{'s' * (count != 1)}{read}\n")
     return 1 if failed else 0
 
 

@@ -1,5 +1,6 @@
-"""What the `coach` commands share: the program name, usage errors and error lines, a numeric
-argument type, reading a UTF-8 file and printing JSON.
+"""What the `coach` commands share: the program name, usage errors, error and note lines, a
+numeric argument type, reading files the user gives (in `--encoding` or the encoding found) and
+printing JSON.
 
 Kept in one place so that every command words its errors and prints its output the same way.
 """
@@ -10,11 +11,15 @@ import argparse
 import dataclasses
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from coach.encoding import Decoded, DecodeFailure, canonical, decode, describe
 from coach.errors import CoachError
+from coach.rubric.loader import bank_file, load_bank, parse_decoded, read_file
+from coach.rubric.model import Bank
 
 PROG = "coach"
 
@@ -24,8 +29,10 @@ class UsageError(Exception):
 
 
 def print_error(err: TextIO, message: object) -> None:
-    """The one line on stderr that reports an error: ``coach: error: MESSAGE``."""
-    err.write(f"{PROG}: error: {message}\n")
+    """The line on stderr that reports an error: ``coach: error: MESSAGE``; one such line per
+    line of a message that has several (a rubric's problems)."""
+    for line in str(message).split("\n"):
+        err.write(f"{PROG}: error: {line}\n")
 
 
 def at_least(low: int) -> Callable[[str], int]:
@@ -43,18 +50,84 @@ def at_least(low: int) -> Callable[[str], int]:
     return parse
 
 
-def read_text(path: str | os.PathLike[str], what: str = "", *, encoding: str = "utf-8-sig") -> str:
-    """The text of a UTF-8 file; `CoachError` naming it (``answers file 'a.yaml'``) if not.
+def add_encoding_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--encoding NAME`: the encoding of `what` (the files the user names, stdin)."""
+    parser.add_argument(
+        "--encoding",
+        type=encoding_name,
+        metavar="NAME",
+        help=f"encoding of {what} (default: detected: a byte order mark, else UTF-8, else "
+        "GB18030/GBK, Big5 or UTF-16, whichever reads as text; built-in banks are UTF-8)",
+    )
 
-    `what` says what the file is for; the default encoding drops a byte order mark.
-    """
+
+def encoding_name(text: str) -> str:
+    """An argparse `type`: a text encoding Python knows, by its canonical name."""
+    try:
+        return canonical(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding {text!r} (try utf-8, gb18030, gbk, big5, utf-16)"
+        ) from None
+
+
+def note(message: str) -> None:
+    """A line on stderr that tells without failing: ``coach: note: MESSAGE``."""
+    sys.stderr.write(f"{PROG}: note: {message}\n")
+
+
+def note_encoding(name: str, decoded: Decoded) -> None:
+    """Say how `name` was read, unless it was UTF-8 or the user said the encoding."""
+    if decoded.is_utf8 or decoded.declared:
+        return
+    doubt = "" if decoded.confident else "; pass --encoding NAME if that is wrong"
+    note(f"{name} read as {describe(decoded)}{doubt}")
+
+
+def decode_input(data: bytes, name: str, encoding: str | None) -> str:
+    """Bytes from a file or stdin as text, noting a non-UTF-8 encoding; `CoachError` if they
+    are not text. A byte order mark is dropped, so it never shifts an evidence offset."""
+    return _decoded(data, name, encoding).text
+
+
+def _decoded(data: bytes, name: str, encoding: str | None) -> Decoded:
+    try:
+        decoded = decode(data, encoding)
+    except DecodeFailure as exc:
+        raise CoachError(f"cannot read {name}: {exc.reason}") from None
+    note_encoding(name, decoded)
+    return decoded
+
+
+def read_decoded(
+    path: str | os.PathLike[str], what: str = "", *, encoding: str | None = None
+) -> Decoded:
+    """A file the user gave, read in `encoding` or as detected (a non-UTF-8 one is noted);
+    `CoachError` naming it (``answers file 'a.yaml'``) if it cannot be read. `what` says what
+    the file is for."""
     name = f"{what} {str(path)!r}" if what else repr(str(path))
     try:
-        return Path(path).read_text(encoding=encoding)
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise CoachError(f"cannot read {name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise CoachError(f"{name} is not UTF-8 text") from None
+    return _decoded(data, name, encoding)
+
+
+def read_text(path: str | os.PathLike[str], what: str = "", *, encoding: str | None = None) -> str:
+    """The text of `read_decoded`."""
+    return read_decoded(path, what, encoding=encoding).text
+
+
+def open_bank(ref: str, encoding: str | None = None) -> Bank:
+    """`load_bank` for the command line: a rubric file is read in `encoding` or as detected,
+    and its encoding noted when it was not UTF-8."""
+    path = bank_file(ref)
+    if path is None:
+        return load_bank(ref)
+    decoded = read_file(path, encoding)
+    bank = parse_decoded(decoded, path=path)
+    note_encoding(f"rubric file {path!r}", decoded)
+    return bank
 
 
 def write_json(out: TextIO, document: Any) -> None:

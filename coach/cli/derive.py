@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
 from coach.authoring.draft import QuestionSource, derive_bank, dump_bank
-from coach.cli.common import read_text
+from coach.cli.common import add_encoding_option, open_bank, read_text
 from coach.cli.labels import human_score
 from coach.errors import CoachError
 from coach.rubric.loader import load_bank
@@ -53,6 +53,7 @@ def add_derive_parsers(sub: Any) -> None:
     derive.add_argument("--bank-id", metavar="ID", help="bank id (from the file name)")
     derive.add_argument("--title", metavar="TEXT", help="bank title")
     derive.add_argument("--out", metavar="FILE", help="write the YAML here (default stdout)")
+    add_encoding_option(derive, "FILE.jsonl")
     calibrate = sub.add_parser(
         "calibrate",
         help="fit a rubric's key point weights or bands to human scores",
@@ -64,10 +65,11 @@ def add_derive_parsers(sub: Any) -> None:
     calibrate.add_argument("--method", choices=["weights", "bands"], default="weights")
     calibrate.add_argument("--seed", type=int, default=0, help="seed of the inner folds (0)")
     calibrate.add_argument("--out", metavar="FILE", required=True)
+    add_encoding_option(calibrate, "LABELS.jsonl and of a rubric file")
 
 
-def _lines(path: str) -> list[tuple[int, dict[str, Any]]]:
-    text = read_text(path)
+def _lines(path: str, encoding: str | None) -> list[tuple[int, dict[str, Any]]]:
+    text = read_text(path, encoding=encoding)
     records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -84,9 +86,9 @@ def _lines(path: str) -> list[tuple[int, dict[str, Any]]]:
     return records
 
 
-def _sources(path: str, min_score: float | None) -> list[QuestionSource]:
+def _sources(path: str, min_score: float | None, encoding: str | None) -> list[QuestionSource]:
     questions: dict[str, tuple[str, list[str], list[str]]] = {}
-    for number, record in _lines(path):
+    for number, record in _lines(path, encoding):
         q_id, prompt = record.get("q_id", record.get("id")), record.get("question")
         if not isinstance(q_id, str | int) or not isinstance(prompt, str):
             raise CoachError(f"{path}:{number}: needs 'q_id' and 'question' (its text)")
@@ -104,7 +106,7 @@ def cmd_derive(args: argparse.Namespace, out: TextIO) -> int:
     if args.file and (args.question or args.reference):
         raise CoachError("give FILE.jsonl or --question/--reference, not both")
     if args.file:
-        questions = _sources(args.file, args.min_score)
+        questions = _sources(args.file, args.min_score, args.encoding)
         default_id = Path(args.file).stem.lower()
         origin = f"{os.path.basename(args.file)}, {len(questions)} questions"
     elif args.question and args.reference:
@@ -124,10 +126,10 @@ def cmd_derive(args: argparse.Namespace, out: TextIO) -> int:
     return _write(dump_bank(bank, header=header), args.out, out, bank)
 
 
-def _labels(path: str, bank: Bank) -> tuple[list[ScoredAnswer], Counter[str]]:
+def _labels(path: str, bank: Bank, encoding: str | None) -> tuple[list[ScoredAnswer], Counter[str]]:
     answers, skipped = [], Counter[str]()
     base = Path(path).parent
-    for number, record in _lines(path):
+    for number, record in _lines(path, encoding):
         ref = record.get("bank")
         if ref not in (None, bank.id):
             try:
@@ -148,8 +150,8 @@ def _labels(path: str, bank: Bank) -> tuple[list[ScoredAnswer], Counter[str]]:
 
 
 def cmd_calibrate(args: argparse.Namespace, out: TextIO) -> int:
-    bank = load_bank(args.bank)
-    answers, skipped = _labels(args.labels, bank)
+    bank = open_bank(args.bank, args.encoding)
+    answers, skipped = _labels(args.labels, bank, args.encoding)
     calibrated = calibrate_bank(bank, answers, method=args.method, seed=args.seed)
     counts = Counter(a.question_id for a in answers)
     header = (

@@ -24,7 +24,13 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from coach.batch.run import BatchItem
-from coach.cli.common import add_llm_options, at_least, llm_options, write_json
+from coach.cli.common import (
+    add_encoding_option,
+    add_llm_options,
+    at_least,
+    llm_options,
+    write_json,
+)
 from coach.cli.labels import Failure, Label, read_labels
 from coach.errors import CoachError
 from coach.eval.agreement import Agreement, AgreementReport, Pair, evaluate
@@ -67,6 +73,7 @@ def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--offline", action="store_true", help="keyword grader only, no network")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    add_encoding_option(parser, "LABELS.jsonl (its JSON shows the one used)")
     parser.add_argument(
         "--repeat",
         type=at_least(1),
@@ -166,7 +173,7 @@ def grade_labels(args: argparse.Namespace, labels: list[Label]) -> Graded:
 
 def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     """Run `coach eval`; raises `CoachError` when the file cannot be read or nothing is usable."""
-    labels, failures = read_labels(args.labels)
+    labels, failures, encoding = read_labels(args.labels, args.encoding)
     if not labels:
         raise CoachError(_nothing_usable(args.labels, failures))
     graded = grade_labels(args, labels)
@@ -194,6 +201,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
         notes.append(DETERMINISTIC_NOTE)
     summary = {
         "source": str(args.labels),
+        "encoding": encoding,
         "lines": len(graded.labels) + len(failures),
         "evaluated": len(graded.labels),
         "failed": len(failures),

@@ -6,9 +6,11 @@ of them, and look after the reply cache both can reuse.
                      [--max-cost USD] [--retry-errors]
     coach cache FILE [--clear]
 
-`grade` reads the answer from --answer, --answer-file or a pipe, always as UTF-8. `grade-file`
-appends to OUT.jsonl and skips the ids already there, so running it again resumes it; it holds
-OUT.jsonl.lock while it runs, and a second run on the same output stops at once.
+`grade` reads the answer from --answer, --answer-file or a pipe, and a rubric file, in the
+encoding --encoding names or the one found (UTF-8, GB18030/GBK, Big5, UTF-16; a note on stderr
+says which when it is not UTF-8). `grade-file` appends to OUT.jsonl and skips the ids already
+there, so running it again resumes it; it holds OUT.jsonl.lock while it runs, and a second run
+on the same output stops at once.
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from coach.cli.common import UsageError, add_llm_options, llm_options, read_text
+from coach.cli.common import (
+    UsageError,
+    add_encoding_option,
+    add_llm_options,
+    decode_input,
+    encoding_name,
+    llm_options,
+    open_bank,
+    read_text,
+)
 from coach.errors import CoachError, ConfigError
 from coach.grading.offline import find_question, grade_offline
 from coach.reports.publish import report
 from coach.reports.text import render_result
-from coach.rubric.loader import load_bank
 
 
 def add_grade_parsers(sub: Any) -> None:
@@ -32,7 +42,8 @@ def add_grade_parsers(sub: Any) -> None:
     grade.add_argument("question", metavar="QUESTION", help="question id (see 'coach questions')")
     source = grade.add_mutually_exclusive_group()
     source.add_argument("--answer", metavar="TEXT", help="the answer text")
-    source.add_argument("--answer-file", metavar="FILE", help="read the answer from FILE (UTF-8)")
+    source.add_argument("--answer-file", metavar="FILE", help="read the answer from FILE")
+    add_encoding_option(grade, "the answer file or stdin, and of a rubric file")
     grade.add_argument(
         "--offline",
         action="store_true",
@@ -84,6 +95,12 @@ def add_grade_parsers(sub: Any) -> None:
         "limit or a timeout caused it); keyword: offline only",
     )
     jobs.add_argument("--concurrency", type=int, default=8, metavar="N", help="in flight (8)")
+    jobs.add_argument(
+        "--encoding",
+        type=encoding_name,
+        metavar="NAME",
+        help="encoding of IN.jsonl (default UTF-8), e.g. gb18030, big5, utf-16",
+    )
     add_llm_options(jobs)
     jobs.add_argument("--cache", metavar="FILE", help="reuse LLM replies stored in FILE (SQLite)")
     jobs.add_argument(
@@ -115,23 +132,20 @@ def _read_answer(args: argparse.Namespace, stdin: TextIO) -> str:
     if args.answer is not None:
         answer = str(args.answer)
     elif args.answer_file is not None:
-        answer = read_text(args.answer_file, "answer file", encoding="utf-8")
+        answer = read_text(args.answer_file, "answer file", encoding=args.encoding)
     elif stdin.isatty():
         raise UsageError("no answer: give --answer TEXT, --answer-file FILE, or pipe it on stdin")
     else:
-        # Decode stdin as UTF-8 like answer files, whatever the terminal's locale says.
+        # Bytes like answer files, whatever the terminal's locale says.
         raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-        try:
-            answer = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise CoachError("the answer on stdin is not UTF-8 text") from None
+        answer = decode_input(raw, "the answer on stdin", args.encoding)
     if not answer.strip():
         raise CoachError("the answer is empty")
     return answer
 
 
 def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    bank = load_bank(args.bank)
+    bank = open_bank(args.bank, args.encoding)
     question = find_question(bank, args.question)
     answer = _read_answer(args, stdin)
     if args.offline or args.mode == "keyword":
@@ -213,6 +227,7 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
             max_cost_usd=args.max_cost,
             retry_errors=args.retry_errors,
             before_writing=check_cache,
+            encoding=args.encoding,
         )
     notes = []
     if summary.retried:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coach.cli.common import read_text
+from coach.cli.common import read_decoded
 from coach.errors import CoachError
 from coach.grading.offline import find_question
 from coach.rubric.loader import builtin_bank_ids, load_bank
@@ -128,10 +128,14 @@ def _parse(number: int, line: str, banks: _Banks, seen: set[str]) -> Label | Fai
     return Label(number, label_id, bank, question, record["answer"], score)
 
 
-def read_labels(path: str | os.PathLike[str]) -> tuple[list[Label], list[Failure]]:
-    """The usable lines of a labels file and the failures of the others (blank lines skipped)."""
+def read_labels(
+    path: str | os.PathLike[str], encoding: str | None = None
+) -> tuple[list[Label], list[Failure], str]:
+    """The usable lines of a labels file, the failures of the others (blank lines skipped), and
+    the encoding it was read in (`encoding`, or the one found)."""
     source = Path(path)
-    text = read_text(source)
+    decoded = read_decoded(source, encoding=encoding)
+    text = decoded.text
     banks = _Banks(source.parent)
     seen: set[str] = set()
     labels: list[Label] = []
@@ -144,4 +148,4 @@ def read_labels(path: str | os.PathLike[str]) -> tuple[list[Label], list[Failure
             labels.append(parsed)
         else:
             failures.append(parsed)
-    return labels, failures
+    return labels, failures, decoded.encoding

@@ -13,7 +13,14 @@ import argparse
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from coach.cli.common import PROG, add_llm_options, at_least, llm_options
+from coach.cli.common import (
+    PROG,
+    add_encoding_option,
+    add_llm_options,
+    at_least,
+    llm_options,
+    open_bank,
+)
 from coach.cli.history import DEFAULT_HISTORY, HISTORY_ENV, history_path
 from coach.cli.practice_io import Keyboard, Scripted, Style, load_answers
 from coach.errors import CoachError
@@ -66,6 +73,7 @@ def add_practice_parser(sub: Any) -> None:
         help="answer from a YAML/JSON list instead of the keyboard: each item a string or "
         "{answer: ..., follow_up: ...}",
     )
+    add_encoding_option(practice, "the answers file or piped answers, and of rubric files")
     practice.add_argument(
         "--offline", action="store_true", help="the keyword grader only; never the network"
     )
@@ -99,7 +107,8 @@ def _practice_grader(args: argparse.Namespace) -> tuple[AnswerGrader, str, str |
 
 
 def cmd_practice(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    scripted = load_answers(args.answers) if args.answers else None
+    scripted = load_answers(args.answers, args.encoding) if args.answers else None
+    banks = [open_bank(ref, args.encoding) for ref in args.banks]
     path = None if args.no_history else history_path(args)
     history = History(path) if path is not None else None
     grader: AnswerGrader | None = None
@@ -108,14 +117,15 @@ def cmd_practice(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
             history.create()  # a damaged or unwritable file fails before question 1
         grader, grading, told = _practice_grader(args)
         interview = MockInterview(
-            args.banks,
+            banks,
             grader=grader,
             count=args.count,
             kinds=args.kind,
             seed=args.seed,
             follow_ups=not args.no_follow_ups,
         )
-        status = _run_practice(interview, scripted, history, grading, told, out, err, stdin)
+        keyboard = None if scripted is not None else Keyboard(stdin, out, args.encoding)
+        status = _run_practice(interview, scripted, history, grading, told, out, err, keyboard)
         if args.html and interview.record.turns:
             past = history.overall() if history is not None else None
             saved = report(interview.record, history=past).save(args.html)
@@ -137,10 +147,9 @@ def _run_practice(
     told: str | None,
     out: TextIO,
     err: TextIO,
-    stdin: TextIO,
+    keyboard: Keyboard | None,
 ) -> int:
     style = Style(out)
-    keyboard = None if scripted is not None else Keyboard(stdin, out)
     total = len(interview.plan)
     heading = f"Mock interview: {total} question{'s' * (total != 1)} from "
     out.write(

@@ -1,5 +1,6 @@
 """Input and styling for `coach practice`: the answers, from a scripted answers file or typed
-at the keyboard (or piped in, read as UTF-8), and the ANSI styling of what is printed.
+at the keyboard (or piped in, line by line: UTF-8, GB18030/GBK or Big5, or what --encoding
+says), and the ANSI styling of what is printed.
 
 Kept apart from the interview's flow in `coach.cli.practice`, which asks for the next answer
 and styles a line the same way whatever the input and the terminal are.
@@ -14,7 +15,8 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from coach.cli.common import read_text
+from coach.cli.common import note_encoding, read_text
+from coach.encoding import DecodeFailure, decode
 from coach.errors import CoachError
 
 _ANSWER_KEYS = {"answer", "follow_up"}
@@ -54,12 +56,12 @@ class Scripted:
     follow_up: str | None
 
 
-def load_answers(path: str) -> list[Scripted]:
+def load_answers(path: str, encoding: str | None = None) -> list[Scripted]:
     """The --answers file: a list (or `answers:` holding one) of strings or mappings."""
     import yaml
 
     name = repr(path)
-    text = read_text(path, "answers file")
+    text = read_text(path, "answers file", encoding=encoding)
     try:
         data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
@@ -103,9 +105,11 @@ def _kind(value: object) -> str:
 class Keyboard:
     """Answers typed at the terminal, or piped in: blocks of lines ended by an empty line."""
 
-    def __init__(self, stdin: TextIO, out: TextIO) -> None:
+    def __init__(self, stdin: TextIO, out: TextIO, encoding: str | None = None) -> None:
         self.stdin = stdin
         self.out = out
+        self.encoding = encoding  # once a piped line is found in one, the lines after it too
+        self.declared = encoding is not None
         self.tty = stdin is sys.stdin and stdin.isatty()
         if self.tty:
             with contextlib.suppress(ImportError):  # not on every platform
@@ -126,10 +130,23 @@ class Keyboard:
             return text.rstrip("\r\n") if text else None
         if not raw:
             return None
+        return self._decode(raw).rstrip("\r\n")
+
+    def _decode(self, raw: bytes) -> str:
+        """A piped line in the encoding declared or found for an earlier line, else as found."""
+        if self.encoding is not None and not self.declared:
+            try:
+                return raw.decode(self.encoding)
+            except UnicodeDecodeError:
+                pass  # found from too short a line, perhaps: look again
         try:
-            return raw.decode("utf-8-sig").rstrip("\r\n")
-        except UnicodeDecodeError:
-            raise CoachError("the answers on stdin are not UTF-8 text") from None
+            decoded = decode(raw, self.encoding if self.declared else None)
+        except DecodeFailure as exc:
+            raise CoachError(f"cannot read the answers on stdin: {exc.reason}") from None
+        if not decoded.is_utf8 and decoded.encoding != self.encoding:
+            note_encoding("the answers on stdin", decoded)
+            self.encoding = decoded.encoding
+        return decoded.text
 
     def block(self) -> str | None:
         """Lines up to an empty one; "" for an empty answer; None when input has ended."""

@@ -16,14 +16,49 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 QuestionKind = Literal["behavioral", "situational", "knowledge", "roleplay", "scenario", "open"]
 Language = Literal["zh", "en"]
 
 _Id = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)
+
+# Limits that keep a rubric a rubric: generous for a real bank (the built-in ones use a small
+# fraction of each), small enough that a runaway or hostile file is refused with a message
+# instead of taking seconds to validate and minutes to grade against. The file size limit is
+# the loader's (`MAX_FILE_BYTES`).
+MAX_POINTS = 1000  # on a question, criterion, deduction, band or level; also a weight's cap
+MAX_QUESTIONS = 500  # the longest list of all (the loader refuses any longer one at once)
+MAX_CRITERIA = 50  # per question; deductions too
+MAX_KEY_POINTS = 50  # per criterion; bands and levels too
+MAX_PHRASES = 200  # variants per key point, triggers per deduction, topic terms per question
+MAX_PHRASE_CHARS = 100
+MAX_NAME_CHARS = 200  # titles, names, roles, competencies
+MAX_TEXT_CHARS = 5_000  # prompts, descriptions, key point texts, follow-ups, notes
+MAX_ANSWER_CHARS = 20_000  # a model answer
+
+_Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
+_Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+
+
+def _points(*, zero: bool = False, description: str | None = None) -> Any:
+    """A finite number of points above 0 (or from 0) up to `MAX_POINTS`."""
+    return Field(
+        ge=0 if zero else None,
+        gt=None if zero else 0,
+        le=MAX_POINTS,
+        allow_inf_nan=False,
+        description=description,
+    )
+
+
+def problem(reason: str, *, at: tuple[str | int, ...] = ()) -> PydanticCustomError:
+    """A rubric error a validator raises: reported as `reason` alone (no "Value error, "), at
+    the location `at` below the model that raised it (the loader adds it to pydantic's)."""
+    return PydanticCustomError("rubric", "{reason}", {"reason": reason, "at": at})
 
 
 class _Strict(BaseModel):
@@ -31,11 +66,17 @@ class _Strict(BaseModel):
 
 
 def _check_phrases(phrases: list[str]) -> list[str]:
-    for phrase in phrases:
+    for index, phrase in enumerate(phrases):
         if not phrase:
-            raise ValueError("empty phrase")
+            raise problem("empty phrase", at=(index,))
+        if len(phrase) > MAX_PHRASE_CHARS:
+            raise problem(
+                f"a phrase of {len(phrase)} characters; at most {MAX_PHRASE_CHARS}", at=(index,)
+            )
         if phrase.startswith("*") or phrase.endswith("*") or "**" in phrase:
-            raise ValueError(f"bad gap pattern {phrase!r}: '*' must join two non-empty parts")
+            raise problem(
+                f"bad gap pattern {phrase!r}: '*' must join two non-empty parts", at=(index,)
+            )
     return phrases
 
 
@@ -43,12 +84,23 @@ class KeyPoint(_Strict):
     """One thing a good answer says, recognised through any of its phrasings."""
 
     id: str = _Id
-    text: str = Field(min_length=1, description="What the key point is, in the bank's language.")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description="What the key point is, in the bank's language.",
+    )
     variants: list[str] = Field(
         min_length=1,
+        max_length=MAX_PHRASES,
         description="Phrasings that count as making this point (keywords, synonyms, 'A*B' gaps).",
     )
-    weight: float = Field(default=1.0, gt=0, description="Relative weight within its criterion.")
+    weight: float = Field(
+        default=1.0,
+        gt=0,
+        le=MAX_POINTS,
+        allow_inf_nan=False,
+        description="Relative weight within its criterion.",
+    )
 
     _phrases = field_validator("variants")(_check_phrases)
 
@@ -56,48 +108,57 @@ class KeyPoint(_Strict):
 class Band(_Strict):
     """Count-to-points rule: `hits` or more key points of the criterion earn `points`."""
 
-    hits: int = Field(ge=1)
-    points: float = Field(ge=0)
+    hits: int = Field(ge=1, le=MAX_KEY_POINTS)
+    points: float = _points(zero=True)
 
 
 class Level(_Strict):
     """A level descriptor for graders that judge holistically (rendered into LLM prompts)."""
 
-    points: float = Field(ge=0)
-    description: str = Field(min_length=1)
+    points: float = _points(zero=True)
+    description: _Text
 
 
 class Criterion(_Strict):
     """A scored dimension of a question; its key points decide the points offline."""
 
     id: str = _Id
-    name: str = Field(min_length=1)
-    points: float = Field(gt=0)
-    description: str = Field(min_length=1)
-    key_points: list[KeyPoint] = Field(min_length=1)
+    name: _Name
+    points: float = _points()
+    description: _Text
+    key_points: list[KeyPoint] = Field(min_length=1, max_length=MAX_KEY_POINTS)
     bands: list[Band] = Field(
         default_factory=list,
+        max_length=MAX_KEY_POINTS,
         description="Optional count-to-points rule; without it, credit is proportional to weight.",
     )
-    levels: list[Level] = Field(default_factory=list)
+    levels: list[Level] = Field(default_factory=list, max_length=MAX_KEY_POINTS)
 
     @model_validator(mode="after")
     def _consistent(self) -> Criterion:
-        _unique([kp.id for kp in self.key_points], "key point id")
+        _unique([kp.id for kp in self.key_points], "key point id", "key_points")
         if self.bands:
             hits = [band.hits for band in self.bands]
             if hits != sorted(set(hits)):
-                raise ValueError("bands must have strictly increasing 'hits'")
-            if any(b.points > self.points for b in self.bands):
-                raise ValueError(f"a band awards more than the criterion's {self.points} points")
+                raise problem("bands must have strictly increasing 'hits'", at=("bands",))
+            for index, band in enumerate(self.bands):
+                if band.points > self.points:
+                    raise problem(
+                        f"a band awards more than the criterion's {self.points:g} points",
+                        at=("bands", index),
+                    )
             if hits[-1] > len(self.key_points):
-                raise ValueError(
+                raise problem(
                     f"a band needs {hits[-1]} hits but there are only "
-                    f"{len(self.key_points)} key points"
+                    f"{len(self.key_points)} key points",
+                    at=("bands", len(hits) - 1),
                 )
-        for level in self.levels:
+        for index, level in enumerate(self.levels):
             if level.points > self.points:
-                raise ValueError(f"a level awards more than the criterion's {self.points} points")
+                raise problem(
+                    f"a level awards more than the criterion's {self.points:g} points",
+                    at=("levels", index),
+                )
         return self
 
     def points_for(self, hit: Collection[str]) -> float:
@@ -114,9 +175,11 @@ class Deduction(_Strict):
     """A red flag (promising returns, leaking data, ...) that costs points when said."""
 
     id: str = _Id
-    description: str = Field(min_length=1)
-    points: float = Field(gt=0, description="Points taken off when triggered.")
-    triggers: list[str] = Field(min_length=1, description="Phrases that show the red flag.")
+    description: _Text
+    points: float = _points(description="Points taken off when triggered.")
+    triggers: list[str] = Field(
+        min_length=1, max_length=MAX_PHRASES, description="Phrases that show the red flag."
+    )
     negation_aware: bool = Field(
         default=True,
         description="Ignore a trigger that is negated or condemned ('我绝不会保证收益').",
@@ -130,26 +193,33 @@ class Question(_Strict):
 
     id: str = _Id
     kind: QuestionKind
-    prompt: str = Field(min_length=1)
-    points: float = Field(gt=0)
-    competencies: list[str] = Field(default_factory=list)
-    criteria: list[Criterion] = Field(min_length=1)
-    deductions: list[Deduction] = Field(default_factory=list)
-    model_answer: str = Field(min_length=1)
+    prompt: _Text
+    points: float = _points()
+    competencies: list[_Name] = Field(default_factory=list, max_length=MAX_CRITERIA)
+    criteria: list[Criterion] = Field(min_length=1, max_length=MAX_CRITERIA)
+    deductions: list[Deduction] = Field(default_factory=list, max_length=MAX_CRITERIA)
+    model_answer: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
     topic_terms: list[str] = Field(
         default_factory=list,
+        max_length=MAX_PHRASES,
         description="Phrases of which an on-topic answer uses at least one; none -> off-topic.",
     )
-    follow_ups: list[str] = Field(default_factory=list)
+    follow_ups: list[_Text] = Field(default_factory=list, max_length=MAX_CRITERIA)
     min_chars: int | None = Field(
-        default=None, ge=1, description="Shorter answers are flagged too short."
+        default=None,
+        ge=1,
+        le=MAX_ANSWER_CHARS,
+        description="Shorter answers are flagged too short.",
     )
     added: bool = Field(
         default=False, description="True when the question is not in the source document."
     )
-    source_ref: str | None = Field(default=None, description="Where in the source it comes from.")
+    source_ref: str | None = Field(
+        default=None, max_length=MAX_TEXT_CHARS, description="Where in the source it comes from."
+    )
     points_note: str | None = Field(
         default=None,
+        max_length=MAX_TEXT_CHARS,
         description="Why the criteria points do not add up to the question's points.",
     )
 
@@ -157,11 +227,20 @@ class Question(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Question:
-        _unique([c.id for c in self.criteria], "criterion id")
-        _unique([d.id for d in self.deductions], "deduction id")
+        _unique([c.id for c in self.criteria], "criterion id", "criteria")
+        _unique([d.id for d in self.deductions], "deduction id", "deductions")
         total = sum(c.points for c in self.criteria)
-        if not math.isclose(total, self.points, abs_tol=1e-9) and not self.points_note:
-            raise ValueError(
+        if math.isclose(total, self.points, abs_tol=1e-9):
+            return self
+        if total > self.points:
+            # A note may explain points the criteria leave to the interviewer, not a score
+            # that could come to more than the question is worth.
+            raise problem(
+                f"criteria points add up to {total:g}, more than the question's "
+                f"{self.points:g}: a grade could pass 100%"
+            )
+        if not self.points_note:
+            raise problem(
                 f"criteria points add up to {total:g}, not the question's {self.points:g} "
                 "(fix them or explain why in 'points_note')"
             )
@@ -178,17 +257,31 @@ class Bank(_Strict):
     """A question bank: the unit a rubric file holds."""
 
     id: str = _Id
-    title: str = Field(min_length=1)
+    title: _Name
     language: Language
-    role: str = Field(min_length=1, description="The job the interview is for.")
-    source: str = Field(min_length=1, description="Where the questions come from.")
-    version: str = Field(default="1", min_length=1)
-    description: str | None = None
-    questions: list[Question] = Field(min_length=1)
+    role: _Name = Field(description="The job the interview is for.")
+    source: _Text = Field(description="Where the questions come from.")
+    version: str = Field(
+        default="1",
+        min_length=1,
+        max_length=MAX_NAME_CHARS,
+        description="A label; a number is read as text.",
+        json_schema_extra={"type": ["string", "number"]},
+    )
+    description: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    questions: list[Question] = Field(min_length=1, max_length=MAX_QUESTIONS)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # `version: 1` or `version: 2.1` in YAML is a number; a version is a label.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
 
     @model_validator(mode="after")
     def _unique_questions(self) -> Bank:
-        _unique([q.id for q in self.questions], "question id")
+        _unique([q.id for q in self.questions], "question id", "questions")
         return self
 
     def question(self, question_id: str) -> Question:
@@ -200,9 +293,13 @@ class Bank(_Strict):
         raise KeyError(f"no question {question_id!r} in bank {self.id!r} (known: {known})")
 
 
-def _unique(ids: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for item in ids:
-        if item in seen:
-            raise ValueError(f"duplicate {what} {item!r}")
-        seen.add(item)
+def _unique(ids: list[str], what: str, field: str) -> None:
+    """Refuse a repeated id, located at the repeat (`field`, its index, "id")."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(ids):
+        if item in first:
+            raise problem(
+                f"duplicate {what} {item!r} (also item {first[item] + 1} of {field!r})",
+                at=(field, index, "id"),
+            )
+        first[item] = index

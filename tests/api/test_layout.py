@@ -18,7 +18,7 @@ PACKAGE = ROOT / "coach"
 MAX_LINES = 400
 
 STAGES = (
-    *("errors", "resources", "result", "session", "rubric", "text", "llm", "batch"),
+    *("errors", "resources", "encoding", "result", "session", "rubric", "text", "llm", "batch"),
     *("grading", "reports", "practice", "eval", "authoring", "testing", "cli", "coach"),
     "__main__",
 )
@@ -27,9 +27,10 @@ STAGES = (
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "resources": set(),
+    "encoding": set(),
     "result": set(),
     "session": {"result"},
-    "rubric": {"errors", "resources"},
+    "rubric": {"errors", "resources", "encoding"},
     "text": {"errors"},
     "llm": {"errors", "resources", "result", "rubric", "text"},
     "batch": {"errors", "result", "rubric"},

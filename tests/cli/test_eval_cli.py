@@ -368,9 +368,13 @@ def test_nothing_usable_and_unreadable_files_are_coach_errors(tmp_path: Path) ->
     with pytest.raises(coach.CoachError, match=r"2 InvalidLine, 1 BankNotFoundError"):
         run(str(bad), "--offline")
     binary = tmp_path / "binary.jsonl"
-    binary.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(coach.CoachError, match="not UTF-8"):
+    binary.write_bytes(b"\xff\xfe\x00")  # a UTF-16 mark, then half a character
+    with pytest.raises(coach.CoachError, match=r"binary\.jsonl.*not UTF-16 LE text"):
         run(str(binary), "--offline")
+    junk = tmp_path / "junk.jsonl"
+    junk.write_bytes(bytes(range(256)))
+    with pytest.raises(coach.CoachError, match=r"junk\.jsonl.*does not look like text"):
+        run(str(junk), "--offline")
 
 
 @pytest.mark.parametrize(

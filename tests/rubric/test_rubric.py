@@ -65,8 +65,11 @@ def test_a_key_given_twice_is_an_error_with_both_lines(tmp_path: Path) -> None:
     with pytest.raises(coach.RubricError, match="'points' appears twice") as info:
         coach.load_file(_write(tmp_path, text))
     first = _line_of(text, "    points: 12")
-    assert info.value.line == first + 1
-    assert f"first on line {first}" in str(info.value)
+    twice = [p for p in info.value.problems if "appears twice" in p.reason]
+    assert [p.line for p in twice] == [first + 1]
+    assert f"first on line {first}" in twice[0].reason
+    # YAML kept the second value, so the criteria no longer add up: reported too.
+    assert any("add up to 12, more than the question's 10" in p.reason for p in info.value.problems)
 
 
 def test_recursive_aliases_do_not_hang_the_loader() -> None:
@@ -97,8 +100,8 @@ def test_unreadable_and_non_mapping_files(tmp_path: Path) -> None:
     with pytest.raises(coach.RubricError, match="must hold a mapping"):
         coach.load_file(_write(tmp_path, "- just\n- a list\n"))
     binary = tmp_path / "binary.yaml"
-    binary.write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(coach.RubricError, match="cannot read file"):
+    binary.write_bytes(b"\x80\x81\xff\x00 bad")
+    with pytest.raises(coach.RubricError, match="cannot read file: it does not look like text"):
         coach.load_file(binary)
 
 
