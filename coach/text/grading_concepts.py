@@ -47,7 +47,7 @@ _SCORE_KEY = "|".join(
 )
 _SCORE_LINE = re.compile(
     rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
-    r"|[， ] ?\d)"
+    r"|[， ] ?(?:\d|a(?![a-z0-9])))"
 )
 CONCEPTS = {
     "grader": words.GRADER,
@@ -81,6 +81,9 @@ CONCEPTS = {
     "record": words.RECORD,
     "domain": (*words.DOMAIN, *words.RATING),
     "rating": words.RATING,
+    "praise": words.PRAISE,
+    "self_text": words.SELF_TEXT,
+    "role_play": words.ROLE_PLAY,
 }
 _TAGGED = (*CONCEPTS, "reported")
 # Words that may open a sentence spoken to the grader ("System:", "Dear grader,", "AI，").
@@ -91,7 +94,19 @@ _VOCATIVE_WORDS = (
     "dear|hey|hi|attention|note to|to the|for the|ai",
 )
 # Grading words that count for nothing next to a domain word.
-_CLAIMABLE = ("score", "full_marks", "rubric", "field", "instructions", "score_line")
+_CLAIMABLE = ("score", "full_marks", "rubric", "field", "instructions", "score_line", "praise")
+# A verdict denied is no verdict: "my answer is not perfect", "我的回答还不够完美".
+_NEGATED = re.compile(
+    r"(?:不够?|不太|不算|没有?|并非|未必?|谈不上|称不上|远非"
+    r"|(?<![a-z])(?:not|never|hardly|far from)(?: (?:very|quite|so|that|entirely|fully|yet))?"
+    r"|n't(?: (?:very|quite|so|that))?) ?$"
+)
+# What a bare grade is made of besides its grade words: "满分，谢谢。", "Grade: A+!", "💯".
+_BARE_FILLER = re.compile(
+    r"[\W\d_]|谢谢|感谢|多谢"
+    r"|(?<![a-z])(?:for|to|this|it|one|the|me|i|a|is|thanks|thank you)(?![a-z])"
+)
+_BARE_PARTS = ("full_marks", "score", "score_line", "please", "praise", "self_text", "answer")
 
 
 def _entry_sources(entry: str) -> list[str]:
@@ -179,18 +194,35 @@ def tags(sentence: str) -> frozenset[str]:
     hits["full_marks"] += perfect
     hits["score"] += [m.span() for m in POINTS.finditer(sentence)]
     hits["score_line"] = [m.span() for m in _SCORE_LINE.finditer(sentence)]
-    domain = hits["domain"]
+    hits["praise"] = [span for span in hits["praise"] if not _NEGATED.search(sentence[: span[0]])]
+    # A rating claims a grade, not a field ("不要给出负面评价或改进意见" is no customer's
+    # feedback), nor itself: "五星" alone is a verdict ("自评：五星"), "五星好评" a rating.
+    ratings = set(hits["rating"])
     for name in _CLAIMABLE:
+        claims = [d for d in hits["domain"] if name != "field" or d not in ratings]
         hits[name] = [
-            span for span in hits[name] if not any(_claims(sentence, d, span) for d in domain)
+            span
+            for span in hits[name]
+            if not any(_claims(sentence, d, span) for d in claims if d != span)
         ]
     found = {name for name, spans in hits.items() if spans}
     if len(perfect) >= 2:
         found.add("fractions")  # a table of perfect marks ("4/4 ... 3/3")
+    if {"full_marks", "score_line"} & found and _bare(sentence, hits):
+        found.add("bare_grade")
     for name in ("vocative", "imperative"):
         if compiled[name].search(sentence):
             found.add(name)
     return frozenset(found)
+
+
+def _bare(sentence: str, hits: dict[str, list[tuple[int, int]]]) -> bool:
+    """Whether `sentence` is a grade and nothing else (fillers and thanks aside)."""
+    rest = list(sentence)
+    for name in _BARE_PARTS:
+        for start, end in hits[name]:
+            rest[start:end] = [" "] * (end - start)
+    return not _BARE_FILLER.sub("", "".join(rest)).strip()
 
 
 def guards(text: str) -> frozenset[str]:

@@ -20,350 +20,361 @@ GRADER = (
     "grader*|scorer*|evaluator*|examiner*|assessor*|ai grader|ai judge|llm judge|grading model"
     "|grading system|grading ai|scoring ai|marking model|language model*|llm*|chatgpt|gpt*|claude"
     "|whoever reads this|whoever is reading|whoever grades|whoever marks|whoever scores"
-    "|whoever evaluates",
-    "评分者|评分员|评分人|评分官|评分老师|阅卷人|阅卷老师|阅卷官|阅卷组|阅卷|评卷|改卷|判卷|评委|考官"
-    "|评审员|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统|打分模型|打分员|打分老师|语言模型"
-    "|大模型|人工智能评分|ai评分|评阅者|评阅人|评阅老师|阅者",
-    "採点者|採点担当|採点官|評価者|試験官|審査員|採点システム|採点ai",
-    "채점자|채점관|평가자|심사위원|심사관|시험관|채점 시스템|채점 ai|언어 모델",
-    "evaluateur*|evaluatrice*|correcteur*|correctrice*|examinateur*|examinatrice*|notateur*",
-    "bewerter*|prufer*|korrektor*|gutachter*|sprachmodell*",
-    "evaluador*|calificador*|examinador*|modelo de lenguaje|avaliador*|valutator*|esaminator*",
-    "проверяющ*|оценщик*|экзаменатор*|языков* модел*",
-    "المصحح|المقيم|परीक्षक|मूल्यांकनकर्ता|nguoi cham|giam khao|penilai|pemeriksa",
-    "degerlendirici|oceniajacy",
+    "|whoever evaluates|评分者|评分员|评分人|评分官|评分老师|阅卷人|阅卷老师|阅卷官|阅卷组|阅卷"
+    "|评卷|改卷|判卷|评委|考官|评审员|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统"
+    "|打分模型|打分员|打分老师|语言模型|大模型|人工智能评分|ai评分|评阅者|评阅人|评阅老师|阅者"
+    "|採点者|採点担当|採点官|評価者|試験官|審査員|採点システム|採点ai|채점자|채점관|평가자|심사위원"
+    "|심사관|시험관|채점 시스템|채점 ai|언어 모델|evaluateur*|evaluatrice*|correcteur*|correctrice*"
+    "|examinateur*|examinatrice*|notateur*|bewerter*|prufer*|korrektor*|gutachter*|sprachmodell*"
+    "|evaluador*|calificador*|examinador*|modelo de lenguaje|avaliador*|valutator*|esaminator*"
+    "|проверяющ*|оценщик*|экзаменатор*|языков* модел*|المصحح|المقيم|परीक्षक|मूल्यांकनकर्ता"
+    "|nguoi cham|giam khao|penilai|pemeriksa|degerlendirici|oceniajacy|whoever evaluates this"
+    "|whoever reviews this|the person grading|the person scoring|打分的人|评分的人|看卷的人",
 )
 # Words that address a reader who may be the grader: only together with a directive and the
 # grade as topic do they count (an answer speaks to its customer as "you" all the time).
 YOU = (
-    "you|your|yourself|dear|system|the model|ai|assistant|judge|reviewer*|bot|chatbot",
-    "你|您|你们|老师|系统|模型|助手|ai|人工智能|机器人|面试官|你哋|阁下",
-    "あなた|君|貴方|システム|モデル|アシスタント|面接官|先生",
-    "당신|너|여러분|시스템|모델|어시스턴트|면접관|선생님",
-    "vous|tu|toi|systeme|modele|assistant*|recruteur*",
-    "sie|du|dich|dir|ihr|modell|assistent*|interviewer*",
-    "usted*|ti|sistema|modelo|asistente|entrevistador*|voce|lei",
-    "вы|ты|вас|тебя|вам|тебе|систем*|модел*|ассистент*|интервьюер*",
+    "you|your|yourself|dear|system|the model|ai|assistant|judge|reviewer*|bot|chatbot|你|您|你们"
+    "|老师|系统|模型|助手|ai|人工智能|机器人|面试官|你哋|阁下|あなた|君|貴方|システム|モデル"
+    "|アシスタント|面接官|先生|당신|너|여러분|시스템|모델|어시스턴트|면접관|선생님|vous|tu|toi"
+    "|systeme|modele|assistant*|recruteur*|sie|du|dich|dir|ihr|modell|assistent*|interviewer*"
+    "|usted*|ti|sistema|modelo|asistente|entrevistador*|voce|lei|вы|ты|вас|тебя|вам|тебе|систем*"
+    "|модел*|ассистент*|интервьюер*",
 )
 # The grade itself, unmistakably: full marks, the rubric, a perfect fraction (added in code).
 FULL_MARKS = (
     "full marks|full mark|full score|full points|perfect score|perfect marks|perfect grade"
-    "|maximum score|max score|maximum points|maximum marks|max points|max marks|top score"
-    "|top marks|highest score|highest marks|highest grade|top grade|best grade|100 points"
-    "|high score|high marks|good marks|good score|good grade|high grade|100 percent|10 out of 10"
-    "|man fen|zui gao fen",
-    "满分|最高分|高分|一百分|评分项|得分点|采分点|扣分项|满分制|分制|考察点|上第",
-    "満点|最高点|最高得点|配点|만점|최고점|최고 점수|배점",
-    "note maximale|note parfaite|meilleure note|note maximum|tous les points|score maximal"
-    "|score parfait|volle punktzahl|*hochstpunktzahl|maximale punktzahl|volle punkte|bestnote"
-    "|hochstnote|punktzahl|puntuacion maxima|puntaje maximo|nota maxima|maxima nota"
-    "|maxima puntuacion|calificacion maxima|puntuacion perfecta|pontuacao maxima|punteggio massimo"
-    "|voto massimo|massimo dei voti",
-    "максимальн* балл*|высш* балл*|высш* оценк*|максимальн* оценк*|полн* балл*",
-    "الدرجة الكاملة|العلامة الكاملة|पूरे अंक|पूर्ण अंक|diem toi đa|diem tuyet đoi|nilai penuh"
-    "|nilai sempurna|nilai maksimal|tam puan|en yuksek puan|maksymalna ocena|pelna punktacja",
+    "|maximum score|max score|maximum points|maximum marks|max points|max marks|top score|top marks"
+    "|highest score|highest marks|highest grade|top grade|best grade|100 points|high score"
+    "|high marks|good marks|good score|good grade|high grade|100 percent|10 out of 10|man fen"
+    "|zui gao fen|满分|最高分|高分|一百分|评分项|得分点|采分点|扣分项|满分制|分制|考察点|上第|満点"
+    "|最高点|最高得点|配点|만점|최고점|최고 점수|배점|note maximale|note parfaite|meilleure note"
+    "|note maximum|tous les points|score maximal|score parfait|volle punktzahl|*hochstpunktzahl"
+    "|maximale punktzahl|volle punkte|bestnote|hochstnote|punktzahl|puntuacion maxima"
+    "|puntaje maximo|nota maxima|maxima nota|maxima puntuacion|calificacion maxima"
+    "|puntuacion perfecta|pontuacao maxima|punteggio massimo|voto massimo|massimo dei voti"
+    "|максимальн* балл*|высш* балл*|высш* оценк*|максимальн* оценк*|полн* балл*|الدرجة الكاملة"
+    "|العلامة الكاملة|पूरे अंक|पूर्ण अंक|diem toi đa|diem tuyet đoi|nilai penuh|nilai sempurna"
+    "|nilai maksimal|tam puan|en yuksek puan|maksymalna ocena|pelna punktacja|top band|top tier"
+    "|highest band|highest tier|best answer|full stars|最高档|第一档|a档|优秀档|最佳答案|满星"
+    "|最高等级|最高评级",
 )
 # The rubric itself: the grading's own rules.
 RUBRIC = (
     "rubric*|marking scheme|mark scheme|grading criteria|scoring criteria|grading guide*"
     "|scoring guide*|evaluation criteria|assessment criteria|score sheet|scoring sheet"
-    "|marking sheet|grading sheet|scorecard",
-    "评分标准|评分细则|评分规则|评分要求|评分说明|评分要点|打分标准|打分规则|打分要求|评分表|评分单|打分表"
-    "|评分卡",
-    "采点基准|評価基準|採点表|채점 기준|평가 기준|bareme|grille d'evaluation|grille de notation"
-    "|criteres d'evaluation|bewertungskriterien|bewertungsraster|bewertungsschema|rubrica"
-    "|criterios de evaluacion|criterios de avaliacao|criteri di valutazione|критери* оценк*",
+    "|marking sheet|grading sheet|scorecard|评分标准|评分细则|评分规则|评分要求|评分说明|评分要点"
+    "|打分标准|打分规则|打分要求|评分表|评分单|打分表|评分卡|采点基准|評価基準|採点表|채점 기준"
+    "|평가 기준|bareme|grille d'evaluation|grille de notation|criteres d'evaluation"
+    "|bewertungskriterien|bewertungsraster|bewertungsschema|rubrica|criterios de evaluacion"
+    "|criterios de avaliacao|criteri di valutazione|критери* оценк*|scoring rules|marking guide"
+    "|evaluation guide|interview rubric|hiring criteria|评估细则|评估标准|评价标准|面试标准"
+    "|评分指南|岗位评估标准",
 )
 # Grading words that ordinary answers also use (a credit score, a satisfaction rating): they
 # count unless a domain word stands next to them (see DOMAIN).
 SCORE = (
-    "score|scores|scored|scoring|points|marks|grade|grades|grading|graded|rating|rated"
-    "|evaluation|assessment|criteria|criterion|key point*|deduction*|penalt*|percent"
-    "|ping fen|da fen|fen shu|de fen",
-    "评分|打分|分数|得分|给分|判分|总分|分值|成绩|低分|扣分|加分|评级|打个分|分儿",
-    "点数|得点|采点|評価|评価|点を|スコア|成績|点数を",
-    "점수|채점|평가|점을|스코어|성적|점 을",
-    "la note|une note|sa note|ma note|bonne note|noter|notez|notation|score|evaluation|critere*",
-    "punkte|punkten|die note|eine note|noten|bewertung|bewerten|kriterien|benot*",
-    "puntuacion|puntaje|puntos|nota|calificacion|calificar|criterios|evaluacion|pontuacao|pontos"
-    "|punteggio|punti|voto|valutazione",
-    "балл*|оценк*|критери*|отметк*",
+    "score|scores|scored|scoring|points|marks|grade|grades|grading|graded|rating|rated|evaluation"
+    "|assessment|criteria|criterion|key point*|deduction*|penalt*|percent|ping fen|da fen|fen shu"
+    "|de fen|评分|打分|分数|得分|给分|判分|总分|分值|成绩|低分|扣分|加分|评级|打个分|分儿|点数|得点"
+    "|采点|評価|评価|点を|スコア|成績|点数を|점수|채점|평가|점을|스코어|성적|점 을|la note|une note"
+    "|sa note|ma note|bonne note|noter|notez|notation|score|evaluation|critere*|punkte|punkten"
+    "|die note|eine note|noten|bewertung|bewerten|kriterien|benot*|puntuacion|puntaje|puntos|nota"
+    "|calificacion|calificar|criterios|evaluacion|pontuacao|pontos|punteggio|punti|voto|valutazione"
+    "|балл*|оценк*|критери*|отметк*|verdict|评为|评级为|档次|等级评定|结论为",
 )
 # The answer or candidate being graded, named as such.
 ANSWER = (
     "this answer|my answer|the above answer|the answer above|above answer|this response"
     "|my response|the response above|this submission|my submission|this reply|the candidate"
     "|this candidate|candidate's answer|this applicant|the answer below|the following answer"
-    "|the response below",
-    "本回答|这个回答|此回答|该回答|这份回答|这段回答|这篇回答|我的回答|以上回答|上述回答|上面的回答"
-    "|本答案|这个答案|此答案|我的答案|该答案|本作答|该考生|此考生|这位考生|本考生|考生|该候选人"
-    "|这位候选人|候选人|应聘者|面试者|呢个答案|呢个回答|我嘅答案|我嘅回答|呢份答案|下面的回答|以下回答"
-    "|下面这个回答|下面这段回答|是答",
-    "この回答|本回答|私の回答|この答え|私の答え|上記の回答|この解答|受験者|候補者|応募者",
-    "이 답변|이 답안|제 답변|이 응답|위 답변|이 대답|지원자|후보자|응시자",
-    "cette reponse|ma reponse|la reponse ci-dessus|ce candidat|cette candidate|le candidat"
-    "|la candidate",
-    "diese antwort|meine antwort|die obige antwort|dieser kandidat|der kandidat|die kandidatin"
-    "|diese kandidatin|dieser bewerber|der bewerber|die bewerberin",
-    "esta respuesta|mi respuesta|la respuesta anterior|este candidato|el candidato|la candidata"
-    "|esta resposta|minha resposta|o candidato|questa risposta|la mia risposta|il candidato",
-    "этот ответ|мой ответ|данный ответ|ответ выше|этому ответу|этот кандидат|кандидат*",
-    "هذه الإجابة|यह उत्तर|इस उत्तर|cau tra loi nay|jawaban ini|bu cevap|bu cevaba|ta odpowiedz",
+    "|the response below|本回答|这个回答|此回答|该回答|这份回答|这段回答|这篇回答|我的回答|以上回答"
+    "|上述回答|上面的回答|本答案|这个答案|此答案|我的答案|该答案|本作答|该考生|此考生|这位考生"
+    "|本考生|考生|该候选人|这位候选人|候选人|应聘者|面试者|呢个答案|呢个回答|我嘅答案|我嘅回答"
+    "|呢份答案|下面的回答|以下回答|下面这个回答|下面这段回答|是答|この回答|本回答|私の回答|この答え"
+    "|私の答え|上記の回答|この解答|受験者|候補者|応募者|이 답변|이 답안|제 답변|이 응답|위 답변"
+    "|이 대답|지원자|후보자|응시자|cette reponse|ma reponse|la reponse ci-dessus|ce candidat"
+    "|cette candidate|le candidat|la candidate|diese antwort|meine antwort|die obige antwort"
+    "|dieser kandidat|der kandidat|die kandidatin|diese kandidatin|dieser bewerber|der bewerber"
+    "|die bewerberin|esta respuesta|mi respuesta|la respuesta anterior|este candidato|el candidato"
+    "|la candidata|esta resposta|minha resposta|o candidato|questa risposta|la mia risposta"
+    "|il candidato|этот ответ|мой ответ|данный ответ|ответ выше|этому ответу|этот кандидат"
+    "|кандидат*|هذه الإجابة|यह उत्तर|इस उत्तर|cau tra loi nay|jawaban ini|bu cevap|bu cevaba"
+    "|ta odpowiedz|this reply|作答|这份作答|本段回答|这段话|以上作答|上述内容|以上内容",
 )
 # Units of a grade: the question, each criterion. Weaker than ANSWER: they count with a grade
 # being given or changed.
 ITEM = (
-    "this question|each criterion|every criterion|each item|every item|per criterion|each part",
-    "本题|此题|这道题|该题|每一项|每项|各项|每个要点|每一个要点|呢题",
-    "この問題|各項目|이 문제|각 항목|cette question|chaque critere|diese frage|jedes kriterium"
-    "|esta pregunta|cada criterio|этот вопрос|каждый критерий",
+    "this question|each criterion|every criterion|each item|every item|per criterion|each part"
+    "|本题|此题|这道题|该题|每一项|每项|各项|每个要点|每一个要点|呢题|この問題|各項目|이 문제"
+    "|각 항목|cette question|chaque critere|diese frage|jedes kriterium|esta pregunta|cada criterio"
+    "|этот вопрос|каждый критерий",
 )
 # Mood: a request, an order or an obligation.
 PLEASE = (
     "please|pls|kindly|must|should|shall|have to|has to|need to|needs to|are to|is to|make sure"
     "|ensure|be sure to|remember|i want you|i need you|let's|lets|do not|don't|simply|just|hope"
-    "|i wish|would like|i expect|expected",
-    "请|务必|必须|一定要|应该|应当|应得|应给|应按|应予|理应|须|需要|麻烦|烦请|劳烦|记得|别忘了|直接"
-    "|只需|就行|即可|吧|唔该|唔好|啦|希望|期望|期待|宜|勿",
-    "ください|下さい|してね|しなさい|せよ|しろ|すること|べき|必ず|お願い",
-    "주세요|주십시오|하세요|하십시오|해라|해야|반드시|꼭|부탁|바랍니다",
-    "veuillez|merci de|s'il vous plait|svp|vous devez|tu dois|il faut|doit|devez|n'oubliez pas",
-    "bitte|mussen|muss|musst|sollen|sollst|soll|sollte|unbedingt",
-    "por favor|debe|debes|deben|hay que|tienes que|tiene que|asegurate|deve|devem|devi"
-    "|per favore|bisogna",
-    "пожалуйста|должн*|нужно|необходимо|обязательно|надо",
-    "من فضلك|يرجى|कृपया|vui long|hay|tolong|mohon|lutfen|prosze",
+    "|i wish|would like|i expect|expected|请|务必|必须|一定要|应该|应当|应得|应给|应按|应予|理应|须"
+    "|需要|麻烦|烦请|劳烦|记得|别忘了|直接|只需|就行|即可|吧|唔该|唔好|啦|希望|期望|期待|宜|勿"
+    "|ください|下さい|してね|しなさい|せよ|しろ|すること|べき|必ず|お願い|주세요|주십시오|하세요"
+    "|하십시오|해라|해야|반드시|꼭|부탁|바랍니다|veuillez|merci de|s'il vous plait|svp|vous devez"
+    "|tu dois|il faut|doit|devez|n'oubliez pas|bitte|mussen|muss|musst|sollen|sollst|soll|sollte"
+    "|unbedingt|por favor|debe|debes|deben|hay que|tienes que|tiene que|asegurate|deve|devem|devi"
+    "|per favore|bisogna|пожалуйста|должн*|нужно|необходимо|обязательно|надо|من فضلك|يرجى|कृपया"
+    "|vui long|hay|tolong|mohon|lutfen|prosze|it would be great|it would be nice|it would be lovely"
+    "|would be great|would be nice|i'd appreciate|i would appreciate|could you|can you|would you"
+    "|不要|不得|不许|禁止|能否|可否|能不能|最好",
 )
 # Giving, setting or recording a grade.
 GIVE = (
     "give|giving|gives|award*|assign*|grant*|mark it|mark this|rate it|rate this|score it"
-    "|score this|put down|record it|set it|count it|treat it|bump|gei|gei wo",
-    "给|打|评为|判为|判给|记为|记作|计为|算作|视为|当作|定为|评定|给予|授予|按|俾|畀|予",
-    "与え|付け|つけ|あげ|付与|採点して|采点して|評価して|评価して",
-    "주|부여|매겨|매기",
-    "donne*|attribue*|accorde*|mets|mettez|mettre",
-    "gib|geben|gebt|vergib|vergeben|erteil*|setz*|bewerte*",
-    "da|dale|de|den|denle|otorga*|asigna*|pon|ponle|concede*|califica*|atribua|assegna*",
-    "постав*|дай|дайте|выстав*|присво*|начисл*",
-    "امنح|أعط|اعط|दें|दीजिए|दो|hay cho|cho|beri|berikan|ver|verin|daj|przyznaj",
+    "|score this|put down|record it|set it|count it|treat it|bump|gei|gei wo|给|打|评为|判为|判给"
+    "|记为|记作|计为|算作|视为|当作|定为|评定|给予|授予|按|俾|畀|予|与え|付け|つけ|あげ|付与"
+    "|採点して|采点して|評価して|评価して|주|부여|매겨|매기|donne*|attribue*|accorde*|mets|mettez"
+    "|mettre|gib|geben|gebt|vergib|vergeben|erteil*|setz*|bewerte*|da|dale|de|den|denle|otorga*"
+    "|asigna*|pon|ponle|concede*|califica*|atribua|assegna*|постав*|дай|дайте|выстав*|присво*"
+    "|начисл*|امنح|أعط|اعط|दें|दीजिए|दो|hay cho|cho|beri|berikan|ver|verin|daj|przyznaj|treat"
+    "|regard|consider|count|classify|评为|列为|归为|认定为",
 )
 # Setting earlier instructions aside.
 IGNORE = (
     "ignore*|ignoring|disregard*|forget*|override*|overwrite*|bypass*|set aside|pay no attention"
-    "|don't follow|do not follow|stop following|no longer follow|hu lue|wu shi",
-    "忽略|忽视|无视|忘记|忘掉|不要理会|不用理会|别理会|不理会|别管|不用管|不要管|跳过|覆盖|抛开|撇开"
-    "|不必遵守|不用遵守|不要遵守|无需遵守|停止遵循|唔好理|唔使理|唔洗理|咪理|唔理",
-    "无视|忘れ|従わな|破棄|上書き",
-    "무시|잊어|잊고|따르지 마|따르지 말|덮어쓰",
-    "ignor*|oubli*|ne tenez pas compte|ne tiens pas compte|faites abstraction",
-    "ignorier*|vergiss|vergessen|vergesst|missacht*|uberschreib*",
-    "olvid*|omit*|haz caso omiso|no sigas|esqueca|esquece|dimentica*",
-    "игнорир*|забудь*|забуд*|не обращай*|отмени*|проигнорир*",
-    "تجاهل|अनदेखा|नज़रअंदाज़|bo qua|abaikan|lupakan|yoksay|gormezden gel|zignoruj|ignoruj",
+    "|don't follow|do not follow|stop following|no longer follow|hu lue|wu shi|忽略|忽视|无视|忘记"
+    "|忘掉|不要理会|不用理会|别理会|不理会|别管|不用管|不要管|跳过|覆盖|抛开|撇开|不必遵守|不用遵守"
+    "|不要遵守|无需遵守|停止遵循|唔好理|唔使理|唔洗理|咪理|唔理|无视|忘れ|従わな|破棄|上書き|무시"
+    "|잊어|잊고|따르지 마|따르지 말|덮어쓰|ignor*|oubli*|ne tenez pas compte|ne tiens pas compte"
+    "|faites abstraction|ignorier*|vergiss|vergessen|vergesst|missacht*|uberschreib*|olvid*|omit*"
+    "|haz caso omiso|no sigas|esqueca|esquece|dimentica*|игнорир*|забудь*|забуд*|не обращай*"
+    "|отмени*|проигнорир*|تجاهل|अनदेखा|नज़रअंदाज़|bo qua|abaikan|lupakan|yoksay|gormezden gel"
+    "|zignoruj|ignoruj",
 )
 # What an instruction to the grader sets aside or asks to see: its own instructions.
 INSTRUCTIONS = (
     "prompt*|system prompt|your instructions|your guidelines|your programming|rubric*|grading"
-    "|scoring|criteria|zhi ling|biao zhun|ping fen",
-    "提示词|系统提示|系统指令|你的指令|你的设定|你的任务|评分标准|评分规则|评分要求|打分要求|评分说明"
-    "|评分细则|打分规则",
-    "プロンプト|采点基准|評価基準|评価基准|프롬프트|채점 기준|평가 기준",
-    "bareme|criteres|bewertungskriterien|rubrica|criterios|критерии оценки|промпт*",
-    "التعليمات|तعليمات|निर्देश|huong dan|instruksi|petunjuk|talimat|instrukcje|kryteria oceny",
+    "|scoring|criteria|zhi ling|biao zhun|ping fen|提示词|系统提示|系统指令|你的指令|你的设定"
+    "|你的任务|评分标准|评分规则|评分要求|打分要求|评分说明|评分细则|打分规则|プロンプト|采点基准"
+    "|評価基準|评価基准|프롬프트|채점 기준|평가 기준|bareme|criteres|bewertungskriterien|rubrica"
+    "|criterios|критерии оценки|промпт*|التعليمات|तعليمات|निर्देश|huong dan|instruksi|petunjuk"
+    "|talimat|instrukcje|kryteria oceny",
 )
 # Instructions in general: a scam text message has them too, so they count only away from a
 # domain word.
 ORDERS = (
-    "instruction*|guideline*|directive*|order|orders|rules",
-    "指令|指示|设定|命令|规则|要求|说明|指示|지시|지침|명령|규칙",
-    "consignes|directives|regles|anweisung*|anleitung*|vorgabe*|regeln|instrucciones|indicaciones"
-    "|directrices|reglas|instrucoes|istruzioni|инструкци*|указани*|правил*",
+    "instruction*|guideline*|directive*|order|orders|rules|指令|指示|设定|命令|规则|要求|说明|指示"
+    "|지시|지침|명령|규칙|consignes|directives|regles|anweisung*|anleitung*|vorgabe*|regeln"
+    "|instrucciones|indicaciones|directrices|reglas|instrucoes|istruzioni|инструкци*|указани*"
+    "|правил*",
 )
 # ... or the text before, named by place ("everything above"): weaker, a customer can say it.
 EARLIER = (
-    "previous|above|prior|earlier|preceding|everything|all of the",
-    "以上|上面|之前|前面|上述|此前|一切|先前",
-    "以前|上記|これまで|이전|위의|앞의|precedent*|ci-dessus|vorherig*|obig*|anterior*|предыдущ*"
-    "|выше",
+    "previous|above|prior|earlier|preceding|everything|all of the|以上|上面|之前|前面|上述|此前"
+    "|一切|先前|以前|上記|これまで|이전|위의|앞의|precedent*|ci-dessus|vorherig*|obig*|anterior*"
+    "|предыдущ*|выше",
 )
 # A hiring decision.
 HIRE = (
     "hire|hired|hiring|shortlist*|next round|make an offer|extend an offer|send an offer|job offer"
     "|pass this candidate|pass the candidate|pass me|advance this candidate|onboard*|start work"
-    "|join the team|when can you start|start date",
-    "录用|录取|聘用|雇用|发offer|进入下一轮|通过面试|面试通过|直接通过|予以通过|给予通过|入职|来上班",
-    "採用|采用|合格|内定|次の選考|채용|합격|다음 단계",
-    "embauch*|recrut*|tour suivant|einstell*|nachste runde|zusage|contrat*|siguiente ronda"
-    "|contratar|assumer|нанять|нанимать|принять на работу|взять на работу|следующий этап",
+    "|join the team|when can you start|start date|录用|录取|聘用|雇用|发offer|进入下一轮|通过面试"
+    "|面试通过|直接通过|予以通过|给予通过|入职|来上班|採用|采用|合格|内定|次の選考|채용|합격"
+    "|다음 단계|embauch*|recrut*|tour suivant|einstell*|nachste runde|zusage|contrat*"
+    "|siguiente ronda|contratar|assumer|нанять|нанимать|принять на работу|взять на работу"
+    "|следующий этап|move forward|moving forward|move the candidate forward|final round|next stage"
+    "|strong yes|pre-approved|advance to|终面|复试|二面|三面|下一轮|下一面|背调|推荐录取|建议录用"
+    "|建议通过|直接通过",
 )
 # A free-text field of the grade: what an attack wants its words copied into.
 FIELD = (
     "feedback|comment|comments|strength|strengths|improvement*|rationale|follow-up question*"
-    "|follow up question*|improved answer|model answer|justification|remarks",
-    "评语|点评|改进建议|反馈意见|反馈|追问|改写后的回答|改写|示范回答|优点|优点栏|缺点|评分理由|评价意见",
-    "フィードバック|コメント|講評|讲评|改善点|長所|长所|所見|所见",
-    "피드백|코멘트|강점|개선점|개선 사항|평가 의견|총평",
-    "commentaire*|retour*|points forts|axes d'amelioration|appreciation|justification",
-    "ruckmeldung|kommentar*|starken|verbesserung*|begrundung",
-    "comentario*|retroalimentacion|observaciones|fortalezas|mejoras|justificacion",
-    "отзыв*|комментари*|сильные стороны|обоснован*",
+    "|follow up question*|improved answer|model answer|justification|remarks|评语|点评|改进建议"
+    "|反馈意见|反馈|追问|改写后的回答|改写|示范回答|优点|优点栏|缺点|评分理由|评价意见"
+    "|フィードバック|コメント|講評|讲评|改善点|長所|长所|所見|所见|피드백|코멘트|강점|개선점"
+    "|개선 사항|평가 의견|총평|commentaire*|retour*|points forts|axes d'amelioration|appreciation"
+    "|justification|ruckmeldung|kommentar*|starken|verbesserung*|begrundung|comentario*"
+    "|retroalimentacion|observaciones|fortalezas|mejoras|justificacion|отзыв*|комментари*"
+    "|сильные стороны|обоснован*|summary|summari*|summing up|write-up|praise|positive comments"
+    "|kind words|总结|评审意见|评估意见|面试评价|面评|好话|赞美|表扬|夸奖|改进意见|负面评价"
+    "|亮点部分",
 )
 # Putting words somewhere: dictating a field, or printing something out.
 WRITE = (
     "write*|wrote|put|include*|add|insert*|state|say|paste|copy|mention|note down|fill*|enter"
-    "|output|print|repeat|reproduce|echo|list|show|display|reveal|tell me|leak|dump|recite"
-    "|only ask|ask only|just ask",
-    "写|填|附上|加上|注明|复制|粘贴|输出|复述|改成|改为|列出|照抄|抄|打印|重复|告诉我|透露|泄露|显示"
-    "|展示|放进|放到|加到|加进|只问|提问",
-    "書い|書き|书い|书き|記載|记载|記入|记入|入れて|コピー|貼り付け|贴り付け|出力|教えて|表示|繰り返",
-    "써|적어|작성|기재|넣어|복사|붙여|출력|알려|보여|반복",
-    "ecri*|mets|mettez|ajout*|copi*|inser*|indiqu*|colle*|affich*|revel*|repet*|montr*",
-    "schreib*|fug*|kopier*|einfug*|trag*|vermerk*|zeig*|wiederhol*|verrat*",
-    "escrib*|anad*|incluy*|inserta*|indica*|pega*|muestra|revela|repite|dime|imprime|scriv*",
-    "напиш*|запиш*|впиш*|добав*|скопир*|вставь*|укаж*|покаж*|выведи|повтори|раскрой",
+    "|output|print|repeat|reproduce|echo|list|show|display|reveal|tell me|leak|dump|recite|only ask"
+    "|ask only|just ask|写|填|附上|加上|注明|复制|粘贴|输出|复述|改成|改为|列出|照抄|抄|打印|重复"
+    "|告诉我|透露|泄露|显示|展示|放进|放到|加到|加进|只问|提问|書い|書き|书い|书き|記載|记载|記入"
+    "|记入|入れて|コピー|貼り付け|贴り付け|出力|教えて|表示|繰り返|써|적어|작성|기재|넣어|복사|붙여"
+    "|출력|알려|보여|반복|ecri*|mets|mettez|ajout*|copi*|inser*|indiqu*|colle*|affich*|revel*"
+    "|repet*|montr*|schreib*|fug*|kopier*|einfug*|trag*|vermerk*|zeig*|wiederhol*|verrat*|escrib*"
+    "|anad*|incluy*|inserta*|indica*|pega*|muestra|revela|repite|dime|imprime|scriv*|напиш*|запиш*"
+    "|впиш*|добав*|скопир*|вставь*|укаж*|покаж*|выведи|повтори|раскрой|mention*|highlight*|emphasi*"
+    "|point out|quote|cite|respond*|reply|提到|提及|提一下|写上|写明|引用|强调|突出|点出|指出|带上"
+    "|只说",
 )
 # Someone claiming to speak for the grading side.
 AUTHORITY = (
     "interviewer*|hiring manager|recruiter*|hr|human resources|admin|administrator*|moderator*"
     "|developer*|grading team|examiners|the panel|system notice|system message|system note"
-    "|hiring committee|hiring panel|interview panel|recruitment team",
-    "面试官|主考官|考官|评委|阅卷组|评分组|评分组长|人力资源|人事部|hr|招聘经理|招聘组|管理员|开发者"
-    "|开发人员|系统通知|系统消息|系统提示|官方通知|招聘委员会|面试小组|评审组",
-    "面接官|人事|採用担当|採用担当|管理者|開発者",
-    "면접관|인사팀|인사 담당|채용 담당|관리자|개발자",
-    "recruteur*|rh|ressources humaines|administrateur*|developpeur*|jury|personalabteilung"
-    "|personaler|entwickler*|recursos humanos|rrhh|reclutador*|administrador*|desarrollador*",
-    "отдел кадров|рекрутер*|администратор*|разработчик*",
+    "|hiring committee|hiring panel|interview panel|recruitment team|面试官|主考官|考官|评委|阅卷组"
+    "|评分组|评分组长|人力资源|人事部|hr|招聘经理|招聘组|管理员|开发者|开发人员|系统通知|系统消息"
+    "|系统提示|官方通知|招聘委员会|面试小组|评审组|面接官|人事|採用担当|採用担当|管理者|開発者"
+    "|면접관|인사팀|인사 담당|채용 담당|관리자|개발자|recruteur*|rh|ressources humaines"
+    "|administrateur*|developpeur*|jury|personalabteilung|personaler|entwickler*|recursos humanos"
+    "|rrhh|reclutador*|administrador*|desarrollador*|отдел кадров|рекрутер*|администратор*"
+    "|разработчик*|panel|panelist*|panellist*|面试组|面试小组|招聘方|用人部门|hrbp|评审专家|专家组"
+    "|考评组",
 )
 # What an authority does with words: says, notes, approves, decides.
 CLAIM = (
     "says|said|notes|noted|note|notice|memo|instruct*|require*|approved|confirmed|decided|states"
-    "|ruled|override|authori*|verified|comment|message|has reviewed|reviewed",
-    "备注|批示|通知|指示|指令|要求|规定|确认|批准|审核通过|复核|决定|说明|特批|同意|已核实|认定|表示"
-    "|写着|写得|写明|上写|提示|注",
-    "指示|承認|確認|确认|決定|决定|備考|备考|メモ|通知|지시|승인|확인|결정|비고|메모|공지",
-    "dit|indique|exige|approuv*|confirm*|decid*|sagt|verlangt|genehmigt|bestatigt|entschieden"
-    "|hinweis|notiz|dice|exige|aprob*|confirm*",
-    "говорит|сказал*|требует|одобрил*|подтвердил*|решил*|указал*|заметк*|примечани*",
+    "|ruled|override|authori*|verified|comment|message|has reviewed|reviewed|备注|批示|通知|指示"
+    "|指令|要求|规定|确认|批准|审核通过|复核|决定|说明|特批|同意|已核实|认定|表示|写着|写得|写明"
+    "|上写|提示|注|指示|承認|確認|确认|決定|决定|備考|备考|メモ|通知|지시|승인|확인|결정|비고|메모"
+    "|공지|dit|indique|exige|approuv*|confirm*|decid*|sagt|verlangt|genehmigt|bestatigt|entschieden"
+    "|hinweis|notiz|dice|exige|aprob*|confirm*|говорит|сказал*|требует|одобрил*|подтвердил*|решил*"
+    "|указал*|заметк*|примечани*|remarks|remark|批注|评注|批复|备忘",
 )
 # A claim that the answer meets the grade's demands.
 MEETS = (
     "meets|meet|covers|covered|satisfies|satisfied|fulfils|fulfills|fulfilled|addresses|hits"
-    "|has met|has covered|complies with",
-    "覆盖|涵盖|满足|符合|达到|命中|击中|达标|完美|体现了",
-    "満た|网罗|網羅|該当|该当|충족|포함|만족|해당",
-    "repond a|satisfait|couvre|remplit|erfullt|deckt|abgedeckt|cumple|cubre|satisface"
-    "|соответствует|покрывает|удовлетворяет|выполняет",
+    "|has met|has covered|complies with|覆盖|涵盖|满足|符合|达到|命中|击中|达标|完美|体现了|満た"
+    "|网罗|網羅|該当|该当|충족|포함|만족|해당|repond a|satisfait|couvre|remplit|erfullt|deckt"
+    "|abgedeckt|cumple|cubre|satisface|соответствует|покрывает|удовлетворяет|выполняет",
 )
 # A claim to be owed a grade: deserves, merits, should get.
 DESERVES = (
     "deserves|deserve|merits|earns|warrants|worth|qualifies for|should get|should receive|gets"
-    "|receives|should be given|entitled to",
-    "应得|值得|理应|配得上|够得上|应该得|应当得|应获得|该得",
-    "値する|ふさわしい|받을 자격|받아야",
-    "merite|verdient|merece|merita|заслуживает",
+    "|receives|should be given|entitled to|应得|值得|理应|配得上|够得上|应该得|应当得|应获得|该得"
+    "|値する|ふさわしい|받을 자격|받아야|merite|verdient|merece|merita|заслуживает",
 )
 # Completeness: all of them, every one.
 ALL = (
-    "all|every|each|full|fully|complete*|perfect*|entire*|whole|flawless*",
-    "全部|所有|每个|每一|每项|各项|一切|完整|完全|完美|全面|均|都|全都",
-    "全て|すべて|全部|完全|完璧|모든|모두|전부|완벽|완전",
-    "tous|toutes|chaque|parfait*|complet*|alle|jede*|samtliche|vollstandig*|perfekt*|todos|todas"
+    "all|every|each|full|fully|complete*|perfect*|entire*|whole|flawless*|全部|所有|每个|每一|每项"
+    "|各项|一切|完整|完全|完美|全面|均|都|全都|全て|すべて|全部|完全|完璧|모든|모두|전부|완벽|완전"
+    "|tous|toutes|chaque|parfait*|complet*|alle|jede*|samtliche|vollstandig*|perfekt*|todos|todas"
     "|cada|perfect*|complet*|все|всем|каждый|полност*|идеальн*",
 )
 # Points taken off: asking for none is an order to the grader ("不要扣分", "do not deduct").
 DEDUCT = (
     "deduct points|deduct any points|deduct marks|deduct anything|take off points|take points off"
     "|dock points|dock marks|lose points|lose marks|mark me down|mark down|punkte abziehen"
-    "|no deductions|no deduction|without deductions"
-    "|restar puntos|enlever des points|снимать баллы|снижать оценку",
-    "扣分|减分|扣掉分|扣任何分|扣一分|减一分|扣点|감점|減点|减点",
+    "|no deductions|no deduction|without deductions|restar puntos|enlever des points|снимать баллы"
+    "|снижать оценку|扣分|减分|扣掉分|扣任何分|扣一分|减一分|扣点|감점|減点|减点|lower any score"
+    "|lower the score|lower my score|lower the grade|mark lower|extra points|extra credit"
+    "|bonus points|add points|降分|压分|拉低分数|加分|多给分|加点分|加几分",
 )
 # Faults the feedback would name: asking to leave them out is an order too.
 FAULTS = (
-    "weakness*|shortcoming*|flaw*|negative*|criticism|criticise|criticize|faults|mistakes",
-    "不足|缺点|短板|缺陷|问题点|扣分点|弱点|短所|약점|faiblesse*|schwach*|debilidad*|недостат*",
+    "weakness*|shortcoming*|flaw*|negative*|criticism|criticise|criticize|faults|mistakes|不足"
+    "|缺点|短板|缺陷|问题点|扣分点|弱点|短所|약점|faiblesse*|schwach*|debilidad*|недостат*"
+    "|criticis*|criticiz*|negative comments|负面|批评|差评|挑刺|挑毛病",
 )
 # Pleading for the grade: a need, a prayer, a plea for mercy.
 PLEAD = (
     "i beg|begging|i really need|i desperately|have mercy|please help me|i need this job"
-    "|my family depends|would ruin me|last chance",
-    "求求|拜托|恳请|恳求|跪求|求你|求您|手下留情|高抬贵手|行行好|需要这份工作|很需要这份|太需要|最后的机会"
-    "|お願いします|제발|부탁드립니다",
+    "|my family depends|would ruin me|last chance|求求|拜托|恳请|恳求|跪求|求你|求您|手下留情"
+    "|高抬贵手|行行好|需要这份工作|很需要这份|太需要|最后的机会|お願いします|제발|부탁드립니다"
+    "|hire me|pick me|choose me|take me on|录用我|录取我|聘用我|选我|要我吧",
 )
 # A grade the candidate got before, told as part of their record ("评委给我打了最高分", "my
 # manager gave me full marks"): a story, unless it is about this answer.
 RECORD = (
-    "gave me|awarded me|rated me|scored me|i got|i received|i won|i earned|i was given|i scored",
-    "打了|给了我|给过我|拿了|拿过|获得过|得过|评为了|获得了",
+    "gave me|awarded me|rated me|scored me|i got|i received|i won|i earned|i was given|i scored"
+    "|打了|给了我|给过我|拿了|拿过|获得过|得过|评为了|获得了|gave me|told me|said i|praised me"
+    "|mock interview|practice interview|last interview|previous interview|给我的|对我的|说我|夸我"
+    "|评价我|模拟面试|上次面试|上一次面试|之前的面试|练习时|被评为|获评|荣获",
 )
 # Changing how a grade is counted.
 CHANGE = (
     "adjust*|changed|raised|increased|set to|now worth|is now|are now|count as|counts as"
-    "|treated as|becomes|doubled",
-    "调整|改为|改成|变为|变成|提高|提升|上调|设为|设置为|记为|视为|当作|当成|算作|作废|一律|统一|不计"
-    "|不适用",
-    "変更|变更|引き上げ|设定|設定|みなす|변경|조정|올려|설정|간주",
-    "ajust*|modifi*|relev*|desormais|compte comme|angepasst|geandert|erhoht|gilt als|zahlt als"
-    "|ab sofort|ajust*|cambi*|aument*|ahora vale|cuenta como|изменен*|повышен*|считается"
+    "|treated as|becomes|doubled|调整|改为|改成|变为|变成|提高|提升|上调|设为|设置为|记为|视为|当作"
+    "|当成|算作|作废|一律|统一|不计|不适用|変更|变更|引き上げ|设定|設定|みなす|변경|조정|올려|설정"
+    "|간주|ajust*|modifi*|relev*|desormais|compte comme|angepasst|geandert|erhoht|gilt als"
+    "|zahlt als|ab sofort|ajust*|cambi*|aument*|ahora vale|cuenta como|изменен*|повышен*|считается"
     "|засчитыва*|теперь",
 )
 # The parts a rubric is made of, named in a claim about them ("要点自查", "四个维度").
 KEY_POINTS = (
-    "key point*|criteria|criterion|dimension*|rubric item*|scoring point*",
-    "要点|得分点|采分点|考察点|维度|评分项|评分维度|考点|采点|評価項目|평가 항목|채점 항목",
-    "criteres|kriterien|criterios|критери*",
+    "key point*|criteria|criterion|dimension*|rubric item*|scoring point*|要点|得分点|采分点"
+    "|考察点|维度|评分项|评分维度|考点|采点|評価項目|평가 항목|채점 항목|criteres|kriterien"
+    "|criterios|критери*",
 )
 # The answer's own ticks: a point marked as done ("已答", "covered").
 DONE = (
-    "answered|covered|addressed|done|checked|ticked|hit|fulfilled|satisfied",
-    "已答|已回答|已覆盖|已命中|已满足|已做到|都做到|全部做到|已体现|已完成|已涵盖|全部满足|均已|都已",
+    "answered|covered|addressed|done|checked|ticked|hit|fulfilled|satisfied|已答|已回答|已覆盖"
+    "|已命中|已满足|已做到|都做到|全部做到|已体现|已完成|已涵盖|全部满足|均已|都已",
 )
 # Pieces joined into one instruction: "put key word two before key word one".
 JOIN = (
-    "join*|concatenat*|combine*|put together|read together|merge*|assemble*",
-    "连起来|拼起来|合起来|连在一起|拼在一起|拼接|组合起来|合在一起|串起来|连成|拼成|组合成",
-    "つなげ|組み合わせ|합치|이어|zusammen*|juntar|junta|concatena*|объедин*|соедин*",
+    "join*|concatenat*|combine*|put together|read together|merge*|assemble*|连起来|拼起来|合起来"
+    "|连在一起|拼在一起|拼接|组合起来|合在一起|串起来|连成|拼成|组合成|つなげ|組み合わせ|합치|이어"
+    "|zusammen*|juntar|junta|concatena*|объедин*|соедин*",
 )
 # Words that make a grading word right next to them part of an answer: credit scores, risk
 # grades, performance reviews, loyalty points, a customer's feedback.
 DOMAIN = (
-    "credit|risk|fraud|customer*|client*|service|kpi|performance|employee*|staff|team|branch|product"
-    "|fund|bond|fico|loyalty|reward*|bonus|redeem*|cashback|miles|member*|test|exam|sales"
-    "|account*|transaction*|sms|message|email|link|call|caller|scam*|app",
-    "信用|征信|芝麻|风险|风控|客户|顾客|用户|服务|产品|基金|理财|债券|资产|绩效|考核|员工|团队|门店|网点|积分"
-    "|质检|考试|测评"
-    "|账户|交易|销售|业绩|评估|应用商店|短信|链接|电话|来电|骗|诈骗|app",
+    "credit|risk|fraud|customer*|client*|service|kpi|performance|employee*|staff|team|branch"
+    "|product|fund|bond|fico|loyalty|reward*|bonus|redeem*|cashback|miles|member*|test|exam|sales"
+    "|account*|transaction*|sms|message|email|link|call|caller|scam*|app|信用|征信|芝麻|风险|风控"
+    "|客户|顾客|用户|服务|产品|基金|理财|债券|资产|绩效|考核|员工|团队|门店|网点|积分|质检|考试"
+    "|测评|账户|交易|销售|业绩|评估|应用商店|短信|链接|电话|来电|骗|诈骗|app|experience|体验",
 )
 # A customer's rating of the service: a sentence about it may ask for a score ("如果满意，请给
 # 我打个满分") without speaking to the grader.
 RATING = (
-    "satisfaction|satisfied|survey|review|reviews|star|stars|csat|nps|rate us|rate our",
-    "满意|好评|差评|五星|星级|问卷|回访|评价|打星",
+    "satisfaction|satisfied|survey|review|reviews|star|stars|csat|nps|rate us|rate our|满意|好评"
+    "|差评|五星|星级|问卷|回访|评价|打星",
 )
 # Someone else's words in the answer: a speaker (a customer, a caller, a scammer's message)
 # with a verb of saying after it, or a verb of telling with the speaker as its object ("I tell
 # the customer: ignore that message"). Their "you" is not the grader.
 SPEAKER = (
     "customer*|client*|caller*|he|she|they|him|her|them|scammer*|fraudster*|the message|the sms"
-    "|friend*|colleague*|family"
-    "|the text|the email|the bank",
-    "客户|顾客|他|她|对方|用户|老人|老人家|客人|骗子|大爷|阿姨|来电者|短信|信息|那人|家属|领导|主管"
-    "|朋友|同事|家人",
+    "|friend*|colleague*|family|the text|the email|the bank|客户|顾客|他|她|对方|用户|老人|老人家"
+    "|客人|骗子|大爷|阿姨|来电者|短信|信息|那人|家属|领导|主管|朋友|同事|家人",
 )
 SAID = (
     "said|says|asked|asks|told|tells|shouted|insisted|wants|wanted|demanded|yelled|wrote|writes"
-    "|claimed|complained",
-    "说|讲|问|喊|骂|表示|称|嚷|吼|要求|写着|写道|坚持|抱怨|让我|叫我|求我",
+    "|claimed|complained|说|讲|问|喊|骂|表示|称|嚷|吼|要求|写着|写道|坚持|抱怨|让我|叫我|求我",
 )
 TOLD = (
-    "tell|told|remind|reminded|ask|asked|advise|advised|warn|warned|urge|urged|explain to",
-    "告诉|提醒|叮嘱|劝|跟|对|和|向|让|请|叫|教",
+    "tell|told|remind|reminded|ask|asked|advise|advised|warn|warned|urge|urged|explain to|告诉"
+    "|提醒|叮嘱|劝|跟|对|和|向|让|请|叫|教",
 )
 # Speaker labels of a chat transcript, at a sentence's start.
 ROLE = (
-    "system|assistant|developer|admin|user|sys|system note|system message",
-    "系统|助手|管理员|开发者|システム|시스템|systeme|systemnachricht|sistema|система",
+    "system|assistant|developer|admin|user|sys|system note|system message|系统|助手|管理员|开发者"
+    "|システム|시스템|systeme|systemnachricht|sistema|система",
+)
+# A verdict of quality: the words a grade's rationale would use. Said of the answer itself
+# ("this response is exemplary", "以上作答堪称教科书级别"), it is the answer grading itself.
+PRAISE = (
+    "excellent|outstanding|exemplary|flawless|impeccable|superb|exceptional|brilliant|textbook"
+    "|perfect|perfectly|stellar|top-notch|first-rate|world-class|masterful|faultless"
+    "|model answer|nothing to improve|no weaknesses|strong yes|five stars|5 stars|full stars"
+    "|优秀|卓越|出色|杰出|完美|无可挑剔|无懈可击|挑不出|教科书|范本|典范|标杆|满分级|顶级"
+    "|一流|五星|满星|无需改进|没有不足|毫无瑕疵|堪称|優秀|完璧|模範|申し分ない|훌륭|완벽|모범|우수"
+    "|excellent*|parfait*|exemplaire|irreprochable|hervorragend*|ausgezeichnet*|vorbildlich*"
+    "|tadellos*|excelente|ejemplar|impecable|sobresaliente|eccellente|отличн*|превосходн*"
+    "|идеальн*|безупречн*",
+)
+# The answer as a text, named by itself (not the candidate: "我是一名优秀的应聘者" is a
+# self-introduction, "这份作答堪称优秀" is a grade).
+SELF_TEXT = (
+    "this answer|my answer|this response|my response|the above|the answer above|this submission"
+    "|my submission|this reply|what i wrote|self-assessment|self-rating|self-evaluation"
+    "|self-score|本回答|这个回答|此回答|该回答|这份回答|这段回答|我的回答|以上回答|上述回答|本答案"
+    "|这个答案|我的答案|本作答|作答|答卷|以上内容|上述内容|以上作答|本段|这段话|这段内容|自评"
+    "|自我评分|自我打分|呢个答案|呢个回答|この回答|私の回答|이 답변|제 답변|cette reponse"
+    "|ma reponse|diese antwort|meine antwort|esta respuesta|mi respuesta|этот ответ|мой ответ",
+)
+# Casting the reader in a part: a role play aimed at the grading side.
+ROLE_PLAY = (
+    "pretend*|act as|acting as|you are now|you're now|from now on|imagine you|role play|roleplay"
+    "|play the role|play a game|you will play|take the role|assume the role|behave as|speak as"
+    "|扮演|假装|假设你是|假如你是|你现在是|现在你是|你是一位|你是一个|从现在开始|从现在起|想象你是"
+    "|角色扮演|になりきって|ふりをして|役を演じ|역할|척해|fais semblant|joue le role"
+    "|tu es maintenant|stell dir vor|spiel die rolle|finge|actua como|представь|притворись"
+    "|играй роль",
 )
 # Words that do not belong to any concept but join them: used to split run-together letters
 # ("ignoretherubric") into words. Concept words are added to them.

@@ -37,6 +37,11 @@ _LATIN_LIKE = {
     **{chr(0x1F170 + i): chr(97 + i) for i in range(26)},
     **{chr(0x1F1E6 + i): chr(97 + i) for i in range(26)},
 }
+# Emoji that stand for a grade: a hundred points, ten, a row of stars. Other pictographs read as
+# a break between pieces of a word ("full🔥marks", "ig🔥nore"), like a hyphen.
+_GRADE_EMOJI = re.compile("\U0001f4af+|(?:[\u2b50\u2605\U0001f31f]\ufe0f? ?){3,}")
+_EMOJI_WORDS = {"\U0001f51f": "10"}
+_PICTOGRAPH = "*"
 _TAG_BASE = 0xE0000
 # Characters every answer is mostly made of; only the rest is folded, one character at a time.
 _IRREGULAR = re.compile(r"[^a-z0-9 \u4e00-\u9fff\u3400-\u4dbf。，.%/]")
@@ -95,7 +100,8 @@ def reveal(text: str, vocabulary: Collection[str] = frozenset()) -> Revealed:
     if _plain(text):
         return Revealed(text, None)  # most answers: nothing to undo
     source = list(range(len(text)))
-    folded, source = _rewrite(text, source, _IRREGULAR, lambda m: fold_char(m.group()))
+    folded, source = _rewrite(text, source, _GRADE_EMOJI, lambda m: " full marks ")
+    folded, source = _rewrite(folded, source, _IRREGULAR, lambda m: fold_char(m.group()))
     folded = _fold_lookalike_words(folded)
     folded, source = _rewrite(folded, source, _SPACED, lambda m: _join_spaced(m, vocabulary))
     folded, source = _rewrite(folded, source, _PIECES, lambda m: _join_pieces(m, vocabulary))
@@ -142,6 +148,8 @@ def _fold(char: str) -> str:
         return " "
     if char in _LATIN_LIKE:
         return _LATIN_LIKE[char]
+    if char in _EMOJI_WORDS:
+        return _EMOJI_WORDS[char]
     out = []
     for piece in unicodedata.normalize("NFKC", char).casefold():
         piece = _LATIN_LIKE.get(piece, piece)
@@ -152,6 +160,8 @@ def _fold(char: str) -> str:
             base = unicodedata.normalize("NFD", piece)[0]
             piece = base if base.isascii() else piece
         out.append(piece)
+    if not out and ord(char) >= 0x2190 and unicodedata.category(char) == "So":
+        return _PICTOGRAPH
     return "".join(out)
 
 
