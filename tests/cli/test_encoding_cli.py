@@ -223,3 +223,14 @@ def test_derive_reads_references_in_big5(
     assert run.returncode == 0, run.stderr
     assert coach.parse_bank(run.stdout).questions[0].prompt == record["question"]
     assert "read as BIG5 (detected)" in run.stderr
+
+
+def test_grade_file_drops_a_utf8_byte_order_mark(tiny: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    line = {"id": "a", "bank": str(tiny), "question": "freeze", "answer": TINY_STRONG}
+    source.write_bytes(b"\xef\xbb\xbf" + json.dumps(line, ensure_ascii=False).encode() + b"\n")
+    out = tmp_path / "out.jsonl"
+    run = run_cli("grade-file", source, "--out", out, "--offline")
+    assert run.returncode == 0, run.stderr
+    (record,) = map(json.loads, out.read_text(encoding="utf-8").splitlines())
+    assert record["id"] == "a" and record["result"]["score"] == 10
