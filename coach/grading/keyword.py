@@ -24,8 +24,10 @@ from typing import Any, NamedTuple
 
 from coach.errors import AnswerError
 from coach.grading.feedback import CoachingRules, coaching_rules, offline_feedback
+from coach.grading.lookup import find_question
 from coach.grading.texts import Texts, texts_for
 from coach.result import FlagCode, GradeResult
+from coach.rubric.loader import BankRef, load_bank
 from coach.rubric.model import Bank, Criterion, Deduction, Question
 from coach.text.content import content_of
 from coach.text.match import Clauses, Hit, asserted_hits, compile_phrases, first_hit
@@ -175,21 +177,24 @@ class KeywordGrader:
             rules = self._rules[id(question)] = compile_question(bank, question)
         return rules
 
-    def grade(self, bank: Bank, question: Question, answer: str) -> GradeResult:
-        """Grade `answer` to `question` of `bank`."""
+    def grade(self, bank: BankRef, question: str | Question, answer: str) -> GradeResult:
+        """Grade `answer` to `question` of `bank`: a bank id, a YAML path or a `Bank`, and a
+        question id of that bank or a `Question`."""
         return self.grade_normalized(bank, question, normalize(require_text(answer)))
 
     def grade_normalized(
-        self, bank: Bank, question: Question, answer: NormalizedText
+        self, bank: BankRef, question: str | Question, answer: NormalizedText
     ) -> GradeResult:
         """`grade`, for an answer the caller has normalized already (the LLM grader needs the
         folded text too, and normalizing is a tenth of a keyword grade)."""
-        return _Grading(bank, self._rules_for(bank, question), answer).result()
+        loaded = load_bank(bank)
+        rules = self._rules_for(loaded, find_question(loaded, question))
+        return _Grading(loaded, rules, answer).result()
 
     def coaching_for(
         self,
-        bank: Bank,
-        question: Question,
+        bank: BankRef,
+        question: str | Question,
         answer: NormalizedText,
         criteria: list[dict[str, Any]],
         deductions: list[dict[str, Any]],
@@ -197,8 +202,9 @@ class KeywordGrader:
         """The offline coaching fields for a grade made elsewhere (`criteria` and `deductions`
         as plain data, in `GradeResult`'s shape): the tips follow that grade's missed key
         points, so they agree with it."""
-        rules = self._rules_for(bank, question)
-        t = texts_for(bank.language)
+        loaded = load_bank(bank)
+        rules = self._rules_for(loaded, find_question(loaded, question))
+        t = texts_for(loaded.language)
         clauses = Clauses(answer.text)
         return offline_feedback(rules.coaching, t, criteria, deductions, answer, clauses, True)
 
