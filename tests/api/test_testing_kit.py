@@ -80,3 +80,38 @@ def test_without_the_extra_the_import_error_names_it() -> None:
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.startswith("respx | coach.testing needs its extra"), run.stdout
     assert "pip install 'interview-coach[testing]'" in run.stdout
+
+
+def test_an_apps_own_grader_reaches_the_judge_through_the_environment(
+    fake_judge: FakeJudge, mini: coach.Bank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app builds its Grader itself; the test only points the SDK's variables at the judge.
+    # openai 3.x sends through httpx2 by default, which respx does not see: the judge routes
+    # the clients the grader builds for its base URL through an httpx client it can see.
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_judge.base_url)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    fake_judge.push_grade({"calm": 2, "process": 4})
+    grader = coach.Grader()
+    result = grader.grade(mini, "atm", ANSWER)
+    assert (result.method, result.status, result.score) == ("llm", "graded", 6)
+    later = asyncio.run(grader.agrade(mini, "atm", ANSWER))
+    assert (later.method, later.status) == ("llm", "graded")
+    assert len(fake_judge.requests) == 2
+    grader.close()
+
+
+def test_a_base_url_argument_reaches_the_judge_too(fake_judge: FakeJudge, mini: coach.Bank) -> None:
+    with coach.Grader(base_url=fake_judge.base_url + "/", mode="llm") as grader:
+        assert grader.grade(mini, "atm", ANSWER).score == 12
+    assert len(fake_judge.requests) == 1
+
+
+def test_the_route_ends_with_the_judge(mini: coach.Bank, monkeypatch: pytest.MonkeyPatch) -> None:
+    judge = FakeJudge(base_url="http://127.0.0.1:9/v1")  # the discard port: refused when real
+    monkeypatch.setenv("OPENAI_BASE_URL", judge.base_url)
+    with judge.activate(), coach.Grader() as grader:
+        assert grader.grade(mini, "atm", ANSWER).method == "llm"
+    # Outside `activate()` the judge's address is an ordinary one again.
+    with coach.Grader(policy=coach.RetryPolicy(max_attempts=1)) as grader:
+        after = grader.grade(mini, "atm", ANSWER)
+    assert after.status == "fallback" and len(judge.requests) == 1
