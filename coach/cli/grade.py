@@ -119,7 +119,7 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     question = find_question(bank, args.question)
     answer = _read_answer(args, stdin)
     if args.offline or args.mode == "keyword":
-        result = grade_offline(bank, question, answer)
+        result = grade_offline(bank, question, answer, feedback_language=args.feedback_language)
     else:
         from coach.grading.grader import Grader  # the openai SDK loads only when it may be used
 
