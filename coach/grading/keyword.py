@@ -23,6 +23,7 @@ from typing import Any
 from coach.errors import AnswerError
 from coach.grading.feedback import offline_feedback
 from coach.grading.lookup import find_question
+from coach.grading.quotes import quote_evidence, quote_span, run_evidence
 from coach.grading.rules import (
     CriterionRule,
     QuestionRules,
@@ -153,9 +154,8 @@ class _Grading:
 
     def _evidence(self, start: int, end: int) -> dict[str, Any]:
         """The clause around folded span `[start, end)`, quoted from the original answer."""
-        first, last = self.clauses.around(start, end, EVIDENCE_CONTEXT, EVIDENCE_CHARS)
-        begin, stop = self.answer.original_span(first, last)
-        return {"quote": self.answer.original[begin:stop], "start": begin, "end": stop}
+        first, last = quote_span(self.clauses, start, end, EVIDENCE_CONTEXT, EVIDENCE_CHARS)
+        return quote_evidence(self.answer, first, last)
 
     def _flag(self, code: FlagCode, message: str, hits: tuple[Hit, ...] = ()) -> None:
         evidence = [self._evidence(hit.start, hit.end) for hit in hits[:3]]
@@ -204,7 +204,7 @@ class _Grading:
             # they are spans already (normalizing folded them away).
             evidence = self.flags[-1]["evidence"]
             evidence += [
-                {"quote": self.answer.original[run.start : run.end], **run._asdict()}
+                run_evidence(self.answer.original, run.start, run.end)
                 for run in found.padding_runs[: max(0, 3 - len(evidence))]
             ]
 
