@@ -18,9 +18,15 @@ from typing import Any, TextIO
 from coach.cli.common import UsageError, add_llm_options, llm_options, read_text
 from coach.errors import CoachError, ConfigError
 from coach.grading.offline import find_question, grade_offline
+from coach.llm.clients import llm_configured
 from coach.reports.publish import report
 from coach.reports.text import render_result
 from coach.rubric.loader import load_bank
+
+NO_LLM = (
+    "no LLM configured (pass --base-url URL, or set OPENAI_API_KEY, and OPENAI_BASE_URL for a "
+    "server other than OpenAI); graded offline"
+)
 
 
 def add_grade_parsers(sub: Any) -> None:
@@ -118,8 +124,13 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     bank = load_bank(args.bank)
     question = find_question(bank, args.question)
     answer = _read_answer(args, stdin)
+    language = args.feedback_language
     if args.offline or args.mode == "keyword":
-        result = grade_offline(bank, question, answer, feedback_language=args.feedback_language)
+        result = grade_offline(bank, question, answer, feedback_language=language)
+    elif args.mode == "auto" and not llm_configured(base_url=args.base_url):
+        # Decided here, so that grading offline never loads the openai SDK (a second or more).
+        offline = grade_offline(bank, question, answer, feedback_language=language)
+        result = offline.model_copy(update={"status": "fallback", "fallback_reason": NO_LLM})
     else:
         from coach.grading.grader import Grader  # the openai SDK loads only when it may be used
 
