@@ -15,7 +15,14 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from coach.cli.common import UsageError, add_llm_options, llm_options, read_text
+from coach.cli.common import (
+    UsageError,
+    add_llm_options,
+    add_report_options,
+    llm_options,
+    read_text,
+    save_reports,
+)
 from coach.errors import CoachError, ConfigError
 from coach.grading.offline import find_question, grade_offline
 from coach.llm.clients import llm_configured
@@ -68,9 +75,7 @@ def add_grade_parsers(sub: Any) -> None:
         help="ask the LLM for the grade alone (fewer tokens); coaching is built offline from it",
     )
     grade.add_argument("--cache", metavar="FILE", help="reuse LLM replies stored in FILE (SQLite)")
-    grade.add_argument(
-        "--html", metavar="FILE", help="also write the report as standalone HTML (or .md, .txt)"
-    )
+    add_report_options(grade, "grade")
 
     jobs = sub.add_parser(
         "grade-file",
@@ -153,14 +158,15 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             ) from None
         with grader:
             result = grader.grade(bank, question, answer)
-    if args.html:
-        report(result, prompt=question.prompt, answer=answer).save(args.html)
+    written: list[Path] = []
+    if args.html or args.report:
+        graded = report(result, prompt=question.prompt, answer=answer, rubric=question)
+        written = save_reports(graded, args)
     if args.json:
         out.write(result.model_dump_json(indent=2) + "\n")
     else:
         out.write(render_result(result, question.prompt))
-        if args.html:
-            out.write(f"Report: {args.html}\n")
+        out.writelines(f"Report: {path}\n" for path in written)
     return 0
 
 

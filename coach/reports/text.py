@@ -187,9 +187,8 @@ def demo_table(rows: Sequence[tuple[dict[str, Any], GradeResult]]) -> str:
 
 def render_session(session: SessionRecord) -> str:
     """A readable summary of a session: each question's score, then each competency's."""
-    done = "finished" if session.finished_at else "not finished"
     lines = [
-        f"Session {session.id} ({done}, {session.method}): {session.score:g} / "
+        f"Session {session.id} ({session.status}, {session.method}): {session.score:g} / "
         f"{session.max_score:g} ({session.percent:g}%)",
         "",
     ]
