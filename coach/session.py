@@ -69,6 +69,18 @@ class SessionRecord(Displayed, _Record):
         "grades fell back to keywords."
     )
     turns: list[Turn] = Field(default_factory=list)
+    ended_early: bool = Field(
+        default=False,
+        description="Ended (input ran out, Ctrl-D, `finish()`) with questions left unasked.",
+    )
+
+    @property
+    def status(self) -> str:
+        """'finished', 'ended early' (finished with questions left), or 'unfinished'
+        (interrupted: never finished)."""
+        if self.finished_at is None:
+            return "unfinished"
+        return "ended early" if self.ended_early else "finished"
 
     @property
     def score(self) -> float:

@@ -21,6 +21,15 @@ In a test module (or conftest.py)::
         result = my_app.grade_with(fake_judge.grader(), ...)
         assert fake_judge.requests[0].answer == "..."
 
+An app that builds its own `Grader` reaches the judge too, with no change to its code: point
+the SDK's variable at it (``monkeypatch.setenv("OPENAI_BASE_URL", fake_judge.base_url)``), or
+pass ``base_url=fake_judge.base_url``. While the judge is active, the clients a `Grader` builds
+for that URL send through an httpx client respx can see, even on openai 3.x (whose own default,
+httpx2, respx does not see). An `openai.OpenAI` the app builds itself and passes as `client=`
+is not rerouted: on openai 3.x its requests would miss the judge, so inject
+`fake_judge.client()` (or `fake_judge.async_client()`, one per event loop) where the app takes
+a client, or `fake_judge.grader()` where it takes a grader.
+
 Install the extra for it: ``pip install 'interview-coach[testing]'`` (respx and pytest).
 """
 
@@ -143,6 +152,12 @@ def _grade_for(request: JudgeRequest, points: Mapping[str, float] | float, **ext
     return json.dumps(reply, ensure_ascii=False)
 
 
+def _httpx_client(is_async: bool) -> Any:
+    """An httpx client, the HTTP stack respx mocks. openai 3.x types `http_client` as httpx2's
+    but accepts an httpx one (a documented escape hatch); 2.x takes it natively."""
+    return httpx.AsyncClient() if is_async else httpx.Client()
+
+
 @dataclass
 class FakeJudge:
     """A scripted OpenAI-compatible judge: a queue of replies and a history of requests."""
@@ -216,24 +231,31 @@ class FakeJudge:
     @contextmanager
     def activate(self) -> Iterator[respx.MockRouter]:
         """Route this judge's base URL to it for the duration (other hosts stay unmocked)."""
+        from coach.llm.clients import route_to_test_double
+
         with respx.mock(base_url=self.base_url, assert_all_called=False) as router:
             router.post("/chat/completions").mock(side_effect=self)
-            yield router
+            undo = route_to_test_double(self.base_url, _httpx_client)
+            try:
+                yield router
+            finally:
+                undo()
 
     def client(self) -> openai.OpenAI:
         """A sync client wired to this judge (respx must be active: `activate()`)."""
         import openai
 
-        # openai 3.x types `http_client` as httpx2's, but accepts an httpx client (the one respx
-        # can mock) as a documented escape hatch; 2.x takes it natively.
-        transport: Any = httpx.Client()
-        return openai.OpenAI(api_key="sk-fake", base_url=self.base_url, http_client=transport)
+        return openai.OpenAI(
+            api_key="sk-fake", base_url=self.base_url, http_client=_httpx_client(False)
+        )
 
     def async_client(self) -> openai.AsyncOpenAI:
+        """An async client wired to this judge, for one event loop (see `client`)."""
         import openai
 
-        transport: Any = httpx.AsyncClient()  # see `client`
-        return openai.AsyncOpenAI(api_key="sk-fake", base_url=self.base_url, http_client=transport)
+        return openai.AsyncOpenAI(
+            api_key="sk-fake", base_url=self.base_url, http_client=_httpx_client(True)
+        )
 
     def grader(self, **kwargs: Any) -> Grader:
         """A `Grader` using this judge, with retry waits cut to a millisecond for fast tests."""

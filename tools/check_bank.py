@@ -5,7 +5,8 @@
 For every question: the model answer must score >= 80%, its Traditional-Chinese copy within 5
 points of it, blank and "不知道" 0, every other question's model answer <= 20% (off-topic), a bare
 list of the key points' first phrasings well below the model answer, and each deduction's first
-trigger appended to the model answer must cost that deduction's points. Exit status 1 on problems.
+trigger appended to the model answer must cost that deduction's points. Exit status 1 on problems,
+2 when a bank cannot be read.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 
 import opencc
 
-from coach import grade_offline, load_file
+from coach import CoachError, grade_offline, load_file
 
 MODEL_MIN = 80.0
 CROSS_MAX = 20.0
@@ -88,7 +89,11 @@ def check(path: str) -> list[str]:
 
 
 def main(paths: list[str]) -> int:
-    problems = [problem for path in paths for problem in check(path)]
+    try:
+        problems = [problem for path in paths for problem in check(path)]
+    except CoachError as exc:  # a bank that cannot be read is not a problem list
+        print(f"check_bank: error: {exc}", file=sys.stderr)
+        return 2
     print(f"\n{len(problems)} problem(s)")
     for problem in problems:
         print(" -", problem)

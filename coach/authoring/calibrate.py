@@ -27,6 +27,7 @@ from typing import Literal, NamedTuple
 
 from coach.errors import CoachError
 from coach.grading.keyword import KEYWORD_LIST_FACTOR, OFF_TOPIC_FACTOR, KeywordGrader
+from coach.rubric.loader import BankRef, load_bank
 from coach.rubric.model import Band, Bank, Criterion, Deduction, Question
 
 Method = Literal["weights", "bands"]
@@ -234,13 +235,15 @@ def _bands(question: Question, rows: list[_Row]) -> Question:
 
 
 def calibrate_bank(
-    bank: Bank, answers: Sequence[ScoredAnswer], *, method: Method = "weights", seed: int = 0
+    bank: BankRef, answers: Sequence[ScoredAnswer], *, method: Method = "weights", seed: int = 0
 ) -> Bank:
     """A copy of `bank` whose keyword scoring is fitted to these human-scored answers.
 
     Scores are in each question's points. Raises `CoachError` for an answer to a question the
-    bank does not have, or a score outside 0..points.
+    bank does not have, or a score outside 0..points. `bank` is a `Bank`, a built-in bank
+    id or a path to a rubric YAML file.
     """
+    bank = load_bank(bank)
     by_question: dict[str, list[ScoredAnswer]] = defaultdict(list)
     known = {q.id: q for q in bank.questions}
     for item in answers:

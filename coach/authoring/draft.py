@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from coach.authoring.derive import MAX_KEY_POINTS, derive_rubric
 from coach.errors import CoachError
-from coach.rubric.loader import parse_bank
+from coach.rubric.loader import BankRef, load_bank, parse_bank
 from coach.rubric.model import Bank, Language
 
 
@@ -59,8 +59,10 @@ def derive_bank(
     )
 
 
-def dump_bank(bank: Bank, *, header: str = "") -> str:
-    """The bank as rubric YAML (defaults left out), checked to load back to the same bank."""
+def dump_bank(bank: BankRef, *, header: str = "") -> str:
+    """The bank (a `Bank`, a built-in id or a YAML path) as rubric YAML (defaults left out),
+    checked to load back to the same bank."""
+    bank = load_bank(bank)
     import yaml  # loaded on first use, as by the rubric loader
 
     class Dumper(yaml.SafeDumper):

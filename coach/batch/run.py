@@ -108,6 +108,15 @@ def as_item(item: ItemLike) -> BatchItem:
     raise CoachError(f"a batch item is (bank, question, answer[, id]) or a mapping, not {item!r}")
 
 
+def _now() -> float:
+    """The limiters' clock (a test may put a virtual one in its place, with `_wait`)."""
+    return time.monotonic()
+
+
+async def _wait(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
 class _Limiter:
     """A token bucket: `rate` units per minute, refilled continuously, allowed to go into debt
     when an estimate turns out low (the next requests then wait it off). Hand-written because
@@ -118,11 +127,11 @@ class _Limiter:
         self.rate = per_minute / 60.0
         self.capacity = max(1.0, per_minute / 6.0)  # at most ten seconds' worth in a burst
         self.level = self.capacity
-        self.stamp = time.monotonic()
+        self.stamp = _now()
         self.lock = asyncio.Lock()
 
     def _refill(self) -> None:
-        now = time.monotonic()
+        now = _now()
         self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
         self.stamp = now
 
@@ -130,7 +139,7 @@ class _Limiter:
         async with self.lock:
             self._refill()
             while self.level < min(amount, self.capacity):
-                await asyncio.sleep((min(amount, self.capacity) - self.level) / self.rate)
+                await _wait((min(amount, self.capacity) - self.level) / self.rate)
                 self._refill()
             self.level -= amount
 

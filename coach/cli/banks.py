@@ -88,6 +88,7 @@ def cmd_questions(args: argparse.Namespace, out: TextIO) -> int:
         table(
             ["id", "kind", "points", "prompt"],
             [[q.id, q.kind, f"{q.points:g}", q.prompt] for q in bank.questions],
+            wrap=(3,),
         )
     )
     return 0

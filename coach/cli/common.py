@@ -202,3 +202,27 @@ def llm_options(args: argparse.Namespace) -> dict[str, Any]:
         "prompt": args.prompt,
         "policy": policy,
     }
+
+
+def add_report_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--report FILE` (the format by the suffix) and `--html FILE` (always HTML)."""
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help=f"also write the {what} report; the suffix picks the format: .html, .md or .txt",
+    )
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help=f"also write the {what} report as standalone HTML, whatever the file's suffix",
+    )
+
+
+def save_reports(report: Any, args: argparse.Namespace) -> list[Path]:
+    """Write the report files that `add_report_options` asked for; the paths written."""
+    written = []
+    if args.html:
+        written.append(report.save(args.html, format="html"))
+    if args.report:
+        written.append(report.save(args.report))
+    return written

@@ -23,16 +23,24 @@ from coach.cli.common import (
     UsageError,
     add_encoding_option,
     add_llm_options,
+    add_report_options,
     decode_input,
     encoding_name,
     llm_options,
     open_bank,
     read_text,
+    save_reports,
 )
 from coach.errors import CoachError, ConfigError
 from coach.grading.offline import find_question, grade_offline
+from coach.llm.clients import llm_configured
 from coach.reports.publish import report
 from coach.reports.text import render_result
+
+NO_LLM = (
+    "no LLM configured (pass --base-url URL, or set OPENAI_API_KEY, and OPENAI_BASE_URL for a "
+    "server other than OpenAI); graded offline"
+)
 
 
 def add_grade_parsers(sub: Any) -> None:
@@ -75,9 +83,7 @@ def add_grade_parsers(sub: Any) -> None:
         help="ask the LLM for the grade alone (fewer tokens); coaching is built offline from it",
     )
     grade.add_argument("--cache", metavar="FILE", help="reuse LLM replies stored in FILE (SQLite)")
-    grade.add_argument(
-        "--html", metavar="FILE", help="also write the report as standalone HTML (or .md, .txt)"
-    )
+    add_report_options(grade, "grade")
 
     jobs = sub.add_parser(
         "grade-file",
@@ -148,8 +154,13 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     bank = open_bank(args.bank, args.encoding)
     question = find_question(bank, args.question)
     answer = _read_answer(args, stdin)
+    language = args.feedback_language
     if args.offline or args.mode == "keyword":
-        result = grade_offline(bank, question, answer)
+        result = grade_offline(bank, question, answer, feedback_language=language)
+    elif args.mode == "auto" and not llm_configured(base_url=args.base_url):
+        # Decided here, so that grading offline never loads the openai SDK (a second or more).
+        offline = grade_offline(bank, question, answer, feedback_language=language)
+        result = offline.model_copy(update={"status": "fallback", "fallback_reason": NO_LLM})
     else:
         from coach.grading.grader import Grader  # the openai SDK loads only when it may be used
 
@@ -168,14 +179,15 @@ def cmd_grade(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             raise _llm_mode_error() from None
         with grader:
             result = grader.grade(bank, question, answer)
-    if args.html:
-        report(result, prompt=question.prompt, answer=answer).save(args.html)
+    written: list[Path] = []
+    if args.html or args.report:
+        graded = report(result, prompt=question.prompt, answer=answer, rubric=question)
+        written = save_reports(graded, args)
     if args.json:
         out.write(result.model_dump_json(indent=2) + "\n")
     else:
         out.write(render_result(result, question.prompt))
-        if args.html:
-            out.write(f"Report: {args.html}\n")
+        out.writelines(f"Report: {path}\n" for path in written)
     return 0
 
 

@@ -9,10 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from coach.cli.common import write_json
+from coach.cli.common import UsageError, write_json
 from coach.errors import CoachError
 from coach.practice.history import History
-from coach.reports.text import table
+from coach.reports.publish import report
+from coach.reports.text import render_session, table
+from coach.rubric.loader import load_bank
 from coach.session import SessionRecord
 
 HISTORY_ENV = "COACH_HISTORY"
@@ -38,6 +40,16 @@ def add_history_parser(sub: Any) -> None:
     )
     action.add_argument("--delete", metavar="ID", help="delete the session with this id")
     action.add_argument("--delete-all", action="store_true", help="delete every session")
+    action.add_argument(
+        "--report",
+        metavar="ID",
+        help="show the report of the session with this id again (with --html FILE, write it)",
+    )
+    history.add_argument(
+        "--html",
+        metavar="FILE",
+        help="with --report ID: write the session's report as standalone HTML to FILE",
+    )
 
 
 def history_path(args: argparse.Namespace) -> Path:
@@ -48,7 +60,11 @@ def history_path(args: argparse.Namespace) -> Path:
 
 def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
     path = history_path(args)
+    if args.html and args.report is None:
+        raise UsageError("--html FILE writes a past session's report: give --report ID too")
     with History(path) as history:
+        if args.report is not None:
+            return _reopen(history, args.report, args.html, out)
         if args.delete is not None:
             if not history.delete(args.delete):
                 raise CoachError(f"no session {args.delete!r} in {path} (see: coach history)")
@@ -89,6 +105,28 @@ def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _reopen(history: History, session_id: str, html: str | None, out: TextIO) -> int:
+    """A past session's report: written to `html`, or printed."""
+    session = history.get(session_id)
+    if session is None:
+        raise CoachError(f"no session {session_id!r} in {history.path} (see: coach history)")
+    if html is None:
+        out.write(render_session(session))
+        return 0
+    # As it was shown then: the progress line up to this session, and the key points named
+    # from the banks as they are now (a key point no longer in its bank is left unnamed).
+    before = [(at, p) for at, p in history.overall() if at <= session.started_at]
+    banks = []
+    for bank_id in session.bank_ids:
+        try:
+            banks.append(load_bank(bank_id))
+        except CoachError:
+            continue  # a bank file that has moved: the report just names no key points
+    saved = report(session, history=before, rubric=banks).save(html, format="html")
+    out.write(f"Report: {saved}\n")
+    return 0
+
+
 def _session_row(session: SessionRecord) -> dict[str, Any]:
     return {
         "id": session.id,
@@ -100,7 +138,8 @@ def _session_row(session: SessionRecord) -> dict[str, Any]:
         "max_score": session.max_score,
         "percent": session.percent,
         "method": session.method,
-        "finished": session.finished_at is not None,
+        "finished": session.status == "finished",
+        "status": session.status,
     }
 
 
@@ -122,7 +161,7 @@ def _history_report(
             str(len(s.turns)),
             f"{s.percent:g}%",
             s.method,
-            "finished" if s.finished_at else "unfinished",
+            s.status,
         ]
         for s in sessions
     ]

@@ -35,6 +35,7 @@ from coach.cli.grade import (
 )
 from coach.cli.history import add_history_parser, cmd_history
 from coach.cli.practice import add_practice_parser, cmd_practice
+from coach.cli.show import add_show_parser, cmd_show
 from coach.errors import CoachError
 
 
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     # The order of the commands in --help.
     add_banks_parsers(sub)
+    add_show_parser(sub)
     add_grade_parsers(sub)
     add_batch_parser(sub)
     add_eval_parser(sub)
@@ -73,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_banks(args, out)
         if args.command == "questions":
             return cmd_questions(args, out)
+        if args.command == "show":
+            return cmd_show(args, out)
         if args.command == "grade":
             return cmd_grade(args, out, sys.stdin)
         if args.command == "validate":

@@ -17,9 +17,11 @@ from coach.cli.common import (
     PROG,
     add_encoding_option,
     add_llm_options,
+    add_report_options,
     at_least,
     llm_options,
     open_bank,
+    save_reports,
 )
 from coach.cli.history import DEFAULT_HISTORY, HISTORY_ENV, history_path
 from coach.cli.practice_io import Keyboard, Scripted, Style, load_answers
@@ -81,11 +83,7 @@ def add_practice_parser(sub: Any) -> None:
     practice.add_argument(
         "--no-follow-ups", action="store_true", help="never ask a follow-up question"
     )
-    practice.add_argument(
-        "--html",
-        metavar="FILE",
-        help="write the session report (standalone HTML, with progress over past sessions)",
-    )
+    add_report_options(practice, "session")
 
 
 def _practice_grader(args: argparse.Namespace) -> tuple[AnswerGrader, str, str | None]:
@@ -126,10 +124,11 @@ def cmd_practice(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
         )
         keyboard = None if scripted is not None else Keyboard(stdin, out, args.encoding)
         status = _run_practice(interview, scripted, history, grading, told, out, err, keyboard)
-        if args.html and interview.record.turns:
+        if (args.html or args.report) and interview.record.turns:
             past = history.overall() if history is not None else None
-            saved = report(interview.record, history=past).save(args.html)
-            out.write(f"Report: {saved}\n")
+            banks = list({id(slot.bank): slot.bank for slot in interview.plan}.values())
+            session = report(interview.record, history=past, rubric=banks)
+            out.writelines(f"Report: {path}\n" for path in save_reports(session, args))
         return status
     finally:
         if history is not None:

@@ -149,7 +149,8 @@ class GraderCore:
         bank = load_bank(bank_ref)
         question = find_question(bank, question_ref)
         folded = normalize(require_text(answer))
-        keyword = self._keyword.grade_normalized(bank, question, folded)
+        feedback = feedback_language or self.feedback_language or bank.language
+        keyword = self._keyword.grade_normalized(bank, question, folded, feedback_language=feedback)
         use_llm = self.mode == "llm" or (self.mode == "auto" and self.configured)
         if not use_llm or keyword.has_flag("blank") or keyword.has_flag("non_answer"):
             return Job(bank, question, answer, keyword, None, None, (), folded)
@@ -161,7 +162,6 @@ class GraderCore:
             max_answer_tokens=self.max_answer_tokens,
             model=self.model,
         )
-        feedback = feedback_language or self.feedback_language or bank.language
         style = self.protocol.prompt_style
         messages = self.messages.build(bank, question, sent.text, feedback, style)
         exchange = Exchange(
@@ -197,7 +197,18 @@ class GraderCore:
                     "answer": sent.sent_normalized,
                 }
             )
-        return Job(bank, question, answer, keyword, exchange, sent.finder, sent.flags, folded, key)
+        return Job(
+            bank,
+            question,
+            answer,
+            keyword,
+            exchange,
+            sent.finder,
+            sent.flags,
+            folded,
+            key,
+            feedback,
+        )
 
     def _cached(self, job: Job) -> Verified | None:
         """The verified grade of a cached reply, or None when there is none to use."""
@@ -286,7 +297,11 @@ class GraderCore:
             prompt_hash=exchange.prompt_hash,
             review_gap=self.review_gap,
             offline_coaching=functools.partial(
-                self._keyword.coaching_for, job.bank, job.question, job.folded
+                self._keyword.coaching_for,
+                job.bank,
+                job.question,
+                job.folded,
+                feedback_language=job.feedback_language,
             ),
             answer=job.answer,
             model_coaching=self.coaching,

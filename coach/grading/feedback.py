@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from coach.grading.quotes import quote_span
 from coach.grading.star import star_parts
 from coach.grading.texts import Texts
 from coach.rubric.model import Question
@@ -61,7 +62,7 @@ def coaching_rules(
             match = pattern.search(model.text) if pattern is not None else None
             example = None
             if match is not None:
-                first, last = clauses.around(match.start(), match.end(), 20, EXAMPLE_CHARS)
+                first, last = quote_span(clauses, match.start(), match.end(), 20, EXAMPLE_CHARS)
                 example = model.quote(first, last)
             key_points[criterion.id, kp.id] = KeyPointCoaching(kp.text, kp.weight, example)
     return CoachingRules(

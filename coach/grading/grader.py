@@ -132,7 +132,7 @@ class Grader(GraderCore):
         cached = self._cached(job)
         if cached is not None:
             return self._finish(job, cached, cached=True)
-        client = self.clients.async_or_none()
+        client = await self.clients.async_client()
         try:
             if client is None:  # only a sync client was given: run it off the event loop
                 sync = self.clients.sync()
@@ -142,6 +142,9 @@ class Grader(GraderCore):
             else:
                 outcome = await run_async(client, job.exchange, self._verifier(job))
         except Exception as exc:
+            misuse = self.clients.loop_error(exc)
+            if misuse is not None:  # the caller's client and loop, not the LLM: no fallback
+                raise misuse from exc
             outcome = exc
         self._remember(job, outcome)
         return self._finish(job, outcome)
@@ -149,13 +152,15 @@ class Grader(GraderCore):
     # -- closing ------------------------------------------------------------------------
     def close(self) -> None:
         """Close the sync client this grader built (clients passed in stay the caller's), and
-        the cache when it was given as a path."""
+        the cache when it was given as a path. An async client built for an event loop closes
+        with that loop (`asyncio.run` shuts it down), or with `aclose()` on it."""
         self.clients.close()
         if self._owns_cache and self.cache is not None:
             self.cache.close()
 
     async def aclose(self) -> None:
-        """Close every client this grader built; await it on the loop that used them."""
+        """Close the clients this grader built: the sync one, and the async one of the running
+        event loop."""
         await self.clients.aclose()
         self.close()
 

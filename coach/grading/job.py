@@ -35,6 +35,7 @@ class Job:
     flags: tuple[dict[str, Any], ...]  # pii_redacted, truncated
     folded: NormalizedText  # the answer normalized, for offline coaching
     cache_key: str | None = None
+    feedback_language: str | None = None  # of the grader's own sentences; None: the bank's
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,22 +17,29 @@ The same answer always gives byte-identical JSON.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from coach.errors import AnswerError
-from coach.grading.feedback import CoachingRules, coaching_rules, offline_feedback
+from coach.grading.feedback import offline_feedback
+from coach.grading.lookup import find_question
+from coach.grading.quotes import quote_evidence, quote_span, run_evidence
+from coach.grading.rules import (
+    CriterionRule,
+    QuestionRules,
+    compile_question,
+    rubric_version,
+    word_grams,
+)
 from coach.grading.texts import Texts, texts_for
-from coach.grading.topic import Topic
 from coach.result import FlagCode, GradeResult
-from coach.rubric.model import Bank, Criterion, Deduction, Question
+from coach.rubric.loader import BankRef, load_bank
+from coach.rubric.model import Bank, Question
 from coach.text.content import content_of
-from coach.text.match import Clauses, Hit, asserted_hits, compile_phrases
-from coach.text.normalize import NormalizedText, normalize, normalize_phrase
-from coach.text.prompt_copy import Prompt, all_packed_grams, compile_prompt, packed_grams
+from coach.text.match import Clauses, Hit, asserted_hits
+from coach.text.normalize import NormalizedText, normalize
+from coach.text.prompt_copy import packed_grams
 from coach.text.screen import blank_out, screen
 
 KEYWORD_LIST_FACTOR = 0.3
@@ -47,115 +54,6 @@ _RUBRIC_MARKERS = re.compile(
 )
 
 
-class _KeyPointRule(NamedTuple):
-    id: str
-    text: str
-    weight: float
-    pattern: re.Pattern[str] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _CriterionRule:
-    criterion: Criterion
-    key_points: tuple[_KeyPointRule, ...]
-    total_weight: float
-    bands: tuple[tuple[int, float], ...]  # (hits needed, points), most points first
-    # The criterion's fixed sentences, written once: "命中要点 k/n：" for every k.
-    hit_labels: tuple[str, ...]
-
-
-def _criterion_rule(criterion: Criterion, t: Texts) -> _CriterionRule:
-    key_points = tuple(
-        _KeyPointRule(kp.id, kp.text, kp.weight, compile_phrases(kp.variants))
-        for kp in criterion.key_points
-    )
-    bands = sorted(((b.hits, b.points) for b in criterion.bands), key=lambda band: -band[1])
-    total = len(key_points)
-    return _CriterionRule(
-        criterion,
-        key_points,
-        total_weight=sum(kp.weight for kp in key_points),
-        bands=tuple(bands),
-        hit_labels=tuple(t.hit_label.format(hits=k, total=total) for k in range(total + 1)),
-    )
-
-
-class _DeductionRule(NamedTuple):
-    deduction: Deduction
-    pattern: re.Pattern[str] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _QuestionRules:
-    """A question compiled for matching; built once per question object."""
-
-    question: Question
-    criteria: tuple[_CriterionRule, ...]
-    deductions: tuple[_DeductionRule, ...]
-    topic: Topic
-    # The rubric's wording as grams: packed character 4-grams for Chinese, word 3-grams for
-    # English (character grams of English words are shared by any two English texts).
-    rubric_grams: frozenset[int] | frozenset[str]
-    digest: str  # of the question's rubric; with the bank's id and version, `rubric_version`
-    coaching: CoachingRules
-    prompt: Prompt  # the question's own words, to find them restated as padding
-    key_point_patterns: tuple[re.Pattern[str], ...]  # what the rubric asks for
-
-
-def question_digest(question: Question) -> str:
-    return hashlib.sha256(question.model_dump_json().encode()).hexdigest()[:12]
-
-
-def rubric_version(bank: Bank, question: Question, digest: str | None = None) -> str:
-    """`bank@version+hash`: changes whenever anything in the question's rubric changes.
-
-    Built per grade, not cached with the compiled question: two banks (or two versions of one)
-    may share a question object.
-    """
-    return f"{bank.id}@{bank.version}+{digest or question_digest(question)}"
-
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _word_grams(text: str, step: int = 1) -> list[str]:
-    """Word 3-grams of normalized text, every `step` words (3: consecutive, non-overlapping)."""
-    words = _WORD.findall(text)
-    return [" ".join(words[i : i + 3]) for i in range(0, len(words) - 2, step)]
-
-
-def compile_question(bank: Bank, question: Question) -> _QuestionRules:
-    t = texts_for(bank.language)
-    criteria = tuple(_criterion_rule(criterion, t) for criterion in question.criteria)
-    deductions = tuple(_DeductionRule(d, compile_phrases(d.triggers)) for d in question.deductions)
-    wording = [c.name + "。" + c.description for c in question.criteria]
-    wording += [
-        kp.text + "。" + "，".join(kp.variants) for c in question.criteria for kp in c.key_points
-    ]
-    wording += [d.description for d in question.deductions]
-    folded = normalize_phrase("。".join(wording))
-    grams: frozenset[int] | frozenset[str]
-    if bank.language == "zh":
-        grams = all_packed_grams(content_of(folded))
-    else:
-        grams = frozenset(_word_grams(folded))
-    patterns = {
-        (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
-    }
-    key_point_patterns = tuple(p for p in patterns.values() if p is not None)
-    return _QuestionRules(
-        question=question,
-        criteria=criteria,
-        deductions=deductions,
-        topic=Topic(question, bank.language),
-        rubric_grams=grams,
-        digest=question_digest(question),
-        coaching=coaching_rules(question, patterns, t),
-        prompt=compile_prompt(normalize_phrase(question.prompt), bank.language),
-        key_point_patterns=key_point_patterns,
-    )
-
-
 def require_text(answer: object) -> str:
     """`answer`, or `AnswerError` when it is not text (None, bytes, a number...)."""
     if not isinstance(answer, str):
@@ -164,44 +62,75 @@ def require_text(answer: object) -> str:
 
 
 class KeywordGrader:
-    """Grades answers offline against a question's key points; no network, no randomness."""
+    """Grades answers offline against a question's key points; no network, no randomness.
+
+    Its own sentences (flags, rationales, tips) are in `feedback_language` ("zh" or "en"; per
+    call, or for every grade), else in the bank's language; the rubric's texts stay as written.
+    """
 
     method = "keyword"
 
-    def __init__(self) -> None:
-        # Keyed by object identity; the question is kept alive by the value, so ids are not reused.
-        self._rules: dict[int, _QuestionRules] = {}
+    def __init__(self, *, feedback_language: str | None = None) -> None:
+        self.feedback_language = feedback_language
+        # Keyed by object identity and language; the question is kept alive by the value, so
+        # ids are not reused.
+        self._rules: dict[tuple[int, str], QuestionRules] = {}
 
-    def _rules_for(self, bank: Bank, question: Question) -> _QuestionRules:
-        rules = self._rules.get(id(question))
+    def _rules_for(self, bank: Bank, question: Question, language: str) -> QuestionRules:
+        rules = self._rules.get((id(question), language))
         if rules is None or rules.question is not question:
-            rules = self._rules[id(question)] = compile_question(bank, question)
+            t = texts_for(language)
+            rules = self._rules[id(question), language] = compile_question(bank, question, t)
         return rules
 
-    def grade(self, bank: Bank, question: Question, answer: str) -> GradeResult:
-        """Grade `answer` to `question` of `bank`."""
-        return self.grade_normalized(bank, question, normalize(require_text(answer)))
+    def _language(self, bank: Bank, feedback_language: str | None) -> str:
+        return feedback_language or self.feedback_language or bank.language
+
+    def grade(
+        self,
+        bank: BankRef,
+        question: str | Question,
+        answer: str,
+        *,
+        feedback_language: str | None = None,
+    ) -> GradeResult:
+        """Grade `answer` to `question` of `bank`: a bank id, a YAML path or a `Bank`, and a
+        question id of that bank or a `Question`."""
+        folded = normalize(require_text(answer))
+        return self.grade_normalized(bank, question, folded, feedback_language=feedback_language)
 
     def grade_normalized(
-        self, bank: Bank, question: Question, answer: NormalizedText
+        self,
+        bank: BankRef,
+        question: str | Question,
+        answer: NormalizedText,
+        *,
+        feedback_language: str | None = None,
     ) -> GradeResult:
         """`grade`, for an answer the caller has normalized already (the LLM grader needs the
         folded text too, and normalizing is a tenth of a keyword grade)."""
-        return _Grading(bank, self._rules_for(bank, question), answer).result()
+        loaded = load_bank(bank)
+        language = self._language(loaded, feedback_language)
+        rules = self._rules_for(loaded, find_question(loaded, question), language)
+        return _Grading(loaded, rules, answer, texts_for(language)).result()
 
     def coaching_for(
         self,
-        bank: Bank,
-        question: Question,
+        bank: BankRef,
+        question: str | Question,
         answer: NormalizedText,
         criteria: list[dict[str, Any]],
         deductions: list[dict[str, Any]],
+        *,
+        feedback_language: str | None = None,
     ) -> dict[str, Any]:
         """The offline coaching fields for a grade made elsewhere (`criteria` and `deductions`
         as plain data, in `GradeResult`'s shape): the tips follow that grade's missed key
         points, so they agree with it."""
-        rules = self._rules_for(bank, question)
-        t = texts_for(bank.language)
+        loaded = load_bank(bank)
+        language = self._language(loaded, feedback_language)
+        rules = self._rules_for(loaded, find_question(loaded, question), language)
+        t = texts_for(language)
         clauses = Clauses(answer.text)
         return offline_feedback(rules.coaching, t, criteria, deductions, answer, clauses, True)
 
@@ -214,21 +143,20 @@ class _Grading:
     and a grade holds a dozen of them.
     """
 
-    def __init__(self, bank: Bank, rules: _QuestionRules, answer: NormalizedText) -> None:
+    def __init__(self, bank: Bank, rules: QuestionRules, answer: NormalizedText, t: Texts) -> None:
         self.bank = bank
         self.rules = rules
         self.question = rules.question
         self.answer = answer
-        self.t = texts_for(bank.language)
+        self.t = t
         self.flags: list[dict[str, Any]] = []
         # Evidence is cut from the answer as written, before any injected sentence is blanked.
         self.clauses = Clauses(answer.text)
 
     def _evidence(self, start: int, end: int) -> dict[str, Any]:
         """The clause around folded span `[start, end)`, quoted from the original answer."""
-        first, last = self.clauses.around(start, end, EVIDENCE_CONTEXT, EVIDENCE_CHARS)
-        begin, stop = self.answer.original_span(first, last)
-        return {"quote": self.answer.original[begin:stop], "start": begin, "end": stop}
+        first, last = quote_span(self.clauses, start, end, EVIDENCE_CONTEXT, EVIDENCE_CHARS)
+        return quote_evidence(self.answer, first, last)
 
     def _flag(self, code: FlagCode, message: str, hits: tuple[Hit, ...] = ()) -> None:
         evidence = [self._evidence(hit.start, hit.end) for hit in hits[:3]]
@@ -266,7 +194,7 @@ class _Grading:
         if not (found.blank or found.non_answer) and found.content_chars < minimum:
             self._flag("too_short", t.too_short.format(n=found.content_chars, min=minimum))
         if found.language_mismatch:
-            self._flag("language_mismatch", t.language_mismatch)
+            self._flag("language_mismatch", t.mismatch(self.bank.language))
         # Repetition and padding are facts for the reader (and, on the LLM path, a reason not
         # to trust a high score); the key points counted once already, so they cost nothing.
         if found.repetition:
@@ -277,7 +205,7 @@ class _Grading:
             # they are spans already (normalizing folded them away).
             evidence = self.flags[-1]["evidence"]
             evidence += [
-                {"quote": self.answer.original[run.start : run.end], **run._asdict()}
+                run_evidence(self.answer.original, run.start, run.end)
                 for run in found.padding_runs[: max(0, 3 - len(evidence))]
             ]
 
@@ -323,7 +251,7 @@ class _Grading:
         # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording;
         # a gram repeated in the answer counts once, which only errs towards "not a copy".
         grams: Sequence[object] = (
-            packed_grams(content) if self.bank.language == "zh" else _word_grams(text, 3)
+            packed_grams(content) if self.bank.language == "zh" else word_grams(text, 3)
         )
         if not grams:
             return False
@@ -331,7 +259,7 @@ class _Grading:
         return len(shared) >= RUBRIC_COPY_SHARE * len(grams)
 
     def _criterion(
-        self, rule: _CriterionRule, text: str, factor: float, note: str
+        self, rule: CriterionRule, text: str, factor: float, note: str
     ) -> dict[str, Any]:
         criterion = rule.criterion
         hit_ids: list[str] = []

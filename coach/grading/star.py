@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from coach.grading.quotes import quote_evidence, quote_span
 from coach.text.match import Clauses
 from coach.text.normalize import NormalizedText
 
@@ -58,8 +59,6 @@ def star_parts(answer: NormalizedText, clauses: Clauses) -> dict[str, Any]:
         if match is None:
             parts[part] = {"present": False, "evidence": None}
             continue
-        first, last = clauses.around(match.start(), match.end(), 0, EVIDENCE_CHARS)
-        begin, stop = answer.original_span(first, last)
-        quote = {"quote": answer.original[begin:stop], "start": begin, "end": stop}
-        parts[part] = {"present": True, "evidence": quote}
+        first, last = quote_span(clauses, match.start(), match.end(), 0, EVIDENCE_CHARS)
+        parts[part] = {"present": True, "evidence": quote_evidence(answer, first, last)}
     return parts

@@ -33,6 +33,12 @@ class Texts:
     star_names: dict[str, str]
     model_answer_label: str
     rewrite_label: str
+    language_names: dict[str, str]  # a bank language's name, for `language_mismatch`
+
+    def mismatch(self, bank_language: str) -> str:
+        """The `language_mismatch` flag's message for a bank in `bank_language`."""
+        name = self.language_names.get(bank_language, bank_language)
+        return self.language_mismatch.format(language=name)
 
     def rationale(self, label: str, hit: list[str], missed: list[str]) -> str:
         """`label` is `hit_label` filled in with the counts."""
@@ -51,7 +57,7 @@ ZH = Texts(
     keyword_stuffing="回答像是关键词罗列，缺少完整的句子和做法。",
     off_topic="回答没有涉及本题的话题，疑似答非所问。",
     too_short="回答过短（{n} 字，建议至少 {min} 字）。",
-    language_mismatch="回答语言与题库语言（中文）不一致。",
+    language_mismatch="回答语言与题库语言（{language}）不一致。",
     repetition="回答重复了自己说过的句子；重复的内容只算一次。",
     padding="回答中有不提供实质内容的填充（大段标点或空行、无关字母、照抄题目、客套或自我推销的话）。",
     note_rubric_copy="（照搬评分标准，不计分）",
@@ -70,6 +76,7 @@ ZH = Texts(
     star_names={"situation": "情境", "task": "任务", "action": "行动", "result": "结果"},
     model_answer_label="题库参考答案：供对照学习，不是根据你的回答改写的。",
     rewrite_label="示例改写：保留你的事实，补上遗漏的要点；仅供参考，不是唯一正确的答法。",
+    language_names={"zh": "中文", "en": "英文"},
 )
 
 EN = Texts(
@@ -83,7 +90,7 @@ EN = Texts(
     keyword_stuffing="The answer looks like a list of keywords, without sentences or actions.",
     off_topic="The answer does not touch this question's topic.",
     too_short="The answer is too short ({n} characters; aim for at least {min}).",
-    language_mismatch="The answer is not in the bank's language (English).",
+    language_mismatch="The answer is not in the bank's language ({language}).",
     repetition="The answer repeats its own sentences; what is repeated counts once.",
     padding=(
         "The answer holds filler that adds nothing (runs of punctuation or blank lines, "
@@ -106,6 +113,7 @@ EN = Texts(
     model_answer_label="The rubric's reference answer, to compare with; not a rewrite of yours.",
     rewrite_label="An example rewrite: your facts kept, the gaps filled; one good answer, not "
     "the only one.",
+    language_names={"zh": "Chinese", "en": "English"},
 )
 
 

@@ -107,6 +107,7 @@ class MockInterview:
         self.started_at = _now()
         self.id = _new_id(self.started_at)
         self.finished_at: datetime | None = None
+        self.ended_early = False  # finished with questions left
         self.bank_ids = list(dict.fromkeys(bank.id for bank in loaded))
         self._position = 0  # index into `plan` of the question being worked on
         self._turns: list[Turn] = []
@@ -149,6 +150,7 @@ class MockInterview:
             seed=self.seed,
             method=self._method(turns),
             turns=turns,
+            ended_early=self.ended_early,
         )
 
     # -- the steps --------------------------------------------------------------------------
@@ -214,6 +216,7 @@ class MockInterview:
         if self.finished_at is None:
             if self._pending is not None:
                 self.skip_follow_up()
+            self.ended_early = self.current is not None
             self.finished_at = _now()
             self.close()
         return self.record

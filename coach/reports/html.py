@@ -12,10 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from coach.reports.html_result import e, heading, result_body
 from coach.reports.html_style import CSS
-from coach.reports.labels import Lang, detect_lang, num, result_texts, words
+from coach.reports.labels import (
+    Lang,
+    detect_lang,
+    key_point_texts,
+    kind_label,
+    num,
+    result_texts,
+    words,
+)
 from coach.reports.svg import Bar, hbar_chart, line_chart
 from coach.result import GradeResult
 from coach.session import SessionRecord, Turn
@@ -39,20 +48,31 @@ def _result_lang(result: GradeResult, *texts: str | None) -> Lang:
 
 
 def result_html_fragment(
-    result: GradeResult, *, prompt: str | None = None, answer: str | None = None
+    result: GradeResult,
+    *,
+    prompt: str | None = None,
+    answer: str | None = None,
+    rubric: Any = None,
 ) -> str:
-    """The report of one grade as a `<div class="coach-report">` with its own scoped style."""
+    """The report of one grade as a `<div class="coach-report">` with its own scoped style;
+    `rubric` (the question, its bank, or banks) names the key points."""
     lang = _result_lang(result, prompt, answer)
-    return _wrap(lang, result_body(result, words(lang), prompt, answer, 1))
+    texts = key_point_texts(rubric, result.bank_id, result.question_id)
+    return _wrap(lang, result_body(result, words(lang), prompt, answer, 1, key_points=texts))
 
 
 def result_html(
-    result: GradeResult, *, prompt: str | None = None, answer: str | None = None
+    result: GradeResult,
+    *,
+    prompt: str | None = None,
+    answer: str | None = None,
+    rubric: Any = None,
 ) -> str:
     """The report of one grade as a complete standalone HTML5 document."""
     lang = _result_lang(result, prompt, answer)
     title = f"{words(lang)['result_title']} · {result.bank_id}/{result.question_id}"
-    return _document(lang, title, result_html_fragment(result, prompt=prompt, answer=answer))
+    fragment = result_html_fragment(result, prompt=prompt, answer=answer, rubric=rubric)
+    return _document(lang, title, fragment)
 
 
 def _session_lang(session: SessionRecord) -> Lang:
@@ -78,11 +98,15 @@ def _when_labels(times: Sequence[datetime]) -> list[str]:
     return labels
 
 
-def _turn(session: SessionRecord, turn: Turn, t: Mapping[str, str]) -> str:
+def _turn(session: SessionRecord, turn: Turn, t: Mapping[str, str], rubric: Any) -> str:
     head = f"{e(t['turn'].format(n=turn.number))} · {e(turn.bank_id)} / {e(turn.question_id)}"
     parts = [f'<section class="turn" id="{_anchor(session, turn)}">', heading(2, head)]
-    parts.append(f'<p class="muted">{e(turn.kind)} · {e(" / ".join(turn.competencies))}</p>')
-    parts.append(result_body(turn.result, t, turn.prompt, turn.answer, 2, titled=False))
+    kind = kind_label(turn.kind, t)
+    parts.append(f'<p class="muted">{e(kind)} · {e(" / ".join(turn.competencies))}</p>')
+    texts = key_point_texts(rubric, turn.bank_id, turn.question_id)
+    parts.append(
+        result_body(turn.result, t, turn.prompt, turn.answer, 2, titled=False, key_points=texts)
+    )
     if turn.follow_up:
         parts.append('<div class="followup">')
         parts.append(f"{heading(3, e(t['follow_up']))}<p>{e(turn.follow_up)}</p>")
@@ -93,18 +117,25 @@ def _turn(session: SessionRecord, turn: Turn, t: Mapping[str, str]) -> str:
             )
         if turn.follow_up_result is not None:
             parts.append(f"<p><strong>{e(t['regraded'])}</strong></p>")
-            parts.append(result_body(turn.follow_up_result, t, None, None, 3, titled=False))
+            parts.append(
+                result_body(turn.follow_up_result, t, None, None, 3, titled=False, key_points=texts)
+            )
         parts.append("</div>")
     parts.append("</section>")
     return "".join(parts)
 
 
 def _session_body(
-    session: SessionRecord, t: Mapping[str, str], history: Sequence[tuple[datetime, float]] | None
+    session: SessionRecord,
+    t: Mapping[str, str],
+    history: Sequence[tuple[datetime, float]] | None,
+    rubric: Any,
 ) -> str:
     when = f"{e(t['started:'])}{e(session.started_at.strftime('%Y-%m-%d %H:%M'))}"
     if session.finished_at:
         when += f" · {e(t['finished:'])}{e(session.finished_at.strftime('%Y-%m-%d %H:%M'))}"
+    if session.ended_early:
+        when += f" ({e(t['ended_early'])})"
     method = t.get(session.method, session.method)
     parts = [
         heading(1, f"{e(t['session_title'])} · {e(session.id)}"),
@@ -146,26 +177,34 @@ def _session_body(
         labels = _when_labels([at for at, _ in history])
         points = [(label, percent) for label, (_, percent) in zip(labels, history, strict=True)]
         parts.append(heading(2, e(t["progress"])) + line_chart(points, title=t["progress"]))
-    parts.extend(_turn(session, turn, t) for turn in session.turns)
+    parts.extend(_turn(session, turn, t, rubric) for turn in session.turns)
     return "".join(parts)
 
 
 def session_html_fragment(
-    session: SessionRecord, *, history: Sequence[tuple[datetime, float]] | None = None
+    session: SessionRecord,
+    *,
+    history: Sequence[tuple[datetime, float]] | None = None,
+    rubric: Any = None,
 ) -> str:
     """The session report as a `<div class="coach-report">` with its own scoped style."""
     lang = _session_lang(session)
-    return _wrap(lang, _session_body(session, words(lang), history))
+    return _wrap(lang, _session_body(session, words(lang), history, rubric))
 
 
 def session_html(
-    session: SessionRecord, *, history: Sequence[tuple[datetime, float]] | None = None
+    session: SessionRecord,
+    *,
+    history: Sequence[tuple[datetime, float]] | None = None,
+    rubric: Any = None,
 ) -> str:
     """The session report as a complete standalone HTML5 document.
 
     `history` is the candidate's earlier attempts as `(when, percent)`, drawn as a progress
-    line; the table, competency bars and per-question sections come from `session` alone.
+    line; the table, competency bars and per-question sections come from `session` alone
+    (`rubric`, the banks asked from, only names the key points).
     """
     lang = _session_lang(session)
     title = f"{words(lang)['session_title']} · {session.id}"
-    return _document(lang, title, session_html_fragment(session, history=history))
+    fragment = session_html_fragment(session, history=history, rubric=rubric)
+    return _document(lang, title, fragment)

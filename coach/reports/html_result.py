@@ -9,7 +9,17 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping, Sequence
 
-from coach.reports.labels import INFO_FLAGS, STAR_PARTS, arithmetic, cost, num
+from coach.reports.labels import (
+    INFO_FLAGS,
+    STAR_PARTS,
+    KeyPointTexts,
+    arithmetic,
+    cost,
+    flag_label,
+    key_point_chips,
+    num,
+    version_label,
+)
 from coach.reports.svg import Bar, hbar_chart
 from coach.result import Evidence, GradeResult
 
@@ -59,7 +69,7 @@ def _header(result: GradeResult, t: Mapping[str, str], level: int, titled: bool)
         f'<span class="badge {e(result.status)}">{e(t["status:"])}{e(t[result.status])}</span>'
     )
     meta = e(arithmetic(result, t) + " · ") if result.deductions else ""
-    meta += f"{e(t['rubric:'])}{e(result.rubric_version)}"
+    meta += f"{e(t['rubric:'])}{e(version_label(result.rubric_version))}"
     if result.model:
         meta += f" · {e(t['model:'])}{e(result.model)}"
     name = f"{e(t['result_title'])} · {e(result.bank_id)} / {e(result.question_id)}"
@@ -79,7 +89,9 @@ def _header(result: GradeResult, t: Mapping[str, str], level: int, titled: bool)
     return "".join(parts)
 
 
-def _criteria(result: GradeResult, t: Mapping[str, str], level: int) -> str:
+def _criteria(
+    result: GradeResult, t: Mapping[str, str], level: int, key_points: KeyPointTexts
+) -> str:
     bars = [
         Bar(c.name, c.points, c.max_points, f"{num(c.points)}/{num(c.max_points)}")
         for c in result.criteria
@@ -90,10 +102,10 @@ def _criteria(result: GradeResult, t: Mapping[str, str], level: int) -> str:
         parts.append(f'<div class="crit">{heading(level + 1, title)}<p>{e(c.rationale)}</p>')
         if c.evidence:
             parts.append(f"<p>{e(t['evidence:'])}{_quotes(c.evidence)}</p>")
-        chips = [(t["hit:"], "hit", c.key_points_hit), (t["missed:"], "miss", c.key_points_missed)]
-        for name, cls, ids in chips:
-            if ids:
-                spans = "".join(f'<span class="chip {cls}">{e(i)}</span>' for i in ids)
+        hit, missed = key_point_chips(c, key_points)
+        for name, cls, texts in ((t["hit:"], "hit", hit), (t["missed:"], "miss", missed)):
+            if texts:
+                spans = "".join(f'<span class="chip {cls}">{e(text)}</span>' for text in texts)
                 parts.append(f'<p class="muted">{e(name)}{spans}</p>')
         parts.append("</div>")
     return "".join(parts)
@@ -115,7 +127,8 @@ def _coaching(result: GradeResult, t: Mapping[str, str], level: int) -> str:
     ]
     flags = [
         f'<li class="flag {"info" if f.code in INFO_FLAGS else "warn"}">'
-        f"<strong>{e(f.code)}</strong>: {e(f.message)} {_quotes(f.evidence)}</li>"
+        f"<strong>{e(flag_label(f.code, t))}</strong>{e(t['colon'])}{e(f.message)} "
+        f"{_quotes(f.evidence)}</li>"
         for f in result.flags
     ]
     strengths = [
@@ -174,10 +187,12 @@ def result_body(
     level: int,
     *,
     titled: bool = True,
+    key_points: KeyPointTexts | None = None,
 ) -> str:
     """The whole grade as HTML; `level` is the heading level of its title (sections one deeper).
 
     `titled=False` leaves the title out, for a session turn whose own heading names the question.
+    `key_points` (the question's key point texts) lists the key points by name.
     """
     parts = [_header(result, t, level, titled)]
     if prompt:
@@ -188,6 +203,6 @@ def result_body(
             + f'<div class="block">{_marked(answer, result)}</div>'
             f'<p class="muted">{e(t["answer_note"])}</p>'
         )
-    parts.append(_criteria(result, t, level + 1))
+    parts.append(_criteria(result, t, level + 1, key_points or {}))
     parts.append(_coaching(result, t, level + 1))
     return "".join(parts)

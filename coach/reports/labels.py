@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Literal
+from typing import Any, Literal
 
-from coach.result import Feedback, GradeResult
+from coach.result import CriterionResult, Feedback, GradeResult
 
 Lang = Literal["zh", "en"]
 
@@ -96,6 +96,32 @@ _WORDS: dict[str, tuple[str, str]] = {
     "rq": ("」", "”"),
     "semicolon": ("；", "; "),
     "no_turns": ("本场没有作答记录。", "No questions were answered in this session."),
+    "ended_early": ("提前结束，仍有题目未答", "ended early, questions left unasked"),
+    # question kinds
+    "kind_behavioral": ("行为题", "behavioral"),
+    "kind_situational": ("情景题", "situational"),
+    "kind_knowledge": ("知识题", "knowledge"),
+    "kind_roleplay": ("角色扮演", "role play"),
+    "kind_scenario": ("场景题", "scenario"),
+    "kind_open": ("开放题", "open"),
+    # flag codes
+    "flag_blank": ("空回答", "Blank"),
+    "flag_non_answer": ("未作答", "Non-answer"),
+    "flag_too_short": ("回答过短", "Too short"),
+    "flag_keyword_stuffing": ("关键词罗列", "Keyword list"),
+    "flag_suspected_injection": ("疑似指令注入", "Suspected injection"),
+    "flag_language_mismatch": ("语言不符", "Language mismatch"),
+    "flag_off_topic": ("答非所问", "Off topic"),
+    "flag_rubric_copy": ("照搬评分标准", "Rubric copied"),
+    "flag_repetition": ("内容重复", "Repetition"),
+    "flag_padding": ("填充内容", "Padding"),
+    "flag_truncated": ("已截断", "Truncated"),
+    "flag_pii_redacted": ("已隐去个人信息", "Personal data redacted"),
+    "flag_needs_review": ("需人工复核", "Needs review"),
+    "flag_points_clamped": ("分数已修正", "Points clamped"),
+    "flag_unverified_evidence": ("证据未核实", "Unverified evidence"),
+    "flag_reply_repaired": ("回复已修复", "Reply repaired"),
+    "flag_unsupported_credit": ("得分缺乏依据", "Unsupported credit"),
 }
 
 # Flags that are notes about processing; every other flag is a warning a reader must see.
@@ -153,3 +179,53 @@ def num(value: float) -> str:
 def cost(value: float) -> str:
     """A cost in US dollars, precise enough for cents of a cent."""
     return f"${value:.4f}"
+
+
+def kind_label(kind: str, t: Mapping[str, str]) -> str:
+    """A question kind in the report's language (an unknown kind as it is)."""
+    return t.get(f"kind_{kind}", kind)
+
+
+def flag_label(code: str, t: Mapping[str, str]) -> str:
+    return t.get(f"flag_{code}", code)
+
+
+def version_label(rubric_version: str) -> str:
+    """`bank@version` of a `bank@version+hash` rubric version: the hash, which tells rubric
+    edits apart for programs, stays in the JSON."""
+    return rubric_version.split("+", 1)[0]
+
+
+# Criterion id -> key point id -> the key point's text.
+KeyPointTexts = Mapping[str, Mapping[str, str]]
+
+
+def key_point_texts(rubric: Any, bank_id: str, question_id: str) -> KeyPointTexts:
+    """The key point texts of one question, found in `rubric`: a `Question`, a `Bank`, or a
+    sequence of them (read by their attributes: reports do not load rubrics); {} when it does
+    not hold that question."""
+    if rubric is None:
+        return {}
+    for item in rubric if isinstance(rubric, (list, tuple)) else [rubric]:
+        questions = getattr(item, "questions", None)
+        if questions is not None and getattr(item, "id", None) != bank_id:
+            continue
+        for question in questions if questions is not None else [item]:
+            if getattr(question, "id", None) == question_id:
+                return {c.id: {kp.id: kp.text for kp in c.key_points} for c in question.criteria}
+    return {}
+
+
+def key_point_chips(
+    criterion: CriterionResult, texts: KeyPointTexts
+) -> tuple[list[str], list[str]]:
+    """The texts of the key points hit and missed that the rationale does not already name.
+    Ids are for programs: a key point whose text is not known is left out."""
+    known = texts.get(criterion.id, {})
+    chips: tuple[list[str], list[str]] = ([], [])
+    for ids, out in ((criterion.key_points_hit, chips[0]), (criterion.key_points_missed, chips[1])):
+        for kp_id in ids:
+            text = known.get(kp_id)
+            if text and text not in criterion.rationale:
+                out.append(text)
+    return chips

@@ -11,15 +11,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from coach.reports.labels import (
     INFO_FLAGS,
     STAR_PARTS,
+    KeyPointTexts,
     arithmetic,
     cost,
     detect_lang,
+    flag_label,
+    key_point_chips,
+    key_point_texts,
+    kind_label,
     num,
     result_texts,
+    version_label,
     words,
 )
 from coach.result import Evidence, GradeResult
@@ -98,14 +105,16 @@ def _header(result: GradeResult, t: Mapping[str, str], level: int, titled: bool)
             alert += f"\n> {t['reason:']}{_inline(result.fallback_reason)}"
         out.append(alert)
     meta = md(arithmetic(result, t) + " · ") if result.deductions else ""
-    meta += f"{t['rubric:']}{md(result.rubric_version)}"
+    meta += f"{t['rubric:']}{md(version_label(result.rubric_version))}"
     if result.model:
         meta += f" · {t['model:']}{md(result.model)}"
     out.append(meta)
     return out
 
 
-def _criteria(result: GradeResult, t: Mapping[str, str], level: int) -> list[str]:
+def _criteria(
+    result: GradeResult, t: Mapping[str, str], level: int, key_points: KeyPointTexts
+) -> list[str]:
     rows = [
         [
             _cell(c.name),
@@ -122,9 +131,10 @@ def _criteria(result: GradeResult, t: Mapping[str, str], level: int) -> list[str
     details = []
     for c in result.criteria:
         bits = [f"{t['evidence:']}{_quotes(c.evidence, t)}"] if c.evidence else []
-        for name, ids in ((t["hit:"], c.key_points_hit), (t["missed:"], c.key_points_missed)):
-            if ids:
-                bits.append(name + ", ".join(f"`{i}`" for i in ids if "`" not in i))
+        hit, missed = key_point_chips(c, key_points)
+        for name, texts in ((t["hit:"], hit), (t["missed:"], missed)):
+            if texts:
+                bits.append(name + t["semicolon"].join(_inline(text) for text in texts))
         if bits:
             details.append(f"- **{_inline(c.name)}**{t['colon']}" + t["semicolon"].join(bits))
     if details:
@@ -146,7 +156,8 @@ def _coaching(result: GradeResult, t: Mapping[str, str], level: int) -> list[str
     ]
     out = _list(t["deductions"], deductions, level)
     flags = [
-        f"{'ℹ️' if f.code in INFO_FLAGS else '⚠️'} **{md(f.code)}**: {_inline(f.message)} "
+        f"{'ℹ️' if f.code in INFO_FLAGS else '⚠️'} **{md(flag_label(f.code, t))}**{t['colon']}"
+        f"{_inline(f.message)} "
         f"{_quotes(f.evidence, t)}".rstrip()
         for f in result.flags
     ]
@@ -156,9 +167,10 @@ def _coaching(result: GradeResult, t: Mapping[str, str], level: int) -> list[str
         for s in result.strengths
     ]
     out += _list(t["strengths"], strengths, level)
+    # The example is a list item of its own under the tip: no HTML inside Markdown lists.
     improvements = [
         _inline(i.text)
-        + (f"<br>{t['example:']}{t['lq']}{_inline(i.example)}{t['rq']}" if i.example else "")
+        + (f"\n  - {t['example:']}{t['lq']}{_inline(i.example)}{t['rq']}" if i.example else "")
         for i in result.improvements
     ]
     out += _list(t["improvements"], improvements, level)
@@ -198,39 +210,52 @@ def _result_parts(
     answer: str | None,
     level: int,
     titled: bool = True,
+    key_points: KeyPointTexts | None = None,
 ) -> list[str]:
     out = _header(result, t, level, titled)
     if prompt:
         out += [_h(level + 1, t["question"]), md(prompt)]
     if answer:
         out += [_h(level + 1, t["answer"]), _quote_block(answer)]
-    return out + _criteria(result, t, level + 1) + _coaching(result, t, level + 1)
+    criteria = _criteria(result, t, level + 1, key_points or {})
+    return out + criteria + _coaching(result, t, level + 1)
 
 
 def result_markdown(
-    result: GradeResult, *, prompt: str | None = None, answer: str | None = None
+    result: GradeResult,
+    *,
+    prompt: str | None = None,
+    answer: str | None = None,
+    rubric: Any = None,
 ) -> str:
-    """The report of one grade as GitHub-flavoured Markdown."""
+    """The report of one grade as GitHub-flavoured Markdown; `rubric` (the question, its
+    bank, or banks) names the key points."""
     t = words(detect_lang([prompt, answer, *result_texts(result)]))
-    return "\n\n".join(_result_parts(result, t, prompt, answer, 1)) + "\n"
+    texts = key_point_texts(rubric, result.bank_id, result.question_id)
+    return "\n\n".join(_result_parts(result, t, prompt, answer, 1, key_points=texts)) + "\n"
 
 
-def _turn(turn: Turn, t: Mapping[str, str]) -> list[str]:
+def _turn(turn: Turn, t: Mapping[str, str], rubric: Any) -> list[str]:
     head = f"{t['turn'].format(n=turn.number)} · {md(turn.bank_id)} / {md(turn.question_id)}"
-    out = [_h(2, head), f"*{md(turn.kind)} · {md(' / '.join(turn.competencies))}*"]
-    out += _result_parts(turn.result, t, turn.prompt, turn.answer, 2, titled=False)
+    kind = kind_label(turn.kind, t)
+    out = [_h(2, head), f"*{md(kind)} · {md(' / '.join(turn.competencies))}*"]
+    texts = key_point_texts(rubric, turn.bank_id, turn.question_id)
+    out += _result_parts(turn.result, t, turn.prompt, turn.answer, 2, False, texts)
     if turn.follow_up:
         out += [_h(3, t["follow_up"]), md(turn.follow_up)]
         if turn.follow_up_answer:
             out += [_h(4, t["follow_up_answer"]), _quote_block(turn.follow_up_answer)]
         if turn.follow_up_result is not None:
             out.append(f"**{t['regraded']}**")
-            out += _result_parts(turn.follow_up_result, t, None, None, 3, titled=False)
+            out += _result_parts(turn.follow_up_result, t, None, None, 3, False, texts)
     return out
 
 
 def session_markdown(
-    session: SessionRecord, *, history: Sequence[tuple[datetime, float]] | None = None
+    session: SessionRecord,
+    *,
+    history: Sequence[tuple[datetime, float]] | None = None,
+    rubric: Any = None,
 ) -> str:
     """The session report as GitHub-flavoured Markdown; `history` is `(when, percent)` of
     earlier attempts, listed with text bars."""
@@ -241,6 +266,8 @@ def session_markdown(
     when = f"{t['started:']}{session.started_at:%Y-%m-%d %H:%M}"
     if session.finished_at:
         when += f" · {t['finished:']}{session.finished_at:%Y-%m-%d %H:%M}"
+    if session.ended_early:
+        when += f" ({t['ended_early']})"
     out = [
         _h(1, f"{t['session_title']} · {md(session.id)}"),
         f"**{t['overall:']}{num(session.score)} / {num(session.max_score)} "
@@ -278,5 +305,5 @@ def session_markdown(
         ]
         out += [_h(2, t["progress"]), _table([" ", "%", " "], attempts, right=(1,))]
     for turn in session.turns:
-        out += _turn(turn, t)
+        out += _turn(turn, t, rubric)
     return "\n\n".join(out) + "\n"

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from coach.errors import CoachError
 from coach.result import GradeResult
@@ -28,6 +29,7 @@ class Report:
         prompt: str | None = None,
         answer: str | None = None,
         history: History | None = None,
+        rubric: Any = None,
     ) -> None:
         if not isinstance(subject, (GradeResult, SessionRecord)):
             raise TypeError(f"a report is of a GradeResult or a SessionRecord, not {subject!r}")
@@ -35,6 +37,7 @@ class Report:
         self.prompt = prompt
         self.answer = answer
         self.history = history
+        self.rubric = rubric
 
     @functools.cached_property
     def html(self) -> str:
@@ -42,16 +45,20 @@ class Report:
         from coach.reports.html import result_html, session_html
 
         if isinstance(self.subject, GradeResult):
-            return result_html(self.subject, prompt=self.prompt, answer=self.answer)
-        return session_html(self.subject, history=self.history)
+            return result_html(
+                self.subject, prompt=self.prompt, answer=self.answer, rubric=self.rubric
+            )
+        return session_html(self.subject, history=self.history, rubric=self.rubric)
 
     @functools.cached_property
     def markdown(self) -> str:
         from coach.reports.markdown import result_markdown, session_markdown
 
         if isinstance(self.subject, GradeResult):
-            return result_markdown(self.subject, prompt=self.prompt, answer=self.answer)
-        return session_markdown(self.subject, history=self.history)
+            return result_markdown(
+                self.subject, prompt=self.prompt, answer=self.answer, rubric=self.rubric
+            )
+        return session_markdown(self.subject, history=self.history, rubric=self.rubric)
 
     @functools.cached_property
     def text(self) -> str:
@@ -66,8 +73,10 @@ class Report:
         from coach.reports.html import result_html_fragment, session_html_fragment
 
         if isinstance(self.subject, GradeResult):
-            return result_html_fragment(self.subject, prompt=self.prompt, answer=self.answer)
-        return session_html_fragment(self.subject, history=self.history)
+            return result_html_fragment(
+                self.subject, prompt=self.prompt, answer=self.answer, rubric=self.rubric
+            )
+        return session_html_fragment(self.subject, history=self.history, rubric=self.rubric)
 
     def __str__(self) -> str:
         return self.text
@@ -76,11 +85,14 @@ class Report:
         kind = type(self.subject).__name__
         return f"<Report of a {kind}: {self.subject.percent:g}%>"
 
-    def save(self, path: str | Path) -> Path:
-        """Write the report; `.html`/`.htm`, `.md` or `.txt` decides the format."""
+    def save(self, path: str | Path, format: str | None = None) -> Path:
+        """Write the report in `format` ("html", "markdown" or "text"), else in the one the
+        suffix names: `.html`/`.htm`, `.md` or `.txt`."""
         target = Path(path)
         formats = {".html": "html", ".htm": "html", ".md": "markdown", ".txt": "text"}
-        chosen = formats.get(target.suffix.lower())
+        if format is not None and format not in ("html", "markdown", "text"):
+            raise ValueError(f"a report's format is html, markdown or text, not {format!r}")
+        chosen = format or formats.get(target.suffix.lower())
         if chosen is None:
             raise CoachError(
                 f"cannot tell the report format of {target.name!r}: use .html, .md, .txt"
@@ -100,7 +112,12 @@ def report(
     prompt: str | None = None,
     answer: str | None = None,
     history: History | None = None,
+    rubric: Any = None,
 ) -> Report:
     """The report of a grade (pass `prompt` and `answer` to show them) or of a session (pass
-    `history`, (when, percent) pairs, for the progress chart)."""
-    return Report(subject, prompt=prompt, answer=answer, history=history)
+    `history`, (when, percent) pairs, for the progress chart).
+
+    `rubric` (the `Question`, its `Bank`, or a list of banks) lets the report name the key
+    points hit and missed; without it they are left to the rationale (ids are in the JSON).
+    """
+    return Report(subject, prompt=prompt, answer=answer, history=history, rubric=rubric)

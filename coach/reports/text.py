@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from coach.result import GradeResult
@@ -30,14 +31,63 @@ def _cut(text: str, limit: int = MAX_CELL) -> str:
     return "".join(out) + "…"
 
 
+# A Latin word (or number) with the space after it, or any one other character.
+_TOKEN = re.compile(r"[0-9A-Za-z'’.,;:!?()%/+-]+ ?|.")
+# Characters that may not begin a line in Chinese typesetting: kept on the line before.
+_NO_LINE_START = set("，。、；：？！）》」』”’…%,.;:?!)")
+
+
+def wrap_text(text: str, limit: int = MAX_CELL) -> list[str]:
+    """`text` in lines of at most `limit` columns, whole: Latin words are not broken (unless
+    longer than a line) and Chinese closing punctuation stays at the end of its line."""
+    text = " ".join(text.split())
+    lines: list[str] = []
+    line = ""
+    for token in _pieces(_TOKEN.findall(text), limit):
+        if not line or width(line + token.rstrip()) <= limit or token[0] in _NO_LINE_START:
+            line += token
+        else:
+            lines.append(line.rstrip())
+            line = token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _pieces(tokens: list[str], limit: int) -> Iterator[str]:
+    """The tokens, each one longer than a line cut into pieces that fit one."""
+    for token in tokens:
+        while width(token.rstrip()) > limit:
+            cut = 1
+            while width(token[: cut + 1]) <= limit:
+                cut += 1
+            yield token[:cut]
+            token = token[cut:]
+        yield token
+
+
 def _pad(text: str, columns: int, right: bool = False) -> str:
     gap = " " * (columns - width(text))
     return gap + text if right else text + gap
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = ()) -> str:
-    """An aligned text table; columns listed in `right` are right-aligned."""
-    cells = [[_cut(cell) for cell in row] for row in rows]
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    right: Sequence[int] = (),
+    wrap: Sequence[int] = (),
+) -> str:
+    """An aligned text table; columns listed in `right` are right-aligned, and cells of the
+    columns in `wrap` are shown whole over as many lines as they need (others are cut)."""
+    cells: list[list[str]] = []
+    for row in rows:
+        if not wrap:
+            cells.append([_cut(cell) for cell in row])
+            continue
+        columns = [wrap_text(c) if i in wrap else [_cut(c)] for i, c in enumerate(row)]
+        height = max(len(column) for column in columns)
+        for k in range(height):
+            cells.append([column[k] if k < len(column) else "" for column in columns])
     widths = [width(h) for h in headers]
     for row in cells:
         widths = [max(w, width(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -137,9 +187,8 @@ def demo_table(rows: Sequence[tuple[dict[str, Any], GradeResult]]) -> str:
 
 def render_session(session: SessionRecord) -> str:
     """A readable summary of a session: each question's score, then each competency's."""
-    done = "finished" if session.finished_at else "not finished"
     lines = [
-        f"Session {session.id} ({done}, {session.method}): {session.score:g} / "
+        f"Session {session.id} ({session.status}, {session.method}): {session.score:g} / "
         f"{session.max_score:g} ({session.percent:g}%)",
         "",
     ]

@@ -4,8 +4,10 @@ notebook (executed in a real Jupyter kernel), all offline."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbclient
 import nbformat
@@ -48,15 +50,25 @@ def test_the_english_rubric_is_a_working_bank() -> None:
         assert off_topic.percent <= 20
 
 
-def test_the_notebook_runs_end_to_end_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("where", ["examples", "copied-out"])
+def test_the_notebook_runs_end_to_end_offline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str
+) -> None:
+    # Copied out of the repository, with nothing beside it, it runs the same (it once looked
+    # for examples/rubric-en.yaml relative to where it ran, and died with a bare StopIteration).
     for name in [k for k in os.environ if k.startswith("OPENAI_")]:
         monkeypatch.delenv(name)
-    notebook = nbformat.read(EXAMPLES / "notebook.ipynb", as_version=4)
+    folder = EXAMPLES
+    if where == "copied-out":
+        folder = tmp_path / "mine"
+        folder.mkdir()
+        shutil.copy(EXAMPLES / "notebook.ipynb", folder)
+    notebook = nbformat.read(folder / "notebook.ipynb", as_version=4)
     client = nbclient.NotebookClient(
         notebook,
         timeout=120,
         kernel_name="python3",
-        resources={"metadata": {"path": str(EXAMPLES)}},
+        resources={"metadata": {"path": str(folder)}},
     )
     client.execute()
     outputs = [
@@ -74,3 +86,4 @@ def test_the_notebook_runs_end_to_end_offline(monkeypatch: pytest.MonkeyPatch) -
     assert errors == []
     joined = "\n".join(outputs)
     assert "'keyword'" in joined and "fallback" in joined and "no LLM configured" in joined
+    assert "Calm the customer: well covered" in joined  # the notebook's own English rubric

@@ -93,3 +93,38 @@ def test_the_readme_example_holds(fake_judge: FakeJudge) -> None:
     exec(compile(source, "README.md", "exec"), namespace)  # our own README
     namespace["test_grading_survives_a_rate_limit"](fake_judge)
     assert fake_judge.requests and fake_judge.pending == 0
+
+
+def test_an_apps_own_grader_reaches_the_judge_through_the_environment(
+    fake_judge: FakeJudge, mini: coach.Bank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app builds its Grader itself; the test only points the SDK's variables at the judge.
+    # openai 3.x sends through httpx2 by default, which respx does not see: the judge routes
+    # the clients the grader builds for its base URL through an httpx client it can see.
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_judge.base_url)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    fake_judge.push_grade({"calm": 2, "process": 4})
+    grader = coach.Grader()
+    result = grader.grade(mini, "atm", ANSWER)
+    assert (result.method, result.status, result.score) == ("llm", "graded", 6)
+    later = asyncio.run(grader.agrade(mini, "atm", ANSWER))
+    assert (later.method, later.status) == ("llm", "graded")
+    assert len(fake_judge.requests) == 2
+    grader.close()
+
+
+def test_a_base_url_argument_reaches_the_judge_too(fake_judge: FakeJudge, mini: coach.Bank) -> None:
+    with coach.Grader(base_url=fake_judge.base_url + "/", mode="llm") as grader:
+        assert grader.grade(mini, "atm", ANSWER).score == 12
+    assert len(fake_judge.requests) == 1
+
+
+def test_the_route_ends_with_the_judge(mini: coach.Bank, monkeypatch: pytest.MonkeyPatch) -> None:
+    judge = FakeJudge(base_url="http://127.0.0.1:9/v1")  # the discard port: refused when real
+    monkeypatch.setenv("OPENAI_BASE_URL", judge.base_url)
+    with judge.activate(), coach.Grader() as grader:
+        assert grader.grade(mini, "atm", ANSWER).method == "llm"
+    # Outside `activate()` the judge's address is an ordinary one again.
+    with coach.Grader(policy=coach.RetryPolicy(max_attempts=1)) as grader:
+        after = grader.grade(mini, "atm", ANSWER)
+    assert after.status == "fallback" and len(judge.requests) == 1

@@ -195,12 +195,12 @@ def test_a_terminal_gets_a_bar(mini: coach.Bank) -> None:
 
 def test_requests_per_minute_are_spaced(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = {"now": 1000.0}
-    monkeypatch.setattr(_batch.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(_batch, "_now", lambda: clock["now"])
 
     async def fake_sleep(seconds: float) -> None:
         clock["now"] += seconds
 
-    monkeypatch.setattr(_batch.asyncio, "sleep", fake_sleep)
+    monkeypatch.setattr(_batch, "_wait", fake_sleep)
 
     async def take(limiter: _Limiter, count: int) -> None:
         for _ in range(count):

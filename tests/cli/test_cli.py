@@ -167,6 +167,7 @@ def test_questions_json_describes_every_question(bank_id: str) -> None:
 def test_questions_table_lists_every_question(bank_id: str) -> None:
     bank = coach.load_bank(bank_id)
     rows = table_rows(ok(run_cli("questions", bank_id)).stdout)
+    rows = [row for row in rows if len(row) > 1]  # a long prompt goes on over more lines
     assert [row[:3] for row in rows] == [[q.id, q.kind, f"{q.points:g}"] for q in bank.questions]
 
 

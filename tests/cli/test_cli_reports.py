@@ -1,4 +1,4 @@
-"""`--html` on `coach grade` and `coach practice`: the report files a user gets."""
+"""`--html` and `--report` on `coach grade` and `coach practice`: the report files a user gets."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_grade_writes_the_report_it_is_asked_for(tmp_path: Path, mini_path: Path
             "--answer",
             ANSWER,
             "--json",
-            "--html",
+            "--report",
             str(notes),
             home=tmp_path,
         ).returncode
@@ -56,7 +56,7 @@ def test_a_report_name_without_a_format_is_one_error_line(tmp_path: Path, mini_p
         "--offline",
         "--answer",
         ANSWER,
-        "--html",
+        "--report",
         str(tmp_path / "report.pdf"),
         home=tmp_path,
     )

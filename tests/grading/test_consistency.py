@@ -76,3 +76,25 @@ def test_nonsense_sample_counts_are_refused(mini: coach.Bank) -> None:
         coach.Grader(mode="keyword", samples=0)
     with pytest.raises(coach.ConfigError):
         coach.Grader(mode="keyword").grade(mini, "atm", ANSWER, samples=0)
+
+
+# A quote from ANSWER: it verifies, and no deduction's trigger is in it, so only the samples
+# that claim the deduction find it (the keyword grader does not).
+DEDUCTION = {"id": "promise_unfreeze", "evidence": ["请他提供交易凭证"]}
+
+
+@pytest.mark.parametrize(
+    ("found", "samples", "counted"),
+    [(1, 3, False), (2, 3, True), (3, 3, True), (2, 4, False), (3, 4, True), (2, 5, False)],
+)
+def test_a_deduction_counts_only_when_most_samples_found_it(
+    fake_judge: FakeJudge, mini: coach.Bank, found: int, samples: int, counted: bool
+) -> None:
+    assert coach.grade_offline(mini, "atm", ANSWER).deductions == []
+    for index in range(samples):
+        extra = {"deductions": [DEDUCTION]} if index < found else {}
+        fake_judge.push_grade({"calm": 4, "process": 8}, **extra)
+    result = fake_judge.grader().grade(mini, "atm", ANSWER, samples=samples)
+    assert result.consistency is not None and result.consistency.samples == samples
+    assert [d.id for d in result.deductions] == (["promise_unfreeze"] if counted else [])
+    assert result.score == (12 - 4 if counted else 12)

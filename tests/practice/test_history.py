@@ -171,6 +171,22 @@ def test_delete_all_vacuums(tmp_path: Path, drill: coach.Bank) -> None:
         assert len(history) == 1
 
 
+def test_delete_all_gives_the_space_back(tmp_path: Path, drill: coach.Bank) -> None:
+    # secure_delete zeroes the freed pages but keeps them in the file; VACUUM drops them.
+    path = tmp_path / "h.sqlite"
+    with History(path) as history:
+        history.create()
+    empty = path.stat().st_size
+    with History(path) as history:
+        for day in range(12):
+            history.save(session(drill, seed=1, day=day, marker="长答案" * 1500))
+    full = path.stat().st_size
+    assert full > 10 * empty
+    with History(path) as history:
+        assert history.delete() == 12
+    assert path.stat().st_size <= empty
+
+
 def test_reading_a_missing_file_creates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "not" / "yet.sqlite"
     with History(path) as history:

@@ -326,8 +326,29 @@ def test_finish_early_keeps_what_was_answered(drill: coach.Bank) -> None:
     record = interview.finish()
     assert record.finished_at is not None and record.finished_at >= record.started_at
     assert len(record.turns) == 1
+    assert record.ended_early and record.status == "ended early"
     assert interview.finish() == record  # idempotent
     assert interview.next_question() is None
+
+
+def test_a_session_answered_or_skipped_to_the_end_is_finished(drill: coach.Bank) -> None:
+    interview = MockInterview([drill], grader=Recording(), count=2, seed=2, follow_ups=False)
+    question = interview.next_question()
+    assert question is not None
+    interview.answer(question.model_answer)
+    assert interview.record.status == "unfinished"
+    interview.skip()  # a skipped question is not a question left unasked
+    record = interview.finish()
+    assert not record.ended_early and record.status == "finished"
+
+
+def test_a_follow_up_left_pending_on_the_last_question_is_not_early(drill: coach.Bank) -> None:
+    interview = MockInterview([drill], grader=Recording(), count=1, seed=2)
+    question = interview.next_question()
+    assert question is not None
+    interview.answer(question.model_answer[:12])
+    assert interview.pending_follow_up is not None
+    assert interview.finish().status == "finished"
 
 
 def test_finish_with_a_pending_follow_up_counts_it_skipped(drill: coach.Bank) -> None:

@@ -173,7 +173,7 @@ def test_result_report_shows_every_part_of_the_grade() -> None:
         for ev in criterion.evidence:
             assert f"<q>{ev.quote}</q>" in page
         for key_point in criterion.key_points_hit + criterion.key_points_missed:
-            assert f">{key_point}</span>" in page
+            assert f">{key_point}</span>" not in page  # ids are for programs
     assert result.deductions and all(d.description in page for d in result.deductions)
     assert f"−{result.deductions[0].points:g}" in page
     earned = sum(c.points for c in result.criteria)
@@ -216,11 +216,11 @@ def test_fallback_is_shown_prominently_with_its_reason(monkeypatch: pytest.Monke
     )
     assert '<span class="badge fallback">' in page
     flag = next(f for f in result.flags if f.code == "suspected_injection")
-    assert '<li class="flag warn"><strong>suspected_injection</strong>' in page
+    assert '<li class="flag warn"><strong>疑似指令注入</strong>' in page
     assert flag.message in page
     text = result_markdown(result)
     assert "> ⚠️ **后备结果" in text and md(result.fallback_reason) in text
-    assert "⚠️ **suspected\\_injection**" in text
+    assert "⚠️ **疑似指令注入**" in text
 
 
 def test_usage_is_shown_only_when_nonzero() -> None:
@@ -424,7 +424,7 @@ def test_result_markdown() -> None:
     assert "> 去年6月" in text and "## 追问建议" in text and "1. 如果核实后" in text
     assert result.improved_answer is not None and result.improved_answer.label in text
     assert all(s.text in text for s in result.strengths)
-    assert "`follow_up`" in text  # key point ids as code
+    assert "`follow_up`" not in text  # key point ids are for programs, not readers
 
 
 def test_markdown_escapes_cells_and_text() -> None:

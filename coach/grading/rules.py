@@ -1,0 +1,126 @@
+"""A question compiled for the keyword grader: key point and deduction patterns, the rubric's
+wording as grams, the coaching it can give, and the fixed sentences in one feedback language."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from coach.grading.feedback import CoachingRules, coaching_rules
+from coach.grading.texts import Texts
+from coach.grading.topic import Topic
+from coach.rubric.model import Bank, Criterion, Deduction, Question
+from coach.text.content import content_of
+from coach.text.match import compile_phrases
+from coach.text.normalize import normalize_phrase
+from coach.text.prompt_copy import Prompt, all_packed_grams, compile_prompt
+
+
+class KeyPointRule(NamedTuple):
+    id: str
+    text: str
+    weight: float
+    pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionRule:
+    criterion: Criterion
+    key_points: tuple[KeyPointRule, ...]
+    total_weight: float
+    bands: tuple[tuple[int, float], ...]  # (hits needed, points), most points first
+    # The criterion's fixed sentences, written once: "命中要点 k/n：" for every k.
+    hit_labels: tuple[str, ...]
+
+
+def criterion_rule(criterion: Criterion, t: Texts) -> CriterionRule:
+    key_points = tuple(
+        KeyPointRule(kp.id, kp.text, kp.weight, compile_phrases(kp.variants))
+        for kp in criterion.key_points
+    )
+    bands = sorted(((b.hits, b.points) for b in criterion.bands), key=lambda band: -band[1])
+    total = len(key_points)
+    return CriterionRule(
+        criterion,
+        key_points,
+        total_weight=sum(kp.weight for kp in key_points),
+        bands=tuple(bands),
+        hit_labels=tuple(t.hit_label.format(hits=k, total=total) for k in range(total + 1)),
+    )
+
+
+class DeductionRule(NamedTuple):
+    deduction: Deduction
+    pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRules:
+    """A question compiled for matching; built once per question object and feedback language."""
+
+    question: Question
+    criteria: tuple[CriterionRule, ...]
+    deductions: tuple[DeductionRule, ...]
+    topic: Topic
+    # The rubric's wording as grams: packed character 4-grams for Chinese, word 3-grams for
+    # English (character grams of English words are shared by any two English texts).
+    rubric_grams: frozenset[int] | frozenset[str]
+    digest: str  # of the question's rubric; with the bank's id and version, `rubric_version`
+    coaching: CoachingRules
+    prompt: Prompt  # the question's own words, to find them restated as padding
+    key_point_patterns: tuple[re.Pattern[str], ...]  # what the rubric asks for
+
+
+def question_digest(question: Question) -> str:
+    return hashlib.sha256(question.model_dump_json().encode()).hexdigest()[:12]
+
+
+def rubric_version(bank: Bank, question: Question, digest: str | None = None) -> str:
+    """`bank@version+hash`: changes whenever anything in the question's rubric changes.
+
+    Built per grade, not cached with the compiled question: two banks (or two versions of one)
+    may share a question object.
+    """
+    return f"{bank.id}@{bank.version}+{digest or question_digest(question)}"
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def word_grams(text: str, step: int = 1) -> list[str]:
+    """Word 3-grams of normalized text, every `step` words (3: consecutive, non-overlapping)."""
+    words = _WORD.findall(text)
+    return [" ".join(words[i : i + 3]) for i in range(0, len(words) - 2, step)]
+
+
+def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
+    """`question` of `bank` compiled, its fixed sentences from `t` (the feedback language)."""
+    criteria = tuple(criterion_rule(criterion, t) for criterion in question.criteria)
+    deductions = tuple(DeductionRule(d, compile_phrases(d.triggers)) for d in question.deductions)
+    wording = [c.name + "。" + c.description for c in question.criteria]
+    wording += [
+        kp.text + "。" + "，".join(kp.variants) for c in question.criteria for kp in c.key_points
+    ]
+    wording += [d.description for d in question.deductions]
+    folded = normalize_phrase("。".join(wording))
+    grams: frozenset[int] | frozenset[str]
+    if bank.language == "zh":
+        grams = all_packed_grams(content_of(folded))
+    else:
+        grams = frozenset(word_grams(folded))
+    patterns = {
+        (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
+    }
+    return QuestionRules(
+        question=question,
+        criteria=criteria,
+        deductions=deductions,
+        topic=Topic(question, bank.language),
+        rubric_grams=grams,
+        digest=question_digest(question),
+        coaching=coaching_rules(question, patterns, t),
+        prompt=compile_prompt(normalize_phrase(question.prompt), bank.language),
+        key_point_patterns=tuple(p for p in patterns.values() if p is not None),
+    )
