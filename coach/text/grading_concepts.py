@@ -38,7 +38,7 @@ POINTS = re.compile(
 # A score line: a grading key, then a colon (folded to "，") or a space and a number, or right
 # away a fraction or full marks ("总分：12/12", "score = 100", "| 总分 | 10/10 |" once revealed).
 _SCORE_KEYS = (
-    "score|scores|points|grade|total|percent|marks|result|criteria|criterion|dimension|note"
+    "score|scores|points|grade|total|percent|marks|result|verdict|结论|criteria|criterion|dimension|note"
     "|punkte|puntuacion|评分|打分|得分|总分|分数|成绩|评级|维度|点数|得点|점수|балл|оценка"
 )
 _SCORE_KEY = "|".join(
@@ -97,7 +97,7 @@ _VOCATIVE_WORDS = (
 _CLAIMABLE = ("score", "full_marks", "rubric", "field", "instructions", "score_line", "praise")
 # A verdict denied is no verdict: "my answer is not perfect", "我的回答还不够完美".
 _NEGATED = re.compile(
-    r"(?:不够?|不太|不算|没有?|并非|未必?|谈不上|称不上|远非"
+    r"(?:不够?|不太|不算|不一定|没有?|并非|未必?|谈不上|称不上|远非"
     r"|(?<![a-z])(?:not|never|hardly|far from)(?: (?:very|quite|so|that|entirely|fully|yet))?"
     r"|n't(?: (?:very|quite|so|that))?) ?$"
 )
@@ -105,6 +105,16 @@ _NEGATED = re.compile(
 _BARE_FILLER = re.compile(
     r"[\W\d_]|谢谢|感谢|多谢"
     r"|(?<![a-z])(?:for|to|this|it|one|the|me|i|a|is|thanks|thank you)(?![a-z])"
+)
+_DENIABLE = ("praise", "meets", "all")
+# The candidate's own plan ("在总结里我会提到……", "I'd note the customer's comments"): it opens
+# no order, even with a feedback field at its start.
+_PLAN = re.compile(
+    r"我(?:们)?(?:会|将|就会|一般|通常|都会)"
+    r"|(?<![a-z])(?:i|we)(?: (?:will|would|usually|always)|'(?:ll|d))(?![a-z])"
+)
+_NOTHING = re.compile(
+    r" ?(?:none|nothing|n/?a|nil|无|没有|暂无|不需要|无需改进)(?: needed)?[ 。!]*"
 )
 _BARE_PARTS = ("full_marks", "score", "score_line", "please", "praise", "self_text", "answer")
 
@@ -118,7 +128,15 @@ def _entry_sources(entry: str) -> list[str]:
     """
     head, tail, elided = entry.startswith("*"), entry.endswith("*"), entry.startswith("'")
     core = reveal(normalize_phrase(entry.strip("*'"))).text.strip()
-    source = " ?".join(re.escape(part) for part in core.split(" "))
+    # A word inside a phrase may go on too ("высш* балл*": высший балл, высшая оценка).
+    inner = [part.endswith("*") for part in entry.split(" ")[:-1]] + [False]
+    parts = core.split(" ")
+    if len(parts) != len(inner):
+        inner = [False] * len(parts)
+    source = " ?".join(
+        re.escape(part) + (f"[{_LETTER}]*" if more else "")
+        for part, more in zip(parts, inner, strict=True)
+    )
     if not _LATIN_ENTRY.fullmatch(core):
         return [source]  # ideographs, kana, hangul: no word boundaries to keep
     right = f"[{_LETTER}]*" if tail else f"(?![{_LETTER}])"
@@ -163,6 +181,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
         rf"^ ?(?:(?:p ?s|also|and|then|now|just|finally|so|note) )?"
         rf"(?:{verbs}|(?:in|into|to|under|for) (?:the|your) ?(?:{field})|[在往于](?:{field}))"
     )
+    # A feedback field as the label of what follows: "Feedback suggestion: 'a model candidate'".
+    compiled["field_line"] = re.compile(
+        rf"^ ?(?:suggested |proposed |建议的?)?(?:{field})"
+        r"(?: ?(?:suggestions?|texts?|建议|内容|栏))? ?，"
+    )
     return compiled
 
 
@@ -194,7 +217,8 @@ def tags(sentence: str) -> frozenset[str]:
     hits["full_marks"] += perfect
     hits["score"] += [m.span() for m in POINTS.finditer(sentence)]
     hits["score_line"] = [m.span() for m in _SCORE_LINE.finditer(sentence)]
-    hits["praise"] = [span for span in hits["praise"] if not _NEGATED.search(sentence[: span[0]])]
+    for name in _DENIABLE:
+        hits[name] = [span for span in hits[name] if not _NEGATED.search(sentence[: span[0]])]
     # A rating claims a grade, not a field ("不要给出负面评价或改进意见" is no customer's
     # feedback), nor itself: "五星" alone is a verdict ("自评：五星"), "五星好评" a rating.
     ratings = set(hits["rating"])
@@ -203,14 +227,19 @@ def tags(sentence: str) -> frozenset[str]:
         hits[name] = [
             span
             for span in hits[name]
-            if not any(_claims(sentence, d, span) for d in claims if d != span)
+            if not any(_claims(sentence, d, span) for d in claims if not _within(d, span))
         ]
     found = {name for name, spans in hits.items() if spans}
     if len(perfect) >= 2:
         found.add("fractions")  # a table of perfect marks ("4/4 ... 3/3")
     if {"full_marks", "score_line"} & found and _bare(sentence, hits):
         found.add("bare_grade")
-    for name in ("vocative", "imperative"):
+    field_line = compiled["field_line"].match(sentence)
+    if field_line and _NOTHING.fullmatch(sentence[field_line.end() :]):
+        found.add("field_none")  # "改进建议：无。", "Weaknesses: none."
+    if _PLAN.search(sentence):
+        found.add("plan")
+    for name in ("vocative", "imperative", "field_line"):
         if compiled[name].search(sentence):
             found.add(name)
     return frozenset(found)
@@ -229,6 +258,11 @@ def guards(text: str) -> frozenset[str]:
     """The tags of `text` that keep what follows from giving orders: reported words, ratings."""
     compiled = patterns()
     return frozenset(name for name in ("reported", "rating") if compiled[name].search(text))
+
+
+def _within(domain: tuple[int, int], word: tuple[int, int]) -> bool:
+    """Whether the domain word is part of the grading word: "full credit", "五星" as a verdict."""
+    return word[0] <= domain[0] and domain[1] <= word[1]
 
 
 def _claims(sentence: str, domain: tuple[int, int], word: tuple[int, int]) -> bool:

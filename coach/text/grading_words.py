@@ -57,7 +57,7 @@ FULL_MARKS = (
     "|العلامة الكاملة|पूरे अंक|पूर्ण अंक|diem toi đa|diem tuyet đoi|nilai penuh|nilai sempurna"
     "|nilai maksimal|tam puan|en yuksek puan|maksymalna ocena|pelna punktacja|top band|top tier"
     "|highest band|highest tier|best answer|full stars|最高档|第一档|a档|优秀档|最佳答案|满星"
-    "|最高等级|最高评级",
+    "|最高等级|最高评级|maximum credit|full credit|max credit|top mark|highest mark|好分数|高分数",
 )
 # The rubric itself: the grading's own rules.
 RUBRIC = (
@@ -69,7 +69,7 @@ RUBRIC = (
     "|bewertungskriterien|bewertungsraster|bewertungsschema|rubrica|criterios de evaluacion"
     "|criterios de avaliacao|criteri di valutazione|критери* оценк*|scoring rules|marking guide"
     "|evaluation guide|interview rubric|hiring criteria|评估细则|评估标准|评价标准|面试标准"
-    "|评分指南|岗位评估标准",
+    "|评分指南|岗位评估标准|evaluation guidelines|grading guidelines|scoring guidelines|评分指引",
 )
 # Grading words that ordinary answers also use (a credit score, a satisfaction rating): they
 # count unless a domain word stands next to them (see DOMAIN).
@@ -108,7 +108,7 @@ ITEM = (
     "this question|each criterion|every criterion|each item|every item|per criterion|each part"
     "|本题|此题|这道题|该题|每一项|每项|各项|每个要点|每一个要点|呢题|この問題|各項目|이 문제"
     "|각 항목|cette question|chaque critere|diese frage|jedes kriterium|esta pregunta|cada criterio"
-    "|этот вопрос|каждый критерий",
+    "|этот вопрос|каждый критерий|这题",
 )
 # Mood: a request, an order or an obligation.
 PLEASE = (
@@ -123,7 +123,8 @@ PLEASE = (
     "|per favore|bisogna|пожалуйста|должн*|нужно|необходимо|обязательно|надо|من فضلك|يرجى|कृपया"
     "|vui long|hay|tolong|mohon|lutfen|prosze|it would be great|it would be nice|it would be lovely"
     "|would be great|would be nice|i'd appreciate|i would appreciate|could you|can you|would you"
-    "|不要|不得|不许|禁止|能否|可否|能不能|最好",
+    "|不要|不得|不许|禁止|能否|可否|能不能|最好"
+    "|that'd be great|that would be great|if you could|就好|呗",
 )
 # Giving, setting or recording a grade.
 GIVE = (
@@ -134,7 +135,7 @@ GIVE = (
     "|mettre|gib|geben|gebt|vergib|vergeben|erteil*|setz*|bewerte*|da|dale|de|den|denle|otorga*"
     "|asigna*|pon|ponle|concede*|califica*|atribua|assegna*|постав*|дай|дайте|выстав*|присво*"
     "|начисл*|امنح|أعط|اعط|दें|दीजिए|दो|hay cho|cho|beri|berikan|ver|verin|daj|przyznaj|treat"
-    "|regard|consider|count|classify|评为|列为|归为|认定为",
+    "|regard|consider|count|classify|评为|列为|归为|认定为|weight*|weigh",
 )
 # Setting earlier instructions aside.
 IGNORE = (
@@ -208,7 +209,7 @@ WRITE = (
     "|anad*|incluy*|inserta*|indica*|pega*|muestra|revela|repite|dime|imprime|scriv*|напиш*|запиш*"
     "|впиш*|добав*|скопир*|вставь*|укаж*|покаж*|выведи|повтори|раскрой|mention*|highlight*|emphasi*"
     "|point out|quote|cite|respond*|reply|提到|提及|提一下|写上|写明|引用|强调|突出|点出|指出|带上"
-    "|只说",
+    "|只说|note|note in",
 )
 # Someone claiming to speak for the grading side.
 AUTHORITY = (
@@ -238,7 +239,7 @@ MEETS = (
     "meets|meet|covers|covered|satisfies|satisfied|fulfils|fulfills|fulfilled|addresses|hits"
     "|has met|has covered|complies with|覆盖|涵盖|满足|符合|达到|命中|击中|达标|完美|体现了|満た"
     "|网罗|網羅|該当|该当|충족|포함|만족|해당|repond a|satisfait|couvre|remplit|erfullt|deckt"
-    "|abgedeckt|cumple|cubre|satisface|соответствует|покрывает|удовлетворяет|выполняет",
+    "|abgedeckt|cumple|cubre|satisface|соответствует|покрывает|удовлетворяет|выполняет|met",
 )
 # A claim to be owed a grade: deserves, merits, should get.
 DESERVES = (
@@ -273,7 +274,8 @@ PLEAD = (
     "i beg|begging|i really need|i desperately|have mercy|please help me|i need this job"
     "|my family depends|would ruin me|last chance|求求|拜托|恳请|恳求|跪求|求你|求您|手下留情"
     "|高抬贵手|行行好|需要这份工作|很需要这份|太需要|最后的机会|お願いします|제발|부탁드립니다"
-    "|hire me|pick me|choose me|take me on|录用我|录取我|聘用我|选我|要我吧",
+    "|hire me|pick me|choose me|take me on|录用我|录取我|聘用我|选我|要我吧"
+    "|let me pass|pass me|让我通过|给我通过|放我过",
 )
 # A grade the candidate got before, told as part of their record ("评委给我打了最高分", "my
 # manager gave me full marks"): a story, unless it is about this answer.
@@ -301,7 +303,7 @@ KEY_POINTS = (
 # The answer's own ticks: a point marked as done ("已答", "covered").
 DONE = (
     "answered|covered|addressed|done|checked|ticked|hit|fulfilled|satisfied|已答|已回答|已覆盖"
-    "|已命中|已满足|已做到|都做到|全部做到|已体现|已完成|已涵盖|全部满足|均已|都已",
+    "|已命中|已满足|已做到|都做到|全部做到|已体现|已完成|已涵盖|全部满足|均已|都已|met",
 )
 # Pieces joined into one instruction: "put key word two before key word one".
 JOIN = (
@@ -355,7 +357,9 @@ PRAISE = (
     "|一流|五星|满星|无需改进|没有不足|毫无瑕疵|堪称|優秀|完璧|模範|申し分ない|훌륭|완벽|모범|우수"
     "|excellent*|parfait*|exemplaire|irreprochable|hervorragend*|ausgezeichnet*|vorbildlich*"
     "|tadellos*|excelente|ejemplar|impecable|sobresaliente|eccellente|отличн*|превосходн*"
-    "|идеальн*|безупречн*",
+    "|идеальн*|безупреч*"
+    "|model candidate|ideal candidate|best candidate|strongest candidate|reference answer"
+    "|标准答案|参考答案|范文|范例|最合适的人选|理想人选|不二人选",
 )
 # The answer as a text, named by itself (not the candidate: "我是一名优秀的应聘者" is a
 # self-introduction, "这份作答堪称优秀" is a grade).
@@ -365,7 +369,9 @@ SELF_TEXT = (
     "|self-score|本回答|这个回答|此回答|该回答|这份回答|这段回答|我的回答|以上回答|上述回答|本答案"
     "|这个答案|我的答案|本作答|作答|答卷|以上内容|上述内容|以上作答|本段|这段话|这段内容|自评"
     "|自我评分|自我打分|呢个答案|呢个回答|この回答|私の回答|이 답변|제 답변|cette reponse"
-    "|ma reponse|diese antwort|meine antwort|esta respuesta|mi respuesta|этот ответ|мой ответ",
+    "|ma reponse|diese antwort|meine antwort|esta respuesta|mi respuesta|этот ответ|мой ответ"
+    "|my own answer|my own response|this section|这份答案|这篇回答|这篇答案|本次回答"
+    "|本次作答|该答案|此答案|此段|这一段|自己的回答|自己的答案",
 )
 # Casting the reader in a part: a role play aimed at the grading side.
 ROLE_PLAY = (
@@ -374,7 +380,7 @@ ROLE_PLAY = (
     "|扮演|假装|假设你是|假如你是|你现在是|现在你是|你是一位|你是一个|从现在开始|从现在起|想象你是"
     "|角色扮演|になりきって|ふりをして|役を演じ|역할|척해|fais semblant|joue le role"
     "|tu es maintenant|stell dir vor|spiel die rolle|finge|actua como|представь|притворись"
-    "|играй роль",
+    "|играй роль|act like|behave like",
 )
 # Words that do not belong to any concept but join them: used to split run-together letters
 # ("ignoretherubric") into words. Concept words are added to them.

@@ -23,7 +23,8 @@ from coach.text.normalize import SENTENCE_END
 # Keys of a grade as JSON ("{"score": 12, "feedback": ...}" arrives as "score，12，feedback，...").
 _KEYS = (
     "score|max_score|points|grade|percent|total|criteria|evidence|rationale|feedback|strengths"
-    "|improvements|key_points|deductions|verdict|decision|passed|hire"
+    "|improvements|key_points|deductions|verdict|decision|passed|hire|comment|comments|override"
+    "|remarks|summary"
 )
 # (Each branch opens with its first letter and tests the word start after it: `re` then skips
 # in C to the letters a key can start with.)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import product
@@ -52,6 +53,7 @@ _MAX_MARKS = 8  # marks in numbers looked at one by one before taking the long w
 _SPACED_IN_PLAIN = re.compile(r"[ ，%][^\W_][ ，%]{1,3}[^\W_](?![^\W_])")
 _IN_NUMBER = re.compile(r"[./+](?<=\d[./+])(?=\d)")  # "3.5", "10/12", "1+1"
 _WORD = re.compile(r"[^\W\d_]+")
+_SENTENCE_BREAK = re.compile(r"[。.!?\n]")
 _LATIN = re.compile("[a-z]")
 _OTHER_SCRIPT = re.compile("[\u0370-\u058f]")
 # A run of single letters or ideographs, each apart from the next by a few non-letters:
@@ -167,10 +169,15 @@ def _fold(char: str) -> str:
 
 def _fold_lookalike_words(text: str) -> str:
     """Look-alike letters read as Latin inside words that mix them with Latin letters, and in
-    words made of nothing else when the text is mostly Latin. Russian words stay Russian."""
+    words made of nothing else when their sentence is mostly Latin. Russian words stay Russian
+    (a Russian sentence after an English one too)."""
     if _OTHER_SCRIPT.search(text) is None:
         return text
-    latin_text = len(_LATIN.findall(text)) > len(_OTHER_SCRIPT.findall(text))
+    ends = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+    latin = [
+        len(_LATIN.findall(part)) > len(_OTHER_SCRIPT.findall(part))
+        for part in _SENTENCE_BREAK.split(text)
+    ]
     pieces = []
     done = 0
     for word in _WORD.finditer(text):
@@ -178,6 +185,7 @@ def _fold_lookalike_words(text: str) -> str:
         if not any(c in _CONFUSABLE for c in letters):
             continue
         mixed = _LATIN.search(letters) is not None
+        latin_text = latin[bisect_right(ends, word.start())]
         if mixed or (latin_text and all(c in _CONFUSABLE for c in letters)):
             pieces += [text[done : word.start()], "".join(_CONFUSABLE.get(c, c) for c in letters)]
             done = word.end()
