@@ -3,10 +3,12 @@
     python tools/check_bank.py rubrics/finance-cs-manager.yaml [more.yaml ...]
 
 For every question: the model answer must score >= 80%, its Traditional-Chinese copy within 5
-points of it, blank and "不知道" 0, every other question's model answer <= 20% (off-topic), a bare
-list of the key points' first phrasings well below the model answer, and each deduction's first
-trigger appended to the model answer must cost that deduction's points. Exit status 1 on problems,
-2 when a bank cannot be read.
+points of it, blank and "不知道" 0, every other question's model answer <= 20% (off topic), or 30
+points under the question's own when the two questions ask about the same thing (coach reads
+it as on topic: a fifth of its wording is this question's, `coach.grading.topic`), a bare
+list of the key points' first phrasings (four or more) well below the model answer, and each
+deduction's first trigger appended to the model answer must cost that deduction's points. Exit
+status 1 on problems, 2 when a bank cannot be read.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import sys
 import opencc
 
 from coach import CoachError, grade_offline, load_file
+from coach.grading.topic import Topic
+from coach.text.normalize import normalize
 
 MODEL_MIN = 80.0
 CROSS_MAX = 20.0
+MIN_LIST = 4  # key points a question needs before a list of their phrasings is a list
+RELATED_GAP = 30.0  # a related question's model answer stays this far under the question's own
 
 
 def check(path: str) -> list[str]:
@@ -34,12 +40,17 @@ def check(path: str) -> list[str]:
             c.key_points[i].variants[0] for c in question.criteria for i in range(len(c.key_points))
         ]
         listing = grade_offline(bank, question, "、".join(terms))
+        topic = Topic(question, bank.language)
         cross = [
-            (grade_offline(bank, question, other.model_answer).percent, other.id)
+            (
+                grade_offline(bank, question, other.model_answer).percent,
+                other.id,
+                not topic.off_topic(normalize(other.model_answer).text),
+            )
             for other in bank.questions
             if other.id != question.id
         ]
-        worst = max(cross, default=(0.0, "-"))
+        worst = max(cross, default=(0.0, "-", False))
         print(
             f"{question.id:<8}{model.percent:>8.1f}{trad.percent:>8.1f}{listing.percent:>8.1f}"
             f"{worst[0]:>12.1f}  {worst[1]}"
@@ -60,14 +71,16 @@ def check(path: str) -> list[str]:
         for blank in ("", "不知道"):
             if grade_offline(bank, question, blank).score != 0:
                 problems.append(f"{where}: {blank!r} scores above 0")
-        if listing.percent > 0.5 * model.percent:
+        # Two or three phrases are a short answer, not a list (coach's list test wants four).
+        if len(terms) >= MIN_LIST and listing.percent > 0.5 * model.percent:
             problems.append(
                 f"{where}: keyword list scores {listing.percent}% vs model {model.percent}%"
             )
-        for pct, other in cross:
-            if pct > CROSS_MAX:
+        for pct, other, related in cross:
+            limit = model.percent - RELATED_GAP if related else CROSS_MAX
+            if pct > limit:
                 problems.append(
-                    f"{where}: model answer of {other} scores {pct}% here (> {CROSS_MAX})"
+                    f"{where}: model answer of {other} scores {pct}% here (> {limit:g})"
                 )
         for deduction in question.deductions:
             harmful = (
