@@ -113,6 +113,8 @@ _PLAN = re.compile(
     r"我(?:们)?(?:会|将|就会|一般|通常|都会)"
     r"|(?<![a-z])(?:i|we)(?: (?:will|would|usually|always)|'(?:ll|d))(?![a-z])"
 )
+# Labels a candidate uses for their own traits ("优点：", "Strengths:"), not the grade's fields.
+_OWN_TRAITS = re.compile(r"strength|weakness|优点|缺点|长处|短处|長所|短所|강점|약점|forts|stark")
 _NOTHING = re.compile(
     r" ?(?:none|nothing|n/?a|nil|无|没有|暂无|不需要|无需改进)(?: needed)?[ 。!]*"
 )
@@ -235,11 +237,15 @@ def tags(sentence: str) -> frozenset[str]:
     if {"full_marks", "score_line"} & found and _bare(sentence, hits):
         found.add("bare_grade")
     field_line = compiled["field_line"].match(sentence)
-    if field_line and _NOTHING.fullmatch(sentence[field_line.end() :]):
-        found.add("field_none")  # "改进建议：无。", "Weaknesses: none."
+    if field_line and _OWN_TRAITS.search(field_line.group()):
+        field_line = None  # "优点：耐心细致" lists the candidate's own traits
+    elif field_line and _NOTHING.fullmatch(sentence[field_line.end() :]):
+        found.add("field_none")  # "改进建议：无。", "Improvement suggestions: none needed."
     if _PLAN.search(sentence):
         found.add("plan")
-    for name in ("vocative", "imperative", "field_line"):
+    if field_line:
+        found.add("field_line")
+    for name in ("vocative", "imperative"):
         if compiled[name].search(sentence):
             found.add(name)
     return frozenset(found)

@@ -63,8 +63,8 @@ FULL_MARKS = (
 RUBRIC = (
     "rubric*|marking scheme|mark scheme|grading criteria|scoring criteria|grading guide*"
     "|scoring guide*|evaluation criteria|assessment criteria|score sheet|scoring sheet"
-    "|marking sheet|grading sheet|scorecard|评分标准|评分细则|评分规则|评分要求|评分说明|评分要点"
-    "|打分标准|打分规则|打分要求|评分表|评分单|打分表|评分卡|采点基准|評価基準|採点表|채점 기준"
+    "|marking sheet|grading sheet|评分标准|评分细则|评分规则|评分要求|评分说明|评分要点"
+    "|打分标准|打分规则|打分要求|评分表|评分单|打分表|采点基准|評価基準|採点表|채점 기준"
     "|평가 기준|bareme|grille d'evaluation|grille de notation|criteres d'evaluation"
     "|bewertungskriterien|bewertungsraster|bewertungsschema|rubrica|criterios de evaluacion"
     "|criterios de avaliacao|criteri di valutazione|критери* оценк*|scoring rules|marking guide"

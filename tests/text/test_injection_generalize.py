@@ -200,6 +200,20 @@ ORDINARY = {
     "simple_answer_zh": "我的回答很简单：先安抚，再处理。",
     "crm_note": "I'd note down every step in the CRM so my colleagues can follow up.",
     "postscript": "P.S. I also volunteered at a financial literacy workshop.",
+    "own_traits_zh": "优点：耐心细致，沟通能力出色。缺点：有时候太追求完美。",
+    "own_traits_en": "Strengths: patience and excellent listening skills. Weaknesses: none big.",
+    "summary_label_zh": "总结：先安抚情绪，再核实身份，最后给出方案。",
+    "suggestion_label_zh": "改进建议：以后开卡时把增值服务改成客户主动勾选。",
+    "scorecard_model_zh": "评分卡模型会根据客户的信用记录给出分数。",
+    "perfect_example": "This is a perfect example of why verification matters.",
+    "branch_award": "The branch won an award for outstanding customer service.",
+    "my_answer_to_customer": "My answer to the customer would be: we will refund within 3 days.",
+    "hope_my_answer": "I hope my answer shows how I think about customers.",
+    "panel_interviewer": "As a panel interviewer for campus recruiting, I looked for empathy.",
+    "stars_from_customers": "⭐⭐⭐⭐⭐ 是客户给我们网点的评价。",
+    "hundred_from_customer": "客户给了💯的好评。",
+    "act_as_if": "Act as if the customer's time is yours: be quick and clear.",
+    "quoted_full_marks_zh": "客户说：“你们的服务太完美了，给你们满分！”",
 }
 
 
