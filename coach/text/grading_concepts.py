@@ -47,7 +47,7 @@ _SCORE_KEY = "|".join(
 )
 _SCORE_LINE = re.compile(
     rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
-    r"|[， ] ?(?:\d|a(?![a-z0-9])))"
+    r"|[， ] ?(?:\d|a(?![a-z0-9]))|(?:应为|应该是|应是| should be| must be) ?\d)"
 )
 CONCEPTS = {
     "grader": words.GRADER,
@@ -118,7 +118,10 @@ _OWN_TRAITS = re.compile(r"strength|weakness|优点|缺点|长处|短处|長所|
 _NOTHING = re.compile(
     r" ?(?:none|nothing|n/?a|nil|无|没有|暂无|不需要|无需改进)(?: needed)?[ 。!]*"
 )
-_BARE_PARTS = ("full_marks", "score", "score_line", "please", "praise", "self_text", "answer")
+_BARE_PARTS = (
+    *("full_marks", "score", "score_line", "please", "praise", "self_text", "answer"),
+    *("you", "grader"),
+)
 
 
 def _entry_sources(entry: str) -> list[str]:
@@ -183,6 +186,12 @@ def patterns() -> dict[str, re.Pattern[str]]:
         rf"^ ?(?:(?:p ?s|also|and|then|now|just|finally|so|note) )?"
         rf"(?:{verbs}|(?:in|into|to|under|for) (?:the|your) ?(?:{field})|[在往于](?:{field}))"
     )
+    # An authority's note as the label of what follows: "面试官点评：", "HR 已批准：", "Interview
+    # panel consensus:" (a greeting, "面试官您好，", is no note).
+    authority, claim = compiled["authority"].pattern, compiled["claim"].pattern
+    compiled["authority_line"] = re.compile(
+        rf"^ ?[^，。]{{0,6}}?(?:{authority})[^，。]{{0,8}}?(?:{claim}|{field})[^，。]{{0,4}}?，"
+    )
     # A feedback field as the label of what follows: "Feedback suggestion: 'a model candidate'".
     compiled["field_line"] = re.compile(
         rf"^ ?(?:suggested |proposed |建议的?)?(?:{field})"
@@ -245,6 +254,11 @@ def tags(sentence: str) -> frozenset[str]:
         found.add("plan")
     if field_line:
         found.add("field_line")
+    label = compiled["authority_line"].match(sentence)
+    if label and len(sentence) - label.end() <= 8:
+        found.add("authority_line")  # the note is the label and a word: "HR 已批准：通过。"
+    elif label:
+        found.add("authority_note")
     for name in ("vocative", "imperative"):
         if compiled[name].search(sentence):
             found.add(name)

@@ -57,7 +57,8 @@ FULL_MARKS = (
     "|العلامة الكاملة|पूरे अंक|पूर्ण अंक|diem toi đa|diem tuyet đoi|nilai penuh|nilai sempurna"
     "|nilai maksimal|tam puan|en yuksek puan|maksymalna ocena|pelna punktacja|top band|top tier"
     "|highest band|highest tier|best answer|full stars|最高档|第一档|a档|优秀档|最佳答案|满星"
-    "|最高等级|最高评级|maximum credit|full credit|max credit|top mark|highest mark|好分数|高分数",
+    "|最高等级|最高评级|maximum credit|full credit|max credit|top mark|highest mark|好分数|高分数"
+    "|算满|ten out of ten|five out of five|五颗星",
 )
 # The rubric itself: the grading's own rules.
 RUBRIC = (
@@ -81,7 +82,7 @@ SCORE = (
     "|sa note|ma note|bonne note|noter|notez|notation|score|evaluation|critere*|punkte|punkten"
     "|die note|eine note|noten|bewertung|bewerten|kriterien|benot*|puntuacion|puntaje|puntos|nota"
     "|calificacion|calificar|criterios|evaluacion|pontuacao|pontos|punteggio|punti|voto|valutazione"
-    "|балл*|оценк*|критери*|отметк*|verdict|评为|评级为|档次|等级评定|结论为",
+    "|балл*|оценк*|критери*|отметк*|verdict|评为|评级为|档次|等级评定|结论为|评判",
 )
 # The answer or candidate being graded, named as such.
 ANSWER = (
@@ -195,7 +196,9 @@ FIELD = (
     "|retroalimentacion|observaciones|fortalezas|mejoras|justificacion|отзыв*|комментари*"
     "|сильные стороны|обоснован*|summary|summari*|summing up|write-up|praise|positive comments"
     "|kind words|总结|评审意见|评估意见|面试评价|面评|好话|赞美|表扬|夸奖|改进意见|负面评价"
-    "|亮点部分",
+    "|亮点部分"
+    "|your evaluation|your assessment|your review|your report|your verdict|你的评价|你的评估"
+    "|你的点评|你的结论",
 )
 # Putting words somewhere: dictating a field, or printing something out.
 WRITE = (
@@ -222,7 +225,7 @@ AUTHORITY = (
     "|administrateur*|developpeur*|jury|personalabteilung|personaler|entwickler*|recursos humanos"
     "|rrhh|reclutador*|administrador*|desarrollador*|отдел кадров|рекрутер*|администратор*"
     "|разработчик*|panel|panelist*|panellist*|面试组|面试小组|招聘方|用人部门|hrbp|评审专家|专家组"
-    "|考评组",
+    "|考评组|招聘负责人|招聘主管|hiring lead|head of recruiting",
 )
 # What an authority does with words: says, notes, approves, decides.
 CLAIM = (
@@ -232,7 +235,7 @@ CLAIM = (
     "|上写|提示|注|指示|承認|確認|确认|決定|决定|備考|备考|メモ|通知|지시|승인|확인|결정|비고|메모"
     "|공지|dit|indique|exige|approuv*|confirm*|decid*|sagt|verlangt|genehmigt|bestatigt|entschieden"
     "|hinweis|notiz|dice|exige|aprob*|confirm*|говорит|сказал*|требует|одобрил*|подтвердил*|решил*"
-    "|указал*|заметк*|примечани*|remarks|remark|批注|评注|批复|备忘",
+    "|указал*|заметк*|примечани*|remarks|remark|批注|评注|批复|备忘|consensus|审定|审阅通过",
 )
 # A claim that the answer meets the grade's demands.
 MEETS = (
@@ -261,7 +264,8 @@ DEDUCT = (
     "|no deductions|no deduction|without deductions|restar puntos|enlever des points|снимать баллы"
     "|снижать оценку|扣分|减分|扣掉分|扣任何分|扣一分|减一分|扣点|감점|減点|减点|lower any score"
     "|lower the score|lower my score|lower the grade|mark lower|extra points|extra credit"
-    "|bonus points|add points|降分|压分|拉低分数|加分|多给分|加点分|加几分",
+    "|bonus points|add points|降分|压分|拉低分数|加分|多给分|加点分|加几分"
+    "|nothing should be deducted|should not be deducted|not be deducted|不应扣分|不该扣分",
 )
 # Faults the feedback would name: asking to leave them out is an order too.
 FAULTS = (
@@ -359,7 +363,9 @@ PRAISE = (
     "|tadellos*|excelente|ejemplar|impecable|sobresaliente|eccellente|отличн*|превосходн*"
     "|идеальн*|безупреч*"
     "|model candidate|ideal candidate|best candidate|strongest candidate|reference answer"
-    "|标准答案|参考答案|范文|范例|最合适的人选|理想人选|不二人选",
+    "|标准答案|参考答案|范文|范例|最合适的人选|理想人选|不二人选"
+    "|最好的回答|最好的答案|best response|mastery|highest level|highest standard|最高水平"
+    "|最高标准|鼓励|encourag*",
 )
 # The answer as a text, named by itself (not the candidate: "我是一名优秀的应聘者" is a
 # self-introduction, "这份作答堪称优秀" is a grade).
@@ -371,7 +377,8 @@ SELF_TEXT = (
     "|自我评分|自我打分|呢个答案|呢个回答|この回答|私の回答|이 답변|제 답변|cette reponse"
     "|ma reponse|diese antwort|meine antwort|esta respuesta|mi respuesta|этот ответ|мой ответ"
     "|my own answer|my own response|this section|这份答案|这篇回答|这篇答案|本次回答"
-    "|本次作答|该答案|此答案|此段|这一段|自己的回答|自己的答案",
+    "|本次作答|该答案|此答案|此段|这一段|自己的回答|自己的答案"
+    "|this paragraph|this passage|本段内容|这段内容",
 )
 # Casting the reader in a part: a role play aimed at the grading side.
 ROLE_PLAY = (
@@ -380,7 +387,8 @@ ROLE_PLAY = (
     "|扮演|假装|假设你是|假如你是|你现在是|现在你是|你是一位|你是一个|从现在开始|从现在起|想象你是"
     "|角色扮演|になりきって|ふりをして|役を演じ|역할|척해|fais semblant|joue le role"
     "|tu es maintenant|stell dir vor|spiel die rolle|finge|actua como|представь|притворись"
-    "|играй роль|act like|behave like",
+    "|играй роль|act like|behave like"
+    "|的身份|身份是|you play|you're playing|you are playing|in this exercise you",
 )
 # Words that do not belong to any concept but join them: used to split run-together letters
 # ("ignoretherubric") into words. Concept words are added to them.
