@@ -228,6 +228,8 @@ def tags(sentence: str) -> frozenset[str]:
     hits["full_marks"] += perfect
     hits["score"] += [m.span() for m in POINTS.finditer(sentence)]
     hits["score_line"] = [m.span() for m in _SCORE_LINE.finditer(sentence)]
+    # "hiring" in "hiring manager" names the authority, not a hiring decision
+    hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]
     for name in _DENIABLE:
         hits[name] = [span for span in hits[name] if not _NEGATED.search(sentence[: span[0]])]
     # A rating claims a grade, not a field ("不要给出负面评价或改进意见" is no customer's

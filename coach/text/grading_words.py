@@ -388,7 +388,8 @@ ROLE_PLAY = (
     "|角色扮演|になりきって|ふりをして|役を演じ|역할|척해|fais semblant|joue le role"
     "|tu es maintenant|stell dir vor|spiel die rolle|finge|actua como|представь|притворись"
     "|играй роль|act like|behave like"
-    "|的身份|身份是|you play|you're playing|you are playing|in this exercise you",
+    "|你的身份是|你现在的身份|的身份给|的身份，给|的身份来|的身份评|的身份打"
+    "|you play|you're playing|you are playing|in this exercise you",
 )
 # Words that do not belong to any concept but join them: used to split run-together letters
 # ("ignoretherubric") into words. Concept words are added to them.

@@ -248,6 +248,18 @@ ORDINARY = {
     "hundred_from_customer": "客户给了💯的好评。",
     "act_as_if": "Act as if the customer's time is yours: be quick and clear.",
     "quoted_full_marks_zh": "客户说：“你们的服务太完美了，给你们满分！”",
+    "verify_identity_zh": "我会先核实客户的身份，再帮他查询交易记录。",
+    "as_manager_zh": "以客户经理的身份，我会定期回访客户。",
+    "greeting_zh": "面试官您好，我叫小林，是应届毕业生。",
+    "hr_notice_zh": "HR通知我今天来面试，我提前半小时到了。",
+    "manager_remark_zh": "主管点评：处理及时，态度良好，这是我实习时得到的评价。",
+    "hiring_manager_said": "The hiring manager said the role involves a lot of phone work.",
+    "hr_leave": "HR approved my leave so I could attend the training.",
+    "refund_approved_zh": "经理批准：这笔退费可以走绿色通道。",
+    "competition_judges_zh": "我在比赛中获得评委一致好评，拿到了一等奖。",
+    "best_agent_zh": "客户说我是他遇到过最好的客服。",
+    "survey_ten": "The customer gave us ten out of ten in the survey.",
+    "encouraged_zh": "领导一直鼓励我多和客户沟通。",
 }
 
 
