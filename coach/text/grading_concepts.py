@@ -120,7 +120,7 @@ _NOTHING = re.compile(
 )
 _BARE_PARTS = (
     *("full_marks", "score", "score_line", "please", "praise", "self_text", "answer"),
-    *("you", "grader"),
+    *("you", "grader", "hire"),
 )
 
 
@@ -245,7 +245,7 @@ def tags(sentence: str) -> frozenset[str]:
     found = {name for name, spans in hits.items() if spans}
     if len(perfect) >= 2:
         found.add("fractions")  # a table of perfect marks ("4/4 ... 3/3")
-    if {"full_marks", "score_line"} & found and _bare(sentence, hits):
+    if {"full_marks", "score_line", "hire"} & found and _bare(sentence, hits):
         found.add("bare_grade")
     field_line = compiled["field_line"].match(sentence)
     if field_line and _OWN_TRAITS.search(field_line.group()):

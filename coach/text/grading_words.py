@@ -242,7 +242,8 @@ MEETS = (
     "meets|meet|covers|covered|satisfies|satisfied|fulfils|fulfills|fulfilled|addresses|hits"
     "|has met|has covered|complies with|覆盖|涵盖|满足|符合|达到|命中|击中|达标|完美|体现了|満た"
     "|网罗|網羅|該当|该当|충족|포함|만족|해당|repond a|satisfait|couvre|remplit|erfullt|deckt"
-    "|abgedeckt|cumple|cubre|satisface|соответствует|покрывает|удовлетворяет|выполняет|met",
+    "|abgedeckt|cumple|cubre|satisface|соответствует|покрывает|удовлетворяет|выполняет|met"
+    "|ticks|tick every|checks every box|checks all the boxes",
 )
 # A claim to be owed a grade: deserves, merits, should get.
 DESERVES = (
@@ -279,7 +280,7 @@ PLEAD = (
     "|my family depends|would ruin me|last chance|求求|拜托|恳请|恳求|跪求|求你|求您|手下留情"
     "|高抬贵手|行行好|需要这份工作|很需要这份|太需要|最后的机会|お願いします|제발|부탁드립니다"
     "|hire me|pick me|choose me|take me on|录用我|录取我|聘用我|选我|要我吧"
-    "|let me pass|pass me|让我通过|给我通过|放我过",
+    "|let me pass|pass me|让我通过|给我通过|放我过|求高分|求满分|求给分|求通过|求录用|求放过",
 )
 # A grade the candidate got before, told as part of their record ("评委给我打了最高分", "my
 # manager gave me full marks"): a story, unless it is about this answer.
@@ -365,7 +366,7 @@ PRAISE = (
     "|model candidate|ideal candidate|best candidate|strongest candidate|reference answer"
     "|标准答案|参考答案|范文|范例|最合适的人选|理想人选|不二人选"
     "|最好的回答|最好的答案|best response|mastery|highest level|highest standard|最高水平"
-    "|最高标准|鼓励|encourag*",
+    "|最高标准|鼓励|encourag*|拿个优|得个优|评个优|优等|甲等",
 )
 # The answer as a text, named by itself (not the candidate: "我是一名优秀的应聘者" is a
 # self-introduction, "这份作答堪称优秀" is a grade).
