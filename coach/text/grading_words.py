@@ -7,10 +7,10 @@ French, German, Spanish, Russian, with a few words of Portuguese, Italian, Arabi
 Vietnamese, Indonesian, Turkish, Polish and pinyin. A new attack is caught when its words fall
 into the concepts, whatever order or wording it uses.
 
-Entry syntax: entries are separated by ``|``; a trailing ``*`` lets a Latin word go on
-(``ignor*``: ignore, ignorez, ignorieren), a leading ``*`` lets it start inside a compound
-(``*punktzahl``); a space matches an optional space. Latin and Cyrillic entries match whole
-words, others anywhere. Entries are folded like answers (case, width, Traditional, accents).
+Entry syntax: entries are separated by ``|``; a ``*`` after a word lets it go on
+(``ignor*``: ignore, ignorez; ``высш* балл*``), a leading ``*`` lets it start inside a
+compound (``*punktzahl``); a space matches an optional space. Latin and Cyrillic entries match
+whole words, others anywhere. Entries are folded like answers (case, width, Traditional, accents).
 """
 
 from __future__ import annotations

@@ -2,11 +2,12 @@
 
 An instruction to the grader can be disguised so that a model still reads it but a pattern does
 not: zero-width, bidi-control or tag characters inside words, look-alike letters from other
-scripts ("іgnоrе" with Cyrillic і, о, е), full-width, mathematical or enclosed letters, emoji or
-dots between letters ("g🙂i🙂v🙂e", "忽.略.评.分"), letters spaced out ("f u l l"), leetspeak
-("fu11 m4rk5"). `reveal` undoes each of these in a copy of the text that is only ever searched,
-never shown or scored: `Revealed.span` maps its characters back to the input, so what is found
-there is reported as the input's own sentences.
+scripts ("іgnоrе" with Cyrillic і, о, е), full-width, mathematical or enclosed letters, emoji
+or dots between letters ("g🙂i🙂v🙂e", "忽.略.评.分"), letters spaced out ("f u l l"),
+leetspeak ("fu11 m4rk5"), emoji between pieces of words ("full🔥marks", "ig🔥nore") or for a
+grade ("💯", "⭐⭐⭐", "🔟"). `reveal` undoes each of these in a copy of the text that is only
+ever searched, never shown or scored: `Revealed.span` maps its characters back to the input, so
+what is found there is reported as the input's own sentences.
 
 Leetspeak and run-together letters are resolved only into words the caller knows (`vocabulary`),
 so "b2b", "mp3" or "a1" are left as they are.
