@@ -16,6 +16,7 @@ on the same output stops at once.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,10 +28,12 @@ from coach.cli.common import (
     decode_input,
     encoding_name,
     llm_options,
+    note_encoding,
     open_bank,
     read_text,
     save_reports,
 )
+from coach.encoding import DecodeFailure, decode
 from coach.errors import CoachError, ConfigError
 from coach.grading.offline import find_question, grade_offline
 from coach.llm.clients import llm_configured
@@ -199,6 +202,46 @@ def _llm_mode_error() -> CoachError:
     )
 
 
+SNIFF_BYTES = 1 << 16  # of a job file read to tell its encoding
+
+
+def _sniff_job_encoding(source: str) -> str | None:
+    """The encoding of a job file that is not UTF-8, told from its start (GB18030, Big5,
+    UTF-16, ...), with a note on stderr. None for a pipe, a start that is no text, and a file
+    with any line of UTF-8 text beyond ASCII: reading such a file in another encoding would
+    garble its good lines, so only the lines that do not decode become error lines."""
+    if not os.path.isfile(source):
+        return None  # a pipe can be read only once: not even opened here
+    try:
+        with open(source, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return None  # run_job says what is wrong with it
+    if len(head) == SNIFF_BYTES:
+        head = head[: head.rfind(b"\n") + 1] or head  # whole lines only
+    if any(_utf8_text(line) for line in head.splitlines()):
+        return None  # UTF-8 with some bad lines: those become error lines, the rest is read
+    try:
+        found = decode(head)
+    except DecodeFailure:
+        return None
+    if found.is_utf8:
+        return None
+    note_encoding(f"job file {source!r}", found)
+    return found.encoding
+
+
+def _utf8_text(line: bytes) -> bool:
+    """A line with non-ASCII bytes that are valid UTF-8: the file is UTF-8, whatever else."""
+    if line.isascii():
+        return False
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
     from coach.batch.jobs import run_job
     from coach.grading.core import Mode
@@ -230,6 +273,7 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
                 "or leave out --cache"
             ) from None
 
+    encoding = args.encoding or _sniff_job_encoding(args.source)
     with grader:
         summary = run_job(
             grader,
@@ -239,7 +283,7 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
             max_cost_usd=args.max_cost,
             retry_errors=args.retry_errors,
             before_writing=check_cache,
-            encoding=args.encoding,
+            encoding=encoding,
         )
     notes = []
     if summary.retried:

@@ -122,9 +122,10 @@ def test_a_line_in_another_encoding_is_an_error_line_and_the_rest_are_graded(
     source = tmp_path / "in.jsonl"
     good = {"bank": str(mini_path), "question": "atm", "answer": ANSWER}
     gbk = json.dumps({"id": "b", **good}, ensure_ascii=False).encode("gbk")
+    # The other lines are UTF-8 text beyond ASCII, so the file is read as UTF-8.
     source.write_bytes(
-        json.dumps({"id": "a", **good}).encode() + b"\n" + gbk + b"\n"
-        b"\n" + json.dumps({"id": "c", **good}).encode() + b"\n"
+        json.dumps({"id": "a", **good}, ensure_ascii=False).encode() + b"\n" + gbk + b"\n"
+        b"\n" + json.dumps({"id": "c", **good}, ensure_ascii=False).encode() + b"\n"
     )
     out = tmp_path / "out.jsonl"
     done = run_cli("grade-file", source, "--out", out, "--offline")

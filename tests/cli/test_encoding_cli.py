@@ -234,3 +234,19 @@ def test_grade_file_drops_a_utf8_byte_order_mark(tiny: Path, tmp_path: Path) -> 
     assert run.returncode == 0, run.stderr
     (record,) = map(json.loads, out.read_text(encoding="utf-8").splitlines())
     assert record["id"] == "a" and record["result"]["score"] == 10
+
+
+def test_grade_file_detects_a_gbk_job_and_says_so(tiny: Path, tmp_path: Path) -> None:
+    lines = [
+        {"id": "a", "bank": str(tiny), "question": "freeze", "answer": TINY_STRONG},
+        {"id": "b", "bank": str(tiny), "question": "freeze", "answer": TINY_WEAK},
+    ]
+    source = tmp_path / "in.jsonl"
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    source.write_bytes(text.encode("gbk"))
+    out = tmp_path / "out.jsonl"
+    run = run_cli("grade-file", source, "--out", out, "--offline")
+    assert run.returncode == 0, run.stderr
+    assert "read as GB18030" in run.stderr and "2 graded, 0 errors" in run.stdout
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["id"]: r["result"]["score"] for r in records}["a"] == 10
