@@ -165,7 +165,12 @@ class _Grading:
     def result(self) -> GradeResult:
         t, text = self.t, self.answer.text
         found = screen(
-            self.answer.original, text, self.bank.language, self.rules.prompt, self._asked
+            self.answer.original,
+            text,
+            self.bank.language,
+            self.rules.prompt,
+            self._asked,
+            self.rules.scores_topic,
         )
         factor = 1.0
         factor_note = ""
@@ -179,6 +184,9 @@ class _Grading:
         if found.injection:
             self._flag("suspected_injection", t.injection, found.injection)
             text = blank_out(text, found.injection)
+            content = content_of(text)
+        if found.grading_talk:
+            text = blank_out(text, found.grading_talk)
             content = content_of(text)
         if factor and self._is_rubric_copy(content, text):
             self._flag("rubric_copy", t.rubric_copy)

@@ -14,7 +14,10 @@ are no unit at all, and words common to most questions of the shipped banks of t
 ("处理", "问题", "同时": in 30% or more of them) weigh nothing either: they say an answer is an
 answer, not which key point it makes. A sentence addressed to the grader earns nothing because
 it is about nothing in the rubric, whatever language or disguise it is written in; no list of
-attack phrases is involved.
+attack phrases is involved. A sentence that talks about the grade itself ("这份回答覆盖了安抚、
+记录等全部要点", a few-shot "example → 10/10") earns nothing either, though it repeats the
+rubric's words: it is about the grade, not the job (`coach.text.addressed.talks_about_grading`;
+the keyword grader blanks the same sentences).
 
 A phrase of the key point's own variants, found in the clause, is relevant outright.
 """
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 
 from coach.rubric.loader import builtin_bank_ids, load_bank
 from coach.rubric.model import KeyPoint, Question
+from coach.text.addressed import grading_talk_spans, scores_are_topic
 from coach.text.content import EN_FUNCTION_WORDS
 from coach.text.match import Clauses, compile_phrases
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize, normalize_phrase
@@ -99,7 +103,9 @@ class Relevance:
                 pattern = compile_phrases(kp.variants)
                 patterns[kp.id] = pattern
                 raw[kp.id] = units(_wording(kp, model, model_clauses, pattern))
-        asked = units(normalize(question.prompt).text) | generic_units(language)
+        prompt = normalize(question.prompt).text
+        self.scores_topic = scores_are_topic(prompt)
+        asked = units(prompt) | generic_units(language)
         spread = Counter(u for found in raw.values() for u in found)
         self._wordings = {
             kp_id: _Wording({u: 1.0 / spread[u] for u in found if u not in asked}, patterns[kp_id])
@@ -111,10 +117,13 @@ class Relevance:
         `key_points` at least, each with the key points it bears on."""
         wanted = list(key_points)
         found: dict[str, set[str]] = {}
-        for clause in clauses_of(normalize(quote).text):
-            have = units(clause)
-            if kps := {kp for kp in wanted if self._score(kp, clause, have) >= THRESHOLD}:
-                found[clause] = kps
+        for sentence in normalize(quote).text.split(SENTENCE_END):
+            if not sentence.strip() or grading_talk_spans(sentence, self.scores_topic):
+                continue  # talk about the grade is about no key point
+            for clause in clauses_of(sentence):
+                have = units(clause)
+                if kps := {kp for kp in wanted if self._score(kp, clause, have) >= THRESHOLD}:
+                    found[clause] = kps
         return found
 
     def _score(self, key_point: str, clause: str, found: set[str]) -> float:

@@ -71,6 +71,13 @@ _VERDICT = frozenset({"praise", "hire", "field", "faults", "answer", "deduct"})
 _DIRECTED = frozenset({"please", "imperative", "you", "vocative", "grader", "answer", "self_text"})
 # Each sentence of a split instruction names part of the grading (not only "please" or "you").
 _ANCHOR_TAGS = frozenset((*ANCHORS, "score_line", "fractions"))
+# Talk about the grade (see `talks_about_grading`).
+_GRADE_TALK = frozenset({"full_marks", "score_line", "fractions", "rubric"})
+_SCORE_TALK = frozenset({"answer", "self_text", "grader", "deserves", "item", "deduct"})
+_SELF_CLAIM = frozenset(
+    {"meets", "all", "item", "claim", "praise", "hire", "field", "full_marks", "deserves"}
+)
+_SCORE_WORDS = frozenset((*_GRADE_TALK, "score", "deduct", "rating"))
 
 
 def fires(t: frozenset[str]) -> bool:
@@ -199,10 +206,8 @@ def _hinted(read: str, bounds: list[tuple[int, int]], numbers: bool = True) -> l
     return flags
 
 
-def addressed_spans(text: str) -> list[tuple[int, int]]:
-    """Ranges of `text` (normalized) whose sentences address the grader; may overlap."""
-    revealed = reveal(text, vocabulary())
-    read = revealed.text
+def _bounds(read: str) -> list[tuple[int, int]]:
+    """The `[start, end)` of each sentence of revealed text that holds more than punctuation."""
     bounds: list[tuple[int, int]] = []
     start = 0
     while start < len(read):
@@ -211,6 +216,49 @@ def addressed_spans(text: str) -> list[tuple[int, int]]:
         if read[start:end].strip(" 。，"):
             bounds.append((start, end))
         start = end
+    return bounds
+
+
+def talks_about_grading(t: frozenset[str], scores_are_topic: bool = False) -> bool:
+    """Whether a sentence with tags `t` talks about the grade rather than the job: full marks,
+    a fraction or a score line, the rubric, a score given or asked for, or the answer said to
+    meet or cover its points. Such a sentence earns no key point whatever words it repeats,
+    whether or not it addresses the grader (a number of points alone, "下午5点", is no grade).
+    Where the question asks about scores or ratings (`scores_are_topic`: a quality-check
+    score, say), scores and marks are the job's words and only the answer's claims about
+    itself count."""
+    # A customer's rating of the service and the candidate's own record ("满意度4.9分，满分5分")
+    # hold scores that are the job's, not this answer's.
+    theirs = scores_are_topic or "rating" in t or "record" in t
+    if not theirs and (_GRADE_TALK & t or ("score" in t and _SCORE_TALK & t)):
+        return True
+    return bool({"answer", "self_text"} & t) and bool(_SELF_CLAIM & t)
+
+
+def scores_are_topic(prompt: str) -> bool:
+    """Whether a question's (normalized) prompt asks about scores, marks, deductions or
+    ratings."""
+    return bool(tags_of(prompt) & _SCORE_WORDS)
+
+
+def grading_talk_spans(text: str, scores_topic: bool = False) -> list[tuple[int, int]]:
+    """Ranges of `text` (normalized) whose sentences talk about the grading (see
+    `talks_about_grading`; `scores_topic` from `scores_are_topic` of the question)."""
+    revealed = reveal(text, vocabulary())
+    read = revealed.text
+    bounds = _bounds(read)
+    return [
+        revealed.span(start, end)
+        for (start, end), hinted in zip(bounds, _hinted(read, bounds), strict=True)
+        if hinted and talks_about_grading(tags(read[start:end]), scores_topic)
+    ]
+
+
+def addressed_spans(text: str) -> list[tuple[int, int]]:
+    """Ranges of `text` (normalized) whose sentences address the grader; may overlap."""
+    revealed = reveal(text, vocabulary())
+    read = revealed.text
+    bounds = _bounds(read)
     forward = [(*revealed.span(start, end), read[start:end]) for start, end in bounds]
     # Only sentences that may name a part of the grading, and their neighbours, are tagged.
     hinted = _hinted(read, bounds)

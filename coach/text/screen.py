@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from coach.text.addressed import grading_talk_spans
 from coach.text.content import content_of, language_mismatch
 from coach.text.injection import injection_sentences
 from coach.text.match import Hit
@@ -49,6 +50,9 @@ class Screening:
     blank: bool
     non_answer: bool
     injection: tuple[Hit, ...]
+    # Sentences about the grade itself ("本回答覆盖了全部得分点", "示例：… → 10/10"): they earn
+    # no key point, flagged or not (`addressed.talks_about_grading`).
+    grading_talk: tuple[Hit, ...]
     keyword_list: bool
     language_mismatch: bool
     repetition: tuple[Hit, ...]  # the first repeated clause, when the answer repeats itself
@@ -69,11 +73,13 @@ def screen(
     language: str,
     prompt: Prompt | None = None,
     asked: Callable[[str], bool] | None = None,
+    scores_topic: bool = False,
 ) -> Screening:
     """Run every answer-level check on one normalized answer.
 
     `prompt` (the question's, from `prompt_copy.compile_prompt`) finds the prompt restated in
-    the answer; `asked` tells filler phrases the rubric asks for (see `padding.filler_sentences`).
+    the answer; `asked` tells filler phrases the rubric asks for (see `padding.filler_sentences`);
+    `scores_topic` says the question asks about scores (`addressed.scores_are_topic`).
     """
     content = content_of(text)
     blank = not content
@@ -92,12 +98,17 @@ def screen(
         blank=blank,
         non_answer=non_answer,
         injection=injection_sentences(text) if substantive else (),
+        grading_talk=_grading_talk(text, scores_topic) if substantive else (),
         keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),
         repetition=repetition(text, content) if substantive else (),
         padding=tuple(sorted(padding)),
         padding_runs=filler_runs(original) if substantive else (),
     )
+
+
+def _grading_talk(text: str, scores_topic: bool) -> tuple[Hit, ...]:
+    return tuple(Hit(start, end) for start, end in sorted(grading_talk_spans(text, scores_topic)))
 
 
 def blank_out(text: str, spans: tuple[Hit, ...]) -> str:
