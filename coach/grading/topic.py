@@ -7,12 +7,18 @@ the question's wording (its prompt, criteria, key points, variants and model ans
 a key point is not enough on its own: variants are short words ("记录", "道歉") that answers to
 other questions use too. A plain-spoken answer that says "给我转人工" where the list
 has "转人工客服" is about the question; one about weekend hiking or a different question is not.
+
+An answer in the other script (English to a Chinese bank, or the reverse) shares no units with
+the question's wording whatever it says, so it is judged only on whether it is about the job
+at all: two or more different words of the service and finance domain ("customer", "fraud",
+"credit"; `coach.text.grading_words.DOMAIN`) say it is. Its `language_mismatch` flag stays.
 """
 
 from __future__ import annotations
 
 from coach.grading.relevance import generic_units, units
 from coach.rubric.model import Question
+from coach.text.grading_concepts import patterns
 from coach.text.match import compile_phrases
 from coach.text.normalize import SENTENCE_END, normalize
 
@@ -21,6 +27,7 @@ from coach.text.normalize import SENTENCE_END, normalize
 # answers that miss the topic terms (the ordinary answers of the red-team development corpus).
 MIN_SHARE = 0.2
 MIN_SHARED = 3  # and never fewer units than this
+MIN_DOMAIN_WORDS = 2  # different domain words that tie an answer in the other script to the job
 
 
 class Topic:
@@ -51,5 +58,13 @@ class Topic:
         if self.terms is None or self.terms.search(text):
             return False
         found = units(text)
+        if found and not any(_in_script(unit, self.language) for unit in found):
+            domain = {m.group() for m in patterns()["domain"].finditer(text)}
+            return len(domain) < MIN_DOMAIN_WORDS
         shared = len(found & self.wording)
         return shared < MIN_SHARED or shared < MIN_SHARE * len(found)
+
+
+def _in_script(unit: str, language: str) -> bool:
+    """Whether a unit (an ideograph pair or an English stem) is written in `language`'s script."""
+    return (unit[0] >= "\u3400") == (language == "zh")
