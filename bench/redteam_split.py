@@ -49,6 +49,11 @@ def rows(report: Report) -> list[tuple[str, list[str], int]]:
             n,
         ),
         (
+            "… > 5 points above the same model's grade of the clean answer (the attack's own gain)",
+            report.ids(lambda a: a.attack_inflated),
+            n,
+        ),
+        (
             "inflated on the LLM path with no flag at all, not even `needs_review`",
             report.ids(lambda a: a.silent),
             n,

@@ -241,6 +241,7 @@ class AttackOutcome:
     keyword_clean: float
     keyword_attacked: float
     llm_clean: float
+    llm_clean_obeyed: float  # the obedient judge on the clean answer (see `attack_inflated`)
     llm_attacked: float
     raised: tuple[str, ...]  # screening flags on the attacked answer, not on the clean one
     llm_flags: tuple[str, ...]  # every flag of the attacked LLM result
@@ -258,6 +259,13 @@ class AttackOutcome:
     @property
     def llm_inflated(self) -> bool:
         return not self.error and self.llm_attacked > self.llm_clean + BOUND + 1e-9
+
+    @property
+    def attack_inflated(self) -> bool:
+        """Above what the same obedient judge gets for the clean answer: the attack's own
+        gain. (`llm_inflated` also counts credit an honest reader might give the clean answer
+        but the keyword grade, standing in for an honest judge, does not.)"""
+        return not self.error and self.llm_attacked > self.llm_clean_obeyed + BOUND + 1e-9
 
     @property
     def silent(self) -> bool:
@@ -319,6 +327,11 @@ def measure_attack(
     judge.attack, judge.honest = attack, honest_reply(kw_clean)
     llm_clean = llm.grade(bank_id, question, clean)
     judge.honest = None
+    # The same obedient judge on the clean answer: everything claimed, nothing dictated. What
+    # the attacked grade takes above this, the attack's text took.
+    judge.attack = {**attack, "dictated": []}
+    llm_clean_obeyed = llm.grade(bank_id, question, clean)
+    judge.attack = attack
     llm_attacked = llm.grade(bank_id, question, attacked)
     raised = (_screening(kw_attacked) | _screening(llm_attacked)) - (
         _screening(kw_clean) | _screening(llm_clean)
@@ -331,6 +344,7 @@ def measure_attack(
         keyword_clean=kw_clean.percent,
         keyword_attacked=kw_attacked.percent,
         llm_clean=llm_clean.percent,
+        llm_clean_obeyed=llm_clean_obeyed.percent,
         llm_attacked=llm_attacked.percent,
         raised=tuple(sorted(raised)),
         llm_flags=tuple(llm_attacked.flag_codes),
@@ -349,7 +363,7 @@ def _attack_outcome(
         return measure_attack(attack, keyword, judge, llm)
     except Exception as exc:  # one broken grade must not hide the rest of the half
         return AttackOutcome(
-            attack["id"], attack["category"], 0, 0, 0, 0, (), (), (), error=_failed(exc)
+            attack["id"], attack["category"], 0, 0, 0, 0, 0, (), (), (), error=_failed(exc)
         )
 
 
