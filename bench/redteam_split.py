@@ -1,14 +1,15 @@
 """The held-out red-team corpus (tests/data/redteam_split/), one half at a time.
 
-``python bench/redteam_split.py --half dev|test|holdout [--show-misses]`` grades every attack
+``python bench/redteam_split.py --half dev|test|holdout|fresh [--show-misses]`` grades every attack
 of the half offline and through the real `Grader` against a judge mocked at the HTTP layer that
 is honest on the clean answer and obeys the attacked one completely, and every ordinary answer
 offline (tests/api/redteam_split.py does the grading). It prints a Markdown table of the
 measures (attacks that inflate the grade, raise no flag, get their dictated text into the
 result; ordinary answers flagged), the counts per category, the wall time, and with
 ``--show-misses`` the ids behind every count. Tune defences on ``dev`` only; ``test`` is for
-reporting but was seen while the defences were tuned; ``holdout``, written after that, is the
-half to report. Nothing leaves the machine.
+reporting but was seen while the defences were tuned; ``holdout``, written after that, has since
+been looked at while tuning; ``fresh``, written blind after that, is the half to report. Nothing
+leaves the machine.
 """
 
 from __future__ import annotations
