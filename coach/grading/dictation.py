@@ -5,9 +5,10 @@ obeys copies it into a rationale, a strength or the rewrite. Whether or not the 
 noticed, code checks every free text of the reply: a stretch it shares with the answer (8
 ideographs or 5 words in a row, or shorter ones making up half of a short text, after
 normalization, with leetspeak, look-alike letters and letters split by emoji read as words,
-and the answer read backwards too) is allowed only where the answer's relevant evidence holds
-it: the clauses of verified quotes that bear on a key point. Anything else copied
-from the answer is text the model was given, not judgement, and the text holding it is dropped.
+ideographs read past whatever stands between them, and the answer read backwards too) is
+allowed only where the answer's relevant evidence holds it: the clauses of verified quotes that
+bear on a key point. Anything else copied from the answer is text the model was given, not
+judgement, and the text holding it is dropped.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ LONG = {"ideograph": 8, "word": 5}
 SHORT = {"ideograph": 4, "word": 2}
 COVERED_SHARE = 0.5
 # One token per ideograph, kana or hangul syllable; a word of letters or digits otherwise.
-_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
+_SYLLABLE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_TOKEN = re.compile(f"[{_SYLLABLE}]|[^\\W_{_SYLLABLE}]+")
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 
 
@@ -47,6 +50,11 @@ def _readings(text: str) -> list[list[str]]:
     revealed = reveal(folded).text
     if revealed != folded:
         readings.append([_canonical(t) for t in _TOKEN.findall(revealed)])
+    # The ideographs alone, whatever stands between them (keycap digits, marks, letters): a
+    # reader skips "表1️⃣现2️⃣优3️⃣秀" to "表现优秀", and so does a model.
+    ideographs = [t for t in readings[-1] if _IDEOGRAPH.fullmatch(t)]
+    if len(ideographs) < len(readings[-1]) and ideographs:
+        readings.append(ideographs)
     return readings
 
 
