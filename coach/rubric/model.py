@@ -9,7 +9,9 @@ Matching vocabulary (used by `variants` and `triggers`):
   Simplified, full-width to half-width, case folded);
 * ``A*B`` matches ``A`` followed, within the same sentence and at most 12 characters later,
   by ``B`` ("安抚*情绪" matches "安抚客户的情绪");
-* a phrase made only of ASCII letters and digits matches whole words only ("ATM", "KYC").
+* a phrase made only of ASCII letters and digits matches whole words only ("ATM", "KYC"),
+  each English word in its inflected forms and with one typo in a long word
+  (`coach.text.english`).
 """
 
 from __future__ import annotations

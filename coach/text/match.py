@@ -1,10 +1,11 @@
 """Phrase matching on normalized text: rubric phrases compiled to regexes, and negation scope.
 
 Chinese has no word boundaries (CJK characters are ``\\w`` to `re`), so phrases match as
-substrings; only all-ASCII phrases ("ATM", "KYC") are held to whole words. ``A*B`` allows a short
-gap inside one sentence. A deduction trigger is ignored when its clause negates it before
-("我绝不会保证收益") or condemns it after ("保证收益是违规的"), or reports someone else's words
-("客户要求我保证收益").
+substrings; all-ASCII phrases ("ATM", "verify identity") are held to whole words, each word in
+the forms of `coach.text.english` (inflections, one typo in a long word). ``A*B`` allows a
+short gap inside one sentence: 12 characters, or about six words between English parts. A
+deduction trigger is ignored when its clause negates it before ("我绝不会保证收益") or condemns
+it after ("保证收益是违规的"), or reports someone else's words ("客户要求我保证收益").
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from coach.text.english import word_source
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize_phrase
 
 GAP_CHARS = 12  # the most characters an 'A*B' gap may hold
+GAP_WORDS_CHARS = 40  # ... between two English parts: about six words ("how long * rinsed")
 NEGATION_WINDOW = 10  # how far before a trigger a negation still reaches, inside its clause
 CONDEMN_WINDOW = 12  # how far after a trigger a condemnation still reaches
 
@@ -86,17 +89,35 @@ class Clauses:
 def phrase_pattern(phrase: str) -> str:
     """Regex source for one rubric phrase (already validated by the rubric model)."""
     parts = [normalize_phrase(part) for part in phrase.split("*")]
-    pieces = []
-    for part in parts:
-        source = re.escape(part)
-        if _ASCII_WORD.fullmatch(part):
-            # The word-start test goes after the first letter, not before it: a pattern whose
-            # every branch opens with a literal lets `re` skip ahead to candidate characters,
-            # and one leading lookbehind would make it try every position of the answer.
-            first = re.escape(part[0])
-            source = rf"{first}(?<![a-z0-9]{first}){re.escape(part[1:])}(?![a-z0-9])"
-        pieces.append(source)
-    return f"[^{SENTENCE_END}]{{0,{GAP_CHARS}}}?".join(pieces)
+    source = ""
+    for k, part in enumerate(parts):
+        if k and _ASCII_WORD.fullmatch(parts[k - 1]) and _ASCII_WORD.fullmatch(part):
+            # an English full stop stays in normalized text: the gap stops there too
+            source += rf"(?:[^{SENTENCE_END}.]|\.(?=\d)){{0,{GAP_WORDS_CHARS}}}?"
+        elif k:
+            source += f"[^{SENTENCE_END}]{{0,{GAP_CHARS}}}?"
+        source += _ascii_source(part) if _ASCII_WORD.fullmatch(part) else re.escape(part)
+    return source
+
+
+def _ascii_source(part: str) -> str:
+    """A part of ASCII words ("ATM", "verify identity"), held to whole words, each in the forms
+    `coach.text.english` accepts. The word-start test goes after the first letter, not before
+    it: a pattern whose every branch opens with a literal lets `re` skip ahead to candidate
+    characters, and one leading lookbehind would make it try every position of the answer.
+    Only letters bound a word, so "them2)" still ends "them"; a digit bounds a digit."""
+    words = part.split(" ")
+    sources = [word_source(word) for word in words if word]
+    first = re.escape(part[0])
+    before = "a-z0-9" if part[0].isdigit() else "a-z"
+    after = "a-z0-9" if part[-1].isdigit() else "a-z"
+    body = " ".join(sources)
+    if body.startswith(first):
+        body = body[len(first) :]
+    else:  # a form of the first word that starts otherwise cannot occur: the first letter is kept
+        body = f"(?<={first})(?:{body})"  # pragma: no cover
+        return rf"(?<![{before}]){body}(?![{after}])"
+    return rf"{first}(?<![{before}]{first}){body}(?![{after}])"
 
 
 def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str] | None:

@@ -1,0 +1,61 @@
+"""English words of rubric phrases match the forms candidates write (coach.text.english)."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.text.english import stem
+from coach.text.match import compile_phrases
+from coach.text.normalize import normalize
+
+
+def _matches(phrase: str, answer: str) -> bool:
+    pattern = compile_phrases([phrase])
+    assert pattern is not None
+    return pattern.search(normalize(answer).text) is not None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "answer"),
+    [
+        ("types", "there are two type of account"),  # the rubric's plural, the answer's singular
+        ("type", "typing the code"),
+        ("verify", "I verified it"),
+        ("verify", "after verification"),
+        ("verify identity", "verifying identity first"),
+        ("apologise", "we apologized twice"),  # -ise and -ize
+        ("apologise", "apologising"),
+        ("apologi", "my apologies"),  # cut short on purpose
+        ("stop", "the payment was stopped"),  # a doubled consonant
+        ("guarantee", "I cannot garantee a return"),  # a letter dropped
+        ("tolerance", "their risk tollerance"),  # a letter added
+        ("compounding", "includes compuonding"),  # two letters swapped
+        ("ribosome", "1)nucleus2)ribosome3)membrane"),  # numbers glued to words
+        ("how long*rinsed", "how long the samples were rinsed"),  # a gap of words
+        ("apr*4.5%", "the apr is about 4.5%"),  # a decimal point is no full stop
+    ],
+)
+def test_an_english_phrase_meets_the_forms_candidates_write(phrase: str, answer: str) -> None:
+    assert _matches(phrase, answer)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "answer"),
+    [
+        ("account", "the accountant"),  # another word, not a form of this one
+        ("fee", "feel free"),
+        ("rate", "a separate"),  # inside another word
+        ("guarantee", "a guardian"),  # more than one slip
+        ("verify", "verfy"),  # short words get no typo allowance
+        ("atm", "atmosphere"),
+        ("how long*rinsed", "how long. later they rinsed"),  # not across a sentence
+    ],
+)
+def test_an_english_phrase_does_not_meet_other_words(phrase: str, answer: str) -> None:
+    assert not _matches(phrase, answer)
+
+
+def test_stems_drop_inflections_and_silent_e() -> None:
+    assert stem("typing") == stem("typed") == stem("types") == stem("type") == "typ"
+    assert stem("verified") == stem("verifies") == "verify"
+    assert stem("process") == "process" and stem("status") == "status"
