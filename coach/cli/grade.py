@@ -33,6 +33,7 @@ from coach.cli.common import (
     read_text,
     save_reports,
 )
+from coach.cli.tables import add_table_options, binary_input, table_job_options
 from coach.encoding import DecodeFailure, decode
 from coach.errors import CoachError, ConfigError
 from coach.grading.offline import find_question, grade_offline
@@ -129,6 +130,7 @@ def add_grade_parsers(sub: Any) -> None:
         help="grade again every item that has an error line in OUT.jsonl (those marked "
         '"retry": true are graded again anyway)',
     )
+    add_table_options(jobs)
 
 
 def add_cache_parser(sub: Any) -> None:
@@ -273,7 +275,8 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
                 "or leave out --cache"
             ) from None
 
-    encoding = args.encoding or _sniff_job_encoding(args.source)
+    tables = table_job_options(args)
+    encoding = args.encoding or (None if binary_input(args) else _sniff_job_encoding(args.source))
     with grader:
         summary = run_job(
             grader,
@@ -284,6 +287,7 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
             retry_errors=args.retry_errors,
             before_writing=check_cache,
             encoding=encoding,
+            **tables,
         )
     notes = []
     if summary.retried:
