@@ -122,6 +122,8 @@ class TableSource:
         if self.format == "jsonl":
             raise CoachError(f"{str(self.path)!r} is JSON lines, not a table")
         self.encoding = encoding
+        if not self.path.is_file():  # read twice: its header now, its rows when grading
+            raise CoachError(f"{str(self.path)!r} is not a file: a table cannot come from a pipe")
         if self.format in EXTRAS:
             need_extra(self.format)
         rows = self._rows()

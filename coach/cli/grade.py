@@ -3,7 +3,7 @@ of them, and look after the reply cache both can reuse.
 
     coach grade BANK QUESTION [--answer TEXT | --answer-file FILE | < stdin] [--offline] ...
     coach grade-file IN.jsonl --out OUT.jsonl [--offline | --mode M] [--concurrency N]
-                     [--max-cost USD] [--retry-errors]
+                     [--max-cost USD] [--retry-errors] [--shard K/N] [table options]
     coach cache FILE [--clear]
 
 `grade` reads the answer from --answer, --answer-file or a pipe, and a rubric file, in the
@@ -93,7 +93,9 @@ def add_grade_parsers(sub: Any) -> None:
         "grade-file",
         help="grade a JSON-lines file of answers into a JSON-lines file; re-run to resume",
     )
-    jobs.add_argument("source", metavar="IN.jsonl", help="lines of {id, bank, question, answer}")
+    jobs.add_argument(
+        "source", metavar="IN.jsonl", help="lines of {id, bank, question, answer}, or a table"
+    )
     jobs.add_argument("--out", required=True, metavar="OUT.jsonl", help="appended to, resumable")
     jobs.add_argument("--offline", action="store_true", help="keyword grader only, no network")
     jobs.add_argument(

@@ -33,9 +33,11 @@ def add_table_options(jobs: argparse.ArgumentParser) -> None:
         help="read IN as this, whatever its suffix",
     )
     group.add_argument("--id-col", metavar="C", help="column of ids (id; without one: row-N)")
-    group.add_argument("--answer-col", default="answer", metavar="C", help="(answer)")
-    group.add_argument("--bank-col", default="bank", metavar="C", help="(bank)")
-    group.add_argument("--question-col", default="question", metavar="C", help="(question)")
+    group.add_argument("--answer-col", default="answer", metavar="C", help="of answers (answer)")
+    group.add_argument("--bank-col", default="bank", metavar="C", help="of bank ids (bank)")
+    group.add_argument(
+        "--question-col", default="question", metavar="C", help="of question ids (question)"
+    )
     group.add_argument("--bank", metavar="B", help="bank of rows without one (a column or cell)")
     group.add_argument("--question", metavar="Q", help="question of rows without one")
     jobs.add_argument(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from coach.batch.jobs import run_job
 from coach.batch.table_in import Columns, TableSource
 from coach.batch.table_out import FIELDS, output_for
 from coach.errors import CoachError
+from tests.batch.test_job_lock import coach_process, posix_only, wait_until
 from tests.cli.support import run_cli
 from tests.support import MINI_ANSWER as ANSWER
 
@@ -170,6 +172,23 @@ def test_the_cli_reads_a_gbk_csv_and_turns_down_only_a_row_it_cannot_decode(
     assert not isinstance(items["1"], dict) and not isinstance(items["3"], dict)
 
 
+def test_excel_unicode_text_is_utf16_tsv_with_another_suffix(
+    tmp_path: Path, mini_path: Path
+) -> None:
+    export = tmp_path / "export.txt"  # what Excel's "Unicode Text" writes
+    export.write_bytes(f"\ufeffid\tanswer\r\n1\t{ANSWER}\r\n2\t{CALM}\r\n".encode("utf-16-le"))
+    out = tmp_path / "out.csv"
+    args = ("--bank", mini_path, "--question", "atm", "--offline")
+    run = run_cli("grade-file", export, "--out", out, "--format", "tsv", *args)
+    assert run.returncode == 0, run.stderr
+    assert "UTF-16" in run.stderr  # the note says how it was read
+    rows = by_id(read_table(out))
+    assert set(rows) == {"1", "2"}  # the byte order mark is not in the id column's name
+    assert float(rows["1"]["score"]) == pytest.approx(
+        expected_score(mini_path, "atm", ANSWER), abs=1e-4
+    )
+
+
 def test_a_rerun_resumes_an_interrupted_csv_output(tmp_path: Path, mini_path: Path) -> None:
     source = people(tmp_path, mini_path)
     out = tmp_path / "out.csv"
@@ -182,6 +201,34 @@ def test_a_rerun_resumes_an_interrupted_csv_output(tmp_path: Path, mini_path: Pa
     summary = run_job(GRADER, source, out, columns=columns, progress=False)
     assert summary.repaired == 1 and summary.skipped == 2 and summary.graded + summary.failed == 3
     assert by_id(read_table(out)) == by_id(whole)  # no id twice, none lost, the same rows
+
+
+@posix_only
+def test_a_csv_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_path: Path) -> None:
+    rows = [["id", "answer"], *([f"q{n}", f"{ANSWER}{'，别着急' * (n % 3)}"] for n in range(600))]
+    source = write_csv(tmp_path / "in.csv", rows)
+    out = tmp_path / "out.csv"
+    args = ("grade-file", source, "--out", out, "--bank", mini_path, "--question", "atm")
+    for _ in range(2):  # killed twice, at different points
+        run = coach_process(*args, "--offline", "--concurrency", "1", quiet=True)
+        start = out.read_bytes().count(b"\n") if out.exists() else 0
+        wait_until(
+            lambda start=start: out.exists() and out.read_bytes().count(b"\n") >= start + 20,
+            "twenty more rows",
+        )
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=30)
+    partial = out.read_bytes().count(b"\n") - 1  # the header
+    assert partial < 600  # killed before the end (else the test proves nothing)
+    done = run_cli(*args, "--offline")
+    assert done.returncode == 0, done.stderr
+    assert f"{partial} already done" in done.stdout
+    clean = tmp_path / "clean.csv"
+    run_job(
+        GRADER, source, clean, columns=Columns(bank=str(mini_path), question="atm"), progress=False
+    )
+    scores = {row["id"]: row["score"] for row in read_table(out)}  # no id twice
+    assert scores == {row["id"]: row["score"] for row in read_table(clean)}  # none lost
 
 
 def test_a_rerun_grades_rows_marked_retry_again(tmp_path: Path, mini_path: Path) -> None:
