@@ -230,7 +230,7 @@ def _csv_rows(path: Path, delimiter: str, encoding: str | None) -> Iterator[Row]
     with handle:
         lines = _wide_lines(handle, name) if wide else _decoded_lines(handle, name, bad)
         reader = csv.reader(lines, delimiter=delimiter)
-        number, seen_line = -1, 0
+        number = -1
         while True:
             try:
                 cells = next(reader)
@@ -238,6 +238,7 @@ def _csv_rows(path: Path, delimiter: str, encoding: str | None) -> Iterator[Row]
                 return
             except csv.Error as exc:
                 number += 1
+                bad.clear()  # its lines are this row's, turned down already
                 yield number, None, f"row {number} is not {_label(delimiter)}: {exc}"
                 continue
             except (UnicodeDecodeError, _WideFailure) as exc:
@@ -245,8 +246,8 @@ def _csv_rows(path: Path, delimiter: str, encoding: str | None) -> Iterator[Row]
                 yield number, None, f"row {number} is not {name} text ({exc}); the rest is unread"
                 return
             number += 1
-            spoiled = [line for line in bad if seen_line < line <= reader.line_num]
-            seen_line = reader.line_num
+            spoiled = bad[:]  # the reader has taken exactly this record's lines since the last
+            bad.clear()
             if spoiled and number > 0:
                 yield number, None, f"row {number} is not {name} text (line {spoiled[0]})"
             elif spoiled:

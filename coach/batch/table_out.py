@@ -87,7 +87,8 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else ""
     if isinstance(value, float):
-        return f"{round(value, 4):g}"
+        text = str(round(value, 4))
+        return text.removesuffix(".0")
     return _BREAKS.sub(" ", str(value))
 
 

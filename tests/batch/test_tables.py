@@ -321,3 +321,15 @@ def test_a_missing_extra_says_what_to_install(
     (tmp_path / f"in{suffix}").write_bytes(b"")
     with pytest.raises(CoachError, match=hint):
         TableSource(tmp_path / f"in{suffix}", Columns(bank="x", question="y"))
+
+
+def test_a_row_the_csv_reader_refuses_is_an_error_line_and_the_rest_are_read(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "in.csv"
+    huge = "x" * (csv.field_size_limit() + 1)
+    source.write_text(f'id,answer\n1,ok\n2,{huge}\n3,fine\n4,"two\nlines"\n', encoding="utf-8")
+    items = dict(TableSource(source, Columns(bank="b", question="q")).items())
+    assert list(items) == ["1", "row-2", "3", "4"]
+    assert "row 2 is not CSV: field larger than field limit" in str(items["row-2"])
+    assert getattr(items["4"], "answer", None) == "two\nlines"
