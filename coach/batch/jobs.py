@@ -17,6 +17,9 @@ with `retry: true` came from the environment (the network, a rate limit, a timeo
 the disk), not from its item: the next run takes it out and grades that item again, as
 `retry_errors=True` does for every error line. A line without an id is named `line-N` by its
 line number; a repeated id is reported as `ID@line-N`, so that name too appears once.
+
+The input may also be a table and the output a table (`coach.batch.table_in`, `table_out`),
+and `shard` grades one part of a job split across machines (`coach.batch.shard`).
 """
 
 from __future__ import annotations
@@ -264,8 +267,8 @@ def run_job(
         scan, writer = _open(output, _any_error if retry_errors else _retry_marked, extra_columns)
         summary.retried = scan.retried
         summary.repaired = scan.repeated + scan.unreadable + int(scan.repaired)
-        total = _count_items(source_path, scan.done, rows) if will_show(progress) else None
         with writer:
+            total = _count_items(source_path, scan.done, rows) if will_show(progress) else None
             job = _Job(writer, scan.done, summary)
             run = BatchRun(
                 grader,
