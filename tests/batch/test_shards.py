@@ -13,6 +13,7 @@ import coach
 from coach.batch.jobs import run_job
 from coach.batch.merge import merge_outputs
 from coach.batch.shard import Shard
+from coach.cli.main import main
 from coach.errors import CoachError
 from tests.cli.support import run_cli
 from tests.support import MINI_ANSWER as ANSWER
@@ -117,3 +118,13 @@ def test_the_cli_shards_and_merges_into_a_csv(tmp_path: Path, mini_path: Path) -
 def test_a_bad_shard_is_refused(text: str) -> None:
     with pytest.raises(CoachError, match="--shard takes K/N"):
         Shard.parse(text)
+
+
+def test_merge_results_takes_json_lines_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    part = tmp_path / "part1.csv"
+    part.write_text("id,score\n1,2\n", encoding="utf-8")
+    assert main(["merge-results", str(part), "--out", str(tmp_path / "all.jsonl")]) == 1
+    assert "merge-results reads the JSON-lines outputs" in capsys.readouterr().err
+    assert not (tmp_path / "all.jsonl").exists()
