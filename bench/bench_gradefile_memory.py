@@ -14,13 +14,15 @@ Why: the input used to be read whole and held (236 MB at 100,000 lines); it is n
 so memory should stay flat in the input's size. Target: at most 150 MB at 100,000 lines.
 
 Run from a checkout with coach importable: ``python bench/bench_gradefile_memory.py``
-(``--quick`` stops at 10,000 lines, ``--strict`` exits 1 when the target fails). POSIX only
-(`os.wait4`). Standard library plus coach only.
+(``--quick`` stops at 10,000 lines, ``--strict`` exits 1 when the target fails, ``--csv``
+writes the same jobs as CSV files graded into a CSV output, streamed the same way). POSIX
+only (`os.wait4`). Standard library plus coach only.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -37,20 +39,27 @@ SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 
 
-def write_job(path: Path, lines: int) -> None:
-    """`lines` gradable answers, every built-in question in turn."""
+def write_job(path: Path, lines: int, as_csv: bool = False) -> None:
+    """`lines` gradable answers, every built-in question in turn; as CSV rows under a header
+    with `as_csv`."""
     questions = [
         (bank.id, question.id, question.model_answer or question.prompt)
         for bank in coach.builtin_banks()
         for question in bank.questions
     ]
-    with path.open("w", encoding="utf-8") as out:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        table = csv.writer(out) if as_csv else None
+        if table is not None:
+            table.writerow(["id", "bank", "question", "answer"])
         for n in range(lines):
             bank_id, question_id, model = questions[n % len(questions)]
             cut = max(20, len(model) * (1 + n % 4) // 4)
             answer = f"第{n}条回答：{model[:cut]}"
             record = {"id": f"r{n}", "bank": bank_id, "question": question_id, "answer": answer}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if table is not None:
+                table.writerow(record.values())
+            else:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def peak_rss_mb(command: list[str], env: dict[str, str], cwd: str) -> tuple[float, float]:
@@ -75,6 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} only")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the target fails")
+    parser.add_argument("--csv", action="store_true", help="CSV in, CSV out")
     args = parser.parse_args()
     sizes = QUICK_SIZES if args.quick else SIZES
     env = dict(os.environ)
@@ -86,8 +96,12 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for lines in sizes:
-            source, out = Path(scratch, f"in-{lines}.jsonl"), Path(scratch, f"out-{lines}.jsonl")
-            write_job(source, lines)
+            suffix = ".csv" if args.csv else ".jsonl"
+            source, out = (
+                Path(scratch, f"in-{lines}{suffix}"),
+                Path(scratch, f"out-{lines}{suffix}"),
+            )
+            write_job(source, lines, args.csv)
             command = [sys.executable, "-m", "coach", "grade-file", str(source), "--out", str(out)]
             command.append("--offline")
             first, first_s = peak_rss_mb(command, env, scratch)
@@ -96,7 +110,8 @@ def main() -> int:
             rows.append((lines, *sizes_mb, first, first_s, again, again_s))
             source.unlink()
             out.unlink()
-    print(f"`python bench/bench_gradefile_memory.py{' --quick' if args.quick else ''}`")
+    flags = f"{' --quick' if args.quick else ''}{' --csv' if args.csv else ''}"
+    print(f"`python bench/bench_gradefile_memory.py{flags}`")
     print(f"Python {platform.python_version()}, {platform.system()} {platform.machine()}\n")
     print("| lines | input MB | output MB | peak RSS MB | s | resume: peak RSS MB | resume s |")
     print("|---:|---:|---:|---:|---:|---:|---:|")

@@ -17,6 +17,9 @@ with `retry: true` came from the environment (the network, a rate limit, a timeo
 the disk), not from its item: the next run takes it out and grades that item again, as
 `retry_errors=True` does for every error line. A line without an id is named `line-N` by its
 line number; a repeated id is reported as `ID@line-N`, so that name too appears once.
+
+The input may also be a table and the output a table (`coach.batch.table_in`, `table_out`),
+and `shard` grades one part of a job split across machines (`coach.batch.shard`).
 """
 
 from __future__ import annotations
@@ -28,10 +31,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from coach.batch.jsonl import OutcomeWriter, dumps_line, input_lines, scan_output
+from coach.batch.jsonl import OutcomeWriter, Scan, dumps_line, input_lines, scan_output
 from coach.batch.lock import OutputLock
 from coach.batch.progress import ProgressOption, will_show
 from coach.batch.run import BatchItem, BatchResult, BatchRun
+from coach.batch.shard import Shard
+from coach.batch.table_in import Columns, TableItem, TableSource, table_format
+from coach.batch.table_out import (
+    Output,
+    export_table,
+    header_for,
+    open_table_writer,
+    output_for,
+    scan_table,
+)
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -133,25 +146,28 @@ def _any_error(record: dict[str, Any]) -> bool:
     return "error" in record
 
 
+Rows = Callable[[], Iterator[tuple[str, Parsed]]]  # a fresh pass over a job file's items
+
+
 class _Job:
     """One run's bookkeeping: feeds the batch the items to grade and writes every line."""
 
-    def __init__(
-        self, writer: OutcomeWriter, done: set[str], summary: JobSummary, encoding: str | None
-    ) -> None:
+    def __init__(self, writer: OutcomeWriter, done: set[str], summary: JobSummary) -> None:
         self.writer = writer
         self.done = done
         self.summary = summary
-        self.encoding = encoding
+        self.extra: dict[str, dict[str, str]] = {}  # a table row's other columns, in flight
 
-    def items(self, source: Path) -> Iterator[BatchItem]:
+    def items(self, rows: Rows) -> Iterator[BatchItem]:
         """The items to grade, read as the batch asks for them; bad lines are written out on
         the way, ids already done are counted and passed over."""
-        for job_id, parsed in iter_job(source, self.encoding):
+        for job_id, parsed in rows():
             self.summary.total += 1
             if job_id in self.done:
                 self.summary.skipped += 1
             elif isinstance(parsed, BatchItem):
+                if isinstance(parsed, TableItem) and parsed.extra:
+                    self.extra[job_id] = parsed.extra
                 yield parsed
             else:
                 self.summary.failed += 1
@@ -159,6 +175,9 @@ class _Job:
 
     def write(self, outcome: BatchResult) -> None:
         record = outcome_record(outcome)
+        extra = self.extra.pop(outcome.id, None) if outcome.id is not None else None
+        if extra:
+            record["row"] = extra
         self.writer.write(record)
         if outcome.result is not None:
             self.summary.graded += 1
@@ -170,7 +189,7 @@ class _Job:
                 self.summary.first_retry = f"{outcome.error.type}: {outcome.error.message}"
 
 
-def _count_items(source: Path, done: set[str], encoding: str | None) -> int | None:
+def _count_items(source: Path, done: set[str], rows: Rows) -> int | None:
     """How many items a regular file will give to grade, for the progress bar; None for a
     pipe, which can be read only once."""
     try:
@@ -179,10 +198,26 @@ def _count_items(source: Path, done: set[str], encoding: str | None) -> int | No
     except OSError:
         return None
     return sum(
-        1
-        for job_id, parsed in iter_job(source, encoding)
-        if isinstance(parsed, BatchItem) and job_id not in done
+        1 for job_id, parsed in rows() if isinstance(parsed, BatchItem) and job_id not in done
     )
+
+
+def _sharded(rows: Rows, shard: Shard | None) -> Rows:
+    if shard is None:
+        return rows
+    return lambda: ((job_id, parsed) for job_id, parsed in rows() if shard.takes(job_id))
+
+
+def _open(
+    output: Output, drop: Callable[[dict[str, Any]], bool], extra_columns: tuple[str, ...]
+) -> tuple[Scan, OutcomeWriter]:
+    """An earlier run's output read back (and repaired), and a writer appending to it."""
+    if output.format in ("csv", "tsv"):
+        delimiter = "\t" if output.format == "tsv" else ","
+        scan, found = scan_table(output.journal, drop, delimiter)
+        header = found or header_for(extra_columns)
+        return scan, open_table_writer(output.journal, header, delimiter)
+    return scan_output(output.journal, drop), OutcomeWriter.append_to(output.journal)
 
 
 def run_job(
@@ -196,6 +231,9 @@ def run_job(
     retry_errors: bool = False,
     before_writing: Callable[[], None] | None = None,
     encoding: str | None = None,
+    input_format: str | None = None,
+    columns: Columns | None = None,
+    shard: Shard | None = None,
 ) -> JobSummary:
     """Grade `source` into `out`, resuming whatever an earlier run left unfinished.
 
@@ -203,26 +241,38 @@ def run_job(
     `out` and graded again. `before_writing` is called once the lock is held, before the
     output is touched: a check that should stop the job with nothing written. `source` is
     UTF-8 unless `encoding` names another.
+
+    A `source` whose suffix (or `input_format`) says CSV, TSV, xlsx or Parquet is read as a
+    table with `columns` (see `coach.batch.table_in`); an `out` ending in .csv or .tsv is
+    written as rows, and one ending in .xlsx or .parquet from the journal `OUT.xlsx.jsonl`
+    beside it (see `coach.batch.table_out`). With `shard`, only the ids of that part.
     `OutputLocked` when another run holds `out`; `OutputError` when a write fails.
     """
-    source_path, out_path = Path(source), Path(out)
+    source_path, output = Path(source), output_for(out)
     try:
         source_path.stat()  # not opened: a named pipe can be read only once
     except OSError as exc:
         raise CoachError(f"cannot read {str(source_path)!r}: {exc.strerror or exc}") from None
+    extra_columns: tuple[str, ...] = ()
+    if table_format(source_path, input_format) == "jsonl":
+        rows: Rows = lambda: iter_job(source_path, encoding)  # noqa: E731
+    else:
+        table = TableSource(source_path, columns or Columns(), input_format, encoding)
+        rows, extra_columns = table.items, table.extra_columns
+    rows = _sharded(rows, shard)
     summary = JobSummary()
-    with OutputLock(out_path):
+    with OutputLock(output.journal):
         if before_writing is not None:
             before_writing()
-        scan = scan_output(out_path, _any_error if retry_errors else _retry_marked)
+        scan, writer = _open(output, _any_error if retry_errors else _retry_marked, extra_columns)
         summary.retried = scan.retried
         summary.repaired = scan.repeated + scan.unreadable + int(scan.repaired)
-        total = _count_items(source_path, scan.done, encoding) if will_show(progress) else None
-        with OutcomeWriter.append_to(out_path) as writer:
-            job = _Job(writer, scan.done, summary, encoding)
+        with writer:
+            total = _count_items(source_path, scan.done, rows) if will_show(progress) else None
+            job = _Job(writer, scan.done, summary)
             run = BatchRun(
                 grader,
-                job.items(source_path),
+                job.items(rows),
                 concurrency=concurrency,
                 progress=progress,
                 on_result=job.write,
@@ -231,6 +281,8 @@ def run_job(
                 total=total,
             )
             run.run()
+        if output.exported:
+            export_table(output.journal, output.path, output.format)
     summary.unfinished = run.unfinished
     summary.cost_usd = run.usage.cost_usd
     return summary

@@ -162,7 +162,7 @@ def scan_output(path: Path, drop: Callable[[dict[str, Any]], bool]) -> Scan:
     if not path.exists():
         return scan
     try:
-        scan.repaired = _cut_torn_tail(path)
+        scan.repaired = cut_torn_tail(path)
         with path.open("rb") as handle:
             for _ in _sorted_lines(iter(handle), drop, scan):
                 pass
@@ -180,7 +180,7 @@ def scan_output(path: Path, drop: Callable[[dict[str, Any]], bool]) -> Scan:
     return scan
 
 
-def _cut_torn_tail(path: Path) -> bool:
+def cut_torn_tail(path: Path) -> bool:
     """Cut off a last line that has no "\\n" after it; True when there was one."""
     with path.open("r+b") as handle:
         end = handle.seek(0, os.SEEK_END)
@@ -225,7 +225,7 @@ class OutcomeWriter:
     def write(self, record: dict[str, Any]) -> None:
         if self._failed is not None:  # after one failure nothing more: the job is stopping
             raise self._failed
-        line = dumps_line(record).encode("utf-8")
+        line = self.encode(record)
         data = memoryview(line)
         try:
             while data:
@@ -243,6 +243,10 @@ class OutcomeWriter:
             raise self._failed from None
         self._size += len(line)
         self.lines += 1
+
+    def encode(self, record: dict[str, Any]) -> bytes:
+        """The bytes of one whole line of the file (a table writer writes a row instead)."""
+        return dumps_line(record).encode("utf-8")
 
     def _undo(self) -> None:
         # Should this fail too, the next run's `scan_output` cuts the torn line off.

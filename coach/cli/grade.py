@@ -3,7 +3,7 @@ of them, and look after the reply cache both can reuse.
 
     coach grade BANK QUESTION [--answer TEXT | --answer-file FILE | < stdin] [--offline] ...
     coach grade-file IN.jsonl --out OUT.jsonl [--offline | --mode M] [--concurrency N]
-                     [--max-cost USD] [--retry-errors]
+                     [--max-cost USD] [--retry-errors] [--shard K/N] [table options]
     coach cache FILE [--clear]
 
 `grade` reads the answer from --answer, --answer-file or a pipe, and a rubric file, in the
@@ -33,6 +33,7 @@ from coach.cli.common import (
     read_text,
     save_reports,
 )
+from coach.cli.tables import add_table_options, binary_input, table_job_options
 from coach.encoding import DecodeFailure, decode
 from coach.errors import CoachError, ConfigError
 from coach.grading.offline import find_question, grade_offline
@@ -92,7 +93,9 @@ def add_grade_parsers(sub: Any) -> None:
         "grade-file",
         help="grade a JSON-lines file of answers into a JSON-lines file; re-run to resume",
     )
-    jobs.add_argument("source", metavar="IN.jsonl", help="lines of {id, bank, question, answer}")
+    jobs.add_argument(
+        "source", metavar="IN.jsonl", help="lines of {id, bank, question, answer}, or a table"
+    )
     jobs.add_argument("--out", required=True, metavar="OUT.jsonl", help="appended to, resumable")
     jobs.add_argument("--offline", action="store_true", help="keyword grader only, no network")
     jobs.add_argument(
@@ -129,6 +132,7 @@ def add_grade_parsers(sub: Any) -> None:
         help="grade again every item that has an error line in OUT.jsonl (those marked "
         '"retry": true are graded again anyway)',
     )
+    add_table_options(jobs)
 
 
 def add_cache_parser(sub: Any) -> None:
@@ -273,7 +277,8 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
                 "or leave out --cache"
             ) from None
 
-    encoding = args.encoding or _sniff_job_encoding(args.source)
+    tables = table_job_options(args)
+    encoding = args.encoding or (None if binary_input(args) else _sniff_job_encoding(args.source))
     with grader:
         summary = run_job(
             grader,
@@ -284,6 +289,7 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
             retry_errors=args.retry_errors,
             before_writing=check_cache,
             encoding=encoding,
+            **tables,
         )
     notes = []
     if summary.retried:

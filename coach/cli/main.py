@@ -36,6 +36,7 @@ from coach.cli.grade import (
 from coach.cli.history import add_history_parser, cmd_history
 from coach.cli.practice import add_practice_parser, cmd_practice
 from coach.cli.show import add_show_parser, cmd_show
+from coach.cli.tables import add_merge_parser, cmd_merge_results
 from coach.errors import CoachError
 
 
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     add_show_parser(sub)
     add_grade_parsers(sub)
     add_batch_parser(sub)
+    add_merge_parser(sub)
     add_eval_parser(sub)
     add_derive_parsers(sub)
     add_cache_parser(sub)
@@ -83,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_validate(args, out, err)
         if args.command == "grade-file":
             return cmd_grade_file(args, out)
+        if args.command == "merge-results":
+            return cmd_merge_results(args, out)
         if args.command == "cache":
             return cmd_cache(args, out)
         if args.command == "batch":
