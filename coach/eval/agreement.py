@@ -6,7 +6,8 @@ where the groups are pooled on one scale from the lowest minimum to the highest 
 `retest` measures how far repeated grades of the same answers agree with each other. Bootstrap
 intervals resample pairs (items, for `retest`) with replacement from a `random.Random` seeded
 with the seed and the group's name, so they are reproducible and do not depend on the order of
-the groups; the six statistics of a group share each resample (`coach.eval.paired_bootstrap`).
+the groups; the statistics of a group (or of `retest`) share each resample, and are computed
+from counts of distinct score pairs (`coach.eval.paired_bootstrap`).
 Each `Agreement` also carries its confusion matrix of rounded levels.
 """
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coach.eval.confusion import Confusion, confusion
-from coach.eval.paired_bootstrap import DistinctPairs
+from coach.eval.paired_bootstrap import DistinctPairs, draw_indices
 from coach.eval.statistics import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
@@ -30,7 +31,6 @@ from coach.eval.statistics import (
     Scores,
     Statistic,
     adjacent_agreement,
-    bootstrap,
     check_lengths,
     exact_agreement,
     interval,
@@ -146,8 +146,6 @@ def agreement(
 ) -> Agreement:
     """Every human-model statistic of these pairs, each with its bootstrap interval."""
     check_lengths(human, model)
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
     low, high = scale_bounds(min_score, max_score)
     levels_h = [to_scale(x, low, high) for x in human]
     levels_m = [to_scale(y, low, high) for y in model]
@@ -164,9 +162,11 @@ def agreement(
         "exact": exact_agreement(human, model, low, high),
         "adjacent": adjacent_agreement(human, model, low, high),
     }
+    pairs = DistinctPairs(human, model, rounded_h, rounded_m)
     estimates = _with_intervals(
         points,
-        DistinctPairs(human, model, rounded_h, rounded_m),
+        n,
+        lambda rng: pairs.statistics(pairs.draw(rng)),
         resamples=resamples,
         confidence=confidence,
         rng=_rng(seed, group or ""),
@@ -183,17 +183,21 @@ def agreement(
 
 def _with_intervals(
     points: dict[str, Estimate],
-    pairs: DistinctPairs,
+    n: int,
+    resample: Callable[[random.Random], dict[str, float | None]],
     *,
     resamples: int,
     confidence: float,
     rng: random.Random,
 ) -> dict[str, Estimate]:
-    """The point estimates with percentile intervals from `resamples` shared resamples."""
+    """The point estimates of `n` items with percentile intervals from `resamples` resamples,
+    each drawn once by `resample` for every statistic."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
     wanted = [name for name, point in points.items() if point.value is not None]
     if resamples <= 0 or not wanted:
         return points
-    if len(pairs.of_item) < 2:
+    if n < 2:
         return {
             name: dataclasses.replace(point, reason="no interval: fewer than 2 pairs")
             if name in wanted
@@ -202,7 +206,7 @@ def _with_intervals(
         }
     values: dict[str, list[float]] = {name: [] for name in wanted}
     for _ in range(resamples):
-        found = pairs.statistics(pairs.draw(rng))
+        found = resample(rng)
         for name in wanted:
             value = found[name]
             if value is not None:
@@ -276,17 +280,45 @@ def retest(
         "mean_spread": spread,
         "identical": identical,
     }
-    estimates = {
-        name: bootstrap(
-            statistic,
-            len(grades),
-            resamples=resamples,
-            confidence=confidence,
-            rng=_rng(seed, f"retest/{name}"),
+    n = len(grades)
+    points = {name: statistic(range(n)) for name, statistic in statistics.items()}
+    # resamples: each run pair's QWK and Pearson from counts of distinct grade pairs
+    by_run_pair = [
+        DistinctPairs(
+            [row[r] for row in grades],
+            [row[s] for row in grades],
+            [row[r] for row in rounded],
+            [row[s] for row in rounded],
         )
-        for name, statistic in statistics.items()
-    }
+        for r, s in run_pairs
+    ]
+    spreads = [max(row) - min(row) for row in grades]
+    same = [int(min(row) == max(row)) for row in grades]
+
+    def resample(rng: random.Random) -> dict[str, float | None]:
+        at = draw_indices(rng, n)
+        found = [pairs.statistics(pairs.counts(at)) for pairs in by_run_pair]
+        return {
+            "qwk": _mean_defined(f["qwk"] for f in found),
+            "pearson": _mean_defined(f["pearson"] for f in found),
+            "mean_spread": sum(map(spreads.__getitem__, at)) / n,
+            "identical": sum(map(same.__getitem__, at)) / n,
+        }
+
+    estimates = _with_intervals(
+        points,
+        n,
+        resample,
+        resamples=resamples,
+        confidence=confidence,
+        rng=_rng(seed, "retest"),
+    )
     return Retest(items=len(grades), runs=runs, min_score=low, max_score=high, **estimates)
+
+
+def _mean_defined(values: Iterable[float | None]) -> float | None:
+    defined = [v for v in values if v is not None]
+    return math.fsum(defined) / len(defined) if defined else None
 
 
 def evaluate(

@@ -20,7 +20,7 @@ import math
 import operator
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 NAMES = ("qwk", "spearman", "pearson", "mae", "exact", "adjacent")
 
@@ -74,6 +74,10 @@ class DistinctPairs:
         n, of_item, uniform = len(self.of_item), self.of_item, rng.random
         return Counter([of_item[int(uniform() * n)] for _ in itertools.repeat(None, n)])
 
+    def counts(self, indices: Iterable[int]) -> Counter[int]:
+        """The counts of the distinct pairs among the pairs at these indices."""
+        return Counter(map(self.of_item.__getitem__, indices))
+
     def statistics(self, counts: dict[int, int]) -> dict[str, float | None]:
         """The six statistics of the pairs with these counts (None where undefined)."""
         n = sum(counts.values())
@@ -117,6 +121,12 @@ class DistinctPairs:
             sum(map(operator.mul, wy, y)),
             sum(map(operator.mul, wx, y)),
         )
+
+
+def draw_indices(rng: random.Random, n: int) -> list[int]:
+    """The n indices `rng.choices(range(n), k=n)` would draw, without its overhead."""
+    uniform = rng.random
+    return [int(uniform() * n) for _ in itertools.repeat(None, n)]
 
 
 def _places(values: list[float]) -> list[int]:

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from coach.eval.agreement import Pair, agreement, evaluate
+from coach.eval.agreement import Pair, agreement, evaluate, retest
 from coach.eval.confusion import confusion
-from coach.eval.paired_bootstrap import NAMES, DistinctPairs
+from coach.eval.paired_bootstrap import NAMES, DistinctPairs, draw_indices
 from coach.eval.statistics import (
     adjacent_agreement,
     exact_agreement,
@@ -73,6 +73,8 @@ def test_the_draw_is_that_of_random_choices() -> None:
     at = random.Random("s").choices(range(57), k=57)
     assert drawn == Counter(pairs.of_item[i] for i in at)
     assert sum(drawn.values()) == 57
+    assert draw_indices(random.Random("t"), 57) == random.Random("t").choices(range(57), k=57)
+    assert pairs.counts(at) == drawn
 
 
 def test_undefined_statistics_in_a_resample_are_none() -> None:
@@ -124,3 +126,22 @@ def test_confusion_matrix_counts_rounded_levels_and_sums_to_the_pairs() -> None:
     overall = document["overall"]["confusion"]
     assert overall["levels"] == list(range(11)) and sum(map(sum, overall["counts"])) == 3
     assert overall["counts"][5][5] == 1  # 4.5 rounds half up to 5
+
+
+def test_retest_intervals_share_resamples_and_are_seeded() -> None:
+    rng = random.Random(7)
+    grades = [
+        [g, min(10.0, g + rng.choice((0, 0, 1))), max(0.0, g - rng.choice((0, 1)))]
+        for g in pairs_of(7, 200)[1]
+    ]
+    first = retest(grades, 0, 10, resamples=300, seed=2)
+    assert first == retest(grades, 0, 10, resamples=300, seed=2)
+    assert first != retest(grades, 0, 10, resamples=300, seed=3)
+    for name in ("qwk", "pearson", "mean_spread", "identical"):
+        estimate = getattr(first, name)
+        assert estimate.low <= estimate.value <= estimate.high, name
+        assert estimate.resamples == 300
+    # the point values are those of every item, with or without intervals
+    assert first.qwk.value == retest(grades, 0, 10, resamples=0).qwk.value
+    spread = sum(max(row) - min(row) for row in grades) / len(grades)
+    assert first.mean_spread.value == pytest.approx(spread)
