@@ -13,8 +13,9 @@ bank holds them all, and `--id` names the bank (`--bank-id` is the same option);
 bank is named after FILE.jsonl, and the YAML's header and the summary line say so. With
 `--question`, `--id` names the question (q1) and `--bank-id` the bank (derived), as before.
 Ids are checked here (lowercase letters, digits, `_`, `.`, `-`) so that a bad one is a
-one-line error, not a failed draft. `calibrate` reads the labels format of `coach eval` (`question`,
-`answer`, `score`, and `bank`, which may be left out; lines of another bank are skipped).
+one-line error, not a failed draft. `calibrate` reads the labels format of `coach eval`
+(`question`, `answer`, `score`, and `bank`, which may be left out; lines of another bank are
+skipped).
 
 Both write YAML that `coach validate` accepts and that a person can edit (`dump_bank`);
 `derive_bank` is the library form of `derive` for many questions (both in `_bank_draft`).
