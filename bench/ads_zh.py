@@ -1,6 +1,7 @@
 """Agreement of derived and calibrated keyword rubrics with human scores on ads-zh.
 
     python bench/ads_zh.py PATH/TO/ads-zh/train.jsonl [--folds 5] [--seed 0] [--bootstrap 1000]
+    python bench/ads_zh.py --train TRAIN.jsonl --test TEST.jsonl [--seed 0] [--bootstrap 1000]
 
 ads-zh (the ADS folder of the public aleversn/SAS-Datasets repository, Apache-2.0) holds
 1,107 Chinese answers to 15 data-structure questions, each scored 0-10 by one rater, with
@@ -13,6 +14,11 @@ into k folds; each fold is graded by a rubric built without it. Conditions:
 * +weights / +bands: that rubric calibrated on the training folds (`calibrate_bank`);
 * derived+top: the training folds' full-mark answers added as extra references, then
   calibrated by weights.
+
+With `--train` and `--test` (files in ads-zh's format) there is no folding: every condition is
+built from the train file (the mean, the calibration, the full-mark answers; the references
+of its questions) and reported on the test file, whose answers to questions the train file
+lacks are counted and left out.
 
 The statistics come from `coach.eval.agreement`, on the pooled held-out grades, with percentile
 bootstrap intervals; "QWK/q" is the mean of the per-question QWKs.
@@ -33,10 +39,11 @@ from coach import KeywordGrader
 from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
 from coach.authoring.draft import QuestionSource, derive_bank
 from coach.eval.agreement import agreement
-from coach.eval.statistics import quadratic_weighted_kappa
+from coach.eval.statistics import Estimate, quadratic_weighted_kappa
 from coach.rubric.model import Bank
 
 TOP_SCORE = 10
+NAMES = ["mean", "derived", "derived+weights", "derived+bands", "derived+top+weights"]
 
 
 def load(path: Path) -> list[dict[str, str]]:
@@ -80,72 +87,120 @@ def grade(grader: KeywordGrader, bank: Bank, rows: list[dict[str, str]]) -> list
     return [grader.grade(bank, bank.question(r["q_id"]), r["answer"]).score for r in rows]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", type=Path, help="ads-zh's train.jsonl")
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--bootstrap", type=int, default=1000)
-    args = parser.parse_args()
-    started = time.perf_counter()
-    rows = load(args.path)
-    fold = folds_of(rows, args.folds, args.seed)
-    names = ["mean", "derived", "derived+weights", "derived+bands", "derived+top+weights"]
-    predicted: dict[str, list[float]] = {name: [0.0] * len(rows) for name in names}
-    flags: Counter[str] = Counter()
+def predict(
+    train: list[dict[str, str]],
+    test: list[dict[str, str]],
+    questions: list[dict[str, str]],
+    seed: int,
+    flags: Counter[str],
+) -> dict[str, list[float]]:
+    """Every condition's grades of `test`, built from `train` (and the references of the
+    `questions` rows); the derived draft's flags on `test` are added to `flags`."""
     grader = KeywordGrader()
-    for k in range(args.folds):
+    labels = [ScoredAnswer(r["q_id"], r["answer"], float(r["score"])) for r in train]
+    means = {
+        q: statistics.fmean(float(r["score"]) for r in train if r["q_id"] == q)
+        for q in {r["q_id"] for r in train}
+    }
+    derived = derive_bank(sources(questions, []), bank_id="ads-zh", title="ads-zh")
+    top = [r for r in train if float(r["score"]) >= TOP_SCORE]
+    with_top = derive_bank(sources(questions, top), bank_id="ads-zh", title="ads-zh")
+    banks = {
+        "derived": derived,
+        "derived+weights": calibrate_bank(derived, labels, seed=seed),
+        "derived+bands": calibrate_bank(derived, labels, method="bands"),
+        "derived+top+weights": calibrate_bank(with_top, labels, seed=seed),
+    }
+    predicted = {"mean": [means[r["q_id"]] for r in test]}
+    predicted |= {name: grade(grader, bank, test) for name, bank in banks.items()}
+    for r in test:
+        result = grader.grade(derived, derived.question(r["q_id"]), r["answer"])
+        flags.update(flag.code for flag in result.flags)
+    return predicted
+
+
+def cross_validated(
+    rows: list[dict[str, str]], folds: int, seed: int, flags: Counter[str]
+) -> dict[str, list[float]]:
+    """Each condition's grade of every row by a rubric built without the row's fold."""
+    fold = folds_of(rows, folds, seed)
+    predicted: dict[str, list[float]] = {name: [0.0] * len(rows) for name in NAMES}
+    for k in range(folds):
         train = [r for r, f in zip(rows, fold, strict=True) if f != k]
         held = [i for i, f in enumerate(fold) if f == k]
-        test = [rows[i] for i in held]
-        labels = [ScoredAnswer(r["q_id"], r["answer"], float(r["score"])) for r in train]
-        means = {
-            q: statistics.fmean(float(r["score"]) for r in train if r["q_id"] == q)
-            for q in {r["q_id"] for r in train}
-        }
-        derived = derive_bank(sources(rows, []), bank_id="ads-zh", title="ads-zh")
-        top = [r for r in train if float(r["score"]) >= TOP_SCORE]
-        with_top = derive_bank(sources(rows, top), bank_id="ads-zh", title="ads-zh")
-        banks = {
-            "derived": derived,
-            "derived+weights": calibrate_bank(derived, labels, seed=args.seed),
-            "derived+bands": calibrate_bank(derived, labels, method="bands"),
-            "derived+top+weights": calibrate_bank(with_top, labels, seed=args.seed),
-        }
-        for i, r in zip(held, test, strict=True):
-            predicted["mean"][i] = means[r["q_id"]]
-        for name, bank in banks.items():
-            for i, score in zip(held, grade(grader, bank, test), strict=True):
+        found = predict(train, [rows[i] for i in held], rows, seed, flags)
+        for name in NAMES:
+            for i, score in zip(held, found[name], strict=True):
                 predicted[name][i] = score
-        for r in test:
-            result = grader.grade(derived, derived.question(r["q_id"]), r["answer"])
-            flags.update(flag.code for flag in result.flags)
+    return predicted
+
+
+def cell(e: Estimate, pct: bool = False) -> str:
+    def fmt(v: float) -> str:
+        return f"{v:.0%}" if pct else f"{v:.2f}"
+
+    if e.value is None:
+        return "-"
+    if e.low is None or e.high is None:
+        return fmt(e.value)
+    return f"{fmt(e.value)} [{fmt(e.low)}, {fmt(e.high)}]"
+
+
+def table(
+    rows: list[dict[str, str]], predicted: dict[str, list[float]], resamples: int, seed: int
+) -> None:
     human = [float(r["score"]) for r in rows]
-    print(
-        f"ads-zh: {len(rows)} answers, {len({r['q_id'] for r in rows})} questions, "
-        f"{args.folds}-fold cross-validation by question, seed {args.seed}\n"
-    )
     print("| condition | QWK | QWK/q | Spearman | MAE | exact | adjacent |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name in names:
+    for name in NAMES:
         model = predicted[name]
-        found = agreement(human, model, 0, 10, resamples=args.bootstrap, seed=args.seed)
+        found = agreement(human, model, 0, 10, resamples=resamples, seed=seed)
         per_q = []
         for q_id in sorted({r["q_id"] for r in rows}):
             at = [i for i, r in enumerate(rows) if r["q_id"] == q_id]
             value = quadratic_weighted_kappa([human[i] for i in at], [model[i] for i in at], 0, 10)
             per_q.append(value.value or 0.0)
-
-        def cell(e: object, pct: bool = False) -> str:
-            value, low, high = e.value, e.low, e.high  # type: ignore[attr-defined]
-            fmt = (lambda v: f"{v:.0%}") if pct else (lambda v: f"{v:.2f}")
-            return fmt(value) + (f" [{fmt(low)}, {fmt(high)}]" if low is not None else "")
-
         print(
             f"| {name} | {cell(found.qwk)} | {statistics.fmean(per_q):.2f} | "
             f"{cell(found.spearman)} | {cell(found.mae)} | {cell(found.exact, True)} | "
             f"{cell(found.adjacent, True)} |"
         )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", type=Path, nargs="?", help="ads-zh's train.jsonl (CV mode)")
+    parser.add_argument("--train", type=Path, metavar="FILE", help="derive and calibrate on it")
+    parser.add_argument("--test", type=Path, metavar="FILE", help="report on it (with --train)")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--bootstrap", type=int, default=1000)
+    args = parser.parse_args(argv)
+    if bool(args.train) != bool(args.test) or bool(args.path) == bool(args.train):
+        parser.error("give one file for cross-validation, or --train FILE and --test FILE")
+    started = time.perf_counter()
+    flags: Counter[str] = Counter()
+    if args.path:
+        rows = load(args.path)
+        predicted = cross_validated(rows, args.folds, args.seed, flags)
+        print(
+            f"ads-zh: {len(rows)} answers, {len({r['q_id'] for r in rows})} questions, "
+            f"{args.folds}-fold cross-validation by question, seed {args.seed}\n"
+        )
+    else:
+        train = load(args.train)
+        known = {r["q_id"] for r in train}
+        tested = load(args.test)
+        rows = [r for r in tested if r["q_id"] in known]
+        predicted = predict(train, rows, train, args.seed, flags)
+        print(
+            f"ads-zh: derived and calibrated on {args.train.name} ({len(train)} answers, "
+            f"{len(known)} questions), reported on {args.test.name} ({len(rows)} answers, "
+            f"{len({r['q_id'] for r in rows})} questions), seed {args.seed}\n"
+        )
+        if len(rows) < len(tested):
+            print(f"left out: {len(tested) - len(rows)} test answers to questions not in train\n")
+    table(rows, predicted, args.bootstrap, args.seed)
     print(f"\nflags on held-out answers, derived rubric: {dict(sorted(flags.items()))}")
     print(f"time: {time.perf_counter() - started:.1f} s")
     return 0

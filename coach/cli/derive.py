@@ -1,15 +1,21 @@
 """`coach derive` and `coach calibrate`: draft a rubric from references, fit it to human scores.
 
-    coach derive --question TEXT --reference TEXT [--reference TEXT ...] [--id ID] [--out FILE]
-    coach derive FILE.jsonl [--min-score S] [--out FILE]
+    coach derive --question TEXT --reference TEXT [--reference TEXT ...] [--id ID]
+                 [--bank-id ID] [--out FILE]
+    coach derive FILE.jsonl --id ID [--min-score S] [--out FILE]
     coach calibrate BANK LABELS.jsonl [--method weights|bands] --out FILE
 
 A JSON-lines file for `derive` holds one line per reference answer or per scored answer, as
 ads-zh does: `q_id` (or `id`), `question` (its text), `reference1`..`reference3` (or
 `references`, a list), and optionally `answer` and `score`; with `--min-score S`, answers
 scored at least S are used as extra references. Lines of one `q_id` make one question; the
-bank holds them all. `calibrate` reads the labels format of `coach eval` (`question`,
-`answer`, `score`, and `bank`, which may be left out; lines of another bank are skipped).
+bank holds them all, and `--id` names the bank (`--bank-id` is the same option); without it the
+bank is named after FILE.jsonl, and the YAML's header and the summary line say so. With
+`--question`, `--id` names the question (q1) and `--bank-id` the bank (derived), as before.
+Ids are checked here (lowercase letters, digits, `_`, `.`, `-`) so that a bad one is a
+one-line error, not a failed draft. `calibrate` reads the labels format of `coach eval`
+(`question`, `answer`, `score`, and `bank`, which may be left out; lines of another bank are
+skipped).
 
 Both write YAML that `coach validate` accepts and that a person can edit (`dump_bank`);
 `derive_bank` is the library form of `derive` for many questions (both in `_bank_draft`).
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
@@ -46,11 +53,18 @@ def add_derive_parsers(sub: Any) -> None:
     )
     derive.add_argument("--question", metavar="TEXT", help="the question's text")
     derive.add_argument("--reference", action="append", default=[], metavar="TEXT")
-    derive.add_argument("--id", default="q1", metavar="ID", help="question id (q1)")
+    derive.add_argument(
+        "--id",
+        metavar="ID",
+        help="with FILE.jsonl: the bank's id (else named after the file); with --question: "
+        "the question's id (q1)",
+    )
     derive.add_argument("--points", type=float, default=10, metavar="N", help="points (10)")
     derive.add_argument("--min-score", type=float, metavar="S", help="use answers scored >= S")
     derive.add_argument("--language", choices=["zh", "en"], default="zh")
-    derive.add_argument("--bank-id", metavar="ID", help="bank id (from the file name)")
+    derive.add_argument(
+        "--bank-id", metavar="ID", help="the bank's id (FILE.jsonl: as --id; --question: derived)"
+    )
     derive.add_argument("--title", metavar="TEXT", help="bank title")
     derive.add_argument("--out", metavar="FILE", help="write the YAML here (default stdout)")
     add_encoding_option(derive, "FILE.jsonl")
@@ -105,16 +119,23 @@ def _sources(path: str, min_score: float | None, encoding: str | None) -> list[Q
 def cmd_derive(args: argparse.Namespace, out: TextIO) -> int:
     if args.file and (args.question or args.reference):
         raise CoachError("give FILE.jsonl or --question/--reference, not both")
+    named = ""
     if args.file:
+        if args.id and args.bank_id and args.id != args.bank_id:
+            raise CoachError(f"--id {args.id!r} and --bank-id {args.bank_id!r} differ; give one")
         questions = _sources(args.file, args.min_score, args.encoding)
-        default_id = Path(args.file).stem.lower()
+        bank_id = _checked_id(args.id or args.bank_id, "--id" if args.id else "--bank-id")
+        if bank_id is None:
+            bank_id = _id_from(Path(args.file).stem)
+            named = f"The bank id {bank_id!r} comes from the file name; --id ID sets it.\n"
         origin = f"{os.path.basename(args.file)}, {len(questions)} questions"
     elif args.question and args.reference:
-        questions = [QuestionSource(args.id, args.question, args.reference)]
-        default_id, origin = "derived", "reference answers given on the command line"
+        question_id = _checked_id(args.id, "--id") or "q1"
+        questions = [QuestionSource(question_id, args.question, args.reference)]
+        bank_id = _checked_id(args.bank_id, "--bank-id") or "derived"
+        origin = "reference answers given on the command line"
     else:
         raise CoachError("give FILE.jsonl, or --question TEXT and at least one --reference TEXT")
-    bank_id = args.bank_id or "".join(c if c.isalnum() or c in "-_." else "-" for c in default_id)
     bank = derive_bank(
         questions,
         bank_id=bank_id,
@@ -122,8 +143,30 @@ def cmd_derive(args: argparse.Namespace, out: TextIO) -> int:
         language=args.language,
         points=args.points,
     )
-    header = f"Drafted by `coach derive` from {origin}.\nReview the key points and variants."
-    return _write(dump_bank(bank, header=header), args.out, out, bank)
+    header = f"Drafted by `coach derive` from {origin}.\n{named}Review the key points and variants."
+    _write(dump_bank(bank, header=header), args.out, out, bank)
+    if named and args.out:
+        out.write(named.replace("The bank id", "bank id"))
+    return 0
+
+
+_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")  # as a rubric file's ids
+
+
+def _checked_id(value: str | None, option: str) -> str | None:
+    if value is not None and not _ID.fullmatch(value):
+        raise CoachError(
+            f"{option} {value!r} is not an id: up to 64 lowercase letters, digits, '_', '.' "
+            "or '-', starting with a letter or a digit"
+        )
+    return value
+
+
+def _id_from(name: str) -> str:
+    """A valid id from a file name: lowercase, other characters as '-'."""
+    text = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in name.lower())
+    text = text.lstrip("-_.")[:64]
+    return text or "derived"
 
 
 def _labels(path: str, bank: Bank, encoding: str | None) -> tuple[list[ScoredAnswer], Counter[str]]:

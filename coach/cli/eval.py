@@ -1,7 +1,8 @@
 """`coach eval`: how well a grader agrees with human scores on a labelled file.
 
-    coach eval LABELS.jsonl [--offline] [--json] [--repeat N] [--bootstrap N] [--seed S]
-                            [--confidence C] [--concurrency N] [--model M] [--base-url URL]
+    coach eval LABELS.jsonl [--offline] [--json] [--predictions OUT.jsonl] [--repeat N]
+                            [--bootstrap N] [--seed S] [--confidence C] [--concurrency N]
+                            [--model M] [--base-url URL]
 
 The lines of LABELS.jsonl (`bank`, `question`, `answer`, the human `score`, optionally `id`) are
 read by `coach.cli.labels`. Every usable line is graded with `Grader.grade_many` (`--offline`:
@@ -10,6 +11,13 @@ labelled, when no LLM is configured), and the statistics of `coach.eval.agreemen
 per question and overall with percentile bootstrap intervals. `--repeat N` grades every answer
 N times: agreement with the humans uses run 1, and test-retest agreement between the runs is
 added.
+
+`--json` prints one object: `source`, `encoding`, `lines`, `evaluated`, `failed`, `repeat`,
+`graders`, `fallback_reasons`, `failures` (line, id, type, message), `notes`; `agreement` (the
+report of `coach.eval.agreement`: `overall` and `groups`, each with `n`, the scale, an estimate
+{value, low, high, reason, resamples} per statistic and `confusion` {levels, counts: human
+level x coach level}; `retest`; the bootstrap's settings); and `predictions`, one row per line
+(`coach.cli.predictions`), which `--predictions OUT.jsonl` also writes, one JSON line each.
 
 A line that cannot be used (see `coach.cli.labels`, and a grade that failed) is counted and
 listed, never a crash. Exit status 0 when the evaluation ran; a file with no usable line at all
@@ -32,13 +40,20 @@ from coach.cli.common import (
     write_json,
 )
 from coach.cli.labels import Failure, Label, read_labels
+from coach.cli.predictions import (
+    check_writable,
+    failed_row,
+    graded_row,
+    grader_name,
+    write_predictions,
+)
 from coach.errors import CoachError
 from coach.eval.agreement import Agreement, AgreementReport, Pair, evaluate
 from coach.eval.statistics import Estimate
 from coach.reports.text import table
 
 if TYPE_CHECKING:
-    from coach.batch.run import BatchResult
+    from coach.result import GradeResult
 
 SHOWN_FAILURES = 10  # failed lines listed in the text report (all of them in --json)
 DETERMINISTIC_NOTE = (
@@ -72,7 +87,17 @@ def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
         help="lines of {bank, question, answer, score[, id]}; score in the question's points",
     )
     parser.add_argument("--offline", action="store_true", help="keyword grader only, no network")
-    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the numbers, confusion matrices and per-answer predictions as JSON",
+    )
+    parser.add_argument(
+        "--predictions",
+        metavar="OUT.jsonl",
+        help="write one JSON line per labelled line: coach's score next to the human's, or "
+        "why the line could not be used",
+    )
     add_encoding_option(parser, "LABELS.jsonl (its JSON shows the one used)")
     parser.add_argument(
         "--repeat",
@@ -110,19 +135,18 @@ def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
 
 @dataclass
 class Graded:
-    """What grading the labels produced: the usable labels with each run's score."""
+    """What grading the labels produced: the usable labels with each run's grade."""
 
     labels: list[Label]
-    scores: list[list[float]]  # scores[i][run]
+    results: list[list[GradeResult]]  # results[i][run]
     failures: list[Failure]
+    failed: dict[int, Label]  # by line: labels read whose grade failed
     graders: Counter[str]  # "llm", "keyword", "keyword (fallback)": grades made
     fallback_reasons: Counter[str]
 
-
-def _grader_name(outcome: BatchResult) -> str:
-    assert outcome.result is not None
-    result = outcome.result
-    return f"{result.method} (fallback)" if result.status == "fallback" else result.method
+    @property
+    def scores(self) -> list[list[float]]:
+        return [[result.score for result in runs] for runs in self.results]
 
 
 def grade_labels(args: argparse.Namespace, labels: list[Label]) -> Graded:
@@ -141,8 +165,9 @@ def grade_labels(args: argparse.Namespace, labels: list[Label]) -> Graded:
     graders: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     kept: list[Label] = []
-    scores: list[list[float]] = []
+    results: list[list[GradeResult]] = []
     failures: list[Failure] = []
+    failed: dict[int, Label] = {}
     count = len(labels)
     for i, label in enumerate(labels):
         mine = [outcomes[run * count + i] for run in range(runs)]
@@ -157,15 +182,16 @@ def grade_labels(args: argparse.Namespace, labels: list[Label]) -> Graded:
                     error.message if error else "the grader gave no score",
                 )
             )
+            failed[label.line] = label
             continue
-        for outcome in mine:
-            graders[_grader_name(outcome)] += 1
-            assert outcome.result is not None
-            if outcome.result.fallback_reason:
-                reasons[outcome.result.fallback_reason] += 1
+        grades = [o.result for o in mine if o.result is not None]
+        for result in grades:
+            graders[grader_name(result)] += 1
+            if result.fallback_reason:
+                reasons[result.fallback_reason] += 1
         kept.append(label)
-        scores.append([o.result.score for o in mine if o.result is not None])
-    return Graded(kept, scores, failures, graders, reasons)
+        results.append(grades)
+    return Graded(kept, results, failures, failed, graders, reasons)
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -176,8 +202,13 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     labels, failures, encoding = read_labels(args.labels, args.encoding)
     if not labels:
         raise CoachError(_nothing_usable(args.labels, failures))
+    if args.predictions:
+        check_writable(args.predictions)  # before the grading it would waste
     graded = grade_labels(args, labels)
     failures = sorted(failures + graded.failures, key=lambda f: f.line)
+    rows = _rows(graded, failures)
+    if args.predictions:
+        write_predictions(args.predictions, rows)
     if not graded.labels:
         raise CoachError(_nothing_usable(args.labels, failures))
     pairs = [
@@ -212,11 +243,23 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
         "notes": notes,
     }
     if args.json:
-        document = {**summary, "agreement": report.to_dict()}
+        document = {**summary, "agreement": report.to_dict(), "predictions": rows}
         write_json(out, document)
     else:
         out.write(_text(summary, report, failures))
+        if args.predictions:
+            out.write(f"predictions: {len(rows)} lines written to {args.predictions}\n")
     return 0
+
+
+def _rows(graded: Graded, failures: list[Failure]) -> list[dict[str, Any]]:
+    """Every line's prediction row, in line order."""
+    rows = [
+        (label.line, graded_row(label, results))
+        for label, results in zip(graded.labels, graded.results, strict=True)
+    ]
+    rows += [(f.line, failed_row(f, graded.failed.get(f.line))) for f in failures]
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def _nothing_usable(path: str, failures: list[Failure]) -> str:

@@ -6,7 +6,9 @@ where the groups are pooled on one scale from the lowest minimum to the highest 
 `retest` measures how far repeated grades of the same answers agree with each other. Bootstrap
 intervals resample pairs (items, for `retest`) with replacement from a `random.Random` seeded
 with the seed and the group's name, so they are reproducible and do not depend on the order of
-the groups.
+the groups; the statistics of a group (or of `retest`) share each resample, and are computed
+from counts of distinct score pairs (`coach.eval.paired_bootstrap`).
+Each `Agreement` also carries its confusion matrix of rounded levels.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from coach.eval.confusion import Confusion, confusion
+from coach.eval.paired_bootstrap import DistinctPairs, draw_indices
 from coach.eval.statistics import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
     Estimate,
     Scores,
     Statistic,
-    bootstrap,
+    adjacent_agreement,
     check_lengths,
+    exact_agreement,
+    interval,
     kappa,
     mean_absolute_error,
     pearson,
@@ -72,6 +78,7 @@ class Agreement:
     mae: Estimate
     exact: Estimate
     adjacent: Estimate
+    confusion: Confusion | None = None  # human levels x model levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,10 @@ class AgreementReport:
         """Plain dicts, lists, numbers, strings and None: ready for `json.dumps`."""
         document = dataclasses.asdict(self)
         document["groups"] = list(document["groups"])  # a list, as it reads back from JSON
+        for found, agreed in zip(
+            [*document["groups"], document["overall"]], [*self.groups, self.overall], strict=True
+        ):
+            found["confusion"] = agreed.confusion.to_dict() if agreed.confusion else None
         return document
 
     def to_json(self, **kwargs: Any) -> str:
@@ -136,46 +147,74 @@ def agreement(
     """Every human-model statistic of these pairs, each with its bootstrap interval."""
     check_lengths(human, model)
     low, high = scale_bounds(min_score, max_score)
-    rounded_h = [to_scale(x, low, high) - low for x in human]
-    rounded_m = [to_scale(y, low, high) - low for y in model]
-    categories = high - low + 1
+    levels_h = [to_scale(x, low, high) for x in human]
+    levels_m = [to_scale(y, low, high) for y in model]
+    rounded_h = [x - low for x in levels_h]
+    rounded_m = [y - low for y in levels_m]
     n = len(human)
-
-    def picked(values: Sequence[float], at: Sequence[int]) -> list[float]:
-        return [values[i] for i in at]
-
-    def qwk(at: Sequence[int]) -> Estimate:
-        if len(at) < 2:
-            return Estimate.undefined("fewer than 2 pairs")
-        return kappa([rounded_h[i] for i in at], [rounded_m[i] for i in at], categories)
-
-    def share(gap: int) -> Statistic:
-        def within(at: Sequence[int]) -> Estimate:
-            if not at:
-                return Estimate.undefined("no pairs")
-            return Estimate(sum(abs(rounded_h[i] - rounded_m[i]) <= gap for i in at) / len(at))
-
-        return within
-
-    statistics: dict[str, Statistic] = {
-        "qwk": qwk,
-        "spearman": lambda at: spearman(picked(human, at), picked(model, at)),
-        "pearson": lambda at: pearson(picked(human, at), picked(model, at)),
-        "mae": lambda at: mean_absolute_error(picked(human, at), picked(model, at)),
-        "exact": share(0),
-        "adjacent": share(1),
+    points = {
+        "qwk": kappa(rounded_h, rounded_m, high - low + 1)
+        if n >= 2
+        else Estimate.undefined("fewer than 2 pairs"),
+        "spearman": spearman(human, model),
+        "pearson": pearson(human, model),
+        "mae": mean_absolute_error(human, model),
+        "exact": exact_agreement(human, model, low, high),
+        "adjacent": adjacent_agreement(human, model, low, high),
     }
-    estimates = {
-        name: bootstrap(
-            statistic,
-            n,
-            resamples=resamples,
-            confidence=confidence,
-            rng=_rng(seed, f"{group or ''}/{name}"),
-        )
-        for name, statistic in statistics.items()
+    pairs = DistinctPairs(human, model, rounded_h, rounded_m)
+    estimates = _with_intervals(
+        points,
+        n,
+        lambda rng: pairs.statistics(pairs.draw(rng)),
+        resamples=resamples,
+        confidence=confidence,
+        rng=_rng(seed, group or ""),
+    )
+    return Agreement(
+        group=group,
+        n=n,
+        min_score=low,
+        max_score=high,
+        confusion=confusion(levels_h, levels_m, low, high),
+        **estimates,
+    )
+
+
+def _with_intervals(
+    points: dict[str, Estimate],
+    n: int,
+    resample: Callable[[random.Random], dict[str, float | None]],
+    *,
+    resamples: int,
+    confidence: float,
+    rng: random.Random,
+) -> dict[str, Estimate]:
+    """The point estimates of `n` items with percentile intervals from `resamples` resamples,
+    each drawn once by `resample` for every statistic."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+    wanted = [name for name, point in points.items() if point.value is not None]
+    if resamples <= 0 or not wanted:
+        return points
+    if n < 2:
+        return {
+            name: dataclasses.replace(point, reason="no interval: fewer than 2 pairs")
+            if name in wanted
+            else point
+            for name, point in points.items()
+        }
+    values: dict[str, list[float]] = {name: [] for name in wanted}
+    for _ in range(resamples):
+        found = resample(rng)
+        for name in wanted:
+            value = found[name]
+            if value is not None:
+                values[name].append(value)
+    return {
+        name: interval(point, values[name], resamples, confidence) if name in wanted else point
+        for name, point in points.items()
     }
-    return Agreement(group=group, n=n, min_score=low, max_score=high, **estimates)
 
 
 def retest(
@@ -241,17 +280,45 @@ def retest(
         "mean_spread": spread,
         "identical": identical,
     }
-    estimates = {
-        name: bootstrap(
-            statistic,
-            len(grades),
-            resamples=resamples,
-            confidence=confidence,
-            rng=_rng(seed, f"retest/{name}"),
+    n = len(grades)
+    points = {name: statistic(range(n)) for name, statistic in statistics.items()}
+    # resamples: each run pair's QWK and Pearson from counts of distinct grade pairs
+    by_run_pair = [
+        DistinctPairs(
+            [row[r] for row in grades],
+            [row[s] for row in grades],
+            [row[r] for row in rounded],
+            [row[s] for row in rounded],
         )
-        for name, statistic in statistics.items()
-    }
+        for r, s in run_pairs
+    ]
+    spreads = [max(row) - min(row) for row in grades]
+    same = [int(min(row) == max(row)) for row in grades]
+
+    def resample(rng: random.Random) -> dict[str, float | None]:
+        at = draw_indices(rng, n)
+        found = [pairs.statistics(pairs.counts(at)) for pairs in by_run_pair]
+        return {
+            "qwk": _mean_defined(f["qwk"] for f in found),
+            "pearson": _mean_defined(f["pearson"] for f in found),
+            "mean_spread": sum(map(spreads.__getitem__, at)) / n,
+            "identical": sum(map(same.__getitem__, at)) / n,
+        }
+
+    estimates = _with_intervals(
+        points,
+        n,
+        resample,
+        resamples=resamples,
+        confidence=confidence,
+        rng=_rng(seed, "retest"),
+    )
     return Retest(items=len(grades), runs=runs, min_score=low, max_score=high, **estimates)
+
+
+def _mean_defined(values: Iterable[float | None]) -> float | None:
+    defined = [v for v in values if v is not None]
+    return math.fsum(defined) / len(defined) if defined else None
 
 
 def evaluate(

@@ -35,6 +35,7 @@ __all__ = [
     "bootstrap",
     "check_lengths",
     "exact_agreement",
+    "interval",
     "kappa",
     "mean_absolute_error",
     "pearson",
@@ -256,12 +257,18 @@ def bootstrap(
         value = statistic(rng.choices(population, k=n)).value
         if value is not None:
             values.append(value)
+    return interval(point, values, resamples, confidence)
+
+
+def interval(point: Estimate, values: list[float], resamples: int, confidence: float) -> Estimate:
+    """`point` with the percentile interval of `values`, the statistic in each of `resamples`
+    resamples where it was defined; no interval when fewer than half of them were."""
     if len(values) < MIN_DEFINED_SHARE * resamples:
         return dataclasses.replace(
             point,
             reason=f"no interval: undefined in {resamples - len(values)} of {resamples} resamples",
         )
-    values.sort()
+    values = sorted(values)
     tail = (1 - confidence) / 2
     return dataclasses.replace(
         point,

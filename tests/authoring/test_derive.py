@@ -144,3 +144,56 @@ def test_cli_derive_rejects_a_line_without_its_question(
     bad.write_text('{"q_id": "1", "reference1": "链表"}\n', encoding="utf-8")
     assert main(["derive", str(bad)]) == 1
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_cli_derive_names_the_bank_by_id_not_by_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = str(DATA / "derive_small.jsonl")
+    out = tmp_path / "bank.yaml"
+    assert main(["derive", source, "--id", "ads-zh", "--out", str(out)]) == 0
+    assert coach.load_bank(out).id == "ads-zh"
+    assert "file name" not in capsys.readouterr().out + out.read_text("utf-8")
+    assert main(["derive", source, "--bank-id", "ads-zh.v2"]) == 0
+    assert coach.parse_bank(capsys.readouterr().out).id == "ads-zh.v2"
+    # no id given: named after the file as before, and said so in the YAML and the summary
+    assert main(["derive", source, "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert coach.load_bank(out).id == "derive_small"
+    assert "bank id 'derive_small' comes from the file name; --id ID sets it" in said
+    assert "# The bank id 'derive_small' comes from the file name" in out.read_text("utf-8")
+    odd = tmp_path / "Train Set 二.jsonl"
+    odd.write_text((DATA / "derive_small.jsonl").read_text("utf-8"), encoding="utf-8")
+    assert main(["derive", str(odd)]) == 0
+    assert coach.parse_bank(capsys.readouterr().out).id == "train-set--"
+
+
+def test_cli_derive_with_question_keeps_id_for_the_question_and_bank_id_for_the_bank(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["derive", "--question", PROMPT, "--reference", REFERENCES[0]]
+    assert main([*argv, "--id", "q7", "--bank-id", "mine"]) == 0
+    bank = coach.parse_bank(capsys.readouterr().out)
+    assert (bank.id, bank.questions[0].id) == ("mine", "q7")
+    assert main(argv) == 0
+    bank = coach.parse_bank(capsys.readouterr().out)
+    assert (bank.id, bank.questions[0].id) == ("derived", "q1")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--id", "Ads Zh"], "--id 'Ads Zh' is not an id"),
+        (["--bank-id", "_x"], "--bank-id '_x' is not an id"),
+        (["--id", "a", "--bank-id", "b"], "differ; give one"),
+    ],
+)
+def test_cli_derive_bad_ids_are_one_line_errors(
+    extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["derive", str(DATA / "derive_small.jsonl"), *extra]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and message in err[0]
+    question = ["derive", "--question", PROMPT, "--reference", REFERENCES[0]]
+    assert main([*question, "--bank-id", "Not An Id"]) == 1
+    assert "--bank-id 'Not An Id' is not an id" in capsys.readouterr().err

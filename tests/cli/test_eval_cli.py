@@ -268,6 +268,96 @@ def test_auto_without_an_llm_falls_back_and_says_so(labels: Path) -> None:
     assert f"fallback ({len(LABELS) - 1}): no LLM configured" in text
 
 
+# --- per-answer predictions and confusion matrices ---------------------------------------------
+
+
+def level(score: float) -> int:
+    return int(score + 0.5)  # halves up, as the statistics round
+
+
+def test_json_predictions_are_the_keyword_grades_of_each_line(labels: Path) -> None:
+    document = run_json(str(labels), "--offline", "--bootstrap", "0")
+    rows = document["predictions"]
+    assert len(rows) == len(LABELS) + len(BAD_LINES)  # every non-blank line, in line order
+    assert [row["line"] for row in rows] == sorted(row["line"] for row in rows)
+    graded = {row["id"]: row for row in rows if "error" not in row}
+    assert list(graded) == [i for i, _, _, _ in LABELS]
+    for label_id, question, human, answer in LABELS:
+        result = coach.grade_offline(BANK, question, answer)
+        row = graded[label_id]
+        assert (row["bank"], row["question"], row["human"]) == (BANK, question, human)
+        assert row["coach"] == result.score and row["runs"] == [result.score]
+        assert row["percent"] == pytest.approx(result.percent, abs=0.05)
+        assert row["max_score"] == coach.load_bank(BANK).question(question).points
+        assert (row["human_level"], row["coach_level"]) == (level(human), level(result.score))
+        assert row["flags"] == result.flag_codes
+        assert (row["grader"], row["status"]) == ("keyword", "graded")
+    assert graded["s2-blank"]["flags"] == ["non_answer"]  # "不知道"
+    errors = {row["line"]: row["error"] for row in rows if "error" in row}
+    assert errors == {
+        f["line"]: {"type": f["type"], "message": f["message"]} for f in document["failures"]
+    }
+
+
+def test_confusion_matrices_count_every_pair_by_its_levels(labels: Path) -> None:
+    document = run_json(str(labels), "--offline", "--bootstrap", "0")
+    agreement = document["agreement"]
+    graded = [row for row in document["predictions"] if "error" not in row]
+    for found in [*agreement["groups"], agreement["overall"]]:
+        matrix = found["confusion"]
+        assert matrix["levels"] == list(range(found["min_score"], found["max_score"] + 1))
+        assert sum(map(sum, matrix["counts"])) == found["n"]
+        mine = [r for r in graded if found["group"] in (None, f"{r['bank']}/{r['question']}")]
+        cells = Counter((r["human_level"], r["coach_level"]) for r in mine)
+        for i, human in enumerate(matrix["levels"]):
+            for j, model in enumerate(matrix["levels"]):
+                assert matrix["counts"][i][j] == cells[(human, model)], (found["group"], i, j)
+        diagonal = sum(matrix["counts"][i][i] for i in range(len(matrix["levels"])))
+        assert diagonal / found["n"] == pytest.approx(found["exact"]["value"])
+
+
+def test_predictions_file_has_one_line_per_labelled_line(labels: Path, tmp_path: Path) -> None:
+    out = tmp_path / "predictions.jsonl"
+    code, text = run(str(labels), "--offline", "--bootstrap", "0", "--predictions", str(out))
+    assert code == 0
+    written = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    blank_lines = 1
+    assert len(written) == len(labels.read_text("utf-8").splitlines()) - blank_lines
+    assert text.endswith(f"predictions: {len(written)} lines written to {out}\n")
+    document = run_json(str(labels), "--offline", "--bootstrap", "0", "--predictions", str(out))
+    assert written == document["predictions"]
+    unusable = [row for row in written if "error" in row]
+    assert len(unusable) == len(BAD_LINES)
+    assert {row["error"]["type"] for row in unusable} >= {"InvalidLine", "DuplicateId"}
+    assert "zz9" in out.read_text("utf-8")  # the unknown question, named in its error
+    with pytest.raises(coach.CoachError, match="cannot write"):
+        run(str(labels), "--offline", "--predictions", str(tmp_path / "no" / "such.jsonl"))
+
+
+def test_a_grade_that_failed_keeps_its_label_in_the_predictions(
+    labels: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.batch.run import BatchError, BatchResult
+
+    real = coach.grading.grader.Grader.grade_many
+
+    def grade_many(self: coach.Grader, items: Any, **kwargs: Any) -> list[BatchResult]:
+        outcomes = real(self, items, **kwargs)
+        broken = BatchError(type="LLMError", message="the server went away", retry=True)
+        return [
+            BatchResult(index=o.index, id=o.id, error=broken) if o.id == "b1-ok" else o
+            for o in outcomes
+        ]
+
+    monkeypatch.setattr(coach.grading.grader.Grader, "grade_many", grade_many)
+    document = run_json(str(labels), "--offline", "--bootstrap", "0")
+    (row,) = [row for row in document["predictions"] if row["id"] == "b1-ok"]
+    assert row["error"] == {"type": "LLMError", "message": "the server went away"}
+    assert (row["bank"], row["question"], row["human"]) == (BANK, "b1", 5)
+    assert "coach" not in row
+    assert document["evaluated"] == len(LABELS) - 1
+
+
 # --- the LLM path, scripted --------------------------------------------------------------------
 
 
