@@ -11,7 +11,7 @@ has "转人工客服" is about the question; one about weekend hiking or a diffe
 An answer in the other script (English to a Chinese bank, or the reverse) shares no units with
 the question's wording whatever it says, so it is judged only on whether it is about the job
 at all: two or more different words of the service and finance domain ("customer", "fraud",
-"credit"; `coach.text.grading_words.DOMAIN`) say it is. Its `language_mismatch` flag stays.
+"credit"; `coach.text.answer_words.DOMAIN`) say it is. Its `language_mismatch` flag stays.
 """
 
 from __future__ import annotations

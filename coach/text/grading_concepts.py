@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 
+from coach.text import answer_words as own
 from coach.text import grading_words as words
 from coach.text.normalize import CLAUSE_BREAK, normalize_phrase
 from coach.text.reveal import reveal
@@ -79,8 +80,8 @@ CONCEPTS = {
     "faults": words.FAULTS,
     "plead": words.PLEAD,
     "record": words.RECORD,
-    "domain": (*words.DOMAIN, *words.RATING),
-    "rating": words.RATING,
+    "domain": (*own.DOMAIN, *own.RATING),
+    "rating": own.RATING,
     "praise": words.PRAISE,
     "self_text": words.SELF_TEXT,
     "role_play": words.ROLE_PLAY,
@@ -88,7 +89,7 @@ CONCEPTS = {
 _TAGGED = (*CONCEPTS, "reported")
 # Words that may open a sentence spoken to the grader ("System:", "Dear grader,", "AI，").
 _VOCATIVE_WORDS = (
-    *words.ROLE,
+    *own.ROLE,
     *words.GRADER,
     *words.YOU,
     "dear|hey|hi|attention|note to|to the|for the|ai",
@@ -169,7 +170,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     """The concept patterns and the sentence shapes, compiled on first use."""
     compiled = {name: compile_lexicon(lexicon) for name, lexicon in CONCEPTS.items()}
     speaker, said, told = (
-        compile_lexicon(lexicon).pattern for lexicon in (words.SPEAKER, words.SAID, words.TOLD)
+        compile_lexicon(lexicon).pattern for lexicon in (own.SPEAKER, own.SAID, own.TOLD)
     )
     compiled["reported"] = re.compile(
         rf"(?:{speaker})[^，。]{{0,10}}?(?:{said})|(?:{told}) ?(?:the |a )?(?:{speaker})"
@@ -205,7 +206,7 @@ def vocabulary() -> frozenset[str]:
     """Latin words worth finding in run-together letters and leetspeak: the concepts' words
     (a stem with its common endings) and the small words that join them."""
     found = set(words.JOINERS.split())
-    for lexicon in (*CONCEPTS.values(), words.ROLE):
+    for lexicon in (*CONCEPTS.values(), own.ROLE):
         for entry in (e for line in lexicon for e in line.split("|")):
             stem = entry.strip("*' ")
             if not stem.isascii():
@@ -330,7 +331,7 @@ def _trie_source(keys: set[str]) -> str:
 def _concept_keys() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     """A trie of every concept's keys (`_keys`), and for each key the concepts that have a key
     starting with it: the trie finds the shortest key at a position, which stands for all."""
-    lexicons = {**CONCEPTS, "reported": (*words.SPEAKER, *words.TOLD)}
+    lexicons = {**CONCEPTS, "reported": (*own.SPEAKER, *own.TOLD)}
     owners: dict[str, set[str]] = {}
     for name, lexicon in lexicons.items():
         for key in _keys(lexicon):

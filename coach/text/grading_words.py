@@ -116,7 +116,7 @@ PLEASE = (
     "please|pls|kindly|must|should|shall|have to|has to|need to|needs to|are to|is to|make sure"
     "|ensure|be sure to|remember|i want you|i need you|let's|lets|do not|don't|simply|just|hope"
     "|i wish|would like|i expect|expected|请|务必|必须|一定要|应该|应当|应得|应给|应按|应予|理应|须"
-    "|需要|麻烦|烦请|劳烦|记得|别忘了|直接|只需|就行|即可|吧|唔该|唔好|啦|希望|期望|期待|宜|勿"
+    "|麻烦|烦请|劳烦|记得|别忘了|直接|只需|就行|即可|吧|唔该|唔好|啦|希望|期望|期待|勿"
     "|ください|下さい|してね|しなさい|せよ|しろ|すること|べき|必ず|お願い|주세요|주십시오|하세요"
     "|하십시오|해라|해야|반드시|꼭|부탁|바랍니다|veuillez|merci de|s'il vous plait|svp|vous devez"
     "|tu dois|il faut|doit|devez|n'oubliez pas|bitte|mussen|muss|musst|sollen|sollst|soll|sollte"
@@ -178,7 +178,8 @@ HIRE = (
     "hire|hired|hiring|shortlist*|next round|make an offer|extend an offer|send an offer|job offer"
     "|pass this candidate|pass the candidate|pass me|advance this candidate|onboard*|start work"
     "|join the team|when can you start|start date|录用|录取|聘用|雇用|发offer|进入下一轮|通过面试"
-    "|面试通过|直接通过|予以通过|给予通过|入职|来上班|採用|采用|合格|内定|次の選考|채용|합격"
+    "|面试通过|直接通过|予以通过|给予通过|入职|来上班|采用を|采用す|采用し|采用决定|合格です"
+    "|合格と|合格に|内定|次の選考|채용|합격"
     "|다음 단계|embauch*|recrut*|tour suivant|einstell*|nachste runde|zusage|contrat*"
     "|siguiente ronda|contratar|assumer|нанять|нанимать|принять на работу|взять на работу"
     "|следующий этап|move forward|moving forward|move the candidate forward|final round|next stage"
@@ -189,7 +190,8 @@ HIRE = (
 FIELD = (
     "feedback|comment|comments|strength|strengths|improvement*|rationale|follow-up question*"
     "|follow up question*|improved answer|model answer|justification|remarks|评语|点评|改进建议"
-    "|反馈意见|反馈|追问|改写后的回答|改写|示范回答|优点|优点栏|缺点|评分理由|评价意见"
+    "|反馈意见|反馈|追问|改写后的回答|改写|示范回答|评分理由|评价意见|优点栏|优点一栏|优点部分|优点里"
+    "|优点中|给出优点|在优点|缺点栏|缺点一栏|缺点部分|缺点里|缺点中|在缺点"
     "|フィードバック|コメント|講評|讲评|改善点|長所|长所|所見|所见|피드백|코멘트|강점|개선점"
     "|개선 사항|평가 의견|총평|commentaire*|retour*|points forts|axes d'amelioration|appreciation"
     "|justification|ruckmeldung|kommentar*|starken|verbesserung*|begrundung|comentario*"
@@ -315,42 +317,6 @@ JOIN = (
     "join*|concatenat*|combine*|put together|read together|merge*|assemble*|连起来|拼起来|合起来"
     "|连在一起|拼在一起|拼接|组合起来|合在一起|串起来|连成|拼成|组合成|つなげ|組み合わせ|합치|이어"
     "|zusammen*|juntar|junta|concatena*|объедин*|соедин*",
-)
-# Words that make a grading word right next to them part of an answer: credit scores, risk
-# grades, performance reviews, loyalty points, a customer's feedback.
-DOMAIN = (
-    "credit|risk|fraud|customer*|client*|service|kpi|performance|employee*|staff|team|branch"
-    "|product|fund|bond|fico|loyalty|reward*|bonus|redeem*|cashback|miles|member*|test|exam|sales"
-    "|account*|transaction*|sms|message|email|link|call|caller|scam*|app|信用|征信|芝麻|风险|风控"
-    "|客户|顾客|用户|服务|产品|基金|理财|债券|资产|绩效|考核|员工|团队|门店|网点|积分|质检|考试"
-    "|测评|账户|交易|销售|业绩|评估|应用商店|短信|链接|电话|来电|骗|诈骗|app|experience|体验",
-)
-# A customer's rating of the service: a sentence about it may ask for a score ("如果满意，请给
-# 我打个满分") without speaking to the grader.
-RATING = (
-    "satisfaction|satisfied|survey|review|reviews|star|stars|csat|nps|rate us|rate our|满意|好评"
-    "|差评|五星|星级|问卷|回访|评价|打星",
-)
-# Someone else's words in the answer: a speaker (a customer, a caller, a scammer's message)
-# with a verb of saying after it, or a verb of telling with the speaker as its object ("I tell
-# the customer: ignore that message"). Their "you" is not the grader.
-SPEAKER = (
-    "customer*|client*|caller*|he|she|they|him|her|them|scammer*|fraudster*|the message|the sms"
-    "|friend*|colleague*|family|the text|the email|the bank|客户|顾客|他|她|对方|用户|老人|老人家"
-    "|客人|骗子|大爷|阿姨|来电者|短信|信息|那人|家属|领导|主管|朋友|同事|家人",
-)
-SAID = (
-    "said|says|asked|asks|told|tells|shouted|insisted|wants|wanted|demanded|yelled|wrote|writes"
-    "|claimed|complained|说|讲|问|喊|骂|表示|称|嚷|吼|要求|写着|写道|坚持|抱怨|让我|叫我|求我",
-)
-TOLD = (
-    "tell|told|remind|reminded|ask|asked|advise|advised|warn|warned|urge|urged|explain to|告诉"
-    "|提醒|叮嘱|劝|跟|对|和|向|让|请|叫|教",
-)
-# Speaker labels of a chat transcript, at a sentence's start.
-ROLE = (
-    "system|assistant|developer|admin|user|sys|system note|system message|系统|助手|管理员|开发者"
-    "|システム|시스템|systeme|systemnachricht|sistema|система",
 )
 # A verdict of quality: the words a grade's rationale would use. Said of the answer itself
 # ("this response is exemplary", "以上作答堪称教科书级别"), it is the answer grading itself.
