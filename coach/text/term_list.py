@@ -27,9 +27,10 @@ _TERM_RUN = re.compile(rf"(?:[、，, /|][^、，, /|。！？!?；;\n]{{1,6}}){
 
 
 def _separators(original: str, text: str) -> int:
-    """Clause and list separators: folded punctuation plus the original's whitespace."""
+    """Clause and list separators: folded punctuation plus the original's runs of whitespace
+    (blank lines between paragraphs separate once, however many there are)."""
     folded = text.count(CLAUSE_BREAK) + text.count(SENTENCE_END)
-    return folded + original.count(" ") + original.count("\n") + original.count("\u3000")
+    return folded + len(_WHITESPACE_RUN.findall(original))
 
 
 def _has_term_run(original: str) -> bool:
@@ -51,6 +52,9 @@ def _has_term_run(original: str) -> bool:
     return False
 
 
+_WHITESPACE_RUN = re.compile("[ \n\u3000]+")
+_ITEM_GLUE = 0.1  # glue characters per ideograph of short items, above which they are clauses
+_LIST_MARKS = ("、", "/", "|", "·")
 _FORMULA = re.compile(r"[\s0-9a-z+\-*/^().=<>≤≥%·…]+")
 
 
@@ -64,7 +68,8 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     """
     if len(content) < 6:
         return False
-    if 2 * ideographs(content) >= len(content):
+    # A fifth of ideographs makes it a Chinese answer, however much code or English it quotes.
+    if 5 * ideographs(content) >= len(content):
         separators = _separators(original, text)
         if _has_term_run(original):
             return True
@@ -77,7 +82,13 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
                 if item and not _FORMULA.fullmatch(item.lower())
             ]
             if len(items) >= 4 and statistics.median(len(item) for item in items) <= 4:
-                return True
+                # Short clauses of a written answer ("大小无序，但出栈遵循，先进后出"), split by
+                # commas alone, hold glue; a list of terms is split by list marks too
+                # ("审核、凭证、登记") or holds next to none.
+                joined = "".join(items)
+                prose = not any(mark in original for mark in _LIST_MARKS)
+                if not prose or count_chars(_GLUE, joined) < _ITEM_GLUE * ideographs(joined):
+                    return True
         if separators * 25 >= len(content):
             return False  # punctuated like prose: the glue test below is for run-on term lists
         cjk = ideographs(content)
