@@ -8,7 +8,8 @@ Traditional characters, zero-width joiners, curly quotes. Matching works on one 
   characters (U+E0020-U+E007E, invisible copies of ASCII that models can still read) become
   the ASCII they spell, so hidden instructions are screened like visible ones;
 * Traditional folded to Simplified, character by character (OpenCC ``t2s``, as a table built
-  ahead of time: `coach.text.fold_table`), then a few Taiwan and Hong Kong words to the mainland ones of the same length (简讯 → 短信, 帐户 → 账户);
+  ahead of time: `coach.text.fold_table`), then a few Taiwan and Hong Kong words to the
+  mainland ones of the same length (简讯 → 短信, 帐户 → 账户);
 * punctuation folded: sentence ends to ``。``, clause breaks to ``，``, brackets and quotes dropped;
 * whitespace collapsed, and dropped next to CJK characters, where it carries no meaning.
 
