@@ -259,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("## coach offline (keyword) grader: CPU time per grade\n")
     print(f"- command: `{command}`")
     print(f"- Python {platform.python_version()}, {platform.platform()}; {pinning}")
-    print(f"- load average {os.getloadavg()[0]:.1f} at the start of the report")
+    print(f"- load average {os.getloadavg()[0]:.1f} when the runs ended")
     print(
         f"- {len(samples)} sample answers (tests/data/answers_*.yaml, median {chars:.0f} "
         f"characters), each path grading them {passes} times per run, {args.repeat} runs, "
