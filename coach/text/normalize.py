@@ -23,7 +23,6 @@ import functools
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from coach.text.fold_table import t2s_table
@@ -146,27 +145,20 @@ def _irregular() -> re.Pattern[str]:
     (punctuation, whitespace, capitals, full-width forms, Traditional characters) is walked in
     Python. Built once, on first use, from the shipped Traditional -> Simplified table.
     """
-    traditional = set(t2s_table()) | set(_CHAR_FOLDS)
+    traditional = sorted(ord(c) for c in {*t2s_table(), *_CHAR_FOLDS} if 0x4E00 <= ord(c) < 0xA000)
     # One negated class (the block minus its Traditional characters, as ranges) tests each
-    # character once; two alternatives would cost twice as much per character.
+    # character once; two alternatives would cost twice as much per character. The ranges are
+    # the gaps between Traditional characters, found without a walk over the whole block.
     plain_cjk = []
-    for start, end in _runs(code for code in range(0x4E00, 0xA000) if chr(code) not in traditional):
-        plain_cjk.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
+    starts = [0x4E00, *(code + 1 for code in traditional)]
+    for start, end in zip(starts, [*traditional, 0xA000], strict=True):
+        if end > start:
+            last = end - 1
+            plain_cjk.append(
+                re.escape(chr(start)) + ("-" + re.escape(chr(last)) if last > start else "")
+            )
     kept = re.escape("".join(sorted(_KEEP_PUNCT)) + SENTENCE_END + CLAUSE_BREAK)
     return re.compile(f"[^a-z0-9{kept}\u3400-\u4dbf{''.join(plain_cjk)}]")
-
-
-def _runs(codes: Iterable[int]) -> Iterator[tuple[int, int]]:
-    """Consecutive runs in ascending `codes`, as (first, last) pairs."""
-    first = last = -2
-    for code in codes:
-        if code != last + 1:
-            if first >= 0:
-                yield first, last
-            first = code
-        last = code
-    if first >= 0:
-        yield first, last
 
 
 _FOLDED: dict[str, str] = {}
