@@ -9,6 +9,8 @@
 - `coach/grading/generic_units.json`: the units common to the shipped banks' questions, per
   language (`coach.grading.relevance.count_generic_units`); counting them reads and normalizes
   every built-in bank. It depends on the folding table, so it is built second.
+- `coach/rubric/built/*.json`: each built-in bank as validated from its YAML file, under the
+  file's SHA-256 (`coach.rubric.prebuilt`); an edited bank is parsed from YAML until rebuilt.
 
 Run it after upgrading OpenCC or editing a built-in bank; `tests/text/test_tables.py` fails
 until the shipped tables match.
@@ -16,8 +18,10 @@ until the shipped tables match.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import opencc
@@ -51,13 +55,34 @@ def generic_units_text() -> str:
     return json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def bank_text(source: Path) -> str:
+    """A built-in bank's validated copy, parsed from its YAML file."""
+    from coach.rubric.loader import load_file
+    from coach.rubric.prebuilt import built_text
+
+    return built_text(source, load_file(source))
+
+
+def prebuilt_banks() -> list[tuple[Path, Callable[[], str]]]:
+    from coach.resources import data_dir
+    from coach.rubric.prebuilt import built_path
+
+    sources = sorted((data_dir() / "rubrics").glob("*.yaml"))
+    return [(built_path(source), functools.partial(bank_text, source)) for source in sources]
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
     # The generic units are counted with the folding table as written, so write it first.
     from coach.grading.relevance import GENERIC_UNITS_PATH
 
-    for path, build in ((TABLE_PATH, t2s_lines), (GENERIC_UNITS_PATH, generic_units_text)):
+    tables: list[tuple[Path, Callable[[], str]]] = [
+        (TABLE_PATH, t2s_lines),
+        (GENERIC_UNITS_PATH, generic_units_text),
+        *prebuilt_banks(),
+    ]
+    for path, build in tables:
         text = build()
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
