@@ -3,8 +3,10 @@
 What: (1) the library's own cost per LLM grade, next to a bare openai SDK call sending the same
 request and validating the reply with pydantic; (2) how close a batch (`agrade_many`) comes to
 the ideal wall time when the server takes 100 ms per reply, at 8, 32 and 64 in flight, next to
-the same requests sent with a bare `AsyncOpenAI` client under a semaphore; (3) the batch at
-32 in flight again, both sides over the SDK's aiohttp transport, when it is installed.
+the same requests sent with a bare `AsyncOpenAI` client under a semaphore and POSTed with a raw
+`httpx.AsyncClient` (same bodies, same pydantic validation of the reply), and the client CPU
+per item of the three (`time.process_time` over the batch, divided by the items); (3) the
+batch at 32 in flight again, both sides over the SDK's aiohttp transport, when it is installed.
 
 How: the server is tests/llm/fake_openai.py with the judge of bench/_fake.py (a valid full-marks
 reply built from each request's JSON Schema), run in a separate process pinned to another CPU
@@ -20,11 +22,14 @@ limits the rate.
 
 Why: a grade should cost little more than the request it sends (target: coach's median at most
 1.2x the bare call), and a batch should be bound by the server, not by the library (target:
-within 10% of n / in_flight x latency at 32 in flight).
+within 10% of n / in_flight x latency at 32 in flight), and a batch item should cost the client
+little more CPU than the bare SDK's call (target: at most 1.2x; raw httpx, as information,
+shows how much of it any SDK adds).
 
 Run from a checkout with coach installed: ``python bench/bench_llm.py`` (``--quick`` for a
 short run, ``--strict`` to exit 1 when a target fails). Standard library, coach, openai; the
-aiohttp rows need `openai[aiohttp]` and say so when it is missing.
+raw rows need httpx (in coach's test extra), the aiohttp rows `openai[aiohttp]`; each says so
+when it is missing.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import json
 import math
 import os
 import platform
@@ -47,7 +53,7 @@ from typing import Any
 import openai
 
 import coach
-from coach.llm.reply import output_schema
+from coach.llm.reply_schema import output_schema
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _fake
@@ -237,6 +243,48 @@ async def sdk_batch(
         await client.close()
 
 
+def httpx_missing() -> str | None:
+    """Why raw httpx cannot be measured here (it comes with coach's test extra), or None."""
+    try:
+        import httpx  # noqa: F401
+    except ImportError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def reply_content(raw: bytes) -> str:
+    """The message text of a chat completion read as plain JSON, as coach reads it."""
+    content: str = json.loads(raw)["choices"][0]["message"]["content"]
+    return content
+
+
+async def httpx_batch(
+    server: _fake.Served, cases: list[Case], warm: list[Case], in_flight: int
+) -> BatchRun:
+    """The same request bodies POSTed with a bare `httpx.AsyncClient`, `in_flight` at a time,
+    each reply validated with the same pydantic model: the exchange without an SDK."""
+    import httpx
+
+    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
+    client = httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0)
+    gate = asyncio.Semaphore(in_flight)
+
+    async def one(case: Case) -> int:
+        async with gate:
+            response = await client.post("/chat/completions", json=case.request)
+        response.raise_for_status()
+        case.model.model_validate_json(reply_content(response.content))
+        return 1
+
+    async def send(some: list[Case]) -> int:
+        return sum(await asyncio.gather(*(one(c) for c in some)))
+
+    try:
+        return await measured(server, lambda: send(warm), lambda: send(cases))
+    finally:
+        await client.aclose()
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls and answers")
@@ -272,6 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _fake.serve_in_subprocess(0.0, server_cpu) as server:
         samples = overhead(server.base_url, case, args.calls, rounds=5)
     runs: dict[int, tuple[BatchRun, BatchRun]] = {}
+    raw_runs: dict[int, BatchRun] = {}
+    no_httpx = httpx_missing()
     no_aiohttp = aiohttp_missing()
     aiohttp_runs: dict[int, tuple[BatchRun, BatchRun]] = {}
     with _fake.serve_in_subprocess(args.latency, server_cpu) as server:
@@ -279,6 +329,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ours = asyncio.run(coach_batch(server, batch, cases, in_flight))
             bare = asyncio.run(sdk_batch(server, batch, cases, in_flight))
             runs[in_flight] = (ours, bare)
+            if not no_httpx:
+                raw_runs[in_flight] = asyncio.run(httpx_batch(server, batch, cases, in_flight))
         for in_flight in [] if no_aiohttp else [n for n in args.in_flight if n == 32]:
             ours = asyncio.run(coach_batch(server, batch, cases, in_flight, "aiohttp"))
             bare = asyncio.run(sdk_batch(server, batch, cases, in_flight, "aiohttp"))
@@ -336,6 +388,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     spent = ", ".join(f"{c:.1f} vs {s:.1f}" for c, s in per_grade.values())
     print(f"client CPU per item, coach vs bare SDK (ms, by in flight): {spent}\n")
+    print("#### Client CPU per item, the same batches\n")
+    print(
+        "`time.process_time()` of this process over the timed batch, divided by the items: "
+        "what each client spends to send a request, read the reply and validate it. Raw httpx "
+        "posts the same bodies with `httpx.AsyncClient` and validates each reply with the same "
+        "pydantic model: the exchange and the validation without an SDK"
+        + (f" (not measured: {no_httpx})" if no_httpx else "")
+        + ".\n"
+    )
+    print(
+        "| in flight | coach ms/item | bare SDK ms/item | raw httpx ms/item | coach / SDK "
+        f"| <= {OVERHEAD_TARGET}x | coach / raw (info) |"
+    )
+    print("|---:|---:|---:|---:|---:|---|---:|")
+    cpu_ok = True
+    for in_flight, (ours, bare) in runs.items():
+        coach_ms = ours.client_cpu / args.answers * 1000
+        sdk_ms = bare.client_cpu / args.answers * 1000
+        raw = raw_runs.get(in_flight)
+        raw_ms = None if raw is None else raw.client_cpu / args.answers * 1000
+        ok = coach_ms <= OVERHEAD_TARGET * sdk_ms
+        cpu_ok = cpu_ok and ok
+        raw_cell = "n/a" if raw_ms is None else f"{raw_ms:.2f}"
+        raw_ratio = "n/a" if raw_ms is None else f"{coach_ms / raw_ms:.2f}x"
+        print(
+            f"| {in_flight} | {coach_ms:.2f} | {sdk_ms:.2f} | {raw_cell} "
+            f"| {coach_ms / sdk_ms:.2f}x | {'PASS' if ok else 'FAIL'} | {raw_ratio} |"
+        )
+    print()
     print("#### The same batch over the SDK's aiohttp transport\n")
     if no_aiohttp:
         print(f"not measured: `pip install 'openai[aiohttp]'` ({no_aiohttp})\n")
@@ -359,6 +440,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdict = {True: "PASS", False: "FAIL"}
     ok_ratio = ratio <= OVERHEAD_TARGET
     print(f"overhead target <= {OVERHEAD_TARGET}x bare SDK: {verdict[ok_ratio]} ({ratio:.2f}x)")
+    print(
+        f"client CPU per item <= {OVERHEAD_TARGET}x bare SDK at every in-flight level: "
+        f"{verdict[cpu_ok]}"
+    )
     ok_batch = True
     if 32 in runs:
         ok_batch = overs[32] <= BATCH_TARGET_PCT and runs[32][0].done == args.answers
@@ -366,7 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"batch target within {BATCH_TARGET_PCT:.0f}% of ideal at 32 in flight: "
             f"{verdict[ok_batch]} ({overs[32]:+.1f}%)"
         )
-    return 1 if args.strict and not (ok_ratio and ok_batch) else 0
+    return 1 if args.strict and not (ok_ratio and ok_batch and cpu_ok) else 0
 
 
 if __name__ == "__main__":

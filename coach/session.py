@@ -16,7 +16,8 @@ from coach.result import Displayed, GradeResult
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built on first use, not at `import coach`: grading never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Turn(_Record):

@@ -9,58 +9,73 @@ Exit status: 0 success, 1 an error coach reports, 2 a usage error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
-from coach.cli.banks import (
-    add_banks_parsers,
-    add_schema_parser,
-    add_validate_parser,
-    cmd_banks,
-    cmd_questions,
-    cmd_schema,
-    cmd_validate,
-)
-from coach.cli.batch import add_batch_parser, cmd_batch
 from coach.cli.common import PROG, UsageError, print_error
-from coach.cli.demo import add_demo_parser, cmd_demo
-from coach.cli.derive import add_derive_parsers, cmd_calibrate, cmd_derive
-from coach.cli.eval import add_eval_parser, cmd_eval
-from coach.cli.grade import (
-    add_cache_parser,
-    add_grade_parsers,
-    cmd_cache,
-    cmd_grade,
-    cmd_grade_file,
-)
-from coach.cli.history import add_history_parser, cmd_history
-from coach.cli.practice import add_practice_parser, cmd_practice
-from coach.cli.show import add_show_parser, cmd_show
-from coach.cli.tables import add_merge_parser, cmd_merge_results
 from coach.errors import CoachError
 
+# Each command's module in `coach.cli`, the function there that adds its parser(s), and the
+# function that runs each of its commands, in the order of --help. Only the module of the
+# command given is imported: its imports (graders, batches, reports) are most of its start.
+_COMMANDS = (
+    ("banks", "add_banks_parsers", {"banks": "cmd_banks", "questions": "cmd_questions"}),
+    ("show", "add_show_parser", {"show": "cmd_show"}),
+    ("grade", "add_grade_parsers", {"grade": "cmd_grade", "grade-file": "cmd_grade_file"}),
+    ("batch", "add_batch_parser", {"batch": "cmd_batch"}),
+    ("tables", "add_merge_parser", {"merge-results": "cmd_merge_results"}),
+    ("eval", "add_eval_parser", {"eval": "cmd_eval"}),
+    ("derive", "add_derive_parsers", {"derive": "cmd_derive", "calibrate": "cmd_calibrate"}),
+    ("grade", "add_cache_parser", {"cache": "cmd_cache"}),
+    ("banks", "add_validate_parser", {"validate": "cmd_validate"}),
+    ("banks", "add_schema_parser", {"schema": "cmd_schema"}),
+    ("demo", "add_demo_parser", {"demo": "cmd_demo"}),
+    ("practice", "add_practice_parser", {"practice": "cmd_practice"}),
+    ("history", "add_history_parser", {"history": "cmd_history"}),
+)
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of `command` alone, or of every command (for --help, or a name that is none)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Grade and coach free-text interview answers against rubric banks.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    # The order of the commands in --help.
-    add_banks_parsers(sub)
-    add_show_parser(sub)
-    add_grade_parsers(sub)
-    add_batch_parser(sub)
-    add_merge_parser(sub)
-    add_eval_parser(sub)
-    add_derive_parsers(sub)
-    add_cache_parser(sub)
-    add_validate_parser(sub)
-    add_schema_parser(sub)
-    add_demo_parser(sub)
-    add_practice_parser(sub)
-    add_history_parser(sub)
+    known = any(command in runners for _, _, runners in _COMMANDS)
+    for module, add, runners in _COMMANDS:
+        if not known or command in runners:
+            getattr(importlib.import_module(f"coach.cli.{module}"), add)(sub)
     return parser
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Import the module of `args.command` and run the command."""
+    module, run_name = next(
+        (module, runners[args.command])
+        for module, _, runners in _COMMANDS
+        if args.command in runners
+    )
+    run = getattr(importlib.import_module(f"coach.cli.{module}"), run_name)
+    status: int
+    if args.command in ("schema", "demo"):
+        status = run(out)
+    elif args.command == "grade":
+        status = run(args, out, sys.stdin)
+    elif args.command == "validate":
+        status = run(args, out, err)
+    elif args.command == "practice":
+        status = run(args, out, err, sys.stdin)
+    else:
+        status = run(args, out)
+    return status
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command named in `argv`: its first argument, unless that is an option."""
+    return argv[0] if argv and not argv[0].startswith("-") else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,41 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
             reconfigure(errors="backslashreplace")
-    parser = _parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = _parser(_command(argv))
     args = parser.parse_args(argv)
     out, err = sys.stdout, sys.stderr
     try:
-        if args.command == "banks":
-            return cmd_banks(args, out)
-        if args.command == "questions":
-            return cmd_questions(args, out)
-        if args.command == "show":
-            return cmd_show(args, out)
-        if args.command == "grade":
-            return cmd_grade(args, out, sys.stdin)
-        if args.command == "validate":
-            return cmd_validate(args, out, err)
-        if args.command == "grade-file":
-            return cmd_grade_file(args, out)
-        if args.command == "merge-results":
-            return cmd_merge_results(args, out)
-        if args.command == "cache":
-            return cmd_cache(args, out)
-        if args.command == "batch":
-            return cmd_batch(args, out)
-        if args.command == "eval":
-            return cmd_eval(args, out)
-        if args.command == "derive":
-            return cmd_derive(args, out)
-        if args.command == "calibrate":
-            return cmd_calibrate(args, out)
-        if args.command == "practice":
-            return cmd_practice(args, out, err, sys.stdin)
-        if args.command == "history":
-            return cmd_history(args, out)
-        if args.command == "schema":
-            return cmd_schema(out)
-        return cmd_demo(out)
+        return _run(args, out, err)
     except UsageError as exc:
         parser.print_usage(err)
         print_error(err, exc)

@@ -12,9 +12,7 @@ import functools
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal
-
-import openai
+from typing import TYPE_CHECKING, Any, Literal
 
 from coach.errors import ConfigError
 from coach.grading.combine import fallback_result, llm_result
@@ -40,6 +38,9 @@ from coach.result import GradeResult, Usage
 from coach.rubric.loader import BankRef, load_bank
 from coach.rubric.model import Question
 from coach.text.normalize import normalize
+
+if TYPE_CHECKING:
+    import openai
 
 Mode = Literal["auto", "llm", "keyword"]
 DEFAULT_MODEL = "gpt-4o-mini"

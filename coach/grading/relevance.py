@@ -25,10 +25,12 @@ A phrase of the key point's own variants, found in the clause, is relevant outri
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from coach.rubric.loader import builtin_bank_ids, load_bank
 from coach.rubric.model import KeyPoint, Question
@@ -135,23 +137,41 @@ class Relevance:
         return sum(weights.get(u, 0.0) for u in found)
 
 
+# The generic units of the shipped banks, counted ahead of time by `tools/build_tables.py`:
+# counting them reads and normalizes every built-in bank, a tenth of a second at every start.
+GENERIC_UNITS_PATH = Path(__file__).with_name("generic_units.json")
+
+
 @functools.cache
 def generic_units(language: str) -> frozenset[str]:
-    """Units in `GENERIC_SHARE` or more of the questions of the shipped banks in `language`."""
-    spread: Counter[str] = Counter()
-    questions = [
-        q
-        for bank_id in builtin_bank_ids()
-        if (bank := load_bank(bank_id)).language == language
-        for q in bank.questions
-    ]
-    for q in questions:
-        wording = [q.prompt, q.model_answer]
-        wording += [kp.text for c in q.criteria for kp in c.key_points]
-        wording += [v for c in q.criteria for kp in c.key_points for v in kp.variants]
-        spread.update(units(normalize(SENTENCE_END.join(wording)).text))
-    limit = GENERIC_SHARE * len(questions)
-    return frozenset(u for u, n in spread.items() if questions and n >= limit)
+    """Units in `GENERIC_SHARE` or more of the questions of the shipped banks in `language`
+    (none for a language no shipped bank is written in)."""
+    return frozenset(_shipped_generic_units().get(language, ()))
+
+
+@functools.cache
+def _shipped_generic_units() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = json.loads(GENERIC_UNITS_PATH.read_text(encoding="utf-8"))
+    return table
+
+
+def count_generic_units() -> dict[str, frozenset[str]]:
+    """`generic_units` of every language of the shipped banks, counted from the banks."""
+    by_language: dict[str, list[Question]] = {}
+    for bank_id in builtin_bank_ids():
+        bank = load_bank(bank_id)
+        by_language.setdefault(bank.language, []).extend(bank.questions)
+    generic = {}
+    for language, questions in by_language.items():
+        spread: Counter[str] = Counter()
+        for q in questions:
+            wording = [q.prompt, q.model_answer]
+            wording += [kp.text for c in q.criteria for kp in c.key_points]
+            wording += [v for c in q.criteria for kp in c.key_points for v in kp.variants]
+            spread.update(units(normalize(SENTENCE_END.join(wording)).text))
+        limit = GENERIC_SHARE * len(questions)
+        generic[language] = frozenset(u for u, n in spread.items() if n >= limit)
+    return generic
 
 
 def _wording(

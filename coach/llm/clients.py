@@ -14,7 +14,6 @@ used on a second loop after its first one closed, it is refused with a `ConfigEr
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 from collections.abc import AsyncGenerator, Callable
@@ -23,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from coach.errors import ConfigError
 
 if TYPE_CHECKING:  # the SDK loads when a client is first built, not when a grader is made
+    import asyncio
+
     import openai
 
 # Base URLs answered inside this process by a test double (`coach.testing.FakeJudge`): a client
@@ -132,6 +133,8 @@ class Clients:
     async def async_client(self) -> openai.AsyncOpenAI | None:
         """The async client for the running event loop; None when only a sync client was
         passed (run it off the loop)."""
+        import asyncio  # loaded already on a running loop; not at import, for offline grades
+
         loop = asyncio.get_running_loop()
         if self._given_async is not None:
             return self._given_async
@@ -179,6 +182,8 @@ class Clients:
     async def aclose(self) -> None:
         """Close the async client built here for the running loop (await it on that loop);
         those of loops that are closed already are let go."""
+        import asyncio  # loaded already on a running loop
+
         loop = asyncio.get_running_loop()
         with self._lock:
             built = self._built_async.pop(loop, None)

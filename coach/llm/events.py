@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import openai
-
 LOGGER = logging.getLogger("coach.llm")
 
 
@@ -42,6 +40,8 @@ ExchangeHook = Callable[[ExchangeEvent], None]
 
 def status_of(error: BaseException) -> int | None:
     """The HTTP status of a failed request, when the server answered at all."""
+    import openai  # loaded here, not at import: offline grading never loads the SDK
+
     return error.status_code if isinstance(error, openai.APIStatusError) else None
 
 

@@ -22,9 +22,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
-import openai
 from tenacity import AsyncRetrying, Retrying, retry_if_exception
 
 from coach.llm.events import LOGGER, ExchangeEvent, ExchangeHook, emit, status_of
@@ -43,6 +42,9 @@ from coach.llm.retry import (
 )
 from coach.rubric.model import Question
 from coach.text.tokens import count_tokens
+
+if TYPE_CHECKING:
+    import openai
 
 TOOL_NAME = "submit_grade"
 ENDPOINT = "/chat/completions"
@@ -295,6 +297,8 @@ class Exchange:
 
     def adapt(self, exc: BaseException) -> None:
         """After a failed request: retry at once if the server only rejected a feature."""
+        import openai  # loaded here, not at import: offline grading never loads the SDK
+
         self.last_error = exc
         if isinstance(exc, openai.APIStatusError) and self.protocol.adapt(exc):
             self.negotiations += 1
@@ -342,6 +346,8 @@ def _undecodable(exc: BaseException) -> str:
 
 def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any = None) -> Any:
     """Send the exchange's requests until a verified grade, under its retry policy."""
+    import openai  # loaded here, not at import: offline grading never loads the SDK
+
     extra = {"sleep": sleep} if sleep is not None else {}
     for attempt in Retrying(**exchange.retry_kwargs(), **extra):
         with attempt:
@@ -364,6 +370,8 @@ async def run_async(
     client: openai.AsyncOpenAI, exchange: Exchange, verify: Any, sleep: Any = None
 ) -> Any:
     """`run_sync` for an `AsyncOpenAI` client."""
+    import openai  # loaded here, not at import: offline grading never loads the SDK
+
     extra = {"sleep": sleep} if sleep is not None else {}
     async for attempt in AsyncRetrying(**exchange.retry_kwargs(), **extra):
         with attempt:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import openai
-
 from coach.errors import (
     DeadlineError,
     LLMError,
@@ -28,6 +26,8 @@ from coach.result import Usage
 
 def llm_error(exc: BaseException, exchange: Exchange, usage: Usage) -> LLMError:
     """The `LLMError` that says why grading by LLM failed."""
+    import openai  # loaded here, not at import: offline grading never loads the SDK
+
     attempts = exchange.spend.requests
     last = exchange.last_error if isinstance(exc, (ImmediateRetry, TimeoutError)) else exc
     kwargs: dict[str, Any] = {"attempts": attempts, "last_error": last, "usage": usage}
@@ -59,6 +59,8 @@ def llm_error(exc: BaseException, exchange: Exchange, usage: Usage) -> LLMError:
 
 def describe(error: BaseException | str | None) -> str:
     """One line about an error: HTTP status and type for the SDK's, cut to 300 characters."""
+    import openai  # loaded here, not at import: offline grading never loads the SDK
+
     if isinstance(error, openai.APIStatusError):
         return f"HTTP {error.status_code} {type(error).__name__}: {error.message}"[:300]
     if isinstance(error, BaseException):

@@ -16,11 +16,12 @@ bounds it, and there are only so many things to learn.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-import openai
+from typing import TYPE_CHECKING, Literal
 
 from coach.llm.prompts import PromptStyle
+
+if TYPE_CHECKING:
+    import openai
 
 OutputMode = Literal["json_schema", "json_object", "tools"]
 OUTPUT_MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "tools")

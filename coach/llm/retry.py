@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import openai
 from tenacity import RetryCallState, wait_random_exponential
 
 from coach.errors import ConfigError
@@ -71,6 +70,8 @@ class RetryPolicy:
 
 def is_quota_exhausted(exc: BaseException) -> bool:
     """A 429 that waiting will not cure: the account is out of credit."""
+    import openai  # loaded here, not at import: offline grading never loads the SDK
+
     if not isinstance(exc, openai.APIStatusError) or exc.status_code != 429:
         return False
     code = (exc.code or "") + " " + (getattr(exc, "type", None) or "")
@@ -87,6 +88,8 @@ class MalformedResponse(Exception):
 
 def is_transient(exc: BaseException) -> bool:
     """Worth another request: the same request may well succeed later."""
+    import openai  # loaded here, not at import: offline grading never loads the SDK
+
     if isinstance(
         exc, (openai.APIConnectionError, openai.APIResponseValidationError, MalformedResponse)
     ):
@@ -102,6 +105,8 @@ def is_transient(exc: BaseException) -> bool:
 def should_retry(exc: BaseException, policy: RetryPolicy) -> bool:
     """Send the request again after `exc`: a transient failure, unless it was a timeout
     and the policy does not retry those."""
+    import openai  # loaded here, not at import: offline grading never loads the SDK
+
     if isinstance(exc, openai.APITimeoutError) and not policy.retry_timeouts:
         return False
     return is_transient(exc)

@@ -23,6 +23,7 @@ from coach.encoding import Decoded, DecodeFailure, decode, describe
 from coach.errors import BankNotFoundError, RubricError
 from coach.resources import data_dir
 from coach.rubric.model import MAX_QUESTIONS, Bank
+from coach.rubric.prebuilt import prebuilt_bank
 from coach.rubric.problems import listed, problems_of
 
 if TYPE_CHECKING:
@@ -305,7 +306,9 @@ def bank_file(ref: str | os.PathLike[str]) -> str | None:
 
 @functools.cache
 def _load_cached(path: str) -> Bank:
-    return load_file(path)
+    """A built-in bank: its copy validated ahead of time while the file is unchanged."""
+    bank = prebuilt_bank(Path(path))
+    return bank if bank is not None else load_file(path)
 
 
 @functools.lru_cache(maxsize=1)

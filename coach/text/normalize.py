@@ -7,8 +7,9 @@ Traditional characters, zero-width joiners, curly quotes. Matching works on one 
 * format characters removed: zero-width, bidi controls, variation selectors; Unicode tag
   characters (U+E0020-U+E007E, invisible copies of ASCII that models can still read) become
   the ASCII they spell, so hidden instructions are screened like visible ones;
-* Traditional folded to Simplified, character by character (OpenCC ``t2s``), then a few Taiwan
-  and Hong Kong words to the mainland ones of the same length (简讯 → 短信, 帐户 → 账户);
+* Traditional folded to Simplified, character by character (OpenCC ``t2s``, as a table built
+  ahead of time: `coach.text.fold_table`), then a few Taiwan and Hong Kong words to the
+  mainland ones of the same length (简讯 → 短信, 帐户 → 账户);
 * punctuation folded: sentence ends to ``。``, clause breaks to ``，``, brackets and quotes dropped;
 * whitespace collapsed, and dropped next to CJK characters, where it carries no meaning.
 
@@ -22,10 +23,9 @@ import functools
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import opencc
+from coach.text.fold_table import t2s_table
 
 SENTENCE_END = "。"
 CLAUSE_BREAK = "，"
@@ -132,16 +132,9 @@ def _fold_char(char: str) -> str:
     if len(folded) == 1 and is_cjk(folded):
         # Character-level Traditional -> Simplified keeps offsets exact and is cached in the
         # table; phrase-level conversion would only matter for a few ambiguous characters.
-        converted: str = _t2s().convert(folded)
-        if len(converted) == 1:
-            folded = converted
+        folded = t2s_table().get(folded, folded)
         folded = _CHAR_FOLDS.get(folded, folded)
     return folded
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
 
 
 @functools.lru_cache(maxsize=1)
@@ -150,36 +143,22 @@ def _irregular() -> re.Pattern[str]:
 
     Plain Simplified Chinese, lowercase ASCII and digits are most of an answer, so only the rest
     (punctuation, whitespace, capitals, full-width forms, Traditional characters) is walked in
-    Python. Built once, on first use: one OpenCC pass over the CJK block finds the Traditional
-    characters.
+    Python. Built once, on first use, from the shipped Traditional -> Simplified table.
     """
-    block = "".join(chr(code) for code in range(0x4E00, 0xA000))
-    simplified = _t2s().convert(block)
-    if len(simplified) == len(block):
-        traditional = {old for old, new in zip(block, simplified, strict=True) if old != new}
-        traditional |= set(_CHAR_FOLDS)
-    else:
-        traditional = {c for c in block if _fold_char(c) != c}
+    traditional = sorted(ord(c) for c in {*t2s_table(), *_CHAR_FOLDS} if 0x4E00 <= ord(c) < 0xA000)
     # One negated class (the block minus its Traditional characters, as ranges) tests each
-    # character once; two alternatives would cost twice as much per character.
+    # character once; two alternatives would cost twice as much per character. The ranges are
+    # the gaps between Traditional characters, found without a walk over the whole block.
     plain_cjk = []
-    for start, end in _runs(code for code in range(0x4E00, 0xA000) if chr(code) not in traditional):
-        plain_cjk.append(re.escape(chr(start)) + ("-" + re.escape(chr(end)) if end > start else ""))
+    starts = [0x4E00, *(code + 1 for code in traditional)]
+    for start, end in zip(starts, [*traditional, 0xA000], strict=True):
+        if end > start:
+            last = end - 1
+            plain_cjk.append(
+                re.escape(chr(start)) + ("-" + re.escape(chr(last)) if last > start else "")
+            )
     kept = re.escape("".join(sorted(_KEEP_PUNCT)) + SENTENCE_END + CLAUSE_BREAK)
     return re.compile(f"[^a-z0-9{kept}\u3400-\u4dbf{''.join(plain_cjk)}]")
-
-
-def _runs(codes: Iterable[int]) -> Iterator[tuple[int, int]]:
-    """Consecutive runs in ascending `codes`, as (first, last) pairs."""
-    first = last = -2
-    for code in codes:
-        if code != last + 1:
-            if first >= 0:
-                yield first, last
-            first = code
-        last = code
-    if first >= 0:
-        yield first, last
 
 
 _FOLDED: dict[str, str] = {}
