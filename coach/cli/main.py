@@ -25,7 +25,7 @@ _COMMANDS = (
     ("show", "add_show_parser", {"show": "cmd_show"}),
     ("grade", "add_grade_parsers", {"grade": "cmd_grade", "grade-file": "cmd_grade_file"}),
     ("batch", "add_batch_parser", {"batch": "cmd_batch"}),
-    ("tables", "add_merge_parser", {"merge-results": "cmd_merge_results"}),
+    ("merge", "add_merge_parser", {"merge-results": "cmd_merge_results"}),
     ("eval", "add_eval_parser", {"eval": "cmd_eval"}),
     ("derive", "add_derive_parsers", {"derive": "cmd_derive", "calibrate": "cmd_calibrate"}),
     ("grade", "add_cache_parser", {"cache": "cmd_cache"}),

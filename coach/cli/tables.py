@@ -1,21 +1,19 @@
-"""The options of `coach grade-file` for tables and shards, and the `coach merge-results`
-command that joins the outputs of a job graded in parts.
+"""The options of `coach grade-file` for tables and shards.
 
     coach grade-file IN.csv --out OUT.csv [--format F] [--id-col C] [--answer-col C]
                      [--bank-col C] [--question-col C] [--bank B] [--question Q] [--shard K/N]
-    coach merge-results OUT1.jsonl OUT2.jsonl ... --out ALL.jsonl
 
 Input and output formats follow the files' suffixes (see `coach.batch.table_in` and
-`coach.batch.table_out`); shards, `coach.batch.shard`; the merge, `coach.batch.merge`.
+`coach.batch.table_out`); shards, `coach.batch.shard`. The parts of a sharded job are joined
+by `coach merge-results` (`coach.cli.merge`).
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import Any
 
 from coach.cli.common import open_bank
-from coach.errors import CoachError
 from coach.grading.offline import find_question
 
 
@@ -79,54 +77,3 @@ def binary_input(args: argparse.Namespace) -> bool:
     from coach.batch.table_in import table_format
 
     return table_format(args.source, args.format) in ("xlsx", "parquet")
-
-
-def add_merge_parser(sub: Any) -> None:
-    merge = sub.add_parser(
-        "merge-results",
-        help="join the outputs of a grade-file job graded in parts (--shard) into one",
-    )
-    merge.add_argument("sources", nargs="+", metavar="OUT.jsonl", help="the parts' outputs")
-    merge.add_argument(
-        "--out",
-        required=True,
-        metavar="ALL.jsonl",
-        help="one line per id (.csv, .tsv, .xlsx or .parquet: that table, from ALL.xx.jsonl)",
-    )
-
-
-def cmd_merge_results(args: argparse.Namespace, out: TextIO) -> int:
-    from coach.batch.merge import merge_outputs
-    from coach.batch.table_in import table_format
-    from coach.batch.table_out import export_table, output_for
-
-    for source in args.sources:
-        if table_format(source) != "jsonl":
-            raise CoachError(
-                f"{source!r}: merge-results reads the JSON-lines outputs (for an .xlsx or "
-                ".parquet output, its .jsonl journal); grade each part into a .jsonl file"
-            )
-    target = output_for(args.out)  # a missing extra stops it here, before the merge
-    journal = target.path
-    if target.format != "jsonl":
-        journal = target.path.with_name(target.path.name + ".jsonl")
-    summary = merge_outputs(args.sources, journal)
-    if target.format != "jsonl":
-        export_table(journal, target.path, target.format)
-    notes = ""
-    if summary.unreadable:
-        notes += f", {summary.unreadable} unreadable lines left out"
-    out.write(
-        f"{summary.ids} ids from {len(args.sources)} files: {summary.graded} graded, "
-        f"{summary.errors} errors, {summary.duplicates} lines for an id seen before{notes}; "
-        f"merged into {args.out}\n"
-    )
-    if summary.conflicts:
-        out.flush()
-        shown = ", ".join(repr(job_id) for job_id in summary.conflicts[:5])
-        raise CoachError(
-            f"{len(summary.conflicts)} ids were graded with different scores in different "
-            f"files ({shown}{', ...' if len(summary.conflicts) > 5 else ''}); the first file's "
-            "line was kept"
-        )
-    return 0

@@ -20,7 +20,10 @@ watched = json.loads(sys.argv[2])
 print(json.dumps([status, [name for name in watched if name in sys.modules]]))
 """
 NETWORK = ["openai", "httpx", "httpx2"]
-OTHER_COMMANDS = ["coach.cli.eval", "coach.cli.derive", "coach.cli.practice", "coach.cli.batch"]
+OTHER_COMMANDS = [
+    *("coach.cli.eval", "coach.cli.derive", "coach.cli.practice", "coach.cli.batch"),
+    "coach.cli.merge",
+]
 ANSWER = "我会先安抚客户情绪，核实身份，再说明解冻需要按规定审核。"
 
 
@@ -71,6 +74,7 @@ def test_help_still_lists_every_command(tmp_path: Path) -> None:
     )
     listed = re.findall(r"^    (\S+)", run.stdout, re.MULTILINE)
     assert listed == [
-        *("banks", "questions", "show", "grade", "grade-file", "batch", "eval", "derive"),
+        *("banks", "questions", "show", "grade", "grade-file", "batch", "merge-results"),
+        *("eval", "derive"),
         *("calibrate", "cache", "validate", "schema", "demo", "practice", "history"),
     ]
