@@ -97,11 +97,22 @@ def test_run_together_letters_split_into_known_words() -> None:
         ("客服專線", "客服热线"),
         ("私隱", "隐私"),
         ("个人资料", "个人信息"),
+        ("真人客服", "人工客服"),
+        ("回覆", "回复"),
+        ("帳單", "账单"),
+        ("銀行戶口", "银行账户"),
+        ("別著急", "别着急"),  # 著 as the aspect mark
+        ("幫您查看著", "帮您查看着"),
+        ("為客戶著想", "为客户着想"),
     ],
 )
 def test_regional_words_fold_to_the_mainland_ones(regional: str, mainland: str) -> None:
     assert normalize(regional).text == mainland
     assert normalize(mainland).text == mainland
+
+
+def test_zhu_stays_where_it_is_not_the_aspect_mark() -> None:
+    assert normalize("著作權很顯著").text == "著作权很显著"
 
 
 def test_regional_folding_keeps_quotes_in_the_candidates_words() -> None:
