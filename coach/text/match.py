@@ -5,7 +5,8 @@ substrings; all-ASCII phrases ("ATM", "verify identity") are held to whole words
 the forms of `coach.text.english` (inflections, one typo in a long word). ``A*B`` allows a
 short gap inside one sentence: 12 characters, or about six words between English parts. A
 deduction trigger is ignored when its clause negates it before ("我绝不会保证收益") or condemns
-it after ("保证收益是违规的"), or reports someone else's words ("客户要求我保证收益").
+it after ("保证收益是违规的"), reports someone else's words ("客户要求我保证收益", "销售说了保本"),
+or supposes it ("如果当时销售承诺了保本").
 """
 
 from __future__ import annotations
@@ -28,12 +29,21 @@ _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9 .'+-]*")
 _NEGATION = re.compile(
     r"(?<!忍)(?<!不得)不(?![管论仅但断久少光过同满错行由禁住]|得不)|没|未(?!来|必)|无(?!论)|别(?<!特别)(?<!区别)(?<!分别)(?<!级别)"
     r"|勿|莫|严禁|禁止|杜绝|拒绝|避免|防止|切忌|谨防|绝非|并非"
-    r"|(?<![a-z])(?:not|never|no|don't|won't|cannot|can't|avoid|refuse to|rather than)(?![a-z])"
+    r"|(?<![a-z])(?:not|never|no|don'?t|won'?t|cannot|can'?t|couldn'?t|wouldn'?t|shouldn'?t"
+    r"|doesn'?t|didn'?t|isn'?t|aren'?t|avoid|refuse to|rather than)(?![a-z])"
 )
 # Someone else's words; "跟客户说" / "对客户说" is the candidate speaking, so it does not count.
+# A clause that opens on a demand continues the speaker of the clause before ("客户说…，要求保本").
 _REPORTED = re.compile(
-    r"(?<![跟和对向给同其])(?:客户|对方|他|她|领导|上级)(?:要求|说|想|希望|坚持)"
-    r"|要求我|让我|希望我|逼我|问我|问能否|是否|能否|如果客户"
+    r"(?<![跟和对向给同其])(?:客户|对方|他|她|领导|上级|销售|销售人员|理财经理|客户经理|业务员"
+    r"|同事|别人|有人|人家|骗子|他们)(?:要求|说|想|希望|坚持|讲|承诺|答应|保证过|许诺)"
+    r"|要求我|让我|希望我|逼我|问我|问能否|是否|能否|如果客户|^(?:要求|坚持要|非要|希望)"
+)
+# A supposition: what the clause says might have happened is not said by the candidate
+# ("如果当时销售说了保证收益之类的话，…我会上报"). A supposition's consequence is asserted: in
+# "如果客户坚持，我就保证收益" the trigger is in the next clause.
+_SUPPOSED = re.compile(
+    r"如果|假如|假设|要是|万一|倘若|若是|(?<![a-z])(?:if|suppose|whether)(?![a-z])"
 )
 _CONDEMNED = re.compile(
     r"违规|违法|违反|不允许|不被允许|不可以|不能这样|是不对|是错误|错误的|被禁止|是禁止|不合规|红线|大忌"
@@ -142,8 +152,11 @@ def asserted_hits(pattern: re.Pattern[str], clauses: Clauses) -> Iterator[Hit]:
     text = clauses.text
     for match in pattern.finditer(text):
         start, end = match.start(), match.end()
-        before = text[max(clauses.start_before(start), start - NEGATION_WINDOW) : start]
+        clause_start = clauses.start_before(start)
+        before = text[max(clause_start, start - NEGATION_WINDOW) : start]
         if _NEGATION.search(before) or _REPORTED.search(before):
+            continue
+        if _SUPPOSED.search(text, clause_start, start):
             continue
         after = text[end : min(clauses.end_after(end), end + CONDEMN_WINDOW)]
         if _CONDEMNED.search(after):

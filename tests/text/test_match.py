@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coach.text.match import Clauses, asserted_hits, compile_phrases
+from coach.text.normalize import normalize
 
 PHRASES = ["ATM", "App", "7*24", "取款机", "保证*收益"]
 
@@ -61,3 +62,27 @@ def test_negation_reaches_only_inside_its_clause() -> None:
     assert list(asserted_hits(pattern, Clauses(negated))) == []
     separate = "我不会推脱，保证收益"  # the negation belongs to the previous clause
     assert len(list(asserted_hits(pattern, Clauses(separate)))) == 1
+
+
+@pytest.mark.parametrize(
+    ("trigger", "text", "asserted"),
+    [
+        # reported: a salesperson's or a customer's words, the demand continuing their clause
+        ("保证收益", "如果当时销售说了保证收益之类的话，那是我们的问题，我会上报", False),
+        ("保本", "假如理财经理承诺过保本，我会如实上报", False),
+        ("保本", "客户说智能客服不行，要求保本", False),
+        ("guarantee", "If the adviser said it was guaranteed, I report it", False),
+        ("promise", "I can\u2019t promise you won\u2019t lose money", False),  # curly apostrophe
+        # asserted: the candidate's own words, or a supposition's consequence
+        ("保证收益", "如果客户坚持，我就保证收益", True),
+        ("稳赚不赔", "我跟客户说这个稳赚不赔", True),
+        ("保本", "这款产品保本保息", True),
+    ],
+)
+def test_deductions_skip_reported_and_supposed_speech(
+    trigger: str, text: str, asserted: bool
+) -> None:
+    pattern = compile_phrases([trigger])
+    assert pattern is not None
+    hits = list(asserted_hits(pattern, Clauses(normalize(text).text)))
+    assert bool(hits) is asserted
