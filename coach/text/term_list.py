@@ -96,6 +96,24 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
             return False
         return count_chars(_GLUE, content) / cjk < 0.05
     words = re.findall(r"[a-z']+", text)
+    if _bare_terms(original):
+        return True
     if len(words) < 8:
         return False
     return sum(word in EN_FUNCTION_WORDS for word in words) / len(words) < 0.08
+
+
+_EN_ITEM_SPLIT = re.compile(r"[,;.:\n]+|\d+[).]")
+_EN_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+def _bare_terms(original: str) -> bool:
+    """Terms named, not described: two or more items of at most three words each, next to no
+    function words ("Urgency, suspicious links, requests for passwords"; "Osmosis, Flagellum,
+    Diffusion"). Two short sentences ("I apologise. I escalate.") have function words."""
+    items = [_EN_WORD.findall(item) for item in _EN_ITEM_SPLIT.split(original.lower())]
+    items = [item for item in items if item]
+    if len(items) < 2 or any(len(item) > 3 for item in items):
+        return False
+    words = [word for item in items for word in item]
+    return sum(word in EN_FUNCTION_WORDS for word in words) < 0.15 * len(words)

@@ -59,3 +59,17 @@ def test_stems_drop_inflections_and_silent_e() -> None:
     assert stem("typing") == stem("typed") == stem("types") == stem("type") == "typ"
     assert stem("verified") == stem("verifies") == "verify"
     assert stem("process") == "process" and stem("status") == "status"
+
+
+def test_bare_english_terms_are_a_keyword_list_and_short_sentences_are_not() -> None:
+    from coach.text.term_list import looks_like_keyword_list
+
+    def listed(answer: str) -> bool:
+        text = normalize(answer).text
+        return looks_like_keyword_list(answer, text, text)
+
+    assert listed("Urgency, suspicious links, requests for passwords, generic greeting.")
+    assert listed("Osmosis, Flagellum, Diffusion")
+    assert listed("1)urgency 2)fake link 3)password request")
+    assert not listed("I apologise. I escalate.")
+    assert not listed("I would apologise, check the account and refund the fee.")
