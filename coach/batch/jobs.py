@@ -30,8 +30,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 from coach.batch.jsonl import OutcomeWriter, dumps_line, input_lines, scan_output
 from coach.batch.lock import OutputLock
-from coach.batch.progress import ProgressOption, will_show
+from coach.batch.progress import Progress, ProgressOption, will_show
 from coach.batch.run import BatchItem, BatchResult, BatchRun
+from coach.batch.workers import Processes, graded_in_order
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -147,15 +148,46 @@ class _Job:
     def items(self, source: Path) -> Iterator[BatchItem]:
         """The items to grade, read as the batch asks for them; bad lines are written out on
         the way, ids already done are counted and passed over."""
+        for parsed in self._entries(source):
+            if isinstance(parsed, BatchItem):
+                yield parsed
+            else:
+                self._write_bad(parsed)
+
+    def grade_on(
+        self, processes: Processes, source: Path, progress: ProgressOption, total: int | None
+    ) -> None:
+        """Grade on worker processes: every line written in input order, bad lines too."""
+        bar = Progress(total or 0, progress)
+        outcomes = graded_in_order(processes, self._entries(source), lines=True)
+        try:
+            for graded in outcomes:
+                if isinstance(graded, dict):  # a bad input line's error line
+                    self._write_bad(graded)
+                elif graded.line is not None:
+                    self.writer.write_line(graded.line)
+                    self.summary.graded += 1
+                    bar.advance()
+                else:
+                    self.write(BatchResult(index=graded.index, id=graded.id, error=graded.error))
+                    bar.advance(failed=True)
+        finally:  # a failed write or Ctrl-C stops the workers too
+            outcomes.close()
+            bar.close()
+
+    def _entries(self, source: Path) -> Iterator[Parsed]:
+        """The items to grade and the error lines of bad lines, in input order; ids already
+        done are counted and passed over."""
         for job_id, parsed in iter_job(source, self.encoding):
             self.summary.total += 1
             if job_id in self.done:
                 self.summary.skipped += 1
-            elif isinstance(parsed, BatchItem):
-                yield parsed
             else:
-                self.summary.failed += 1
-                self.writer.write(parsed)
+                yield parsed
+
+    def _write_bad(self, record: dict[str, Any]) -> None:
+        self.summary.failed += 1
+        self.writer.write(record)
 
     def write(self, outcome: BatchResult) -> None:
         record = outcome_record(outcome)
@@ -196,13 +228,15 @@ def run_job(
     retry_errors: bool = False,
     before_writing: Callable[[], None] | None = None,
     encoding: str | None = None,
+    processes: Processes | None = None,
 ) -> JobSummary:
     """Grade `source` into `out`, resuming whatever an earlier run left unfinished.
 
     Error lines marked `retry` (and, with `retry_errors`, every error line) are taken out of
     `out` and graded again. `before_writing` is called once the lock is held, before the
     output is touched: a check that should stop the job with nothing written. `source` is
-    UTF-8 unless `encoding` names another.
+    UTF-8 unless `encoding` names another. With `processes` (an offline grade), the items
+    are graded on worker processes instead of by `grader` (see `coach.batch.workers`).
     `OutputLocked` when another run holds `out`; `OutputError` when a write fails.
     """
     source_path, out_path = Path(source), Path(out)
@@ -220,6 +254,9 @@ def run_job(
         total = _count_items(source_path, scan.done, encoding) if will_show(progress) else None
         with OutcomeWriter.append_to(out_path) as writer:
             job = _Job(writer, scan.done, summary, encoding)
+            if processes is not None:
+                job.grade_on(processes, source_path, progress, total)
+                return summary
             run = BatchRun(
                 grader,
                 job.items(source_path),

@@ -223,9 +223,13 @@ class OutcomeWriter:
         return cls(handle, str(path))
 
     def write(self, record: dict[str, Any]) -> None:
+        self.write_line(dumps_line(record))
+
+    def write_line(self, text: str) -> None:
+        """A line `dumps_line` made (elsewhere: a worker process), written as `write` does."""
         if self._failed is not None:  # after one failure nothing more: the job is stopping
             raise self._failed
-        line = dumps_line(record).encode("utf-8")
+        line = text.encode("utf-8")
         data = memoryview(line)
         try:
             while data:
