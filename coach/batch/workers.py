@@ -1,12 +1,13 @@
 """Offline batches on every core: items graded in chunks by worker processes, outcomes handed
 back in input order.
 
-Only for a grade that needs no network and no shared state (the keyword grader): each worker
-process loads the banks its items name once and grades a chunk of a few hundred items per
-message, so the pickling is paid per chunk rather than per item. The parent reads the items
-as a stream and keeps at most `2 * workers` chunks in flight, so its memory does not grow with
-the input; a file job gets each result back as its finished output line, so the parent neither
-validates nor serializes a result again.
+Only for a grade that needs no network and no shared state (the keyword grader). The parent
+reads the items as a stream in chunks of a few hundred, so the pickling is paid per chunk
+rather than per item, and keeps at most `2 * workers` chunks in flight, so its memory does not
+grow with the input; a file job gets each result back as its finished output line, so the
+parent neither validates nor serializes a result again. Each worker has a queue of its own (a
+lane), and the items of one question go to one lane: a worker loads the banks and compiles the
+rules of its own questions only, once, so the work of N workers adds up to about that of one.
 
 The processes are started with 'spawn' on every platform (chosen explicitly: the default
 differs between platforms and Python versions): a worker shares nothing with the parent but the
@@ -194,15 +195,14 @@ def _prepend(
 
 
 class _Pipeline(Generic[P]):
-    """A pool with a bounded window of chunks in flight, drained in submission order."""
+    """One lane per worker, with a bounded window of chunks in flight, drained in order."""
 
     def __init__(self, processes: Processes, lines: bool) -> None:
         self.processes = processes
         self.lines = lines
-        self.context = multiprocessing.get_context(processes.start_method)
-        self.pool: ProcessPoolExecutor | None = None
-        self.in_process = False  # set once a fresh pool stopped too before finishing a chunk
-        self.finished = True  # whether the current pool (or the first) finished a chunk
+        context = multiprocessing.get_context(processes.start_method)
+        self.lanes = [_Lane(context) for _ in range(processes.workers)]
+        self.router = _Router(processes.workers)
 
     def run(self, chunks: Iterator[list[Entry[P]]]) -> Iterator[Graded | P]:
         window = 2 * self.processes.workers
@@ -210,42 +210,99 @@ class _Pipeline(Generic[P]):
         for chunk in chunks:
             pending.append(self._submit(chunk))
             while len(pending) >= window:
-                sent = pending.popleft()
-                yield from _merged(sent.chunk, self._settle(sent))
+                yield from self._settle(pending.popleft())
         while pending:
-            sent = pending.popleft()
-            yield from _merged(sent.chunk, self._settle(sent))
+            yield from self._settle(pending.popleft())
 
     def _submit(self, chunk: list[Entry[P]]) -> _Sent[P]:
-        """The chunk on its way to a worker, or kept to be graded here when its turn comes."""
-        tasks = _tasks(chunk)
-        if self.in_process or not tasks:
-            return _Sent(chunk, tasks)
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                self.processes.workers, mp_context=self.context, initializer=_start_worker
-            )
-        future = self.pool.submit(grade_chunk, self.processes.grade, tasks, self.lines)
-        return _Sent(chunk, tasks, future, self.pool)
+        """The chunk's items on their way, each to the lane of its question."""
+        shares: list[list[Task]] = [[] for _ in self.lanes]
+        for task in _tasks(chunk):
+            shares[self.router.lane(task[2], task[3])].append(task)
+        parts = [
+            self.lanes[n].submit(self.processes.grade, share, self.lines)
+            for n, share in enumerate(shares)
+            if share
+        ]
+        return _Sent(chunk, parts)
 
-    def _settle(self, sent: _Sent[P]) -> list[Graded]:
-        if sent.future is None:
-            return grade_chunk(self.processes.grade, sent.tasks, self.lines)
+    def _settle(self, sent: _Sent[P]) -> Iterator[Graded | P]:
+        done = [g for part in sent.parts for g in part.lane.settle(part, self.processes.grade)]
+        done.sort(key=lambda graded: graded.index)
+        return _merged(sent.chunk, done)
+
+    def close(self) -> None:
+        for lane in self.lanes:
+            lane.close()
+
+
+class _Router:
+    """The lane of an item. A question stays on one lane, so its rules are compiled by one
+    worker rather than by each (compiling takes as long as some forty grades); a question seen
+    more than `HOT` times is spread over the least loaded lanes, so that a job of one question
+    still runs on every core."""
+
+    HOT = 256
+    MAX_KEYS = 10_000  # questions remembered; past that, forgotten and routed afresh
+
+    def __init__(self, lanes: int) -> None:
+        self.load = [0] * lanes  # items routed to each lane
+        self.lane_of: dict[tuple[object, object], int] = {}
+        self.seen: dict[tuple[object, object], int] = {}
+
+    def lane(self, bank: Any, question: Any) -> int:
+        key = (_name(bank), _name(question))
+        if len(self.seen) >= self.MAX_KEYS and key not in self.seen:
+            self.seen.clear()
+            self.lane_of.clear()
+        seen = self.seen[key] = self.seen.get(key, 0) + 1
+        lane = self.lane_of.get(key)
+        if lane is None or seen > self.HOT:
+            lane = self.lane_of[key] = self.load.index(min(self.load))
+        self.load[lane] += 1
+        return lane
+
+
+def _name(ref: Any) -> object:
+    """What names a bank or question for routing: its id or path, else the object itself."""
+    return os.fspath(ref) if isinstance(ref, (str, os.PathLike)) else id(ref)
+
+
+class _Lane:
+    """One worker process with a queue of its own. When it dies, the parts it held end as
+    `WorkerStopped` and the next part starts a fresh one, unless a fresh one died too before
+    finishing a part: then this lane's parts are graded in this process."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.pool: ProcessPoolExecutor | None = None
+        self.in_process = False
+        self.finished = True  # whether the current process (or the first) finished a part
+
+    def submit(self, grade: GradeOne, tasks: list[Task], lines: bool) -> _Part:
+        if self.in_process:
+            return _Part(self, tasks, lines)
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(1, mp_context=self.context, initializer=_start_worker)
+        future = self.pool.submit(grade_chunk, grade, tasks, lines)
+        return _Part(self, tasks, lines, future, self.pool)
+
+    def settle(self, part: _Part, grade: GradeOne) -> list[Graded]:
+        if part.future is None:
+            return grade_chunk(grade, part.tasks, part.lines)
         try:
-            done = sent.future.result()
+            done = part.future.result()
         except BrokenProcessPool:
-            if sent.pool is self.pool:  # not a pool dropped already
+            if part.pool is self.pool:  # not a process dropped already
                 self._restart()
-            return [Graded(index, job_id, error=STOPPED) for index, job_id, *_ in sent.tasks]
-        except Exception:  # the chunk did not get there or back (an item that does not pickle)
-            return grade_chunk(self.processes.grade, sent.tasks, self.lines)
-        if sent.pool is self.pool:
+            return [Graded(index, job_id, error=STOPPED) for index, job_id, *_ in part.tasks]
+        except Exception:  # the part did not get there or back (an item that does not pickle)
+            return grade_chunk(grade, part.tasks, part.lines)
+        if part.pool is self.pool:
             self.finished = True
         return done
 
     def _restart(self) -> None:
-        """Drop the broken pool: the next chunk starts a fresh one, unless this pool was a
-        fresh one that stopped before finishing a chunk; then the rest is graded here."""
         assert self.pool is not None
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = None
@@ -259,8 +316,17 @@ class _Pipeline(Generic[P]):
 
 
 @dataclass(frozen=True)
-class _Sent(Generic[P]):
-    chunk: list[Entry[P]]
-    tasks: list[Task]  # the chunk's entries to grade
+class _Part:
+    """The share of a chunk sent to one lane."""
+
+    lane: _Lane
+    tasks: list[Task]
+    lines: bool
     future: Future[list[Graded]] | None = None  # None: graded in this process
     pool: ProcessPoolExecutor | None = None
+
+
+@dataclass(frozen=True)
+class _Sent(Generic[P]):
+    chunk: list[Entry[P]]
+    parts: list[_Part]

@@ -264,3 +264,15 @@ def test_grade_file_workers_option(tmp_path: Path, mini_path: Path) -> None:
     )
     assert one.returncode == two.returncode == 0
     assert lines_of(tmp_path / "two.jsonl") == lines_of(tmp_path / "one.jsonl")
+
+
+def test_a_question_stays_with_one_worker_until_it_is_hot() -> None:
+    router = workers_module._Router(2)
+    lanes = [router.lane("account-manager", f"q{n % 4}") for n in range(40)]
+    for question in range(4):
+        assert len({lanes[n] for n in range(question, 40, 4)}) == 1  # compiled by one worker
+    assert sorted(lanes.count(lane) for lane in (0, 1)) == [20, 20]  # and the load shared
+    hot = [router.lane(Path("bank.yaml"), "one") for _ in range(router.HOT + 600)]
+    assert len(set(hot[: router.HOT])) == 1
+    assert set(hot[router.HOT :]) == {0, 1}  # a job of one question still uses every worker
+    assert abs(router.load[0] - router.load[1]) <= 1
