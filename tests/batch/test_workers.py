@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from tests.cli.support import run_cli
 from tests.support import DATA
 
 KILL = "KILL THIS WORKER"
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="kills a worker with SIGKILL")
 
 
 def sample_items() -> list[tuple[str, str, str, str]]:
@@ -101,6 +103,7 @@ def test_many_small_chunks_on_spawned_workers_keep_the_order() -> None:
     assert all(r is not None for r in got)
 
 
+@posix_only
 def test_a_killed_worker_loses_no_item() -> None:
     items = [
         BatchItem(
@@ -125,6 +128,7 @@ def test_a_killed_worker_loses_no_item() -> None:
     assert outcomes[-1].result.model_dump() == alone.model_dump()
 
 
+@posix_only
 def test_workers_that_keep_dying_leave_the_rest_to_this_process() -> None:
     items = [
         BatchItem(bank="account-manager", question="b1", answer=f"答案{n}", id=f"i{n}")
@@ -207,6 +211,7 @@ def test_a_file_job_on_workers_writes_what_one_process_writes(
     assert again.skipped == again.total and two.read_bytes() == one.read_bytes()
 
 
+@posix_only
 def test_a_killed_worker_s_items_are_graded_by_the_next_run(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     lines = [
