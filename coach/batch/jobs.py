@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from coach.batch.jsonl import OutcomeWriter, Scan, dumps_line, input_lines, scan_output
 from coach.batch.lock import OutputLock
-from coach.batch.progress import ProgressOption, will_show
+from coach.batch.progress import Progress, ProgressOption, will_show
 from coach.batch.run import BatchItem, BatchResult, BatchRun
 from coach.batch.shard import Shard
 from coach.batch.table_in import Columns, TableItem, TableSource, table_format
@@ -45,6 +45,7 @@ from coach.batch.table_out import (
     output_for,
     scan_table,
 )
+from coach.batch.workers import Processes, graded_in_order
 from coach.errors import CoachError
 
 if TYPE_CHECKING:
@@ -161,17 +162,52 @@ class _Job:
     def items(self, rows: Rows) -> Iterator[BatchItem]:
         """The items to grade, read as the batch asks for them; bad lines are written out on
         the way, ids already done are counted and passed over."""
+        for parsed in self._entries(rows):
+            if isinstance(parsed, BatchItem):
+                yield parsed
+            else:
+                self._write_bad(parsed)
+
+    def grade_on(
+        self, processes: Processes, rows: Rows, progress: ProgressOption, total: int | None
+    ) -> None:
+        """Grade on worker processes: every line written in input order, bad lines too."""
+        bar = Progress(total or 0, progress)
+        outcomes = graded_in_order(processes, self._entries(rows), lines=True)
+        try:
+            for graded in outcomes:
+                if isinstance(graded, dict):  # a bad input line's error line
+                    self._write_bad(graded)
+                elif graded.line is not None:
+                    extra = self.extra.pop(graded.id, None) if graded.id is not None else None
+                    if extra:  # a table row's other columns go with its result
+                        self.writer.write({**json.loads(graded.line), "row": extra})
+                    else:
+                        self.writer.write_line(graded.line)
+                    self.summary.graded += 1
+                    bar.advance()
+                else:
+                    self.write(BatchResult(index=graded.index, id=graded.id, error=graded.error))
+                    bar.advance(failed=True)
+        finally:  # a failed write or Ctrl-C stops the workers too
+            outcomes.close()
+            bar.close()
+
+    def _entries(self, rows: Rows) -> Iterator[Parsed]:
+        """The items to grade and the error lines of bad lines, in input order; ids already
+        done are counted and passed over."""
         for job_id, parsed in rows():
             self.summary.total += 1
             if job_id in self.done:
                 self.summary.skipped += 1
-            elif isinstance(parsed, BatchItem):
-                if isinstance(parsed, TableItem) and parsed.extra:
-                    self.extra[job_id] = parsed.extra
-                yield parsed
-            else:
-                self.summary.failed += 1
-                self.writer.write(parsed)
+                continue
+            if isinstance(parsed, TableItem) and parsed.extra:
+                self.extra[job_id] = parsed.extra
+            yield parsed
+
+    def _write_bad(self, record: dict[str, Any]) -> None:
+        self.summary.failed += 1
+        self.writer.write(record)
 
     def write(self, outcome: BatchResult) -> None:
         record = outcome_record(outcome)
@@ -234,6 +270,7 @@ def run_job(
     input_format: str | None = None,
     columns: Columns | None = None,
     shard: Shard | None = None,
+    processes: Processes | None = None,
 ) -> JobSummary:
     """Grade `source` into `out`, resuming whatever an earlier run left unfinished.
 
@@ -245,7 +282,9 @@ def run_job(
     A `source` whose suffix (or `input_format`) says CSV, TSV, xlsx or Parquet is read as a
     table with `columns` (see `coach.batch.table_in`); an `out` ending in .csv or .tsv is
     written as rows, and one ending in .xlsx or .parquet from the journal `OUT.xlsx.jsonl`
-    beside it (see `coach.batch.table_out`). With `shard`, only the ids of that part.
+    beside it (see `coach.batch.table_out`). With `shard`, only the ids of that part. With
+    `processes` (an offline grade), the items are graded on worker processes instead of by
+    `grader` (see `coach.batch.workers`).
     `OutputLocked` when another run holds `out`; `OutputError` when a write fails.
     """
     source_path, output = Path(source), output_for(out)
@@ -270,19 +309,24 @@ def run_job(
         with writer:
             total = _count_items(source_path, scan.done, rows) if will_show(progress) else None
             job = _Job(writer, scan.done, summary)
-            run = BatchRun(
-                grader,
-                job.items(rows),
-                concurrency=concurrency,
-                progress=progress,
-                on_result=job.write,
-                max_cost_usd=max_cost_usd,
-                keep_results=False,  # streamed in, each outcome written out as it finishes
-                total=total,
-            )
-            run.run()
+            run: BatchRun | None = None
+            if processes is not None:
+                job.grade_on(processes, rows, progress, total)
+            else:
+                run = BatchRun(
+                    grader,
+                    job.items(rows),
+                    concurrency=concurrency,
+                    progress=progress,
+                    on_result=job.write,
+                    max_cost_usd=max_cost_usd,
+                    keep_results=False,  # streamed in, each outcome written out as it finishes
+                    total=total,
+                )
+                run.run()
         if output.exported:
             export_table(output.journal, output.path, output.format)
-    summary.unfinished = run.unfinished
-    summary.cost_usd = run.usage.cost_usd
+    if run is not None:
+        summary.unfinished = run.unfinished
+        summary.cost_usd = run.usage.cost_usd
     return summary

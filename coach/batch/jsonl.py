@@ -223,9 +223,15 @@ class OutcomeWriter:
         return cls(handle, str(path))
 
     def write(self, record: dict[str, Any]) -> None:
+        self._write_bytes(self.encode(record))
+
+    def write_line(self, text: str) -> None:
+        """A line `dumps_line` made (elsewhere: a worker process), written as `write` does."""
+        self._write_bytes(self.encode_line(text))
+
+    def _write_bytes(self, line: bytes) -> None:
         if self._failed is not None:  # after one failure nothing more: the job is stopping
             raise self._failed
-        line = self.encode(record)
         data = memoryview(line)
         try:
             while data:
@@ -247,6 +253,10 @@ class OutcomeWriter:
     def encode(self, record: dict[str, Any]) -> bytes:
         """The bytes of one whole line of the file (a table writer writes a row instead)."""
         return dumps_line(record).encode("utf-8")
+
+    def encode_line(self, text: str) -> bytes:
+        """The bytes for a line `dumps_line` made (a table writer reads it back into a row)."""
+        return text.encode("utf-8")
 
     def _undo(self) -> None:
         # Should this fail too, the next run's `scan_output` cuts the torn line off.

@@ -119,6 +119,9 @@ class TableWriter(OutcomeWriter):
         start, self.start = self.start, b""
         return start + line
 
+    def encode_line(self, text: str) -> bytes:
+        return self.encode(json.loads(text))
+
 
 def open_table_writer(path: Path, header: list[str], delimiter: str) -> TableWriter:
     """A writer appending rows to `path` (which a scan has already read back)."""

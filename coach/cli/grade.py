@@ -3,7 +3,8 @@ of them, and look after the reply cache both can reuse.
 
     coach grade BANK QUESTION [--answer TEXT | --answer-file FILE | < stdin] [--offline] ...
     coach grade-file IN.jsonl --out OUT.jsonl [--offline | --mode M] [--concurrency N]
-                     [--max-cost USD] [--retry-errors] [--shard K/N] [table options]
+                     [--workers N] [--max-cost USD] [--retry-errors] [--shard K/N]
+                     [table options]
     coach cache FILE [--clear]
 
 `grade` reads the answer from --answer, --answer-file or a pipe, and a rubric file, in the
@@ -18,7 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from coach.cli.common import (
     UsageError,
@@ -40,6 +41,9 @@ from coach.grading.offline import find_question, grade_offline
 from coach.llm.clients import llm_configured
 from coach.reports.publish import report
 from coach.reports.text import render_result
+
+if TYPE_CHECKING:
+    from coach.batch.workers import Processes
 
 NO_LLM = (
     "no LLM configured (pass --base-url URL, or set OPENAI_API_KEY, and OPENAI_BASE_URL for a "
@@ -107,6 +111,13 @@ def add_grade_parsers(sub: Any) -> None:
         "limit or a timeout caused it); keyword: offline only",
     )
     jobs.add_argument("--concurrency", type=int, default=8, metavar="N", help="in flight (8)")
+    jobs.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="offline grading on N processes (default: the CPUs available; 1: this process "
+        "only); not for LLM grading, which keeps --concurrency requests in flight instead",
+    )
     jobs.add_argument(
         "--encoding",
         type=encoding_name,
@@ -255,6 +266,7 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     mode: Mode = "keyword" if args.offline else args.mode
+    processes = _worker_processes(args.workers, mode)
     try:
         grader = Grader(
             mode=mode, **llm_options(args), cache=args.cache, coaching=not args.grade_only
@@ -289,6 +301,7 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
             retry_errors=args.retry_errors,
             before_writing=check_cache,
             encoding=encoding,
+            processes=processes,
             **tables,
         )
     notes = []
@@ -312,6 +325,25 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
             "same command again grades them again"
         )
     return 0
+
+
+def _worker_processes(workers: int | None, mode: str) -> Processes | None:
+    """Offline grading on `--workers` processes (default: the CPUs available); None grades in
+    this process. An LLM job is bound by its requests, not the CPU: --workers is refused."""
+    from coach.batch.workers import available_cpus
+    from coach.grading.processes import keyword_processes
+
+    if workers is not None and workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if mode != "keyword":
+        if workers is not None and workers > 1:
+            raise UsageError(
+                "--workers is for offline grading (--offline or --mode keyword); an LLM job "
+                "keeps --concurrency requests in flight instead"
+            )
+        return None
+    count = workers or available_cpus()
+    return keyword_processes(count) if count > 1 else None
 
 
 def cmd_cache(args: argparse.Namespace, out: TextIO) -> int:

@@ -24,7 +24,9 @@ from collections.abc import Iterable
 
 from coach.batch.progress import ProgressOption
 from coach.batch.run import BatchResult, BatchRun, ItemLike
+from coach.errors import ConfigError
 from coach.grading.core import GraderCore
+from coach.grading.processes import grade_many_in_processes, keyword_processes
 from coach.grading.verify import Verified
 from coach.llm.exchange import run_async, run_sync
 from coach.result import GradeResult
@@ -200,8 +202,15 @@ class Grader(GraderCore):
         progress: ProgressOption = None,
         max_cost_usd: float | None = None,
         max_total_tokens: int | None = None,
+        workers: int = 1,
     ) -> list[BatchResult]:
-        """`agrade_many` for synchronous code; safe inside a running event loop (Jupyter)."""
+        """`agrade_many` for synchronous code; safe inside a running event loop (Jupyter).
+
+        `workers=n` (n > 1, `mode="keyword"` only) grades on n worker processes, in chunks:
+        the same results in the same order, on n cores (see `coach.batch.workers`)."""
+        if workers != 1:
+            limited = requests_per_minute is not None or tokens_per_minute is not None
+            return self._grade_on_processes(items, workers, progress, limited)
         run = BatchRun(
             self,
             items,
@@ -213,6 +222,25 @@ class Grader(GraderCore):
             max_total_tokens=max_total_tokens,
         )
         return run.run()
+
+    def _grade_on_processes(
+        self,
+        items: Iterable[ItemLike],
+        workers: int,
+        progress: ProgressOption,
+        limited: bool,
+    ) -> list[BatchResult]:
+        if workers < 1:
+            raise ConfigError(f"workers must be at least 1, not {workers}")
+        if self.mode != "keyword":
+            raise ConfigError(
+                "workers > 1 is for mode='keyword': an LLM batch runs `concurrency` requests "
+                "at once in one process"
+            )
+        if limited:
+            raise ConfigError("a keyword batch sends no requests: leave out the rate limits")
+        processes = keyword_processes(workers, self.feedback_language)
+        return grade_many_in_processes(items, processes, progress)
 
     def __enter__(self) -> Grader:
         return self

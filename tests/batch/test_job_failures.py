@@ -30,10 +30,13 @@ def job(tmp_path: Path, mini_path: Path, count: int) -> Path:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX resource limits")
-def test_a_write_error_is_one_line_and_leaves_whole_lines(tmp_path: Path, mini_path: Path) -> None:
+@pytest.mark.parametrize(("count", "workers"), [(30, "1"), (600, "2")])  # 600: on a pool
+def test_a_write_error_is_one_line_and_leaves_whole_lines(
+    tmp_path: Path, mini_path: Path, count: int, workers: str
+) -> None:
     import resource
 
-    source = job(tmp_path, mini_path, 30)
+    source = job(tmp_path, mini_path, count)
     out = tmp_path / "out.jsonl"
     limit = 15_000  # bytes a file may grow to: room for a few results, as on a full disk
 
@@ -42,7 +45,7 @@ def test_a_write_error_is_one_line_and_leaves_whole_lines(tmp_path: Path, mini_p
 
     command = [sys.executable, "-m", "coach", "grade-file", str(source), "--out", str(out)]
     proc = subprocess.run(
-        [*command, "--offline", "--concurrency", "2"],
+        [*command, "--offline", "--concurrency", "2", "--workers", workers],
         capture_output=True,
         env=cli_env(),
         preexec_fn=small_files,
@@ -54,11 +57,11 @@ def test_a_write_error_is_one_line_and_leaves_whole_lines(tmp_path: Path, mini_p
     assert stderr.startswith("coach: error: cannot write ") and stderr.count("\n") == 1
     assert "File too large" in stderr and "again resumes" in stderr
     kept = lines_of(out)  # whole lines only: lines_of refuses a torn last line
-    assert 0 < len(kept) < 30 and out.stat().st_size <= limit
+    assert 0 < len(kept) < count and out.stat().st_size <= limit
     done = run_cli("grade-file", source, "--out", out, "--offline")
     assert done.returncode == 0, done.stderr
     assert f"{len(kept)} already done" in done.stdout
-    assert len(read_out(out)) == 30
+    assert len(read_out(out)) == count
 
 
 def test_a_corrupt_cache_stops_the_job_before_anything_is_written(

@@ -120,7 +120,18 @@ def test_a_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_path:
     out = tmp_path / "out.jsonl"
     for _ in range(2):  # killed twice, at different points
         run = coach_process(
-            *("grade-file", source, "--out", out, "--offline", "--concurrency", "1"), quiet=True
+            *(
+                "grade-file",
+                source,
+                "--out",
+                out,
+                "--offline",
+                "--workers",
+                "1",
+                "--concurrency",
+                "1",
+            ),
+            quiet=True,
         )
         start = out.read_bytes().count(b"\n") if out.exists() else 0
         wait_until(
@@ -135,3 +146,31 @@ def test_a_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_path:
     assert done.returncode == 0, done.stderr
     assert f"{partial} already done" in done.stdout  # every whole line counted, a torn one not
     assert len(lines_of(out)) == 600 and len(read_out(out)) == 600
+
+
+@posix_only
+def test_a_run_on_workers_stopped_mid_job_is_finished_by_the_next(
+    tmp_path: Path, mini_path: Path
+) -> None:
+    source = write_lines(tmp_path / "in.jsonl", records(mini_path, 4000))
+    out = tmp_path / "out.jsonl"
+    offline = ("--offline", "--workers", "2")
+    for stop in (signal.SIGINT, signal.SIGKILL):  # Ctrl-C, then a kill
+        run = coach_process("grade-file", source, "--out", out, *offline, quiet=True)
+        start = out.read_bytes().count(b"\n") if out.exists() else 0
+        wait_until(
+            lambda start=start: out.exists() and out.read_bytes().count(b"\n") > start,
+            "more lines",
+        )
+        run.send_signal(stop)
+        code = run.wait(timeout=60)
+        assert code == (130 if stop == signal.SIGINT else -signal.SIGKILL)
+    partial = out.read_bytes().count(b"\n")
+    assert partial < 4000  # stopped before the end (else the test proves nothing)
+    done = run_cli("grade-file", source, "--out", out, *offline)
+    assert done.returncode == 0, done.stderr
+    assert f"{partial} already done" in done.stdout
+    # Written in input order throughout: the same bytes as one uninterrupted run.
+    whole = tmp_path / "whole.jsonl"
+    assert run_cli("grade-file", source, "--out", whole, *offline).returncode == 0
+    assert out.read_bytes() == whole.read_bytes()

@@ -210,7 +210,8 @@ def test_a_csv_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_p
     out = tmp_path / "out.csv"
     args = ("grade-file", source, "--out", out, "--bank", mini_path, "--question", "atm")
     for _ in range(2):  # killed twice, at different points
-        run = coach_process(*args, "--offline", "--concurrency", "1", quiet=True)
+        # one process: a pool writes whole chunks, which may finish before the kill
+        run = coach_process(*args, "--offline", "--workers", "1", quiet=True)
         start = out.read_bytes().count(b"\n") if out.exists() else 0
         wait_until(
             lambda start=start: out.exists() and out.read_bytes().count(b"\n") >= start + 20,
@@ -333,3 +334,26 @@ def test_a_row_the_csv_reader_refuses_is_an_error_line_and_the_rest_are_read(
     assert list(items) == ["1", "row-2", "3", "4"]
     assert "row 2 is not CSV: field larger than field limit" in str(items["row-2"])
     assert getattr(items["4"], "answer", None) == "two\nlines"
+
+
+def test_a_table_graded_on_worker_processes_matches_one_process(
+    tmp_path: Path, mini_path: Path
+) -> None:
+    """Past one chunk of rows, a CSV job runs on the pool; its rows, the input's other columns
+    included, are the ones a single process writes, in the same order."""
+    rows = [["id", "name", "answer"]]
+    rows += [[f"p{n}", f"name {n}", f"{ANSWER}{'，别着急' * (n % 3)}"] for n in range(300)]
+    rows.append(["p-empty", "nobody", ""])  # a bad row among them
+    source = write_csv(tmp_path / "in.csv", rows)
+    outputs = []
+    for workers in ("1", "2"):
+        for suffix in ("csv", "jsonl"):
+            out = tmp_path / f"out-{workers}.{suffix}"
+            args = ("--bank", mini_path, "--question", "atm", "--offline", "--workers", workers)
+            run = run_cli("grade-file", source, "--out", out, *args)
+            assert run.returncode == 0 or "1 failed" in run.stdout, run.stderr
+            outputs.append(out.read_bytes())
+    one_csv, one_jsonl, two_csv, two_jsonl = outputs
+    assert two_csv == one_csv and two_jsonl == one_jsonl
+    first = json.loads(one_jsonl.splitlines()[0])
+    assert first["row"] == {"name": "name 0"}
