@@ -224,12 +224,24 @@ class BatchRun:
         )
         return over_cost or over_tokens
 
+    def _skipped(self, index: int) -> bool:
+        """True when the budget is spent, so item `index` is left unfinished: recorded as such
+        at the end, resumable."""
+        if not self.over_budget():
+            return False
+        if self._stream is not None:  # not held, so counted now rather than recorded
+            self._open.pop(index, None)
+            self.unfinished += 1
+        return True
+
+    def _failed(self, index: int, item: BatchItem, exc: Exception, bar: Progress) -> None:
+        error = BatchError(type=type(exc).__name__, message=str(exc), retry=is_environmental(exc))
+        self._record(BatchResult(index=index, id=item.id, error=error))
+        bar.advance(failed=True)
+
     async def _one(self, index: int, item: BatchItem, bar: Progress) -> None:
-        if self.over_budget():
-            if self._stream is not None:  # not held, so counted now rather than recorded
-                self._open.pop(index, None)
-                self.unfinished += 1
-            return  # left unfinished: recorded as such at the end, resumable
+        if self._skipped(index):
+            return
         estimate = self._estimate(item) if self._tokens else 0.0
         if self._requests:
             await self._requests.take(1)
@@ -240,11 +252,7 @@ class BatchRun:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # every item ends in a result or a recorded error
-            error = BatchError(
-                type=type(exc).__name__, message=str(exc), retry=is_environmental(exc)
-            )
-            self._record(BatchResult(index=index, id=item.id, error=error))
-            bar.advance(failed=True)
+            self._failed(index, item, exc, bar)
             return
         if self._tokens:
             self._tokens.settle(estimate, result.usage.total_tokens)
@@ -306,6 +314,33 @@ class BatchRun:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            self._mark_cancelled()
+            raise
+        finally:
+            bar.close()
+        if self.over_budget():
+            self._mark_unfinished("BudgetExceeded", "the batch's budget was spent first")
+        return self.finished()
+
+    def run_inline(
+        self, grade: Callable[[Any, str | Question, Any], GradeResult]
+    ) -> list[BatchResult]:
+        """`run` for a grader that never waits (keyword grading, no rate limits): the same
+        outcomes, graded one after another by `grade` on this thread, without an event loop,
+        whose tasks and coroutines cost more than a keyword grade itself."""
+        bar = Progress(self.total, self._progress)
+        try:
+            for index, item in self._queue():
+                if self._skipped(index):
+                    continue
+                try:
+                    result = grade(item.bank, item.question, item.answer)
+                except Exception as exc:  # every item ends in a result or a recorded error
+                    self._failed(index, item, exc, bar)
+                    continue
+                self._record(BatchResult(index=index, id=item.id, result=result))
+                bar.advance()
+        except BaseException:
             self._mark_cancelled()
             raise
         finally:

@@ -201,7 +201,8 @@ class Grader(GraderCore):
         max_cost_usd: float | None = None,
         max_total_tokens: int | None = None,
     ) -> list[BatchResult]:
-        """`agrade_many` for synchronous code; safe inside a running event loop (Jupyter)."""
+        """`agrade_many` for synchronous code; safe inside a running event loop (Jupyter).
+        Keyword grading without rate limits runs inline, without an event loop."""
         run = BatchRun(
             self,
             items,
@@ -212,6 +213,8 @@ class Grader(GraderCore):
             max_cost_usd=max_cost_usd,
             max_total_tokens=max_total_tokens,
         )
+        if self.mode == "keyword" and requests_per_minute is None and tokens_per_minute is None:
+            return run.run_inline(self.grade)
         return run.run()
 
     def __enter__(self) -> Grader:
