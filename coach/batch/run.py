@@ -322,12 +322,9 @@ class BatchRun:
             self._mark_unfinished("BudgetExceeded", "the batch's budget was spent first")
         return self.finished()
 
-    def run_inline(
-        self, grade: Callable[[Any, str | Question, Any], GradeResult]
-    ) -> list[BatchResult]:
-        """`run` for a grader that never waits (keyword grading, no rate limits): the same
-        outcomes, graded one after another by `grade` on this thread, without an event loop,
-        whose tasks and coroutines cost more than a keyword grade itself."""
+    def run_inline(self, grade: Callable[[Any, Any, Any], GradeResult]) -> list[BatchResult]:
+        """`run`'s outcomes, each item graded in turn by `grade` on this thread: no event loop,
+        whose tasks and coroutines would cost more than a keyword grade itself."""
         bar = Progress(self.total, self._progress)
         try:
             for index, item in self._queue():
@@ -380,7 +377,13 @@ class BatchRun:
         return sorted((r for r in self.results if r is not None), key=lambda r: r.index)
 
     def run(self) -> list[BatchResult]:
-        """`arun` for synchronous code, also inside a running event loop (Jupyter)."""
+        """`arun` for synchronous code, also inside a running event loop (Jupyter). A grader
+        whose `inline_grade()` gives a function (keyword grading) runs inline when no rate
+        limit applies."""
+        inline = getattr(self.grader, "inline_grade", None)
+        grade = inline() if inline is not None and not (self._requests or self._tokens) else None
+        if grade is not None:
+            return self.run_inline(grade)
         try:
             asyncio.get_running_loop()
         except RuntimeError:

@@ -20,7 +20,7 @@ evidence. Blank and non-answers are scored 0 by code and never sent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from coach.batch.progress import ProgressOption
 from coach.batch.run import BatchResult, BatchRun, ItemLike
@@ -201,8 +201,7 @@ class Grader(GraderCore):
         max_cost_usd: float | None = None,
         max_total_tokens: int | None = None,
     ) -> list[BatchResult]:
-        """`agrade_many` for synchronous code; safe inside a running event loop (Jupyter).
-        Keyword grading without rate limits runs inline, without an event loop."""
+        """`agrade_many` for synchronous code; safe inside a running event loop (Jupyter)."""
         run = BatchRun(
             self,
             items,
@@ -213,9 +212,12 @@ class Grader(GraderCore):
             max_cost_usd=max_cost_usd,
             max_total_tokens=max_total_tokens,
         )
-        if self.mode == "keyword" and requests_per_minute is None and tokens_per_minute is None:
-            return run.run_inline(self.grade)
         return run.run()
+
+    def inline_grade(self) -> Callable[[BankRef, str | Question, str], GradeResult] | None:
+        """What a synchronous batch grades its items with when grading never waits on a
+        server (keyword mode): `grade`, one item after another, without an event loop."""
+        return self.grade if self.mode == "keyword" else None
 
     def __enter__(self) -> Grader:
         return self
