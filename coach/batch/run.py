@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from coach.batch.collect import YoungCollections
 from coach.batch.progress import Progress, ProgressOption
 from coach.errors import CacheError, CoachError, LLMRequestError, LLMUnavailableError
 from coach.result import GradeResult, Usage
@@ -201,9 +202,8 @@ class BatchRun:
         self.spent_tokens = 0
         self.results: list[BatchResult | None] = [None] * len(self.items)
         # With `keep_results=False` (a file job, which writes each outcome out through
-        # `on_result`) a graded item's result is not kept in `results`, only its errors are,
-        # appended as they come: a result takes about 18 KB, so 100,000 kept answers would
-        # take gigabytes.
+        # `on_result`) `results` keeps only the errors, appended as they come: a result takes
+        # about 18 KB, so 100,000 kept answers would take gigabytes.
         self._settled = [False] * len(self.items)
         self._taken = 0  # items a streamed batch has taken from its iterator
         self._open: dict[int, BatchItem] = {}  # taken, not yet settled (streamed batches)
@@ -219,14 +219,11 @@ class BatchRun:
     def over_budget(self) -> bool:
         """True once the results so far have spent the budget: no further item is started."""
         over_cost = self.max_cost_usd is not None and self.spent_usd >= self.max_cost_usd
-        over_tokens = (
-            self.max_total_tokens is not None and self.spent_tokens >= self.max_total_tokens
-        )
-        return over_cost or over_tokens
+        tokens = self.max_total_tokens
+        return over_cost or (tokens is not None and self.spent_tokens >= tokens)
 
     def _skipped(self, index: int) -> bool:
-        """True when the budget is spent, so item `index` is left unfinished: recorded as such
-        at the end, resumable."""
+        """True when the budget is spent: item `index` is left unfinished (and resumable)."""
         if not self.over_budget():
             return False
         if self._stream is not None:  # not held, so counted now rather than recorded
@@ -324,19 +321,22 @@ class BatchRun:
 
     def run_inline(self, grade: Callable[[Any, Any, Any], GradeResult]) -> list[BatchResult]:
         """`run`'s outcomes, each item graded in turn by `grade` on this thread: no event loop,
-        whose tasks and coroutines would cost more than a keyword grade itself."""
+        whose tasks and coroutines would cost more than a keyword grade (nor collections of
+        the old generation: see `batch/collect.py`)."""
         bar = Progress(self.total, self._progress)
         try:
-            for index, item in self._queue():
-                if self._skipped(index):
-                    continue
-                try:
-                    result = grade(item.bank, item.question, item.answer)
-                except Exception as exc:  # every item ends in a result or a recorded error
-                    self._failed(index, item, exc, bar)
-                    continue
-                self._record(BatchResult(index=index, id=item.id, result=result))
-                bar.advance()
+            with YoungCollections() as collect:
+                for index, item in self._queue():
+                    collect.tick()
+                    if self._skipped(index):
+                        continue
+                    try:
+                        result = grade(item.bank, item.question, item.answer)
+                    except Exception as exc:  # every item ends in a result or a recorded error
+                        self._failed(index, item, exc, bar)
+                        continue
+                    self._record(BatchResult(index=index, id=item.id, result=result))
+                    bar.advance()
         except BaseException:
             self._mark_cancelled()
             raise
