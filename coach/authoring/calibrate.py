@@ -113,7 +113,7 @@ class _Model:
         total = 0.0
         for c in self.fixed:
             count = sum((c.id, kp.id) in row.hits for kp in c.key_points)
-            total += max((b.points for b in c.bands if count >= b.hits), default=0.0)
+            total += c.points_earned(count, 0.0)  # bands count hits; weights do not matter
         return row.factor * total
 
     def fit(self, rows: Sequence[_Row], strength: float) -> list[float]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from coach.batch.collect import YoungCollections
 from coach.batch.progress import Progress, ProgressOption
 from coach.errors import CacheError, CoachError, LLMRequestError, LLMUnavailableError
 from coach.result import GradeResult, Usage
@@ -201,9 +202,8 @@ class BatchRun:
         self.spent_tokens = 0
         self.results: list[BatchResult | None] = [None] * len(self.items)
         # With `keep_results=False` (a file job, which writes each outcome out through
-        # `on_result`) a graded item's result is not kept in `results`, only its errors are,
-        # appended as they come: a result takes about 18 KB, so 100,000 kept answers would
-        # take gigabytes.
+        # `on_result`) `results` keeps only the errors, appended as they come: a result takes
+        # about 18 KB, so 100,000 kept answers would take gigabytes.
         self._settled = [False] * len(self.items)
         self._taken = 0  # items a streamed batch has taken from its iterator
         self._open: dict[int, BatchItem] = {}  # taken, not yet settled (streamed batches)
@@ -219,17 +219,26 @@ class BatchRun:
     def over_budget(self) -> bool:
         """True once the results so far have spent the budget: no further item is started."""
         over_cost = self.max_cost_usd is not None and self.spent_usd >= self.max_cost_usd
-        over_tokens = (
-            self.max_total_tokens is not None and self.spent_tokens >= self.max_total_tokens
-        )
-        return over_cost or over_tokens
+        tokens = self.max_total_tokens
+        return over_cost or (tokens is not None and self.spent_tokens >= tokens)
+
+    def _skipped(self, index: int) -> bool:
+        """True when the budget is spent: item `index` is left unfinished (and resumable)."""
+        if not self.over_budget():
+            return False
+        if self._stream is not None:  # not held, so counted now rather than recorded
+            self._open.pop(index, None)
+            self.unfinished += 1
+        return True
+
+    def _failed(self, index: int, item: BatchItem, exc: Exception, bar: Progress) -> None:
+        error = BatchError(type=type(exc).__name__, message=str(exc), retry=is_environmental(exc))
+        self._record(BatchResult(index=index, id=item.id, error=error))
+        bar.advance(failed=True)
 
     async def _one(self, index: int, item: BatchItem, bar: Progress) -> None:
-        if self.over_budget():
-            if self._stream is not None:  # not held, so counted now rather than recorded
-                self._open.pop(index, None)
-                self.unfinished += 1
-            return  # left unfinished: recorded as such at the end, resumable
+        if self._skipped(index):
+            return
         estimate = self._estimate(item) if self._tokens else 0.0
         if self._requests:
             await self._requests.take(1)
@@ -240,11 +249,7 @@ class BatchRun:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # every item ends in a result or a recorded error
-            error = BatchError(
-                type=type(exc).__name__, message=str(exc), retry=is_environmental(exc)
-            )
-            self._record(BatchResult(index=index, id=item.id, error=error))
-            bar.advance(failed=True)
+            self._failed(index, item, exc, bar)
             return
         if self._tokens:
             self._tokens.settle(estimate, result.usage.total_tokens)
@@ -314,6 +319,33 @@ class BatchRun:
             self._mark_unfinished("BudgetExceeded", "the batch's budget was spent first")
         return self.finished()
 
+    def run_inline(self, grade: Callable[[Any, Any, Any], GradeResult]) -> list[BatchResult]:
+        """`run`'s outcomes, each item graded in turn by `grade` on this thread: no event loop,
+        whose tasks and coroutines would cost more than a keyword grade (nor collections of
+        the old generation: see `batch/collect.py`)."""
+        bar = Progress(self.total, self._progress)
+        try:
+            with YoungCollections() as collect:
+                for index, item in self._queue():
+                    collect.tick()
+                    if self._skipped(index):
+                        continue
+                    try:
+                        result = grade(item.bank, item.question, item.answer)
+                    except Exception as exc:  # every item ends in a result or a recorded error
+                        self._failed(index, item, exc, bar)
+                        continue
+                    self._record(BatchResult(index=index, id=item.id, result=result))
+                    bar.advance()
+        except BaseException:
+            self._mark_cancelled()
+            raise
+        finally:
+            bar.close()
+        if self.over_budget():
+            self._mark_unfinished("BudgetExceeded", "the batch's budget was spent first")
+        return self.finished()
+
     def _mark_cancelled(self) -> None:
         self._mark_unfinished("Cancelled", "the batch stopped before this item")
 
@@ -345,7 +377,13 @@ class BatchRun:
         return sorted((r for r in self.results if r is not None), key=lambda r: r.index)
 
     def run(self) -> list[BatchResult]:
-        """`arun` for synchronous code, also inside a running event loop (Jupyter)."""
+        """`arun` for synchronous code, also inside a running event loop (Jupyter). A grader
+        whose `inline_grade()` gives a function (keyword grading) runs inline when no rate
+        limit applies."""
+        inline = getattr(self.grader, "inline_grade", None)
+        grade = inline() if inline is not None and not (self._requests or self._tokens) else None
+        if grade is not None:
+            return self.run_inline(grade)
         try:
             asyncio.get_running_loop()
         except RuntimeError:

@@ -20,7 +20,7 @@ evidence. Blank and non-answers are scored 0 by code and never sent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from coach.batch.progress import ProgressOption
 from coach.batch.run import BatchResult, BatchRun, ItemLike
@@ -241,6 +241,11 @@ class Grader(GraderCore):
             raise ConfigError("a keyword batch sends no requests: leave out the rate limits")
         processes = keyword_processes(workers, self.feedback_language)
         return grade_many_in_processes(items, processes, progress)
+
+    def inline_grade(self) -> Callable[[BankRef, str | Question, str], GradeResult] | None:
+        """What a synchronous batch grades its items with when grading never waits on a
+        server (keyword mode): `grade`, one item after another, without an event loop."""
+        return self.grade if self.mode == "keyword" else None
 
     def __enter__(self) -> Grader:
         return self

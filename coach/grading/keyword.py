@@ -286,11 +286,7 @@ class _Grading:
                 hit_texts.append(kp_text)
                 hit_weight += weight
                 evidence.append(self._evidence(match.start(), match.end()))
-        if rule.bands:
-            hits = len(hit_ids)
-            raw = next((points for needed, points in rule.bands if hits >= needed), 0.0)
-        else:
-            raw = criterion.points * hit_weight / rule.total_weight
+        raw = criterion.points_earned(len(hit_ids), hit_weight)
         points = round(min(criterion.points, raw) * factor, 2)
         rationale = self.t.rationale(rule.hit_labels[len(hit_ids)], hit_texts, missed_texts)
         if note and raw:

@@ -30,8 +30,6 @@ class KeyPointRule(NamedTuple):
 class CriterionRule:
     criterion: Criterion
     key_points: tuple[KeyPointRule, ...]
-    total_weight: float
-    bands: tuple[tuple[int, float], ...]  # (hits needed, points), most points first
     # The criterion's fixed sentences, written once: "命中要点 k/n：" for every k.
     hit_labels: tuple[str, ...]
 
@@ -41,13 +39,10 @@ def criterion_rule(criterion: Criterion, t: Texts) -> CriterionRule:
         KeyPointRule(kp.id, kp.text, kp.weight, compile_phrases(kp.variants))
         for kp in criterion.key_points
     )
-    bands = sorted(((b.hits, b.points) for b in criterion.bands), key=lambda band: -band[1])
     total = len(key_points)
     return CriterionRule(
         criterion,
         key_points,
-        total_weight=sum(kp.weight for kp in key_points),
-        bands=tuple(bands),
         hit_labels=tuple(t.hit_label.format(hits=k, total=total) for k in range(total + 1)),
     )
 

@@ -164,13 +164,17 @@ class Criterion(_Strict):
         return self
 
     def points_for(self, hit: Collection[str]) -> float:
-        """The points the key points with ids in `hit` earn: by the count bands if there are
-        any, otherwise in proportion to their weights."""
+        """The points the key points with ids in `hit` earn (see `points_earned`)."""
+        found = [kp for kp in self.key_points if kp.id in hit]
+        return self.points_earned(len(found), sum(kp.weight for kp in found))
+
+    def points_earned(self, hits: int, weight: float) -> float:
+        """The points `hits` key points of total weight `weight` earn: by the count bands if
+        there are any, otherwise in proportion to the weights. The one place of this rule: the
+        keyword grader and the cap on an LLM's points both use it."""
         if self.bands:
-            count = sum(1 for kp in self.key_points if kp.id in hit)
-            return max((b.points for b in self.bands if count >= b.hits), default=0.0)
-        total = sum(kp.weight for kp in self.key_points)
-        return self.points * sum(kp.weight for kp in self.key_points if kp.id in hit) / total
+            return max((b.points for b in self.bands if hits >= b.hits), default=0.0)
+        return self.points * weight / sum(kp.weight for kp in self.key_points)
 
 
 class Deduction(_Strict):

@@ -35,6 +35,7 @@ nothing forwards are read backwards too.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from coach.text.grading_concepts import PERFECT, POINTS, guards, hint, patterns, tags, vocabulary
@@ -195,9 +196,10 @@ def _may_anchor(text: str) -> bool:
     return PERFECT.search(text) is not None or POINTS.search(text) is not None
 
 
-def _hinted(read: str, bounds: list[tuple[int, int]], numbers: bool = True) -> list[bool]:
-    """For each `[start, end)` of `read`, whether an anchor word (or a number) may fall in it."""
-    scans = (hint(ANCHORS), PERFECT, POINTS) if numbers else (hint(ANCHORS),)
+def _hinted(
+    read: str, bounds: list[tuple[int, int]], scans: tuple[re.Pattern[str], ...]
+) -> list[bool]:
+    """For each `[start, end)` of `read`, whether a match of one of `scans` starts in it."""
     hits = sorted(m.start() for rx in scans for m in rx.finditer(read))
     flags = []
     for start, end in bounds:
@@ -249,7 +251,9 @@ def grading_talk_spans(text: str, scores_topic: bool = False) -> list[tuple[int,
     bounds = _bounds(read)
     return [
         revealed.span(start, end)
-        for (start, end), hinted in zip(bounds, _hinted(read, bounds), strict=True)
+        for (start, end), hinted in zip(
+            bounds, _hinted(read, bounds, (hint(ANCHORS), PERFECT, POINTS)), strict=True
+        )
         if hinted and talks_about_grading(tags(read[start:end]), scores_topic)
     ]
 
@@ -261,16 +265,17 @@ def addressed_spans(text: str) -> list[tuple[int, int]]:
     bounds = _bounds(read)
     forward = [(*revealed.span(start, end), read[start:end]) for start, end in bounds]
     # Only sentences that may name a part of the grading, and their neighbours, are tagged.
-    hinted = _hinted(read, bounds)
+    hinted = _hinted(read, bounds, (hint(ANCHORS), PERFECT, POINTS))
     spans = [forward[k][:2] for k in _firing(forward, hinted)]
     crumbs = _crumbs(forward)
     if crumbs:
         spans += [crumbs[k][:2] for k in _firing(crumbs, [True] * len(crumbs))]
     # Read backwards only what reads as nothing forwards ("。分满我给" spelled from its end): a
     # sentence about grades is judged as written (backwards, "满意度评分" loses its "满意").
-    size = len(read)
-    # (Numbers are no disguise: "10/10" reads the same both ways, "分21" is no score.)
-    mirrored = _hinted(read[::-1], [(size - end, size - start) for start, end in bounds], False)
+    # A sentence read backwards holds an anchor word when the sentence holds it spelled
+    # backwards (no word holds a "。", so none runs across sentences); numbers are no disguise:
+    # "10/10" reads the same both ways, "分21" is no score.
+    mirrored = _hinted(read, bounds, (hint(ANCHORS, backwards=True),))
     backward: list[tuple[int, int, str]] = []
     for unit, (start, end), ahead, behind in zip(forward, bounds, hinted, mirrored, strict=True):
         if behind and not (ahead and _anchored(unit[2])):

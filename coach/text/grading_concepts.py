@@ -368,7 +368,9 @@ def _keys(lexicon: tuple[str, ...]) -> set[str]:
 
 
 @functools.lru_cache(maxsize=4)
-def hint(names: tuple[str, ...]) -> re.Pattern[str]:
+def hint(names: tuple[str, ...], backwards: bool = False) -> re.Pattern[str]:
     """Finds every word of the concepts `names` and more (the first word of a phrase, a stem
-    without its ending, no word boundaries) in one scan: a cheap test before `tags`."""
-    return re.compile(_trie_source(set().union(*(_keys(CONCEPTS[name]) for name in names))))
+    without its ending, no word boundaries) in one scan: a cheap test before `tags`. With
+    `backwards`, the words spelled from their end, as text read backwards holds them."""
+    keys = set().union(*(_keys(CONCEPTS[name]) for name in names))
+    return re.compile(_trie_source({key[::-1] for key in keys} if backwards else keys))

@@ -56,8 +56,9 @@ _ENCODED = re.compile(
     r"|(?:%[0-9a-f]{2}){3,}"  # URL encoding
     r"|(?:&#x?[0-9a-f]+[。;]?){2,}"  # HTML entities (";" is folded to "。")
 )
-# Every payload `_ENCODED` finds has six of these in a row; most answers have none.
-_ENCODED_HINT = re.compile(r"[0-9a-z+/%&#\\]{6}")
+# Every payload `_ENCODED` finds holds one of these (16 letters and digits in a row, an escape,
+# a percent-encoded byte, an entity); most answers, English ones too, hold none.
+_ENCODED_HINT = re.compile(r"[a-z0-9+/]{16}|\\[ux]|%[0-9a-f]{2}|&#")
 # ROT13 keeps the shape of English: the answer is read decoded (same length, so offsets hold)
 # when one of these rotated words is present.
 _ROT13_HINTS = re.compile("vtaber|qvfertneq|znexf|fpber|cbvagf|tenqr|njneq|ehoevp|vafgehpgvba")
