@@ -140,16 +140,25 @@ def _sorted_lines(
 ) -> Iterator[bytes]:
     """The lines that stay: each id's first line that `drop` does not take out."""
     for line in lines:
-        record = _record_of(line)
-        if record is None:
-            scan.unreadable += 1
-        elif drop(record):
-            scan.retried += 1
-        elif record["id"] in scan.done:
-            scan.repeated += 1
-        else:
-            scan.done.add(record["id"])
+        if stays(_record_of(line), drop, scan):
             yield line
+
+
+def stays(
+    record: dict[str, Any] | None, drop: Callable[[dict[str, Any]], bool], scan: Scan
+) -> bool:
+    """Whether a line read back (as `record`, None when unreadable) stays in the output: the
+    first line of its id that `drop` does not take out. `scan` counts the others."""
+    if record is None:
+        scan.unreadable += 1
+    elif drop(record):
+        scan.retried += 1
+    elif record["id"] in scan.done:
+        scan.repeated += 1
+    else:
+        scan.done.add(record["id"])
+        return True
+    return False
 
 
 def scan_output(path: Path, drop: Callable[[dict[str, Any]], bool]) -> Scan:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coach.batch.jsonl import OutcomeWriter, OutputError, Scan, cut_torn_tail
+from coach.batch.jsonl import OutcomeWriter, OutputError, Scan, cut_torn_tail, stays
 from coach.batch.table_in import SUFFIXES, need_extra
 from coach.errors import CoachError
 
@@ -190,18 +190,12 @@ def _kept(
     at = {name: index for index, name in enumerate(header)}
     for line in lines:
         cells = _cells(line, delimiter)
-        if cells is None or len(cells) != len(header) or not cells[at["id"]]:
-            scan.unreadable += 1
-            continue
-        record: dict[str, Any] = {"id": cells[at["id"]]}
-        if cells[at["error"]]:
-            record["error"] = {"retry": cells[at["retry"]] == "true"}
-        if drop(record):
-            scan.retried += 1
-        elif record["id"] in scan.done:
-            scan.repeated += 1
-        else:
-            scan.done.add(record["id"])
+        record: dict[str, Any] | None = None
+        if cells is not None and len(cells) == len(header) and cells[at["id"]]:
+            record = {"id": cells[at["id"]]}
+            if cells[at["error"]]:
+                record["error"] = {"retry": cells[at["retry"]] == "true"}
+        if stays(record, drop, scan):
             yield line
 
 
