@@ -31,7 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from coach.batch.jsonl import OutcomeWriter, Scan, dumps_line, input_lines, scan_output
+from coach.batch.jsonl import (
+    OutcomeWriter,
+    Scan,
+    dumps_line,
+    input_lines,
+    result_line,
+    scan_output,
+)
 from coach.batch.lock import OutputLock
 from coach.batch.progress import Progress, ProgressOption, will_show
 from coach.batch.run import BatchItem, BatchResult, BatchRun
@@ -132,9 +139,16 @@ def outcome_record(outcome: BatchResult) -> dict[str, Any]:
     return {"id": outcome.id, "error": error}
 
 
+def outcome_line(outcome: BatchResult) -> str:
+    """The output line of an outcome (`outcome_record`, as `dumps_line` writes it)."""
+    if outcome.result is not None:
+        return result_line(outcome.id, outcome.result)
+    return dumps_line(outcome_record(outcome))
+
+
 def write_outcome(handle: IO[str], outcome: BatchResult) -> None:
     """One output line on a text stream: the id with its result, or with its error."""
-    handle.write(dumps_line(outcome_record(outcome)))
+    handle.write(outcome_line(outcome))
     handle.flush()
 
 
@@ -210,11 +224,11 @@ class _Job:
         self.writer.write(record)
 
     def write(self, outcome: BatchResult) -> None:
-        record = outcome_record(outcome)
         extra = self.extra.pop(outcome.id, None) if outcome.id is not None else None
-        if extra:
-            record["row"] = extra
-        self.writer.write(record)
+        if extra:  # a table row's other columns go with its outcome
+            self.writer.write({**outcome_record(outcome), "row": extra})
+        else:
+            self.writer.write_line(outcome_line(outcome))
         if outcome.result is not None:
             self.summary.graded += 1
             return

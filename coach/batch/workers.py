@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Generic, TypeVar
 
-from coach.batch.jsonl import dumps_line
+from coach.batch.jsonl import result_line
 from coach.batch.run import BatchError, BatchItem, is_environmental
 from coach.result import GradeResult
 
@@ -103,8 +103,7 @@ def grade_chunk(grade: GradeOne, tasks: list[Task], lines: bool) -> list[Graded]
             done.append(Graded(index, job_id, error=error))
             continue
         if lines:  # the line `coach.batch.jobs` would write, made here rather than in the parent
-            record = {"id": job_id, "result": result.model_dump(mode="json")}
-            done.append(Graded(index, job_id, line=dumps_line(record)))
+            done.append(Graded(index, job_id, line=result_line(job_id, result)))
         else:
             done.append(Graded(index, job_id, result=result))
     return done

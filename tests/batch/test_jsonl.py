@@ -142,3 +142,18 @@ def test_a_write_error_that_cannot_be_undone_is_repaired_by_the_next_scan(tmp_pa
     scan = scan_output(out, keep_all)
     assert scan.repaired and scan.done == {"a"}  # ...and the next run cuts it off
     assert out.read_text(encoding="utf-8") == first
+
+
+def test_a_result_line_holds_what_dumping_the_record_holds() -> None:
+    """`result_line` (pydantic's serializer) writes the same data as `dumps_line` of the
+    record, with nothing a reader takes for a line break."""
+    import coach
+    from coach.batch.jsonl import dumps_line, result_line
+
+    answer = "我会先道歉\u2028理解客户的心情，然后记录诉求并上报\x85处理。"
+    result = coach.grade_offline("jd-finance-cs", "b1", answer)
+    fast = result_line("id-1", result)
+    slow = dumps_line({"id": "id-1", "result": result.model_dump(mode="json")})
+    assert json.loads(fast) == json.loads(slow)
+    assert fast.count("\n") == 1 and fast.endswith("\n")
+    assert "\u2028" not in fast and "\x85" not in fast
