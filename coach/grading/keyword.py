@@ -170,7 +170,7 @@ class _Grading:
             self.bank.language,
             self.rules.prompt,
             self._asked,
-            self.rules.scores_topic,
+            self.rules.asked,
         )
         factor = 1.0
         factor_note = ""

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from coach.rubric.loader import builtin_bank_ids, load_bank
 from coach.rubric.model import KeyPoint, Question
-from coach.text.addressed import grading_talk_spans, scores_are_topic
+from coach.text.addressed import grading_talk_spans
 from coach.text.content import EN_FUNCTION_WORDS
 from coach.text.match import Clauses, compile_phrases
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize, normalize_phrase
@@ -106,7 +106,7 @@ class Relevance:
                 patterns[kp.id] = pattern
                 raw[kp.id] = units(_wording(kp, model, model_clauses, pattern))
         prompt = normalize(question.prompt).text
-        self.scores_topic = scores_are_topic(prompt)
+        self._prompt = prompt
         asked = units(prompt) | generic_units(language)
         spread = Counter(u for found in raw.values() for u in found)
         self._wordings = {
@@ -120,7 +120,7 @@ class Relevance:
         wanted = list(key_points)
         found: dict[str, set[str]] = {}
         for sentence in normalize(quote).text.split(SENTENCE_END):
-            if not sentence.strip() or grading_talk_spans(sentence, self.scores_topic):
+            if not sentence.strip() or grading_talk_spans(sentence, self._prompt):
                 continue  # talk about the grade is about no key point
             for clause in clauses_of(sentence):
                 have = units(clause)

@@ -12,7 +12,6 @@ from coach.grading.feedback import CoachingRules, coaching_rules
 from coach.grading.texts import Texts
 from coach.grading.topic import Topic
 from coach.rubric.model import Bank, Criterion, Deduction, Question
-from coach.text.addressed import scores_are_topic
 from coach.text.content import content_of
 from coach.text.match import compile_phrases
 from coach.text.normalize import normalize_phrase
@@ -66,7 +65,7 @@ class QuestionRules:
     digest: str  # of the question's rubric; with the bank's id and version, `rubric_version`
     coaching: CoachingRules
     prompt: Prompt  # the question's own words, to find them restated as padding
-    scores_topic: bool  # the question asks about scores: they are no grading talk
+    asked: str  # the question's prompt, normalized
     key_point_patterns: tuple[re.Pattern[str], ...]  # what the rubric asks for
 
 
@@ -119,6 +118,6 @@ def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
         digest=question_digest(question),
         coaching=coaching_rules(question, patterns, t),
         prompt=compile_prompt(normalize_phrase(question.prompt), bank.language),
-        scores_topic=scores_are_topic(normalize_phrase(question.prompt)),
+        asked=normalize_phrase(question.prompt),
         key_point_patterns=tuple(p for p in patterns.values() if p is not None),
     )

@@ -35,6 +35,7 @@ nothing forwards are read backwards too.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 
@@ -237,25 +238,30 @@ def talks_about_grading(t: frozenset[str], scores_are_topic: bool = False) -> bo
     return bool({"answer", "self_text"} & t) and bool(_SELF_CLAIM & t)
 
 
+@functools.lru_cache(maxsize=4096)
 def scores_are_topic(prompt: str) -> bool:
     """Whether a question's (normalized) prompt asks about scores, marks, deductions or
     ratings."""
     return bool(tags_of(prompt) & _SCORE_WORDS)
 
 
-def grading_talk_spans(text: str, scores_topic: bool = False) -> list[tuple[int, int]]:
+def grading_talk_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
     """Ranges of `text` (normalized) whose sentences talk about the grading (see
-    `talks_about_grading`; `scores_topic` from `scores_are_topic` of the question)."""
+    `talks_about_grading`). `prompt` is the question's, normalized: whether it asks about
+    scores (`scores_are_topic`) is read only when a sentence holds a score word."""
     revealed = reveal(text, vocabulary())
     read = revealed.text
     bounds = _bounds(read)
-    return [
-        revealed.span(start, end)
-        for (start, end), hinted in zip(
-            bounds, _hinted(read, bounds, (hint(ANCHORS), PERFECT, POINTS)), strict=True
-        )
-        if hinted and talks_about_grading(tags(read[start:end]), scores_topic)
-    ]
+    found = []
+    hinted = _hinted(read, bounds, (hint(ANCHORS), PERFECT, POINTS))
+    for (start, end), may in zip(bounds, hinted, strict=True):
+        if not may:
+            continue
+        t = tags(read[start:end])
+        theirs = bool(prompt) and bool(_SCORE_WORDS & t) and scores_are_topic(prompt)
+        if talks_about_grading(t, theirs):
+            found.append(revealed.span(start, end))
+    return found
 
 
 def addressed_spans(text: str) -> list[tuple[int, int]]:

@@ -73,13 +73,14 @@ def screen(
     language: str,
     prompt: Prompt | None = None,
     asked: Callable[[str], bool] | None = None,
-    scores_topic: bool = False,
+    question_prompt: str = "",
 ) -> Screening:
     """Run every answer-level check on one normalized answer.
 
     `prompt` (the question's, from `prompt_copy.compile_prompt`) finds the prompt restated in
     the answer; `asked` tells filler phrases the rubric asks for (see `padding.filler_sentences`);
-    `scores_topic` says the question asks about scores (`addressed.scores_are_topic`).
+    `question_prompt` (normalized) says whether the question asks about scores, which are then
+    no talk about the grade (`addressed.grading_talk_spans`).
     """
     content = content_of(text)
     blank = not content
@@ -98,7 +99,7 @@ def screen(
         blank=blank,
         non_answer=non_answer,
         injection=injection_sentences(text) if substantive else (),
-        grading_talk=_grading_talk(text, scores_topic) if substantive else (),
+        grading_talk=_grading_talk(text, question_prompt) if substantive else (),
         keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),
         repetition=repetition(text, content) if substantive else (),
@@ -107,8 +108,8 @@ def screen(
     )
 
 
-def _grading_talk(text: str, scores_topic: bool) -> tuple[Hit, ...]:
-    return tuple(Hit(start, end) for start, end in sorted(grading_talk_spans(text, scores_topic)))
+def _grading_talk(text: str, prompt: str) -> tuple[Hit, ...]:
+    return tuple(Hit(start, end) for start, end in sorted(grading_talk_spans(text, prompt)))
 
 
 def blank_out(text: str, spans: tuple[Hit, ...]) -> str:

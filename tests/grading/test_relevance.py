@@ -192,10 +192,11 @@ def test_sentences_about_the_grade_are_told_from_the_job() -> None:
 def test_where_the_question_asks_about_scores_they_are_the_job() -> None:
     qa_score = "我的质检评分连着三周在78分左右，满分100，我会把扣分项一条条看。"
     assert grading_talk_spans(normalize(qa_score).text)
-    assert scores_are_topic(normalize("如果你的服务质检连续几周得分偏低，你会怎么做？").text)
-    assert not grading_talk_spans(normalize(qa_score).text, scores_topic=True)
+    asked = normalize("如果你的服务质检连续几周得分偏低，你会怎么做？").text
+    assert scores_are_topic(asked)
+    assert not grading_talk_spans(normalize(qa_score).text, asked)
     # the answer's claims about itself stay grading talk even then
-    assert grading_talk_spans(normalize("这份回答已经覆盖了全部要点。").text, scores_topic=True)
+    assert grading_talk_spans(normalize("这份回答已经覆盖了全部要点。").text, asked)
 
 
 def test_a_key_point_named_in_talk_about_the_grade_earns_nothing(mini: coach.Bank) -> None:
