@@ -38,10 +38,11 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 
 from coach.text.grading_concepts import PERFECT, POINTS, guards, hint, patterns, tags, vocabulary
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
-from coach.text.reveal import reveal
+from coach.text.reveal import Revealed, reveal
 
 WINDOW = 3  # adjacent sentences read together for an instruction split over them
 CLAUSES = 4  # adjacent clauses of a long sentence read together
@@ -198,7 +199,7 @@ def _may_anchor(text: str) -> bool:
 
 
 def _hinted(
-    read: str, bounds: list[tuple[int, int]], scans: tuple[re.Pattern[str], ...]
+    read: str, bounds: Sequence[tuple[int, int]], scans: tuple[re.Pattern[str], ...]
 ) -> list[bool]:
     """For each `[start, end)` of `read`, whether a match of one of `scans` starts in it."""
     hits = sorted(m.start() for rx in scans for m in rx.finditer(read))
@@ -245,15 +246,23 @@ def scores_are_topic(prompt: str) -> bool:
     return bool(tags_of(prompt) & _SCORE_WORDS)
 
 
+@functools.lru_cache(maxsize=8)
+def _reading(text: str) -> tuple[Revealed, tuple[tuple[int, int], ...], tuple[bool, ...]]:
+    """Normalized `text` revealed, its sentences, and which of them may name a part of the
+    grading: read once for both screens of an answer (`addressed_spans`, `grading_talk_spans`)."""
+    revealed = reveal(text, vocabulary())
+    bounds = _bounds(revealed.text)
+    hinted = _hinted(revealed.text, bounds, (hint(ANCHORS), PERFECT, POINTS))
+    return revealed, tuple(bounds), tuple(hinted)
+
+
 def grading_talk_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
     """Ranges of `text` (normalized) whose sentences talk about the grading (see
     `talks_about_grading`). `prompt` is the question's, normalized: whether it asks about
     scores (`scores_are_topic`) is read only when a sentence holds a score word."""
-    revealed = reveal(text, vocabulary())
+    revealed, bounds, hinted = _reading(text)
     read = revealed.text
-    bounds = _bounds(read)
     found = []
-    hinted = _hinted(read, bounds, (hint(ANCHORS), PERFECT, POINTS))
     for (start, end), may in zip(bounds, hinted, strict=True):
         if not may:
             continue
@@ -266,13 +275,11 @@ def grading_talk_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
 
 def addressed_spans(text: str) -> list[tuple[int, int]]:
     """Ranges of `text` (normalized) whose sentences address the grader; may overlap."""
-    revealed = reveal(text, vocabulary())
+    revealed, bounds, hinted = _reading(text)
     read = revealed.text
-    bounds = _bounds(read)
     forward = [(*revealed.span(start, end), read[start:end]) for start, end in bounds]
     # Only sentences that may name a part of the grading, and their neighbours, are tagged.
-    hinted = _hinted(read, bounds, (hint(ANCHORS), PERFECT, POINTS))
-    spans = [forward[k][:2] for k in _firing(forward, hinted)]
+    spans = [forward[k][:2] for k in _firing(forward, list(hinted))]
     crumbs = _crumbs(forward)
     if crumbs:
         spans += [crumbs[k][:2] for k in _firing(crumbs, [True] * len(crumbs))]
