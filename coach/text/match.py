@@ -121,12 +121,8 @@ def _ascii_source(part: str) -> str:
     first = re.escape(part[0])
     before = "a-z0-9" if part[0].isdigit() else "a-z"
     after = "a-z0-9" if part[-1].isdigit() else "a-z"
-    body = " ".join(sources)
-    if body.startswith(first):
-        body = body[len(first) :]
-    else:  # a form of the first word that starts otherwise cannot occur: the first letter is kept
-        body = f"(?<={first})(?:{body})"  # pragma: no cover
-        return rf"(?<![{before}]){body}(?![{after}])"
+    # Every form `word_source` accepts keeps the word's first character, written first.
+    body = " ".join(sources)[len(first) :]
     return rf"{first}(?<![{before}]{first}){body}(?![{after}])"
 
 
