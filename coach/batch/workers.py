@@ -283,7 +283,11 @@ class _Lane:
             return _Part(self, tasks, lines)
         if self.pool is None:
             self.pool = ProcessPoolExecutor(1, mp_context=self.context, initializer=_start_worker)
-        future = self.pool.submit(grade_chunk, grade, tasks, lines)
+        try:
+            future = self.pool.submit(grade_chunk, grade, tasks, lines)
+        except BrokenProcessPool:  # it died since the last part was sent: that one ends stopped
+            self._restart()
+            return self.submit(grade, tasks, lines)  # a fresh pool, or this process: no loop
         return _Part(self, tasks, lines, future, self.pool)
 
     def settle(self, part: _Part, grade: GradeOne) -> list[Graded]:

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,26 @@ def test_a_killed_worker_loses_no_item() -> None:
     assert outcomes[-1].result is not None  # a fresh pool graded the rest
     alone = keyword_grade("account-manager", "b1", "答案59")
     assert outcomes[-1].result.model_dump() == alone.model_dump()
+
+
+@posix_only
+def test_a_worker_found_dead_when_sending_the_next_part_loses_no_item() -> None:
+    # The pool breaks between two sends: the send itself fails then, not the part's result.
+    lane = workers_module._Lane(multiprocessing.get_context("spawn"))
+    try:
+        killed = lane.submit(grade_or_die, [(0, "i0", "account-manager", "b1", KILL)], False)
+        assert killed.future is not None
+        assert isinstance(killed.future.exception(timeout=120), BrokenProcessPool)
+        after = lane.submit(grade_or_die, [(1, "i1", "account-manager", "b1", "答案1")], False)
+        assert after.pool is not killed.pool  # sent to a fresh pool
+        [stopped] = lane.settle(killed, grade_or_die)
+        [graded] = lane.settle(after, grade_or_die)
+    finally:
+        lane.close()
+    assert stopped.error is not None and stopped.error.type == "WorkerStopped"
+    assert graded.result is not None
+    alone = keyword_grade("account-manager", "b1", "答案1")
+    assert graded.result.model_dump() == alone.model_dump()
 
 
 @posix_only
