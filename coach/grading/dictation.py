@@ -5,7 +5,8 @@ obeys copies it into a rationale, a strength or the rewrite. Whether or not the 
 noticed, code checks every free text of the reply: a stretch it shares with the answer (8
 ideographs or 5 words in a row, or shorter ones making up half of a short text, after
 normalization, with leetspeak, look-alike letters and letters split by emoji read as words,
-ideographs read past whatever stands between them, and the answer read backwards too) is
+ideographs read past whatever stands between them, a disguised answer's Latin letters compared
+one by one, the answer decoded from ROT13 and base64, and read backwards too) is
 allowed only where the answer's relevant evidence holds it: the clauses of verified quotes that
 bear on a key point. Anything else copied from the answer is text the model was given, not
 judgement, and the text holding it is dropped.
@@ -13,22 +14,28 @@ judgement, and the text holding it is dropped.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable, Iterator
 
+from coach.text.injection import ROT13
 from coach.text.normalize import normalize
 from coach.text.reveal import reveal
 
 # A stretch shared with the answer counts as copied when it is long (8 ideographs or 5 words in
 # a row), or when short ones (4 ideographs, 2 words) make up half of a text: a dictated
 # "倾听能力一流" or "Candidat remarquable" fills a whole field.
-LONG = {"ideograph": 8, "word": 5}
-SHORT = {"ideograph": 4, "word": 2}
+# Latin letters are counted one by one where an answer hides its word breaks
+# ("r🔒e🔒c🔒o🔒m🔒m🔒e🔒n🔒d h🔒i🔒r🔒i🔒n🔒g"): about as many letters as five and two words hold.
+LONG = {"ideograph": 8, "word": 5, "letter": 24}
+SHORT = {"ideograph": 4, "word": 2, "letter": 12}
 COVERED_SHARE = 0.5
 # One token per ideograph, kana or hangul syllable; a word of letters or digits otherwise.
 _SYLLABLE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_SYLLABLE}]|[^\\W_{_SYLLABLE}]+")
 _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile("[a-z]")
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 
 
@@ -42,9 +49,10 @@ def _canonical(token: str) -> str:
     return token
 
 
-def _readings(text: str) -> list[list[str]]:
+def _readings(text: str, answer: bool = False) -> list[list[str]]:
     """The tokens of `text` as written, and as read with its disguises undone (look-alike
-    letters, letters spaced out or split by emoji: `coach.text.reveal`)."""
+    letters, letters spaced out or split by emoji: `coach.text.reveal`); an answer also as a
+    model could decode it (ROT13, base64)."""
     folded = normalize(text).text
     readings = [[_canonical(t) for t in _TOKEN.findall(folded)]]
     revealed = reveal(folded).text
@@ -55,6 +63,29 @@ def _readings(text: str) -> list[list[str]]:
     ideographs = [t for t in readings[-1] if _IDEOGRAPH.fullmatch(t)]
     if len(ideographs) < len(readings[-1]) and ideographs:
         readings.append(ideographs)
+    if answer:
+        readings += _decoded_readings(text, revealed)
+    # The Latin letters alone, one token each: where the disguise took the word breaks away
+    # (letters split by emoji read as one run), words still meet the answer letter by letter.
+    # For a model's text always; for an answer only when it had something to undo.
+    if (revealed != folded or not answer) and _LATIN.search(revealed):
+        readings.append(_LATIN.findall(revealed))
+    return readings
+
+
+def _decoded_readings(raw: str, revealed: str) -> list[list[str]]:
+    """What a model could decode from an answer and then be told to repeat: its Latin letters
+    rotated back (ROT13), and its base64 runs (read from the answer as written: case counts)
+    that decode to text."""
+    readings = []
+    if len(_LATIN.findall(revealed)) >= SHORT["letter"]:
+        readings.append([_canonical(t) for t in _TOKEN.findall(revealed.translate(ROT13))])
+    for run in _BASE64.findall(raw):
+        try:
+            decoded = base64.b64decode(run + "=" * (-len(run) % 4)).decode("utf-8")
+        except ValueError:  # not base64 after all, or not text
+            continue
+        readings.append([_canonical(t) for t in _TOKEN.findall(normalize(decoded).text)])
     return readings
 
 
@@ -64,9 +95,14 @@ def _windows(tokens: list[str], sizes: dict[str, int]) -> Iterator[tuple[int, tu
     for kind, size in sizes.items():
         for i in range(len(tokens) - size + 1):
             window = tuple(tokens[i : i + size])
-            single = all(len(t) == 1 for t in window)
-            if single == (kind == "ideograph"):
+            if _kind(window) == kind:
                 yield i, window
+
+
+def _kind(window: tuple[str, ...]) -> str:
+    if any(len(t) != 1 for t in window):
+        return "word"
+    return "letter" if all("a" <= t <= "z" for t in window) else "ideograph"
 
 
 class CopyCheck:
@@ -80,7 +116,7 @@ class CopyCheck:
                 allowed.update(w for _, w in _windows(tokens, SHORT))
         self._long: set[tuple[str, ...]] = set()
         self._short: set[tuple[str, ...]] = set()
-        for tokens in _readings(answer):
+        for tokens in _readings(answer, answer=True):
             # Backwards too: "请倒着读" hides a sentence that a model reads forwards.
             for sequence in (tokens, tokens[::-1]):
                 self._long.update(w for _, w in _windows(sequence, LONG) if w not in allowed)

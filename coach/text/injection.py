@@ -62,7 +62,7 @@ _ENCODED_HINT = re.compile(r"[a-z0-9+/]{16}|\\[ux]|%[0-9a-f]{2}|&#")
 # ROT13 keeps the shape of English: the answer is read decoded (same length, so offsets hold)
 # when one of these rotated words is present.
 _ROT13_HINTS = re.compile("vtaber|qvfertneq|znexf|fpber|cbvagf|tenqr|njneq|ehoevp|vafgehpgvba")
-_ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
+ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
 _STRUCTURE_HINT = re.compile(r"[，=|_<>#/]")
 # A sentence ends at "。" or at a full stop after a word, unless a letter or digit follows it
 # ("e.g", "3.5", "www.example.com").
@@ -123,7 +123,7 @@ def injection_sentences(text: str) -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering."""
     found = addressed_spans(text)
     if _ROT13_HINTS.search(text) is not None:
-        found += addressed_spans(text.translate(_ROT13))
+        found += addressed_spans(text.translate(ROT13))
     if _ENCODED_HINT.search(text) is not None:
         found += [m.span() for m in _ENCODED.finditer(text)]
     if _STRUCTURE_HINT.search(text) is not None:
