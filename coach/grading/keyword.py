@@ -41,6 +41,7 @@ from coach.text.match import Clauses, Hit, asserted_hits
 from coach.text.normalize import NormalizedText, normalize
 from coach.text.prompt_copy import packed_grams
 from coach.text.screen import blank_out, screen
+from coach.text.substance import described
 
 KEYWORD_LIST_FACTOR = 0.3
 OFF_TOPIC_FACTOR = 0.15
@@ -276,8 +277,8 @@ class _Grading:
         missed_texts: list[str] = []
         evidence = []
         hit_weight = 0.0
-        for kp_id, kp_text, weight, pattern in rule.key_points:
-            match = pattern.search(text) if pattern is not None else None
+        for kp_id, kp_text, weight, pattern, explained in rule.key_points:
+            match = _first_match(pattern, text, explained)
             if match is None:
                 missed_ids.append(kp_id)
                 missed_texts.append(kp_text)
@@ -323,3 +324,15 @@ class _Grading:
                     }
                 )
         return results
+
+
+def _first_match(
+    pattern: re.Pattern[str] | None, text: str, explained: bool
+) -> re.Match[str] | None:
+    """The first match of a key point, or of one that `requires: explanation`, the first
+    described one."""
+    if pattern is None:
+        return None
+    if not explained:
+        return pattern.search(text)
+    return next((m for m in pattern.finditer(text) if described(text, *m.span())), None)

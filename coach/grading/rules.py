@@ -23,6 +23,7 @@ class KeyPointRule(NamedTuple):
     text: str
     weight: float
     pattern: re.Pattern[str] | None
+    explained: bool  # the match must be described, not only named (`coach.text.substance`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,13 @@ class CriterionRule:
 
 def criterion_rule(criterion: Criterion, t: Texts) -> CriterionRule:
     key_points = tuple(
-        KeyPointRule(kp.id, kp.text, kp.weight, compile_phrases(kp.variants))
+        KeyPointRule(
+            kp.id,
+            kp.text,
+            kp.weight,
+            compile_phrases(kp.variants),
+            explained=kp.requires == "explanation",
+        )
         for kp in criterion.key_points
     )
     total = len(key_points)

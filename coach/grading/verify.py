@@ -34,6 +34,7 @@ from coach.llm.reply import GradeReply, InvalidReply
 from coach.rubric.model import Question
 from coach.text.content import content_of
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText, normalize
+from coach.text.substance import explains
 
 STAR_PARTS = ("situation", "task", "action", "result")
 MIN_QUOTE_CONTENT = 2  # letters, digits or ideographs a quote (or each elided piece) needs
@@ -165,9 +166,13 @@ def verify_reply(
             points = 0.0
         own = [kp.id for kp in criterion.key_points]
         claimed = set(entry.key_points)
+        # A key point that asks for an explanation rests only on a clause that gives one.
+        named_only = {kp.id for kp in criterion.key_points if kp.requires == "explanation"}
         bearing = {}
         for index, quote in enumerate(evidence):
             clauses = relevance.bearing(quote["quote"], own)
+            if named_only:
+                clauses = _explained(clauses, named_only)
             verified.relevant_text += clauses
             bearing[index] = set().union(*clauses.values()) if clauses else set()
         supported = set().union(*bearing.values()) if bearing else set()
@@ -217,3 +222,14 @@ def verify_reply(
                 "evidence": quotes[0] if quotes else None,
             }
     return verified
+
+
+def _explained(clauses: dict[str, set[str]], named_only: set[str]) -> dict[str, set[str]]:
+    """`clauses` with the key points in `named_only` kept only where the clause explains."""
+    kept = {}
+    for clause, kps in clauses.items():
+        if not explains(clause):
+            kps = kps - named_only
+        if kps:
+            kept[clause] = kps
+    return kept

@@ -29,6 +29,7 @@ _LABELS = {
         "key_points": "  要点：",
         "key_point": "  - {id}：{text}",
         "weight": "（权重 {weight}）",
+        "explanation": "（须说明其含义或做法，只提名称不得分）",
         "bands": "  计分档（命中要点数→得分）：",
         "band": "{hits}→{points}",
         "levels": "  等级描述：",
@@ -50,6 +51,7 @@ _LABELS = {
         "key_points": "  Key points:",
         "key_point": "  - {id}: {text}",
         "weight": " (weight {weight})",
+        "explanation": " (must be explained; naming it alone earns nothing)",
         "bands": "  Bands (key points hit → points): ",
         "band": "{hits} → {points}",
         "levels": "  Levels:",
@@ -97,6 +99,8 @@ def render_rubric(bank: Bank, question: Question) -> str:
             line = t["key_point"].format(id=kp.id, text=kp.text)
             if kp.weight != 1:
                 line += t["weight"].format(weight=f"{kp.weight:g}")
+            if kp.requires == "explanation":
+                line += t["explanation"]
             lines.append(line)
         if criterion.bands:
             bands = [t["band"].format(hits=b.hits, points=f"{b.points:g}") for b in criterion.bands]

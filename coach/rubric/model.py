@@ -103,6 +103,14 @@ class KeyPoint(_Strict):
         allow_inf_nan=False,
         description="Relative weight within its criterion.",
     )
+    requires: Literal["mention", "explanation"] = Field(
+        default="mention",
+        description=(
+            "What earns the point: 'mention' (a matching phrase is enough) or 'explanation' "
+            "(the phrase must sit in a clause that also says something about it, so a bare "
+            "term in a list earns nothing)."
+        ),
+    )
 
     _phrases = field_validator("variants")(_check_phrases)
 
