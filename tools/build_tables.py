@@ -6,6 +6,11 @@
 - `coach/text/t2s_chars.txt`: every CJK character (the BMP blocks, extension A and the
   compatibility ideographs) that OpenCC's `t2s` converts, alone, to another single character.
   Building it takes OpenCC a pass over 28,000 characters, which every start used to pay.
+- `coach/text/t2s_phrases.txt`: Traditional, Taiwan and Hong Kong spellings of words with their
+  mainland ones (瞭解 → 了解, 回覆 → 回复), from OpenCC's phrase dictionaries of spelling
+  (`TSPhrases` and the Taiwan and Hong Kong variant phrases), each side folded with the
+  character table; only pairs that the character table leaves apart are kept.
+  The dictionaries are read with the `opencc_dict` tool that ships inside the OpenCC wheel.
 - `coach/grading/generic_units.json`: the units common to the shipped banks' questions, per
   language (`coach.grading.relevance.count_generic_units`); counting them reads and normalizes
   every built-in bank. It depends on the folding table, so it is built second.
@@ -20,7 +25,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +37,13 @@ import opencc
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.text.fold_table import CJK_RANGES, TABLE_PATH  # noqa: E402
+from coach.text.fold_table import CJK_RANGES, PHRASES_PATH, TABLE_PATH  # noqa: E402
+
+# OpenCC's phrase dictionaries of spelling: the same word written the Traditional, Taiwan or
+# Hong Kong way (瞭解, 回覆, 反覆). Its vocabulary ones (TWPhrasesRev: 查詢 -> 查找, 文件 -> 文档,
+# 建立 -> 创建) would rewrite words that mainland rubrics use too, so the few vocabulary pairs
+# that matter to service answers are chosen by hand (`coach.text.normalize`).
+PHRASE_DICTIONARIES = ("TWVariantsRevPhrases", "HKVariantsRevPhrases", "TSPhrases")
 
 
 def t2s_lines() -> str:
@@ -45,6 +59,47 @@ def t2s_lines() -> str:
             converted = t2s.convert(char)
             if converted != char and len(converted) == 1:  # longer ones are not folded
                 lines.append(f"{char} {converted}")
+    return "\n".join(lines) + "\n"
+
+
+def _dictionary(name: str) -> list[tuple[str, str]]:
+    """(key, first value) pairs of one of OpenCC's binary dictionaries, as text."""
+    clib = Path(opencc.__file__).parent / "clib"
+    tool = clib / "bin" / "opencc_dict"
+    source = clib / "share" / "opencc" / f"{name}.ocd2"
+    env = {**os.environ, "LD_LIBRARY_PATH": str(clib / "lib64")}
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / f"{name}.txt"
+        command = [str(tool), "-i", str(source), "-o", str(out), "-f", "ocd2", "-t", "text"]
+        subprocess.run(command, check=True, env=env, capture_output=True)
+        lines = out.read_text(encoding="utf-8").splitlines()
+    pairs = []
+    for line in lines:
+        key, _, values = line.partition("\t")
+        if key and values:
+            pairs.append((key, values.split(" ")[0]))
+    return pairs
+
+
+def t2s_phrase_lines() -> str:
+    """The phrase table's file text: a comment, then one 'FOLDED MAINLAND' pair a line."""
+    chars = dict(line.split(" ") for line in t2s_lines().splitlines()[1:])
+
+    def fold(word: str) -> str:
+        return "".join(chars.get(c, c) for c in word)
+
+    table: dict[str, str] = {}
+    for name in PHRASE_DICTIONARIES:
+        for key, value in _dictionary(name):
+            folded, mainland = fold(key), fold(value)
+            cjk = all(0x3400 <= ord(c) <= 0x9FFF for c in folded + mainland)
+            if cjk and len(folded) > 1 and folded != mainland and folded not in table:
+                table[folded] = mainland
+    lines = [
+        f"# OpenCC {opencc.__version__} {', '.join(PHRASE_DICTIONARIES)}, folded by character; "
+        "written by tools/build_tables.py, do not edit"
+    ]
+    lines += [f"{key} {value}" for key, value in sorted(table.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -79,6 +134,7 @@ def main(argv: list[str]) -> int:
 
     tables: list[tuple[Path, Callable[[], str]]] = [
         (TABLE_PATH, t2s_lines),
+        (PHRASES_PATH, t2s_phrase_lines),
         (GENERIC_UNITS_PATH, generic_units_text),
         *prebuilt_banks(),
     ]

@@ -13,6 +13,7 @@ import functools
 from pathlib import Path
 
 TABLE_PATH = Path(__file__).with_name("t2s_chars.txt")
+PHRASES_PATH = Path(__file__).with_name("t2s_phrases.txt")
 # The ranges `normalize.is_cjk` accepts: the BMP ideographs, extension A, compatibility forms.
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
@@ -25,4 +26,16 @@ def t2s_table() -> dict[str, str]:
         if line and not line.startswith("#"):
             traditional, simplified = line.split(" ")
             table[traditional] = simplified
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def t2s_phrases() -> dict[str, str]:
+    """A Traditional, Taiwan or Hong Kong phrase, folded by character -> its mainland form
+    (瞭解 -> 了解, 最佳化 -> 优化), from OpenCC's phrase dictionaries (`tools/build_tables.py`)."""
+    table = {}
+    for line in PHRASES_PATH.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            folded, mainland = line.split(" ")
+            table[folded] = mainland
     return table

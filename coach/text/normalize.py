@@ -8,8 +8,10 @@ Traditional characters, zero-width joiners, curly quotes. Matching works on one 
   characters (U+E0020-U+E007E, invisible copies of ASCII that models can still read) become
   the ASCII they spell, so hidden instructions are screened like visible ones;
 * Traditional folded to Simplified, character by character (OpenCC ``t2s``, as a table built
-  ahead of time: `coach.text.fold_table`), then a few Taiwan and Hong Kong words to the
-  mainland ones of the same length (简讯 → 短信, 帐户 → 账户);
+  ahead of time: `coach.text.fold_table`), then, in text that had Traditional characters,
+  the phrases that characters alone leave apart (瞭解 → 了解, 回覆 → 回复:
+  `coach.text.phrase_fold`), and a few Taiwan and Hong Kong words to the mainland ones
+  (简讯 → 短信, 帐户 → 账户);
 * punctuation folded: sentence ends to ``。``, clause breaks to ``，``, brackets and quotes dropped;
 * whitespace collapsed, and dropped next to CJK characters, where it carries no meaning.
 
@@ -26,6 +28,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from coach.text.fold_table import t2s_table
+from coach.text.phrase_fold import fold_phrases
 
 SENTENCE_END = "。"
 CLAUSE_BREAK = "，"
@@ -164,6 +167,13 @@ def _irregular() -> re.Pattern[str]:
 _FOLDED: dict[str, str] = {}
 
 
+@functools.lru_cache(maxsize=1)
+def _simplified() -> frozenset[str]:
+    """What the Traditional table folds characters to: a character that changed into one of
+    these was Traditional."""
+    return frozenset(t2s_table().values())
+
+
 def _fold(char: str) -> str:
     folded = _FOLDED.get(char)
     if folded is None:
@@ -210,6 +220,8 @@ def normalize(text: str) -> NormalizedText:
     last = ""  # last folded character emitted
     space_at = -1  # original index of a pending space, emitted only between non-CJK characters
     done = 0
+    traditional = False  # whether a character was folded by the Traditional table
+    simplified = _simplified()
     for match in _irregular().finditer(folded):
         index = match.start()
         if index > done:
@@ -218,7 +230,10 @@ def normalize(text: str) -> NormalizedText:
                 space_at = -1
             out.emit(folded[done:index], done)
             last = folded[index - 1]
-        for piece in _fold(folded[index]):
+        pieces = _fold(folded[index])
+        if not traditional and pieces in simplified and folded[index] != pieces:
+            traditional = True
+        for piece in pieces:
             if piece == " ":
                 if last and space_at < 0:
                     space_at = index
@@ -234,9 +249,14 @@ def normalize(text: str) -> NormalizedText:
             out.space(last, folded[done], space_at)
         out.emit(folded[done:], done)
     folded_text = "".join(out.parts)
+    starts, origins = tuple(out.starts), tuple(out.origins)
+    if traditional:  # phrases the character table leaves apart: 瞭解, 回覆, 最佳化
+        folded_text, starts, origins = fold_phrases(folded_text, starts, origins)
     if _REGIONAL_WORDS.search(folded_text) is not None:
         folded_text = _REGIONAL_WORDS.sub(_regional, folded_text)  # one for one: offsets hold
-    return NormalizedText(text, folded_text, tuple(out.starts), tuple(out.origins))
+    if "著" in folded_text:
+        folded_text = _ZHE.sub("着", folded_text)
+    return NormalizedText(text, folded_text, starts, origins)
 
 
 # Taiwan and Hong Kong words that character-level conversion leaves apart from the mainland
@@ -269,6 +289,7 @@ _REGIONAL = {
     "个人资料": "个人信息",
     "质素": "质量",
     "真人客服": "人工客服",
+    "智慧客服": "智能客服",
     "回覆": "回复",
     "帐号": "账号",
     "帐单": "账单",
@@ -280,36 +301,12 @@ _REGIONAL = {
     "银行户口": "银行账户",
     "信用咭": "信用卡",
     "按揭": "房贷",
-    # 著 is both 着 (an aspect mark, "别著急") and 著 (著作) in Traditional text: the words
-    # where it is 着.
-    "著急": "着急",
-    "看著": "看着",
-    "随著": "随着",
-    "接著": "接着",
-    "跟著": "跟着",
-    "等著": "等着",
-    "拿著": "拿着",
-    "想著": "想着",
-    "试著": "试着",
-    "记著": "记着",
-    "听著": "听着",
-    "说著": "说着",
-    "带著": "带着",
-    "陪著": "陪着",
-    "忙著": "忙着",
-    "意味著": "意味着",
-    "有著": "有着",
-    "著想": "着想",
-    "著手": "着手",
-    "著重": "着重",
-    "著落": "着落",
-    "沉著": "沉着",
-    "穿著": "穿着",
-    "顺著": "顺着",
-    "朝著": "朝着",
-    "向著": "向着",
-    "对著": "对着",
 }
+# 著 is both 着 (an aspect mark: "别著急", "急著解释", "接著") and 著 (著名, 著作) in Traditional
+# text, and only the second in Simplified: it is read as 着 except in the words of the second.
+_ZHU_AFTER = "显土卓昭编原名论专巨新遗译拙合"  # 显著, 土著, 名著, ...
+_ZHU_BEFORE = "名作称述者书录"  # 著名, 著作, 著称, ...
+_ZHE = re.compile(f"(?<![{_ZHU_AFTER}])著(?![{_ZHU_BEFORE}])")
 _REGIONAL_WORDS = re.compile("|".join(sorted(_REGIONAL, key=lambda word: (-len(word), word))))
 
 

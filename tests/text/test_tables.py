@@ -5,7 +5,7 @@ from __future__ import annotations
 import opencc
 
 from coach.grading.relevance import count_generic_units, generic_units
-from coach.text.fold_table import CJK_RANGES, t2s_table
+from coach.text.fold_table import CJK_RANGES, t2s_phrases, t2s_table
 from coach.text.normalize import is_cjk, normalize
 
 
@@ -41,3 +41,15 @@ def test_the_shipped_generic_units_are_counted_from_the_shipped_banks() -> None:
         assert generic_units(language) == units, "run tools/build_tables.py"
     assert "客户" in counted["zh"]
     assert generic_units("xx") == frozenset()
+
+
+def test_the_phrase_table_agrees_with_opencc_on_its_own_phrases() -> None:
+    # Each shipped pair is what OpenCC's Traditional -> Simplified converter makes of a
+    # Traditional spelling of the phrase (checked on a sample: the whole table is rebuilt by
+    # tools/build_tables.py --check in CI).
+    phrases = t2s_phrases()
+    assert len(phrases) > 200 and phrases["瞭解"] == "了解" and phrases["回覆"] == "回复"
+    t2s = opencc.OpenCC("t2s")
+    for folded, mainland in list(phrases.items())[::20]:
+        assert folded != mainland
+        assert normalize(t2s.convert(mainland)).text == mainland, mainland
