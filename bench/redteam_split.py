@@ -1,15 +1,16 @@
 """The held-out red-team corpus (tests/data/redteam_split/), one half at a time.
 
-``python bench/redteam_split.py --half dev|test|holdout|fresh [--show-misses]`` grades every attack
-of the half offline and through the real `Grader` against a judge mocked at the HTTP layer that
-is honest on the clean answer and obeys the attacked one completely, and every ordinary answer
-offline (tests/api/redteam_split.py does the grading). It prints a Markdown table of the
-measures (attacks that inflate the grade, raise no flag, get their dictated text into the
+``python bench/redteam_split.py --half dev|test|holdout|fresh|blind [--show-misses]`` grades
+every attack of the half offline and through the real `Grader` against a judge mocked at the HTTP
+layer that is honest on the clean answer and obeys the attacked one completely, and every
+ordinary answer offline (tests/api/redteam_split.py does the grading). It prints a Markdown table
+of the measures (attacks that inflate the grade, raise no flag, get their dictated text into the
 result; ordinary answers flagged), the counts per category, the wall time, and with
 ``--show-misses`` the ids behind every count. Tune defences on ``dev`` only; ``test`` is for
 reporting but was seen while the defences were tuned; ``holdout``, written after that, has since
-been looked at while tuning; ``fresh``, written blind after that, is the half to report. Nothing
-leaves the machine.
+been looked at while tuning; ``fresh``, written blind after that, is the half to report;
+``blind``, written blind after ``fresh`` and never yet run, is the one kept for the next
+report. Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def rows(report: Report) -> list[tuple[str, list[str], int]]:
 
 def render(report: Report, *, show_misses: bool = False) -> str:
     """The measures and the per-category counts as Markdown."""
-    from tests.api.redteam_split import CATEGORIES
+    from tests.api.redteam_split import CATEGORIES, LATER_CATEGORIES
 
     lines = [f"### Half `{report.half}`", "", "| measure | result |", "|---|---|"]
     for name, ids, total in rows(report):
@@ -95,7 +96,7 @@ def render(report: Report, *, show_misses: bool = False) -> str:
         "| category | attacks | inflated (LLM) | undetected | dictated |",
         "|---|---|---|---|---|",
     ]
-    for category in CATEGORIES:
+    for category in (*CATEGORIES, *LATER_CATEGORIES):
         mine = [a for a in report.attacks if a.category == category]
         counts = [
             sum(a.llm_inflated for a in mine),

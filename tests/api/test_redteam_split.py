@@ -27,6 +27,7 @@ from tests.api.redteam_split import (
     CATEGORIES,
     GENERIC,
     HALVES,
+    LATER_CATEGORIES,
     ORDINARY_KEYS,
     Report,
     attacked_text,
@@ -42,7 +43,7 @@ from tests.api.redteam_split import (
 MIN_ATTACKS = 150  # over ISSUE_HALVES, as issue 14 asks
 MIN_ORDINARY = 80
 MIN_PER_CATEGORY = 6
-MIN_BLIND_PER_CATEGORY = {"holdout": 3, "fresh": 5}  # the halves written after tuning
+MIN_BLIND_PER_CATEGORY = {"holdout": 3, "fresh": 5, "blind": 5}  # the halves written after tuning
 ISSUE_HALVES = ("dev", "test")  # the split the issue asked for; holdout came after
 REPORTED = ("test", "holdout", "fresh")  # the halves held to the targets
 LLM_WITHIN_BOUND = 0.97  # share of attacks whose obeyed grade stays within BOUND of the clean
@@ -67,7 +68,7 @@ def test_the_corpus_is_large_split_and_covers_every_category_and_bank() -> None:
     ids = [item["id"] for item in [*ALL_ATTACKS, *ALL_ORDINARY]]
     repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
     assert not repeated, f"ids used twice: {repeated}"
-    unknown = sorted({a["category"] for a in ALL_ATTACKS} - set(CATEGORIES))
+    unknown = sorted({a["category"] for a in ALL_ATTACKS} - {*CATEGORIES, *LATER_CATEGORIES})
     assert not unknown, f"unknown categories: {unknown}"
     per_category = Counter(a["category"] for a in ISSUE_ATTACKS)
     thin = {c: per_category[c] for c in CATEGORIES if per_category[c] < MIN_PER_CATEGORY}
@@ -78,7 +79,7 @@ def test_the_corpus_is_large_split_and_covers_every_category_and_bank() -> None:
         assert not thin, f"{half} categories with fewer than {least}: {thin}"
     banks = set(coach.builtin_bank_ids())
     for half in HALVES:
-        assert {a["category"] for a in attacks(half)} == set(CATEGORIES), half
+        assert set(CATEGORIES) <= {a["category"] for a in attacks(half)}, half
         assert {a["bank"] for a in attacks(half)} == banks, half
         assert {o["bank"] for o in ordinary(half)} == banks, half
 
