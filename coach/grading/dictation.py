@@ -65,10 +65,10 @@ def _readings(text: str, answer: bool = False) -> list[list[str]]:
         readings.append(ideographs)
     if answer:
         readings += _decoded_readings(text, revealed)
-    # The Latin letters alone, one token each: where the disguise took the word breaks away
-    # (letters split by emoji read as one run), words still meet the answer letter by letter.
-    # For a model's text always; for an answer only when it had something to undo.
-    if (revealed != folded or not answer) and _LATIN.search(revealed):
+    # The Latin letters alone, one token each: where a disguise took the word breaks away
+    # (letters split by emoji read as one run) words still meet the answer letter by letter,
+    # and an answer read backwards this way holds what it wrote right to left ("etirw").
+    if _LATIN.search(revealed):
         readings.append(_LATIN.findall(revealed))
     return readings
 

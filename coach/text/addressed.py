@@ -80,6 +80,7 @@ _SCORE_TALK = frozenset({"answer", "self_text", "grader", "deserves", "item", "d
 _SELF_CLAIM = frozenset(
     {"meets", "all", "item", "claim", "praise", "hire", "field", "full_marks", "deserves"}
 )
+_COVERAGE = frozenset({"answer", "self_text", "meets", "done"})
 _SCORE_WORDS = frozenset((*_GRADE_TALK, "score", "deduct", "rating"))
 
 
@@ -235,6 +236,9 @@ def talks_about_grading(t: frozenset[str], scores_are_topic: bool = False) -> bo
     # hold scores that are the job's, not this answer's.
     theirs = scores_are_topic or "rating" in t or "record" in t
     if not theirs and (_GRADE_TALK & t or ("score" in t and _SCORE_TALK & t)):
+        return True
+    # The answer's key points named with a claim about them: "本答案要点：…", "要点全部覆盖".
+    if "key_points" in t and _COVERAGE & t:
         return True
     return bool({"answer", "self_text"} & t) and bool(_SELF_CLAIM & t)
 
