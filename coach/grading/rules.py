@@ -116,15 +116,16 @@ def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
     patterns = {
         (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
     }
+    key_point_patterns = tuple(p for p in patterns.values() if p is not None)
     return QuestionRules(
         question=question,
         criteria=criteria,
         deductions=deductions,
-        topic=Topic(question, bank.language),
+        topic=Topic(question, bank.language, key_point_patterns),
         rubric_grams=grams,
         digest=question_digest(question),
         coaching=coaching_rules(question, patterns, t),
         prompt=compile_prompt(normalize_phrase(question.prompt), bank.language),
         asked=normalize_phrase(question.prompt),
-        key_point_patterns=tuple(p for p in patterns.values() if p is not None),
+        key_point_patterns=key_point_patterns,
     )

@@ -2,11 +2,19 @@
 
 A question's `topic_terms` are a quick test: an answer using one of them is on topic. An answer
 using none is off topic only when nothing else ties it to the question either: less than a
-fifth of its distinctive units (ideograph pairs, English stems; `grading/relevance.py`) are in
-the question's wording (its prompt, criteria, key points, variants and model answer). Hitting
-a key point is not enough on its own: variants are short words ("记录", "道歉") that answers to
-other questions use too. A plain-spoken answer that says "给我转人工" where the list
-has "转人工客服" is about the question; one about weekend hiking or a different question is not.
+fifth of its distinctive units (ideograph pairs, English stems; `grading/relevance.py`) are the
+question's. A unit is the question's when the question's wording holds it (its prompt,
+criteria, key points, variants and model answer), or when it stands in a clause of the answer
+that makes one of the key points, the clause the keyword grader quotes as that point's
+evidence. So an answer that earns key-point credit in its own words ("倒了杯水，跟她说不好意思
+让您久等了") is about the question, though it shares few words with the question's wording;
+one about hiking or a recipe that makes no key point is not.
+
+The price: a key point's variants are short words ("记录", "道歉"), and an answer about
+something else that uses one in passing is read as making that point: it earns that point's
+credit, no longer cut to 15%, and nothing for the rest; on the LLM path only quotes that bear
+on a key point earn anything (`grading/relevance.py`). A list of key-point words is caught by
+its own screen (`keyword_stuffing`), whatever it is about.
 
 An answer in the other script (English to a Chinese bank, or the reverse) shares no units with
 the question's wording whatever it says, so it is judged only on whether it is about the job
@@ -16,10 +24,13 @@ at all: two or more different words of the service and finance domain ("customer
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from coach.grading.relevance import generic_units, units
 from coach.rubric.model import Question
 from coach.text.grading_concepts import patterns
-from coach.text.match import compile_phrases
+from coach.text.match import Clauses, compile_phrases
 from coach.text.normalize import SENTENCE_END, normalize
 
 # The share of an answer's units found in its question's wording: 5% (median) to 17% (99th
@@ -33,11 +44,29 @@ MIN_DOMAIN_WORDS = 2  # different domain words that tie an answer in the other s
 class Topic:
     """One question's topic; its wording is read on the first answer that needs it."""
 
-    def __init__(self, question: Question, language: str) -> None:
+    def __init__(
+        self,
+        question: Question,
+        language: str,
+        key_points: Sequence[re.Pattern[str]] | None = None,
+    ) -> None:
+        """`key_points`: the question's key-point patterns where the caller has compiled them
+        already (the keyword grader); else they are compiled from the question when needed."""
         self.question = question
         self.language = language
         self.terms = compile_phrases(question.topic_terms)
         self._wording: frozenset[str] | None = None
+        self._key_points = None if key_points is None else tuple(key_points)
+
+    @property
+    def key_points(self) -> tuple[re.Pattern[str], ...]:
+        """One pattern per key point of the question that has any phrasing."""
+        if self._key_points is None:
+            compiled = (
+                compile_phrases(kp.variants) for c in self.question.criteria for kp in c.key_points
+            )
+            self._key_points = tuple(p for p in compiled if p is not None)
+        return self._key_points
 
     @property
     def wording(self) -> frozenset[str]:
@@ -61,8 +90,29 @@ class Topic:
         if found and not any(_in_script(unit, self.language) for unit in found):
             domain = {m.group() for m in patterns()["domain"].finditer(text)}
             return len(domain) < MIN_DOMAIN_WORDS
-        shared = len(found & self.wording)
-        return shared < MIN_SHARED or shared < MIN_SHARE * len(found)
+        ours = found & self.wording
+        if _ties(ours, found):
+            return False
+        # Only where the wording falls short: finding the clauses costs a search per key point.
+        return not _ties(ours | (found & units(self._points_made(text))), found)
+
+    def _points_made(self, text: str) -> str:
+        """The clauses of normalized `text` where a key point is first found, as the keyword
+        grader credits it (one clause per key point, so repeating a variant adds nothing)."""
+        clauses = Clauses(text)
+        made = []
+        for pattern in self.key_points:
+            match = pattern.search(text)
+            if match is not None:
+                made.append(
+                    text[clauses.start_before(match.start()) : clauses.end_after(match.end())]
+                )
+        return SENTENCE_END.join(made)
+
+
+def _ties(ours: set[str], found: set[str]) -> bool:
+    """Whether the question's units `ours`, of the answer's `found`, tie the answer to it."""
+    return len(ours) >= MIN_SHARED and len(ours) >= MIN_SHARE * len(found)
 
 
 def _in_script(unit: str, language: str) -> bool:

@@ -52,6 +52,7 @@ class Graded:
     max_score: float
     flags: tuple[str, ...]
     deductions: tuple[str, ...]
+    hits: int = 0  # key points the offline grader found
 
     @property
     def miss(self) -> float:
@@ -89,6 +90,7 @@ def measure(bank_id: str) -> tuple[Graded, ...]:
                 max_score=result.max_score,
                 flags=tuple(result.flag_codes),
                 deductions=tuple(d.id for d in result.deductions),
+                hits=sum(len(c.key_points_hit) for c in result.criteria),
             )
         )
     return tuple(graded)

@@ -21,19 +21,19 @@ PER_QUESTION = 3
 # Spearman between label and offline percent, per bank: the measured value rounded down to 0.05.
 # A floor that can only rise.
 SPEARMAN_FLOOR = {
-    "account-manager": 0.65,
-    "bank-smart-cs": 0.80,
-    "finance-cs-manager": 0.65,
-    "finance-cs-skills": 0.85,
-    "jd-finance-cs": 0.85,
+    "account-manager": 0.75,
+    "bank-smart-cs": 0.85,
+    "finance-cs-manager": 0.70,
+    "finance-cs-skills": 0.90,
+    "jd-finance-cs": 0.90,
 }
 # Answers an interviewer credits (`covers` non-empty) that the grader flags off_topic, per bank:
 # the measured count. A ceiling that can only fall; the target is 0.
 CREDITED_OFF_TOPIC_CEILING = {
-    "account-manager": 5,
-    "bank-smart-cs": 5,
-    "finance-cs-manager": 1,
-    "finance-cs-skills": 1,
+    "account-manager": 2,
+    "bank-smart-cs": 1,
+    "finance-cs-manager": 0,
+    "finance-cs-skills": 0,
     "jd-finance-cs": 0,
 }
 
@@ -88,3 +88,11 @@ def test_credited_answers_off_topic_holds_its_ceiling(bank_id: str) -> None:
     off = figures(measure(bank_id)).credited_off_topic
     listed = [(g.question, g.text[:20]) for g in off]
     assert len(off) <= CREDITED_OFF_TOPIC_CEILING[bank_id], listed
+
+
+@pytest.mark.parametrize("bank_id", BANK_IDS)
+def test_an_answer_that_makes_a_key_point_is_never_off_topic(bank_id: str) -> None:
+    """Whatever the label: where the offline grader finds a key point, the answer is about the
+    question (`coach.grading.topic`)."""
+    off = [(g.question, g.text[:20]) for g in measure(bank_id) if g.hits and "off_topic" in g.flags]
+    assert off == []
