@@ -162,10 +162,11 @@ def _never_matches(variant: str, context: frozenset[str]) -> Iterator[tuple[str,
         yield "a part of the gap pattern is punctuation only", "remove the empty part and its '*'"
         return
     if not any(pc.found(variant, text) for text in pc.filled(variant)):
-        shown = pc.key(variant)
+        text = pc.filled(variant)[0]
         yield (
-            f"the matcher does not find it even in its own text (it folds to {shown!r})",
-            "rewrite it as an answer would say it",
+            f"the matcher does not find it even in its own text {text!r}, which folds to "
+            f"{pc.folded(text)!r}",
+            f"write it as it folds, or without the gap: {pc.folded(text)!r}",
         )
         return
     if "\u2019" in variant or "\u2018" in variant:

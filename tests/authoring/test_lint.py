@@ -85,6 +85,7 @@ def test_a_clean_rubric_has_no_warning(bank: coach.Bank) -> None:
         ("安抚*！！", "punctuation only"),
         ("don\u2019t worry", "straight one"),
         ("verif", "'verify'"),
+        ("个人*资料", "folds to '个人信息'"),  # a Taiwan word split by the gap is not folded
     ],
 )
 def test_a_variant_that_can_never_match_is_a_warning(variant: str, why: str) -> None:
