@@ -30,6 +30,7 @@ _COMMANDS = (
     ("derive", "add_derive_parsers", {"derive": "cmd_derive", "calibrate": "cmd_calibrate"}),
     ("grade", "add_cache_parser", {"cache": "cmd_cache"}),
     ("banks", "add_validate_parser", {"validate": "cmd_validate"}),
+    ("lint", "add_lint_parser", {"lint": "cmd_lint"}),
     ("banks", "add_schema_parser", {"schema": "cmd_schema"}),
     ("demo", "add_demo_parser", {"demo": "cmd_demo"}),
     ("practice", "add_practice_parser", {"practice": "cmd_practice"}),
@@ -64,7 +65,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         status = run(out)
     elif args.command == "grade":
         status = run(args, out, sys.stdin)
-    elif args.command == "validate":
+    elif args.command in ("validate", "lint"):
         status = run(args, out, err)
     elif args.command == "practice":
         status = run(args, out, err, sys.stdin)

@@ -76,5 +76,5 @@ def test_help_still_lists_every_command(tmp_path: Path) -> None:
     assert listed == [
         *("banks", "questions", "show", "grade", "grade-file", "batch", "merge-results"),
         *("eval", "derive"),
-        *("calibrate", "cache", "validate", "schema", "demo", "practice", "history"),
+        *("calibrate", "cache", "validate", "lint", "schema", "demo", "practice", "history"),
     ]
