@@ -8,7 +8,7 @@ does (that would make one phrase earn both):
   spellings in their American form, and the irregular forms of `lint_words.txt`. Most regular
   forms are already accepted by `coach.text.english`; those are not suggested;
 * `traditional`: a Chinese variant as Traditional text writes it where folding does not bring
-  it back to the variant (著 stays 著, not 着; shown in Traditional characters by reading the
+  it back to the variant (甚么 stays 甚么, not 什么; shown in Traditional characters by reading the
   folding table backwards);
 * `regional`: Taiwan and Hong Kong words for a variant's mainland word (`lint_words.txt`);
 * `paraphrase`: other members of a phrasing family one of the variants belongs to.
@@ -25,9 +25,10 @@ from coach.authoring.lint_words import families
 from coach.rubric.model import KeyPoint
 from coach.text.fold_table import t2s_table
 
-# Simplified words that Traditional text writes with characters folding leaves alone (著 is
-# also a Simplified character, 瞭 and 甚 too), so the folded answer keeps them.
-_ALSO_WRITTEN = {"着": "著", "了解": "瞭解", "什么": "甚么"}
+# Simplified words that Traditional text writes with characters folding leaves alone (甚 is
+# also a Simplified character), so the folded answer keeps them. (著 and 瞭解 are folded back
+# to 着 and 了解 by normalization.)
+_ALSO_WRITTEN = {"什么": "甚么"}
 _WORD = re.compile(r"[A-Za-z]+")
 _VOWELS = frozenset("aeiou")
 _MODALS = frozenset("to can could will would shall should may might must do does did".split())
