@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
@@ -90,19 +91,36 @@ def _decoded_readings(raw: str, revealed: str) -> list[list[str]]:
 
 
 def _windows(tokens: list[str], sizes: dict[str, int]) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(start, window) for each run of tokens as long as `sizes` asks for its kind: all
-    single-character tokens (ideographs) or some words."""
+    """(start, window) for each run of tokens as long as `sizes` asks for its kind: "word"
+    when a token in it is longer than one character, else "letter" when every token is a Latin
+    letter, else "ideograph"."""
+    for size, starts in _starts(tokens, sizes):
+        for i in starts:
+            yield i, tuple(tokens[i : i + size])
+
+
+def _window_set(tokens: list[str], sizes: dict[str, int]) -> set[tuple[str, ...]]:
+    """The windows of `_windows`, as a set."""
+    return {tuple(tokens[i : i + size]) for size, starts in _starts(tokens, sizes) for i in starts}
+
+
+def _starts(tokens: list[str], sizes: dict[str, int]) -> list[tuple[int, list[int]]]:
+    """(size, where the windows of that size and its kind start), for each kind of `sizes`."""
+    # Running counts of words and letters tell each window's kind without reading it: an
+    # answer of 500 tokens has thousands of windows, and this runs for every LLM grade.
+    words = list(accumulate([len(t) != 1 for t in tokens], initial=0))
+    letters = list(accumulate([len(t) == 1 and "a" <= t <= "z" for t in tokens], initial=0))
+    found = []
     for kind, size in sizes.items():
-        for i in range(len(tokens) - size + 1):
-            window = tuple(tokens[i : i + size])
-            if _kind(window) == kind:
-                yield i, window
-
-
-def _kind(window: tuple[str, ...]) -> str:
-    if any(len(t) != 1 for t in window):
-        return "word"
-    return "letter" if all("a" <= t <= "z" for t in window) else "ideograph"
+        spans = zip(words, words[size:], letters, letters[size:], strict=False)  # n - size + 1
+        if kind == "word":
+            starts = [i for i, (w0, w1, _, _) in enumerate(spans) if w1 != w0]
+        elif kind == "letter":
+            starts = [i for i, (w0, w1, a, b) in enumerate(spans) if w1 == w0 and b - a == size]
+        else:
+            starts = [i for i, (w0, w1, a, b) in enumerate(spans) if w1 == w0 and b - a < size]
+        found.append((size, starts))
+    return found
 
 
 class CopyCheck:
@@ -112,15 +130,17 @@ class CopyCheck:
         allowed: set[tuple[str, ...]] = set()
         for quote in evidence:
             for tokens in _readings(quote):
-                allowed.update(w for _, w in _windows(tokens, LONG))
-                allowed.update(w for _, w in _windows(tokens, SHORT))
+                allowed |= _window_set(tokens, LONG) | _window_set(tokens, SHORT)
         self._long: set[tuple[str, ...]] = set()
         self._short: set[tuple[str, ...]] = set()
         for tokens in _readings(answer, answer=True):
-            # Backwards too: "请倒着读" hides a sentence that a model reads forwards.
-            for sequence in (tokens, tokens[::-1]):
-                self._long.update(w for _, w in _windows(sequence, LONG) if w not in allowed)
-                self._short.update(w for _, w in _windows(sequence, SHORT) if w not in allowed)
+            for sizes, found in ((LONG, self._long), (SHORT, self._short)):
+                forwards = _window_set(tokens, sizes)
+                found |= forwards - allowed
+                # Backwards too: "请倒着读" hides a sentence that a model reads forwards. The
+                # windows of the tokens reversed are the windows reversed (a kind reads alike
+                # both ways).
+                found |= {w[::-1] for w in forwards} - allowed
 
     def copies(self, text: str) -> bool:
         """Whether `text` repeats part of the answer that is not relevant evidence."""
