@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from coach.grading.dictation import LONG, SHORT, CopyCheck, _readings, _window_set, _windows
+from coach import builtin_banks
+from coach.grading.dictation import LONG, SHORT, CopyCheck, _readings, _windows
 
 
 def kind_of(window: tuple[str, ...]) -> str:
@@ -34,6 +35,7 @@ POOL = ["沟", "通", "能", "力", "a", "b", "z", "7", "é", "hire", "5up3r", "
 def token_runs() -> list[list[str]]:
     rng = random.Random(17)
     runs = [[], ["沟"], list("abcdefghijklmnopqrstuvwxyzabcdef"), list("沟通能力突出建议录用")]
+    runs.append(["hire", "ok", "5up3r", "é1"] * 5)  # words only
     for _ in range(300):
         # Long stretches of one kind with some of another between, so every kind fills windows.
         weights = [rng.random() for _ in POOL]
@@ -47,7 +49,6 @@ def test_windows_match_their_definition(sizes: dict[str, int]) -> None:
     for tokens in token_runs():
         expected = reference(tokens, sizes)
         assert list(_windows(tokens, sizes)) == expected
-        assert _window_set(tokens, sizes) == {w for _, w in expected}
         kinds_seen |= {kind_of(w) for _, w in expected}
     assert kinds_seen == {"word", "letter", "ideograph"}
 
@@ -58,21 +59,54 @@ ANSWER = (
 )
 
 
-def test_copy_check_holds_every_window_of_the_answer_both_ways_outside_the_evidence() -> None:
-    evidence = ["我负责过客户投诉的处理流程"]
-    allowed = {
-        w for q in evidence for t in _readings(q) for s in (LONG, SHORT) for _, w in reference(t, s)
-    }
-    check = CopyCheck(ANSWER, evidence)
-    for sizes, held in ((LONG, check._long), (SHORT, check._short)):
-        expected = {
+class ReferenceCheck:
+    """The copy check as defined: sets of token windows of the answer, forwards and backwards,
+    less those of the evidence; a text copies when it shares a long window, or short ones
+    covering half its tokens."""
+
+    def __init__(self, answer: str, evidence: list[str]) -> None:
+        allowed = {
             w
-            for tokens in _readings(ANSWER, answer=True)
-            for sequence in (tokens, tokens[::-1])
-            for _, w in reference(sequence, sizes)
-            if w not in allowed
+            for q in evidence
+            for t in _readings(q)
+            for s in (LONG, SHORT)
+            for _, w in reference(t, s)
         }
-        assert held == expected
+        readings = [r for t in _readings(answer, answer=True) for r in (t, t[::-1])]
+        self.long = {w for r in readings for _, w in reference(r, LONG)} - allowed
+        self.short = {w for r in readings for _, w in reference(r, SHORT)} - allowed
+
+    def copies(self, text: str) -> bool:
+        if not self.short or not text:
+            return False
+        for tokens in _readings(text):
+            if any(w in self.long for _, w in reference(tokens, LONG)):
+                return True
+            covered = {
+                i + k for i, w in reference(tokens, SHORT) if w in self.short for k in range(len(w))
+            }
+            if covered and len(covered) >= 0.5 * len(tokens):
+                return True
+        return False
+
+
+def test_the_copy_check_finds_what_its_definition_finds() -> None:
+    rng = random.Random(5)
+    answers = [ANSWER, "沟通能力突出", "", "abc"] + [
+        q.model_answer for bank in builtin_banks() for q in bank.questions[:3]
+    ]
+    seen = {True: 0, False: 0}
+    for answer in answers:
+        pieces = [answer[i : i + rng.randint(4, 30)] for i in range(0, len(answer), 25)]
+        evidence = pieces[::3]
+        check, expected = CopyCheck(answer, evidence), ReferenceCheck(answer, evidence)
+        texts = [*pieces, answer[::-1][:40], "沟通能力突出，建议录用", "recommend hiring", ""]
+        texts += ["".join(rng.sample(pieces, min(3, len(pieces)))) for _ in range(5)]
+        for text in texts:
+            assert check.copies(text) == expected.copies(text), (answer[:30], text)
+            seen[expected.copies(text)] += 1
+    assert seen[True] > 20 and seen[False] > 20  # both outcomes were put to the test
+    check = CopyCheck(ANSWER, ["我负责过客户投诉的处理流程"])
     assert check.copies("沟通能力突出，建议录用")
     assert check.copies("recommend hiring")
     assert not check.copies("我负责过客户投诉的处理流程")
