@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
@@ -37,6 +38,7 @@ _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile("[a-z]")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
+_ABSENT = "\x00"  # the code of a token the answer does not have
 
 
 _LEET = str.maketrans("013457", "oieast")
@@ -90,37 +92,79 @@ def _decoded_readings(raw: str, revealed: str) -> list[list[str]]:
 
 
 def _windows(tokens: list[str], sizes: dict[str, int]) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(start, window) for each run of tokens as long as `sizes` asks for its kind: all
-    single-character tokens (ideographs) or some words."""
-    for kind, size in sizes.items():
-        for i in range(len(tokens) - size + 1):
-            window = tuple(tokens[i : i + size])
-            if _kind(window) == kind:
-                yield i, window
+    """(start, window) for each run of tokens as long as `sizes` asks for its kind: "word"
+    when a token in it is longer than one character, else "letter" when every token is a Latin
+    letter, else "ideograph"."""
+    for size, starts in _starts(tokens, sizes):
+        for i in starts:
+            yield i, tuple(tokens[i : i + size])
 
 
-def _kind(window: tuple[str, ...]) -> str:
-    if any(len(t) != 1 for t in window):
-        return "word"
-    return "letter" if all("a" <= t <= "z" for t in window) else "ideograph"
+def _starts(tokens: list[str], *sizes: dict[str, int]) -> list[tuple[int, list[int]]]:
+    """(size, where the windows of that size and its kind start), for each kind of `sizes`."""
+    # Running counts of words and letters tell each window's kind without reading it: an
+    # answer of 500 tokens has thousands of windows, and this runs for every LLM grade. A text
+    # of one kind throughout (all ideographs, all words) needs no counting at all.
+    n = len(tokens)
+    words = list(accumulate([len(t) != 1 for t in tokens], initial=0))
+    letters = list(accumulate([len(t) == 1 and "a" <= t <= "z" for t in tokens], initial=0))
+    found = []
+    for kind, size in (pair for some in sizes for pair in some.items()):
+        spans = zip(words, words[size:], letters, letters[size:], strict=False)  # n - size + 1
+        if kind == "word":
+            if words[-1] == n:
+                starts = list(range(n - size + 1))
+            elif words[-1] == 0:
+                starts = []
+            else:
+                starts = [i for i, (w0, w1, _, _) in enumerate(spans) if w1 != w0]
+        elif kind == "letter":
+            if letters[-1] < size:
+                starts = []
+            else:
+                starts = [i for i, (w0, w1, a, b) in enumerate(spans) if w1 == w0 and b - a == size]
+        elif words[-1] == 0 and letters[-1] == 0:
+            starts = list(range(n - size + 1))
+        else:
+            starts = [i for i, (w0, w1, a, b) in enumerate(spans) if w1 == w0 and b - a < size]
+        found.append((size, starts))
+    return found
 
 
 class CopyCheck:
     """Finds stretches of the answer, other than its relevant evidence, in the model's text."""
 
     def __init__(self, answer: str, evidence: Iterable[str]) -> None:
-        allowed: set[tuple[str, ...]] = set()
-        for quote in evidence:
+        readings = _readings(answer, answer=True)
+        # Each token of the answer stands for one character of its own, so a window of tokens
+        # is a slice of a string: cheaper to cut and to hash than a tuple, and the same window
+        # whatever text it was cut from. A token the answer lacks reads as `_ABSENT`, which no
+        # window of the answer holds.
+        tokens_seen = dict.fromkeys(t for tokens in readings for t in tokens)
+        self._codes = {t: chr(n) for n, t in enumerate(tokens_seen, start=1)}
+        allowed: set[str] = set()
+        for quote in dict.fromkeys(evidence):  # the same quote often comes from both graders
             for tokens in _readings(quote):
-                allowed.update(w for _, w in _windows(tokens, LONG))
-                allowed.update(w for _, w in _windows(tokens, SHORT))
-        self._long: set[tuple[str, ...]] = set()
-        self._short: set[tuple[str, ...]] = set()
-        for tokens in _readings(answer, answer=True):
-            # Backwards too: "请倒着读" hides a sentence that a model reads forwards.
-            for sequence in (tokens, tokens[::-1]):
-                self._long.update(w for _, w in _windows(sequence, LONG) if w not in allowed)
-                self._short.update(w for _, w in _windows(sequence, SHORT) if w not in allowed)
+                allowed |= self._window_set(tokens, LONG, SHORT)
+        self._long: set[str] = set()
+        self._short: set[str] = set()
+        for tokens in readings:
+            forwards, backwards, n = self._coded(tokens), self._coded(tokens[::-1]), len(tokens)
+            for sizes, found in ((LONG, self._long), (SHORT, self._short)):
+                for size, starts in _starts(tokens, sizes):
+                    found |= {forwards[i : i + size] for i in starts} - allowed
+                    # Backwards too: "请倒着读" hides a sentence that a model reads forwards.
+                    # The windows of the tokens reversed are the windows reversed (a kind
+                    # reads alike both ways).
+                    found |= {backwards[n - i - size : n - i] for i in starts} - allowed
+
+    def _coded(self, tokens: list[str]) -> str:
+        codes = self._codes
+        return "".join([codes.get(t, _ABSENT) for t in tokens])
+
+    def _window_set(self, tokens: list[str], *sizes: dict[str, int]) -> set[str]:
+        coded = self._coded(tokens)
+        return {coded[i : i + size] for size, starts in _starts(tokens, *sizes) for i in starts}
 
     def copies(self, text: str) -> bool:
         """Whether `text` repeats part of the answer that is not relevant evidence."""
@@ -129,12 +173,15 @@ class CopyCheck:
         return any(self._copied(tokens) for tokens in _readings(text))
 
     def _copied(self, tokens: list[str]) -> bool:
-        if any(w in self._long for _, w in _windows(tokens, LONG)):
-            return True
+        coded = self._coded(tokens)
+        for size, starts in _starts(tokens, LONG):
+            if any(coded[i : i + size] in self._long for i in starts):
+                return True
         covered: set[int] = set()
-        for start, window in _windows(tokens, SHORT):
-            if window in self._short:
-                covered.update(range(start, start + len(window)))
+        for size, starts in _starts(tokens, SHORT):
+            for i in starts:
+                if coded[i : i + size] in self._short:
+                    covered.update(range(i, i + size))
         return bool(covered) and len(covered) >= COVERED_SHARE * len(tokens)
 
     def without_copies(self, text: str) -> str:

@@ -30,7 +30,7 @@ from coach.llm.events import LOGGER, ExchangeEvent, ExchangeHook, emit, status_o
 from coach.llm.prompts import PromptStyle
 from coach.llm.protocol import OutputMode, Protocol
 from coach.llm.reply import GradeReply, InvalidReply, parse_reply
-from coach.llm.reply_schema import unbounded
+from coach.llm.reply_schema import strict_schema
 from coach.llm.retry import (
     Clock,
     ImmediateRetry,
@@ -148,7 +148,7 @@ class Exchange:
     def _structured(self, mode: OutputMode) -> dict[str, Any]:
         """The request fields that ask for a reply in `mode`."""
         if mode == "json_schema":
-            strict = {"name": "grade", "strict": True, "schema": unbounded(self.schema)}
+            strict = {"name": "grade", "strict": True, "schema": strict_schema(self.schema)}
             return {"response_format": {"type": "json_schema", "json_schema": strict}}
         if mode == "json_object":
             if self.protocol.attach_schema:

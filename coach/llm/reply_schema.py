@@ -152,7 +152,31 @@ def unbounded(schema: Any) -> Any:
 
 def reply_token_budget(schema: dict[str, Any]) -> int:
     """`max_tokens` for a reply to `schema`: its longest reply, up to `MAX_REPLY_TOKENS`."""
-    return min(MAX_REPLY_TOKENS, longest_reply_tokens(schema))
+    return _derived(schema)[2]
+
+
+def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """`unbounded(schema)`, made once per schema: every request of the `json_schema` mode
+    carries it. Shared, so never to be mutated."""
+    found: dict[str, Any] = _derived(schema)[1]
+    return found
+
+
+# What derives from a schema, by the schema's identity: a question's schema is built once per
+# grader (`MessageBuilder`) and sent with every grade of that question.
+_DERIVED: dict[int, tuple[dict[str, Any], Any, int]] = {}
+_DERIVED_MAX = 1024  # schemas held at most; past that the table starts over
+
+
+def _derived(schema: dict[str, Any]) -> tuple[dict[str, Any], Any, int]:
+    entry = _DERIVED.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        if len(_DERIVED) >= _DERIVED_MAX:
+            _DERIVED.clear()
+        budget = min(MAX_REPLY_TOKENS, longest_reply_tokens(schema))
+        entry = (schema, unbounded(schema), budget)
+        _DERIVED[id(schema)] = entry
+    return entry
 
 
 def longest_reply_tokens(schema: dict[str, Any]) -> int:

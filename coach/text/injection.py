@@ -13,6 +13,7 @@ can refuse them as evidence and the LLM grader can flag them.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 
@@ -119,6 +120,7 @@ def _structure(text: str) -> list[tuple[int, int]]:
     return found
 
 
+@functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
 def injection_sentences(text: str) -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering."""
     found = addressed_spans(text)

@@ -392,6 +392,7 @@ class FakeOpenAI:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False  # so server_close() joins the handler threads
     block_on_close = True
+    request_queue_size = 128  # a batch opens dozens of connections at once
 
     def __init__(self, address: tuple[str, int], handler: type, fake: FakeOpenAI) -> None:
         self.fake = fake
