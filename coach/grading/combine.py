@@ -188,7 +188,7 @@ def llm_result(
     check = CopyCheck(answer, allowed)
     dropped = Dropped([])
     for entry in criteria:
-        if suspicious or check.copies(entry["rationale"]):
+        if suspicious or check.parrots(entry["rationale"]):
             if not suspicious:
                 dropped.add(f"{entry['id']}.rationale")
             entry["rationale"] = offline[entry["id"]].rationale

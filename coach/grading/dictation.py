@@ -31,6 +31,10 @@ from coach.text.reveal import reveal
 LONG = {"ideograph": 8, "word": 5, "letter": 24}
 SHORT = {"ideograph": 4, "word": 2, "letter": 12}
 COVERED_SHARE = 0.5
+# A short judgement (up to 20 tokens) with 80% of its tokens in the answer's own windows is the
+# answer parroted; a longer one that quotes the answer and says something of it is judgement.
+PARROTED_SHARE = 0.8
+PARROTED_MAX_TOKENS = 20
 # One token per ideograph, kana or hangul syllable; a word of letters or digits otherwise.
 _SYLLABLE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_SYLLABLE}]|[^\\W_{_SYLLABLE}]+")
@@ -148,6 +152,9 @@ class CopyCheck:
                 allowed |= self._window_set(tokens, LONG, SHORT)
         self._long: set[str] = set()
         self._short: set[str] = set()
+        # Every short window of the answer as written, evidence too: a judgement that is
+        # nothing but the answer's own words (`parrots`) is no judgement, whatever it quotes.
+        self._said = self._window_set(readings[0], SHORT)
         for tokens in readings:
             forwards, backwards, n = self._coded(tokens), self._coded(tokens[::-1]), len(tokens)
             for sizes, found in ((LONG, self._long), (SHORT, self._short)):
@@ -183,6 +190,24 @@ class CopyCheck:
                 if coded[i : i + size] in self._short:
                     covered.update(range(i, i + size))
         return bool(covered) and len(covered) >= COVERED_SHARE * len(tokens)
+
+    def parrots(self, text: str) -> bool:
+        """Whether `text` copies the answer outside relevant evidence, or is a short text all
+        but entirely of the answer's own words (evidence included): fine in a quoted example,
+        not as a rationale, a strength or a question, where an answer's "评语：…" would
+        otherwise come back as the judgement because the grader credited it."""
+        if not text or self.copies(text):
+            return bool(text)
+        tokens = _readings(text)[0]
+        if len(tokens) > PARROTED_MAX_TOKENS:
+            return False
+        covered: set[int] = set()
+        coded = self._coded(tokens)
+        for size, starts in _starts(tokens, SHORT):
+            for i in starts:
+                if coded[i : i + size] in self._said:
+                    covered.update(range(i, i + size))
+        return len(covered) >= PARROTED_SHARE * len(tokens) and bool(covered)
 
     def without_copies(self, text: str) -> str:
         """`text` without its sentences that repeat the answer outside relevant evidence."""

@@ -67,14 +67,14 @@ def llm_coaching(
         kept = by_id.get(note.criterion_id or "")
         if kept is None or kept["points"] < 0.5 * kept["max_points"] or not kept["evidence"]:
             continue
-        if check.copies(note.text):
+        if check.parrots(note.text):
             dropped.add("strengths")
             continue
         strengths.append(
             {"text": note.text, "criterion_id": kept["id"], "example": kept["evidence"][0]["quote"]}
         )
     for note in reply.improvements if reply else []:
-        if check.copies(note.text) or check.copies(note.example or ""):
+        if check.parrots(note.text) or check.copies(note.example or ""):
             dropped.add("improvements")
             continue
         cid = note.criterion_id if note.criterion_id in by_id else None
@@ -102,7 +102,7 @@ def _follow_ups(
         {"question": q, "source": "rubric"} for q in question.follow_ups[:RUBRIC_FOLLOW_UPS]
     ]
     for q in reply.follow_up_questions if reply else []:
-        if check.copies(q):
+        if check.parrots(q):
             dropped.add("follow_up_questions")
         elif substantial(q, MIN_FOLLOW_UP_CONTENT):
             asked.append({"question": q, "source": "llm"})

@@ -156,11 +156,11 @@ class Ceiling:
 
 LANDED = {
     "test": Ceiling(keyword_inflated=0, llm_inflated=0, dictated=0, flagged=0),
-    "holdout": Ceiling(keyword_inflated=3, llm_inflated=8, dictated=1, flagged=3),
+    "holdout": Ceiling(keyword_inflated=3, llm_inflated=8, dictated=0, flagged=3),
     # measured once blind (1, 3, 1, 1), then looked at while tuning
     "fresh": Ceiling(keyword_inflated=1, llm_inflated=3, dictated=0, flagged=0),
     # measured once blind (7, 12, 2, 5 of 167 attacks and 65 answers); seen since
-    "blind": Ceiling(keyword_inflated=6, llm_inflated=12, dictated=3, flagged=2),
+    "blind": Ceiling(keyword_inflated=6, llm_inflated=12, dictated=0, flagged=2),
 }
 
 
