@@ -173,8 +173,8 @@ def test_a_result_line_is_pydantics_json_with_only_the_unsafe_characters_escaped
         return "".join(f"\\u{ord(c):04x}" if c in unsafe else c for c in text)
 
     writer = OutcomeWriter.append_to(tmp_path / "out.jsonl")
-    tails = ["", "·", "\x85", "\x9f", "\x7f", "\u2028", "\u2029"]  # one each: each found alone
-    ids = ["plain", "dot·", "\ud800", "c1", "del", "ls", "ps"]
+    tails = ["", "·", "\x85", "\x9f", "\x7f", "\u2028", "\u2029", "“—”\u2028"]  # each alone
+    ids = ["plain", "dot·", "\ud800", "c1", "del", "ls", "ps", "marks"]
     for job_id, tail in zip(ids, tails, strict=True):
         answer = f"我会先道歉{tail}理解客户的心情，然后记录诉求并上报处理。" * 2
         result = coach.grade_offline("jd-finance-cs", "b1", answer)
