@@ -227,6 +227,8 @@ class _Job:
         extra = self.extra.pop(outcome.id, None) if outcome.id is not None else None
         if extra:  # a table row's other columns go with its outcome
             self.writer.write({**outcome_record(outcome), "row": extra})
+        elif outcome.result is not None:
+            self.writer.write_result(outcome.id, outcome.result)
         else:
             self.writer.write_line(outcome_line(outcome))
         if outcome.result is not None:

@@ -27,9 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coach.batch.jsonl import OutcomeWriter, OutputError, Scan, cut_torn_tail, stays
+from coach.batch.jsonl import (
+    OutcomeWriter,
+    OutputError,
+    Scan,
+    cut_torn_tail,
+    result_line,
+    stays,
+)
 from coach.batch.table_in import SUFFIXES, need_extra
 from coach.errors import CoachError
+from coach.result import GradeResult
 
 FIELDS = (
     "id",
@@ -121,6 +129,9 @@ class TableWriter(OutcomeWriter):
 
     def encode_line(self, text: str) -> bytes:
         return self.encode(json.loads(text))
+
+    def encode_result(self, job_id: str | None, result: GradeResult) -> bytes:
+        return self.encode_line(result_line(job_id, result))
 
 
 def open_table_writer(path: Path, header: list[str], delimiter: str) -> TableWriter:

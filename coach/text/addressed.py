@@ -250,27 +250,41 @@ def scores_are_topic(prompt: str) -> bool:
     return bool(tags_of(prompt) & _SCORE_WORDS)
 
 
+Tagged = dict[str, frozenset[str]]
+
+
 @functools.lru_cache(maxsize=8)
-def _reading(text: str) -> tuple[Revealed, tuple[tuple[int, int], ...], tuple[bool, ...]]:
-    """Normalized `text` revealed, its sentences, and which of them may name a part of the
-    grading: read once for both screens of an answer (`addressed_spans`, `grading_talk_spans`)."""
+def _reading(
+    text: str,
+) -> tuple[Revealed, tuple[tuple[int, int], ...], tuple[bool, ...], Tagged]:
+    """Normalized `text` revealed, its sentences, which of them may name a part of the
+    grading, and the tags of the pieces read so far: read once for both screens of an answer
+    (`addressed_spans`, `grading_talk_spans`), which tag the same sentences."""
     revealed = reveal(text, vocabulary())
     bounds = _bounds(revealed.text)
     hinted = _hinted(revealed.text, bounds, (hint(ANCHORS), PERFECT, POINTS))
-    return revealed, tuple(bounds), tuple(hinted)
+    return revealed, tuple(bounds), tuple(hinted), {}
+
+
+def _tags(tagged: Tagged, piece: str) -> frozenset[str]:
+    """`tags(piece)`, kept in `tagged` (one answer's) for the other screen."""
+    found = tagged.get(piece)
+    if found is None:
+        found = tagged[piece] = tags(piece)
+    return found
 
 
 def grading_talk_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
     """Ranges of `text` (normalized) whose sentences talk about the grading (see
     `talks_about_grading`). `prompt` is the question's, normalized: whether it asks about
     scores (`scores_are_topic`) is read only when a sentence holds a score word."""
-    revealed, bounds, hinted = _reading(text)
+    revealed, bounds, hinted, tagged = _reading(text)
     read = revealed.text
     found = []
     for (start, end), may in zip(bounds, hinted, strict=True):
         if not may:
             continue
-        t = tags(read[start:end])
+        t = _tags(tagged, read[start:end])
         theirs = bool(prompt) and bool(_SCORE_WORDS & t) and scores_are_topic(prompt)
         if talks_about_grading(t, theirs):
             found.append(revealed.span(start, end))
@@ -279,14 +293,14 @@ def grading_talk_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
 
 def addressed_spans(text: str) -> list[tuple[int, int]]:
     """Ranges of `text` (normalized) whose sentences address the grader; may overlap."""
-    revealed, bounds, hinted = _reading(text)
+    revealed, bounds, hinted, tagged = _reading(text)
     read = revealed.text
     forward = [(*revealed.span(start, end), read[start:end]) for start, end in bounds]
     # Only sentences that may name a part of the grading, and their neighbours, are tagged.
-    spans = [forward[k][:2] for k in _firing(forward, list(hinted))]
+    spans = [forward[k][:2] for k in _firing(forward, list(hinted), tagged)]
     crumbs = _crumbs(forward)
     if crumbs:
-        spans += [crumbs[k][:2] for k in _firing(crumbs, [True] * len(crumbs))]
+        spans += [crumbs[k][:2] for k in _firing(crumbs, [True] * len(crumbs), tagged)]
     # Read backwards only what reads as nothing forwards ("。分满我给" spelled from its end): a
     # sentence about grades is judged as written (backwards, "满意度评分" loses its "满意").
     # A sentence read backwards holds an anchor word when the sentence holds it spelled
@@ -299,7 +313,7 @@ def addressed_spans(text: str) -> list[tuple[int, int]]:
             last = end - 1 if read[end - 1] == SENTENCE_END else end
             backward.append((unit[0], unit[1], read[start:last][::-1] + SENTENCE_END))
     if backward:
-        spans += [backward[k][:2] for k in _firing(backward, [True] * len(backward))]
+        spans += [backward[k][:2] for k in _firing(backward, [True] * len(backward), tagged)]
     return spans
 
 
@@ -319,7 +333,7 @@ def _crumbs(units: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return runs
 
 
-def _firing(units: list[tuple[int, int, str]], anchored: list[bool]) -> list[int]:
+def _firing(units: list[tuple[int, int, str]], anchored: list[bool], memo: Tagged) -> list[int]:
     """Indexes of the units that address the grader, alone or with their neighbours."""
     tagged: dict[int, frozenset[str]] = {}
     found: list[int] = []
@@ -328,7 +342,7 @@ def _firing(units: list[tuple[int, int, str]], anchored: list[bool]) -> list[int
             continue  # no rule fires without an anchor, alone or in a window (see _ANCHOR_TAGS)
         clauses = sentence.split(CLAUSE_BREAK)
         if len(clauses) <= CLAUSES:
-            tagged[index] = tags(sentence)
+            tagged[index] = _tags(memo, sentence)
             fired = fires(tagged[index])
         else:
             # A run-on sentence gathers words from clauses that have nothing to do with each
@@ -339,7 +353,7 @@ def _firing(units: list[tuple[int, int, str]], anchored: list[bool]) -> list[int
             starts = {k for m in marked for k in range(max(0, m - CLAUSES + 1), min(m, last) + 1)}
             fired = any(
                 fires(
-                    tags(CLAUSE_BREAK.join(clauses[k : k + CLAUSES]))
+                    _tags(memo, CLAUSE_BREAK.join(clauses[k : k + CLAUSES]))
                     | guards(CLAUSE_BREAK.join(clauses[max(0, k - 2) : k]))
                 )
                 for k in sorted(starts)

@@ -157,3 +157,36 @@ def test_a_result_line_holds_what_dumping_the_record_holds() -> None:
     assert json.loads(fast) == json.loads(slow)
     assert fast.count("\n") == 1 and fast.endswith("\n")
     assert "\u2028" not in fast and "\x85" not in fast
+
+
+def test_a_result_line_is_pydantics_json_with_only_the_unsafe_characters_escaped(
+    tmp_path: Path,
+) -> None:
+    """The bytes of a result's line are pydantic's JSON of it, escaped where a reader could
+    break the line; characters that share a first UTF-8 byte with those ("·", C2 B7) stay."""
+    import coach
+    from coach.batch.jsonl import result_bytes, result_line
+
+    def escaped(text: str) -> str:
+        unsafe = {*map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029"}
+        unsafe |= {char for char in text if 0xD800 <= ord(char) <= 0xDFFF}
+        return "".join(f"\\u{ord(c):04x}" if c in unsafe else c for c in text)
+
+    writer = OutcomeWriter.append_to(tmp_path / "out.jsonl")
+    tails = ["", "·", "\x85", "\x9f", "\x7f", "\u2028", "\u2029", "“—”\u2028"]  # each alone
+    ids = ["plain", "dot·", "\ud800", "c1", "del", "ls", "ps", "marks"]
+    for job_id, tail in zip(ids, tails, strict=True):
+        answer = f"我会先道歉{tail}理解客户的心情，然后记录诉求并上报处理。" * 2
+        result = coach.grade_offline("jd-finance-cs", "b1", answer)
+        expected = escaped(
+            f'{{"id": {json.dumps(job_id, ensure_ascii=False)}, '
+            f'"result": {result.model_dump_json()}}}'
+        )
+        assert all(c in result.model_dump_json() for c in tail)  # quoted: the line holds them
+        assert result_bytes(job_id, result) == (expected + "\n").encode("utf-8")
+        assert result_line(job_id, result) == expected + "\n"
+        assert json.loads(expected)["id"] == job_id
+        writer.write_result(job_id, result)
+    writer.close()
+    lines = (tmp_path / "out.jsonl").read_bytes().split(b"\n")
+    assert [json.loads(line)["id"] for line in lines[:-1]] == ids
