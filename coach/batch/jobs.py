@@ -98,6 +98,10 @@ def _parse(
         return name, _error_line(name, "InvalidLine", f"line {number} is not a JSON object")
     raw_id = record.get("id")
     job_id = str(raw_id) if raw_id not in (None, "") else name
+    if not _is_text(job_id):  # "\udc80" in JSON: no output table or terminal can show it
+        return name, _error_line(
+            name, "InvalidLine", f"line {number}: its id {job_id!r} holds a lone surrogate"
+        )
     if job_id in seen:
         job_id = f"{job_id}@{name}"
         return job_id, _error_line(job_id, "DuplicateId", "this id already appeared earlier")
@@ -110,6 +114,14 @@ def _parse(
         bank=record["bank"], question=record["question"], answer=record["answer"], id=job_id
     )
     return job_id, item
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def iter_job(

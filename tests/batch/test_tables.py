@@ -357,3 +357,26 @@ def test_a_table_graded_on_worker_processes_matches_one_process(
     assert two_csv == one_csv and two_jsonl == one_jsonl
     first = json.loads(one_jsonl.splitlines()[0])
     assert first["row"] == {"name": "name 0"}
+
+
+def test_a_json_id_with_a_lone_surrogate_is_an_error_row_not_a_crash(
+    tmp_path: Path, mini_path: Path
+) -> None:
+    # "\udc80" is valid JSON but no text: a table (UTF-8) could not hold it, and the job used
+    # to stop there, losing the rows after it.
+    lines = [
+        {"id": "a", "bank": str(mini_path), "question": "atm", "answer": ANSWER},
+        {"id": "b\udc80", "bank": str(mini_path), "question": "atm", "answer": ANSWER},
+        {"id": "c", "bank": str(mini_path), "question": "atm", "answer": ANSWER},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "grades.csv"
+    summary = run_job(GRADER, source, out, progress=False)
+    rows = by_id(read_table(out))
+    assert set(rows) == {"a", "line-2", "c"}
+    assert summary.graded == 2 and summary.failed == 1
+    assert "lone surrogate" in rows["line-2"]["error"]
+    assert float(rows["c"]["score"]) > 0
+    again = run_job(GRADER, source, out, progress=False)  # resumes: nothing graded twice
+    assert again.graded == 0 and len(read_table(out)) == 3
