@@ -300,6 +300,10 @@ def _claims(sentence: str, domain: tuple[int, int], word: tuple[int, int]) -> bo
         return False
     if gap.isascii():
         return len(gap.split()) <= DOMAIN_GAP_WORDS
+    # In Chinese the word a grade belongs to comes first ("客户满意度评分", "信用评分"); a grade
+    # before a domain word is its own unless joined to it ("满分的服务"), not "满分守住客户".
+    if word[1] <= domain[0]:
+        return len(gap) <= 1
     return len(gap) <= DOMAIN_GAP_WIDE
 
 
