@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 
 from coach.text.content import EN_FUNCTION_WORDS, count_chars, ideographs
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
@@ -17,7 +18,10 @@ from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
 _GLUE = re.compile(
     "[的了是我会在把将对给让先再后因所如并且而但就要也都能这那您你他她它们及与和时从向到被]+"
 )
-_LIST_SPLIT = re.compile(r"[\s,，、;；。.!！?？/|·\-]+")
+# "/", "-" and "." separate list items, except inside a formula or a number ("n/2", "3.5").
+_LIST_SPLIT = re.compile(
+    r"(?:[\s,，、;；。!！?？|·]|(?<![0-9a-z)）])[./\-]|[./\-](?![0-9a-z(（]))+"
+)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 TERM_RUN_ITEMS = 10  # bare terms in one sentence that make it a term list, not an enumeration
 _TERM_SEPARATORS = ("、", ",", " ", "/", "|")
@@ -56,6 +60,7 @@ _WHITESPACE_RUN = re.compile("[ \n\u3000]+")
 _ITEM_GLUE = 0.1  # glue characters per ideograph of short items, above which they are clauses
 _LIST_MARKS = ("、", "/", "|", "·")
 _FORMULA = re.compile(r"[\s0-9a-z+\-*/^().=<>≤≥%·…]+")
+_MATH = re.compile(r"[0-9+*/^=<>()]")  # what a formula has that a word does not
 
 
 def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
@@ -66,8 +71,8 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     answer to a Chinese bank separates its words by spaces, which the Chinese test would read
     as a list of short items.
     """
-    if len(content) < 6:
-        return False
+    if len(content) < 6 or _code(original):
+        return False  # code has short items and few function words, and is no list of terms
     # A fifth of ideographs makes it a Chinese answer, however much code or English it quotes.
     if 5 * ideographs(content) >= len(content):
         separators = _separators(original, text)
@@ -103,7 +108,17 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     return sum(word in EN_FUNCTION_WORDS for word in words) / len(words) < 0.08
 
 
-_EN_ITEM_SPLIT = re.compile(r"[,;.:\n]+|\d+[).]")
+_CODE_MARKS = "{}();=[]"
+
+
+def _code(original: str) -> bool:
+    """Whether `original` reads as program code: brackets, parentheses, semicolons and
+    assignments make up a good part of it (a term list has next to none)."""
+    marks = sum(original.count(mark) for mark in _CODE_MARKS)
+    return marks >= max(6, len(original) // 25)
+
+
+_EN_ITEM_SPLIT = re.compile(r"[,;.:\n。、]+|\d+[).]")
 _EN_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
@@ -111,7 +126,13 @@ def _bare_terms(original: str) -> bool:
     """Terms named, not described: two or more items of at most three words each, next to no
     function words ("Urgency, suspicious links, requests for passwords"; "Osmosis, Flagellum,
     Diffusion"). Two short sentences ("I apologise. I escalate.") have function words."""
-    items = [_EN_WORD.findall(item) for item in _EN_ITEM_SPLIT.split(original.lower())]
+    # Numbers and formulas ("n/2; (3*n+1)/4") are answers, not terms.
+    pieces = _EN_ITEM_SPLIT.split(unicodedata.normalize("NFKC", original.lower()))
+    items = [
+        _EN_WORD.findall(item)
+        for item in pieces
+        if not (_FORMULA.fullmatch(item.strip()) and _MATH.search(item))
+    ]
     items = [item for item in items if item]
     if len(items) < 2 or any(len(item) > 3 for item in items):
         return False

@@ -73,3 +73,22 @@ def test_bare_english_terms_are_a_keyword_list_and_short_sentences_are_not() -> 
     assert listed("1)urgency 2)fake link 3)password request")
     assert not listed("I apologise. I escalate.")
     assert not listed("I would apologise, check the account and refund the fee.")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "n/2；\n（3*n+1）/4；",  # formulas, one per part of the question
+        "（1）n/2\n（2）（2n+1）/3",
+        "（n+1）/2\n（2*n+3）/2",
+        "int QueueEmpty(Stack S1, Stack S2){ if(StackEmpty(S1) && StackEmpty(S2)){ return 1; }"
+        " else return 0; }",  # code
+        "问题一：int Input(Stack S1,Stack S2,int e){ if(!Full(S1)){ Push(S1,e); return 1; } }",
+    ],
+)
+def test_formulas_and_code_are_answers_not_keyword_lists(answer: str) -> None:
+    from coach.text.content import content_of
+    from coach.text.term_list import looks_like_keyword_list
+
+    text = normalize(answer).text
+    assert not looks_like_keyword_list(answer, text, content_of(text))
