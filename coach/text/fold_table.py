@@ -18,24 +18,24 @@ PHRASES_PATH = Path(__file__).with_name("t2s_phrases.txt")
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
 
+def _pairs(path: Path) -> dict[str, str]:
+    """The 'KEY VALUE' lines of a shipped table (comment lines start with '#')."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.split(" ")
+            table[key] = value
+    return table
+
+
 @functools.lru_cache(maxsize=1)
 def t2s_table() -> dict[str, str]:
     """Traditional character -> its Simplified one; characters that do not change are absent."""
-    table = {}
-    for line in TABLE_PATH.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            traditional, simplified = line.split(" ")
-            table[traditional] = simplified
-    return table
+    return _pairs(TABLE_PATH)
 
 
 @functools.lru_cache(maxsize=1)
 def t2s_phrases() -> dict[str, str]:
     """A Traditional, Taiwan or Hong Kong phrase, folded by character -> its mainland form
     (瞭解 -> 了解, 最佳化 -> 优化), from OpenCC's phrase dictionaries (`tools/build_tables.py`)."""
-    table = {}
-    for line in PHRASES_PATH.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            folded, mainland = line.split(" ")
-            table[folded] = mainland
-    return table
+    return _pairs(PHRASES_PATH)
