@@ -28,7 +28,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from coach.text.fold_table import t2s_table
-from coach.text.phrase_fold import fold_phrases
+from coach.text.phrase_fold import phrase_spans
 
 SENTENCE_END = "。"
 CLAUSE_BREAK = "，"
@@ -248,15 +248,43 @@ def normalize(text: str) -> NormalizedText:
         if space_at >= 0:
             out.space(last, folded[done], space_at)
         out.emit(folded[done:], done)
-    folded_text = "".join(out.parts)
-    starts, origins = tuple(out.starts), tuple(out.origins)
+    result = NormalizedText(text, "".join(out.parts), tuple(out.starts), tuple(out.origins))
     if traditional:  # phrases the character table leaves apart: 瞭解, 回覆, 最佳化
-        folded_text, starts, origins = fold_phrases(folded_text, starts, origins)
+        spans = phrase_spans(result.text)
+        if spans:
+            result = _refolded(result, spans)
+    folded_text = result.text
     if _REGIONAL_WORDS.search(folded_text) is not None:
         folded_text = _REGIONAL_WORDS.sub(_regional, folded_text)  # one for one: offsets hold
     if "著" in folded_text:
         folded_text = _ZHE.sub("着", folded_text)
-    return NormalizedText(text, folded_text, starts, origins)
+    return NormalizedText(text, folded_text, result.starts, result.origins)
+
+
+def _refolded(folded: NormalizedText, spans: list[tuple[int, int, str]]) -> NormalizedText:
+    """`folded` with each `(start, end)` range replaced by its text, which may differ in length:
+    a shorter word's characters lead back to the first ones of the original word, a longer
+    one's extra characters to its last."""
+    out = _Folding()
+    text = folded.text
+
+    def copy(start: int, end: int) -> None:  # segment by segment, each with its own origin
+        while start < end:
+            k = bisect_right(folded.starts, start)
+            stop = min(end, folded.starts[k]) if k < len(folded.starts) else end
+            out.emit(text[start:stop], folded.original_index(start))
+            start = stop
+
+    done = 0
+    for start, end, new in spans:
+        copy(done, start)
+        for offset, char in enumerate(new):
+            out.emit(char, folded.original_index(min(start + offset, end - 1)))
+        done = end
+    copy(done, len(text))
+    return NormalizedText(
+        folded.original, "".join(out.parts), tuple(out.starts), tuple(out.origins)
+    )
 
 
 # Taiwan and Hong Kong words that character-level conversion leaves apart from the mainland

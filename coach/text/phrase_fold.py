@@ -7,16 +7,13 @@ table leaves apart (`tools/build_tables.py`), and a few Taiwan words that differ
 their mainland ones are added here (最佳化 -> 优化). Only text that had Traditional characters is
 folded this way, so Simplified answers never change.
 
-A replacement may change the text's length: the offset map is rebuilt so that every folded
-character still leads back to the original one it came from (a shorter word's characters to the
-first ones of the original word, a longer one's extra characters to its last).
+A replacement may change the text's length; `coach.text.normalize` rebuilds its offset map.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
 from typing import Any
 
 from coach.text.fold_table import t2s_phrases
@@ -50,47 +47,7 @@ def _alternatives(node: dict[str, Any]) -> str:
     return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
-def fold_phrases(
-    text: str, starts: tuple[int, ...], origins: tuple[int, ...]
-) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-    """`text` (folded by character, with its segment map) with its phrases folded."""
+def phrase_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each phrase of `text` (folded by character) to fold: its range and its mainland form."""
     table = _table()
-    pieces: list[str] = []
-    new_starts: list[int] = []
-    new_origins: list[int] = []
-    size = 0
-    done = 0
-
-    def origin(index: int) -> int:
-        k = bisect_right(starts, index) - 1
-        return origins[k] + index - starts[k]
-
-    def emit(piece: str, at: int) -> None:
-        nonlocal size
-        if not new_starts or new_origins[-1] + size - new_starts[-1] != at:
-            new_starts.append(size)
-            new_origins.append(at)
-        pieces.append(piece)
-        size += len(piece)
-
-    def copy(start: int, end: int) -> None:
-        """Copy `text[start:end]` with its own map, segment by segment."""
-        while start < end:
-            k = bisect_right(starts, start) - 1
-            stop = min(end, starts[k + 1] if k + 1 < len(starts) else end)
-            emit(text[start:stop], origin(start))
-            start = stop
-
-    for match in _pattern().finditer(text):
-        start, end = match.span()
-        if start == end:
-            continue
-        copy(done, start)
-        new = table[match.group()]
-        for offset, char in enumerate(new):
-            emit(char, origin(min(start + offset, end - 1)))
-        done = end
-    if not pieces:
-        return text, starts, origins
-    copy(done, len(text))
-    return "".join(pieces), tuple(new_starts), tuple(new_origins)
+    return [(m.start(), m.end(), table[m.group()]) for m in _pattern().finditer(text) if m.group()]
