@@ -25,34 +25,34 @@ _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 def described(text: str, start: int, end: int) -> bool:
     """Whether the match `text[start:end]` sits in a clause that says something about it."""
-    sentence_start = text.rfind(SENTENCE_END, 0, start) + 1
-    sentence_end = _end(text, SENTENCE_END, end)
-    clause_start = max(sentence_start, text.rfind(CLAUSE_BREAK, 0, start) + 1)
-    clause_end = min(sentence_end, _end(text, CLAUSE_BREAK, end))
+    sentence = (text.rfind(SENTENCE_END, 0, start) + 1, _end(text, SENTENCE_END, end))
+    clause_start, clause_end = _clause(text, start, end, sentence)
     if _says_something(text[clause_start:start] + " " + text[end:clause_end]):
         return True
     # A term followed by what it is ("Phishing links: the address is not the bank's"), unless
     # the clause before it is a bare term too: then it is an item of a list.
-    if clause_end >= sentence_end:
+    if clause_end >= sentence[1]:
         return False
-    following = text[clause_end + 1 : min(sentence_end, _end(text, CLAUSE_BREAK, clause_end + 1))]
-    if clause_start > sentence_start:
-        before = text[
-            max(sentence_start, text.rfind(CLAUSE_BREAK, 0, clause_start - 1) + 1) : clause_start
-            - 1
-        ]
-        if not _says_something(before):
+    if clause_start > sentence[0]:
+        before = _clause(text, clause_start - 1, clause_start - 1, sentence)
+        if not _says_something(text[before[0] : before[1]]):
             return False
-    return _says_something(following)
+    following = _clause(text, clause_end + 1, clause_end + 1, sentence)
+    return _says_something(text[following[0] : following[1]])
 
 
 def explains(clause: str) -> bool:
     """Whether a quoted clause says something besides naming a term: one content word or two
     ideographs more than `described` asks around a match, standing in for the term itself."""
-    if len(_IDEOGRAPH.findall(clause)) >= MIN_IDEOGRAPHS + 2:
-        return True
-    words = [w for w in _WORD.findall(clause) if w not in EN_FUNCTION_WORDS]
-    return len(words) >= MIN_WORDS + 1
+    return _says_something(clause, MIN_IDEOGRAPHS + 2, MIN_WORDS + 1)
+
+
+def _clause(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int]:
+    """The clause holding `text[start:end]`, within `sentence`."""
+    return (
+        max(sentence[0], text.rfind(CLAUSE_BREAK, 0, start) + 1),
+        min(sentence[1], _end(text, CLAUSE_BREAK, end)),
+    )
 
 
 def _end(text: str, mark: str, start: int) -> int:
@@ -60,8 +60,7 @@ def _end(text: str, mark: str, start: int) -> int:
     return len(text) if found < 0 else found
 
 
-def _says_something(text: str) -> bool:
-    if len(_IDEOGRAPH.findall(text)) >= MIN_IDEOGRAPHS:
+def _says_something(text: str, ideographs: int = MIN_IDEOGRAPHS, words: int = MIN_WORDS) -> bool:
+    if len(_IDEOGRAPH.findall(text)) >= ideographs:
         return True
-    words = [w for w in _WORD.findall(text) if w not in EN_FUNCTION_WORDS]
-    return len(words) >= MIN_WORDS
+    return sum(w not in EN_FUNCTION_WORDS for w in _WORD.findall(text)) >= words
