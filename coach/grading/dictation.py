@@ -175,39 +175,44 @@ class CopyCheck:
 
     def copies(self, text: str) -> bool:
         """Whether `text` repeats part of the answer that is not relevant evidence."""
-        if not self._short or not text:
-            return False
-        return any(self._copied(tokens) for tokens in _readings(text))
-
-    def _copied(self, tokens: list[str]) -> bool:
-        coded = self._coded(tokens)
-        for size, starts in _starts(tokens, LONG):
-            if any(coded[i : i + size] in self._long for i in starts):
-                return True
-        covered: set[int] = set()
-        for size, starts in _starts(tokens, SHORT):
-            for i in starts:
-                if coded[i : i + size] in self._short:
-                    covered.update(range(i, i + size))
-        return bool(covered) and len(covered) >= COVERED_SHARE * len(tokens)
+        return bool(text) and self._copies_in(_readings(text))
 
     def parrots(self, text: str) -> bool:
         """Whether `text` copies the answer outside relevant evidence, or is a short text all
         but entirely of the answer's own words (evidence included): fine in a quoted example,
         not as a rationale, a strength or a question, where an answer's "评语：…" would
         otherwise come back as the judgement because the grader credited it."""
-        if not text or self.copies(text):
-            return bool(text)
-        tokens = _readings(text)[0]
+        if not text:
+            return False
+        readings = _readings(text)
+        if self._copies_in(readings):
+            return True
+        tokens = readings[0]
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
-        covered: set[int] = set()
+        covered = self._covered(tokens, self._coded(tokens), self._said)
+        return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
+
+    def _copies_in(self, readings: list[list[str]]) -> bool:
+        return bool(self._short) and any(self._copied(tokens) for tokens in readings)
+
+    def _copied(self, tokens: list[str]) -> bool:
         coded = self._coded(tokens)
+        for size, starts in _starts(tokens, LONG):
+            if any(coded[i : i + size] in self._long for i in starts):
+                return True
+        covered = self._covered(tokens, coded, self._short)
+        return bool(covered) and len(covered) >= COVERED_SHARE * len(tokens)
+
+    @staticmethod
+    def _covered(tokens: list[str], coded: str, windows: set[str]) -> set[int]:
+        """The positions of `tokens` (coded as `coded`) inside a short window `windows` holds."""
+        covered: set[int] = set()
         for size, starts in _starts(tokens, SHORT):
             for i in starts:
-                if coded[i : i + size] in self._said:
+                if coded[i : i + size] in windows:
                     covered.update(range(i, i + size))
-        return len(covered) >= PARROTED_SHARE * len(tokens) and bool(covered)
+        return covered
 
     def without_copies(self, text: str) -> str:
         """`text` without its sentences that repeat the answer outside relevant evidence."""
