@@ -80,6 +80,18 @@ def peak_rss_mb(command: list[str], env: dict[str, str], cwd: str) -> tuple[floa
     return usage.ru_maxrss * scale / 1e6, elapsed
 
 
+def offline_child_env() -> dict[str, str]:
+    """This environment for a child `coach` process: the coach this script imports (on
+    PYTHONPATH), and no LLM configured, so nothing reaches for the network."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(Path(coach.__file__).resolve().parents[1]), env.get("PYTHONPATH")])
+    )
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        env.pop(name, None)
+    return env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} only")
@@ -87,12 +99,7 @@ def main() -> int:
     parser.add_argument("--csv", action="store_true", help="CSV in, CSV out")
     args = parser.parse_args()
     sizes = QUICK_SIZES if args.quick else SIZES
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(  # the coach this script imports, in the child too
-        filter(None, [str(Path(coach.__file__).resolve().parents[1]), env.get("PYTHONPATH")])
-    )
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
-        env.pop(name, None)
+    env = offline_child_env()
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for lines in sizes:

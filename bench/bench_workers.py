@@ -34,9 +34,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_gradefile_memory import write_job
-
-import coach
+from bench_gradefile_memory import offline_child_env, write_job
 
 CPU_RATIO_TARGET = 1.2
 RSS_TARGET_MB = 150.0
@@ -82,12 +80,7 @@ def main() -> int:
     args = parser.parse_args()
     lines = QUICK_LINES if args.quick else LINES
     memory_lines = QUICK_MEMORY_LINES if args.quick else MEMORY_LINES
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(  # the coach this script imports, in the child too
-        filter(None, [str(Path(coach.__file__).resolve().parents[1]), env.get("PYTHONPATH")])
-    )
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
-        env.pop(name, None)
+    env = offline_child_env()
     best: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         source, out = Path(scratch, "in.jsonl"), Path(scratch, "out.jsonl")
