@@ -211,24 +211,13 @@ def test_a_file_job_on_workers_writes_what_one_process_writes(
     source.write_text(text + extra + text.replace('"id": "', '"id": "again-'), encoding="utf-8")
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     grader = coach.Grader(mode="keyword")
+    processes = Processes(grade=keyword_grade, workers=2, chunk_size=4)
     first = run_job(grader, source, one, progress=False)
-    second = run_job(
-        grader,
-        source,
-        two,
-        progress=False,
-        processes=Processes(grade=keyword_grade, workers=2, chunk_size=4),
-    )
+    second = run_job(grader, source, two, progress=False, processes=processes)
     assert two.read_bytes() == one.read_bytes()
     assert (second.total, second.graded, second.failed) == (first.total, first.graded, first.failed)
     # Run again: everything is done already, nothing is written.
-    again = run_job(
-        grader,
-        source,
-        two,
-        progress=False,
-        processes=Processes(grade=keyword_grade, workers=2, chunk_size=4),
-    )
+    again = run_job(grader, source, two, progress=False, processes=processes)
     assert again.skipped == again.total and two.read_bytes() == one.read_bytes()
 
 
