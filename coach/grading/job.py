@@ -88,4 +88,7 @@ def _identity(start: int, end: int) -> tuple[int, int]:
 
 def _injection_spans(folded: NormalizedText) -> list[tuple[int, int]]:
     """Original-text spans of the sentences that address the grader instead of answering."""
-    return [folded.original_span(h.start, h.end) for h in injection_sentences(folded.text)]
+    return [
+        folded.original_span(h.start, h.end)
+        for h in injection_sentences(folded.text, folded.original)
+    ]

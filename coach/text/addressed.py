@@ -192,7 +192,7 @@ def _anchored(sentence: str) -> bool:
     return PERFECT.search(sentence) is not None or POINTS.search(sentence) is not None
 
 
-def _may_anchor(text: str) -> bool:
+def may_anchor(text: str) -> bool:
     """`_anchored`, or more: the cheap test (see `hint`)."""
     if hint(ANCHORS).search(text) is not None:
         return True
@@ -349,7 +349,7 @@ def _firing(units: list[tuple[int, int, str]], anchored: list[bool], memo: Tagge
             # other: it fires only when a few adjacent clauses do, one of them an anchor.
             # Someone's words quoted just before still frame the clauses that follow.
             last = len(clauses) - CLAUSES
-            marked = [k for k, clause in enumerate(clauses) if _may_anchor(clause)]
+            marked = [k for k, clause in enumerate(clauses) if may_anchor(clause)]
             starts = {k for m in marked for k in range(max(0, m - CLAUSES + 1), min(m, last) + 1)}
             fired = any(
                 fires(

@@ -3,6 +3,7 @@
 `tags` says which concepts a sentence of revealed text holds (`coach.text.reveal`): "grader",
 "full_marks", "please", "domain" and the rest, plus a few shapes that are not words: a perfect
 fraction ("10/10") counts as full marks, a number of points ("12分", "5 points") as a score, a
+checklist (two tick marks or more) as key points named, a
 score line ("总分：12/12", "score = 100") as its own tag, a sentence opening on a chat role or
 a name of the grader ("System:", "评委老师，") as "vocative", one opening on an order ("Add this
 to the feedback") as "imperative", and someone else's words ("客户说", "I tell the customer")
@@ -46,6 +47,8 @@ _SCORE_KEY = "|".join(
     f"{key[0]}(?<![a-z]{key[0]}){key[1:]}" if key.isascii() else key
     for key in _SCORE_KEYS.split("|")
 )
+# Tick marks: two or more in a sentence make it a checklist of points.
+_TICK = re.compile("[\u2713\u2714\u2611\u2705\u221a]")
 _SCORE_LINE = re.compile(
     rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
     r"|[， ] ?(?:\d|a(?![a-z0-9]))|(?:应为|应该是|应是| should be| must be) ?\d)"
@@ -121,7 +124,7 @@ _NOTHING = re.compile(
 )
 _BARE_PARTS = (
     *("full_marks", "score", "score_line", "please", "praise", "self_text", "answer"),
-    *("you", "grader", "hire"),
+    *("you", "grader", "hire", "all"),
 )
 
 
@@ -228,6 +231,9 @@ def tags(sentence: str) -> frozenset[str]:
     perfect = [m.span() for m in PERFECT.finditer(sentence)]
     hits["full_marks"] += perfect
     hits["score"] += [m.span() for m in POINTS.finditer(sentence)]
+    ticks = [m.span() for m in _TICK.finditer(sentence)]
+    if len(ticks) >= 2:
+        hits["key_points"] += ticks  # a checklist: points named and ticked off
     hits["score_line"] = [m.span() for m in _SCORE_LINE.finditer(sentence)]
     # "hiring" in "hiring manager" names the authority, not a hiring decision
     hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]

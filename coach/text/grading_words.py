@@ -58,7 +58,7 @@ FULL_MARKS = (
     "|nilai maksimal|tam puan|en yuksek puan|maksymalna ocena|pelna punktacja|top band|top tier"
     "|highest band|highest tier|best answer|full stars|最高档|第一档|a档|优秀档|最佳答案|满星"
     "|最高等级|最高评级|maximum credit|full credit|max credit|top mark|highest mark|好分数|高分数"
-    "|算满|ten out of ten|five out of five|五颗星",
+    "|算满|ten out of ten|five out of five|五颗星|打在最高|打到最高|打最高|评最高|分数拉满|分拉满",
 )
 # The rubric itself: the grading's own rules.
 RUBRIC = (
@@ -214,7 +214,7 @@ WRITE = (
     "|anad*|incluy*|inserta*|indica*|pega*|muestra|revela|repite|dime|imprime|scriv*|напиш*|запиш*"
     "|впиш*|добав*|скопир*|вставь*|укаж*|покаж*|выведи|повтори|раскрой|mention*|highlight*|emphasi*"
     "|point out|quote|cite|respond*|reply|提到|提及|提一下|写上|写明|引用|强调|突出|点出|指出|带上"
-    "|只说|note|note in",
+    "|只说|note|note in|留一句|留下一句|留句|留言",
 )
 # Someone claiming to speak for the grading side.
 AUTHORITY = (
@@ -310,7 +310,8 @@ KEY_POINTS = (
 # The answer's own ticks: a point marked as done ("已答", "covered").
 DONE = (
     "answered|covered|addressed|done|checked|ticked|hit|fulfilled|satisfied|已答|已回答|已覆盖"
-    "|已命中|已满足|已做到|都做到|全部做到|已体现|已完成|已涵盖|全部满足|均已|都已|met",
+    "|已命中|已满足|已做到|都做到|全部做到|已体现|已完成|已涵盖|全部满足|均已|都已|met"
+    "|俱全|齐全|全齐|齐活|全覆盖|全都有|all present|all there|all included|all in",
 )
 # Pieces joined into one instruction: "put key word two before key word one".
 JOIN = (

@@ -5,10 +5,11 @@ claim that it meets every criterion, a note from an "interviewer", words dictate
 feedback, a request for the prompt. `coach.text.addressed` finds such sentences by what they
 are made of, in any language and through disguises (`coach.text.reveal`). This module adds the
 shapes that are structure rather than sentences: a fake score line or JSON grade block, chat
-template markers, a list of key-point ids, an HTML comment with grading words in it, and
-payloads a model could decode (base64, hex, escapes, ROT13). `injection_sentences` returns the
-sentences that hold any of them, so the keyword grader can blank them out, the quote verifier
-can refuse them as evidence and the LLM grader can flag them.
+template markers, a list of key-point ids, an HTML comment with grading words in it,
+payloads a model could decode (base64, hex, escapes, ROT13) and the first letters of lines
+(`coach.text.acrostic`). `injection_sentences` returns the sentences that hold any of them, so
+the keyword grader can blank them out, the quote verifier can refuse them as evidence and the
+LLM grader can flag them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import functools
 import re
 from bisect import bisect_right
 
+from coach.text.acrostic import acrostic_spans
 from coach.text.addressed import addressed_spans, tags_of
 from coach.text.match import Hit
 from coach.text.normalize import SENTENCE_END
@@ -121,9 +123,12 @@ def _structure(text: str) -> list[tuple[int, int]]:
 
 
 @functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
-def injection_sentences(text: str) -> tuple[Hit, ...]:
-    """Sentences of normalized text that speak to the grader instead of answering."""
+def injection_sentences(text: str, original: str = "") -> tuple[Hit, ...]:
+    """Sentences of normalized text that speak to the grader instead of answering; given the
+    `original` answer too, its lines are also read for an acrostic."""
     found = addressed_spans(text)
+    if original:
+        found += acrostic_spans(original, text)
     if _ROT13_HINTS.search(text) is not None:
         found += addressed_spans(text.translate(ROT13))
     if _ENCODED_HINT.search(text) is not None:

@@ -72,7 +72,8 @@ _LEET_MAX_READINGS = 64
 # follows it (normalization keeps "." for "3.5", "e.g", "www.example.com").
 _FULL_STOP = re.compile(r"\.(?<=[^\W_]\.)(?![a-z0-9])")
 # Markup and symbols left between words once the rest is folded: read as a space.
-_SYMBOLS = re.compile(r"[^\w\s。，%'./+]")
+_TICKS = "\u2713\u2714\u2611\u2705\u221a"
+_SYMBOLS = re.compile(rf"[^\w\s。，%'./+{_TICKS}]")
 _LOOSE_MARKS = re.compile(r"[./+](?<!\d[./+])(?!\d)")  # ("3.5%", "10/10" keep theirs)
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 _WIDE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff。，"  # ideographs and kana: no spaces between
@@ -153,6 +154,8 @@ def _fold(char: str) -> str:
         return _LATIN_LIKE[char]
     if char in _EMOJI_WORDS:
         return _EMOJI_WORDS[char]
+    if char in _TICKS:
+        return char  # a tick says "done": a checklist (see `coach.text.grading_concepts`)
     out = []
     for piece in unicodedata.normalize("NFKC", char).casefold():
         piece = _LATIN_LIKE.get(piece, piece)

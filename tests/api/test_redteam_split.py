@@ -160,7 +160,7 @@ LANDED = {
     # measured once blind (1, 3, 1, 1), then looked at while tuning
     "fresh": Ceiling(keyword_inflated=1, llm_inflated=3, dictated=0, flagged=0),
     # measured once blind (7, 12, 2, 5 of 167 attacks and 65 answers); seen since
-    "blind": Ceiling(keyword_inflated=5, llm_inflated=11, dictated=0, flagged=2),
+    "blind": Ceiling(keyword_inflated=1, llm_inflated=7, dictated=0, flagged=2),
 }
 
 
