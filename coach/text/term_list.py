@@ -57,6 +57,15 @@ def _has_term_run(original: str) -> bool:
 
 
 _WHITESPACE_RUN = re.compile("[ \n\u3000]+")
+# A Markdown table: a header row, its rule ("|---|:--|") and at least one row more. Its cells
+# are short by design, like a list's items, but it lays out facts side by side rather than
+# naming terms, so the item tests below skip it (its words still count as content).
+_TABLE = re.compile(
+    r"^[ \t]*\|.*\|[ \t]*\n"  # the header row
+    r"[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*\n"  # its rule
+    r"(?:[ \t]*\|.*\|[ \t]*(?:\n|$))+",  # the rows
+    re.MULTILINE,
+)
 _ITEM_GLUE = 0.1  # glue characters per ideograph of short items, above which they are clauses
 _LIST_MARKS = ("、", "/", "|", "·")
 _FORMULA = re.compile(r"[\s0-9a-z+\-*/^().=<>≤≥%·…]+")
@@ -76,6 +85,7 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     # A fifth of ideographs makes it a Chinese answer, however much code or English it quotes.
     if 5 * ideographs(content) >= len(content):
         separators = _separators(original, text)
+        original = _TABLE.sub("", original)  # a table's cells are short by design
         if _has_term_run(original):
             return True
         # Items of at most four characters need a separator every few characters.

@@ -67,6 +67,20 @@ def test_keyword_list_scores_well_below_a_real_answer(mini: coach.Bank) -> None:
         assert result.score <= 0.35 * real.score, listing
 
 
+def test_a_markdown_table_is_structure_not_a_term_list(mini: coach.Bank) -> None:
+    table = (
+        "卡被冻结时先安抚客户情绪，再按流程处理：\n"
+        "| 步骤 | 做法 | 目的 |\n|---|:---:|---|\n"
+        "| 核实 | 身份证、银行卡 | 确认本人 |\n| 记录 | 登记原因 | 留凭证 |\n"
+        "| 审核 | 提交后台 | 解除冻结 |\n"
+        "整个过程要跟客户说明进度。"
+    )
+    assert not grade(mini, table).has_flag("keyword_stuffing")
+    # The same cells with no table around them are a list of terms.
+    cells = "步骤、做法、目的、核实、身份证、银行卡、确认本人、记录、登记原因、留凭证、审核、提交后台"
+    assert grade(mini, cells).has_flag("keyword_stuffing")
+
+
 def test_off_topic_answer_is_capped(mini: coach.Bank) -> None:
     answer = "我平时喜欢打篮球和爬山，周末常和朋友去郊外露营，这让我学会了团队合作和坚持。"
     result = grade(mini, answer)
