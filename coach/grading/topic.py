@@ -8,7 +8,11 @@ criteria, key points, variants and model answer), or when it stands in a clause 
 that makes one of the key points, the clause the keyword grader quotes as that point's
 evidence. So an answer that earns key-point credit in its own words ("倒了杯水，跟她说不好意思
 让您久等了") is about the question, though it shares few words with the question's wording;
-one about hiking or a recipe that makes no key point is not.
+one about hiking or a recipe that makes no key point is not. An answer that names what the
+prompt asks about (three or more of the prompt's own distinctive units: "银行智能客服岗位" for
+"你对银行智能客服岗位的理解是什么？") is about the question too, in whatever words it goes on;
+the price is that an answer restating the prompt and then wandering off is on topic (its
+restatement is padding, and it earns only the key points it makes).
 
 The price: a key point's variants are short words ("记录", "道歉"), and an answer about
 something else that uses one in passing is read as making that point: it earns that point's
@@ -56,6 +60,7 @@ class Topic:
         self.language = language
         self.terms = compile_phrases(question.topic_terms)
         self._wording: frozenset[str] | None = None
+        self._subject: frozenset[str] | None = None
         self._key_points = None if key_points is None else tuple(key_points)
 
     @property
@@ -67,6 +72,14 @@ class Topic:
             )
             self._key_points = tuple(p for p in compiled if p is not None)
         return self._key_points
+
+    @property
+    def subject(self) -> frozenset[str]:
+        """The distinctive units of the question's prompt: what it asks about."""
+        if self._subject is None:
+            found = units(normalize(self.question.prompt).text)
+            self._subject = frozenset(found - generic_units(self.language))
+        return self._subject
 
     @property
     def wording(self) -> frozenset[str]:
@@ -91,7 +104,7 @@ class Topic:
             domain = {m.group() for m in patterns()["domain"].finditer(text)}
             return len(domain) < MIN_DOMAIN_WORDS
         ours = found & self.wording
-        if _ties(ours, found):
+        if _ties(ours, found) or len(found & self.subject) >= MIN_SHARED:
             return False
         # Only where the wording falls short: finding the clauses costs a search per key point.
         return not _ties(ours | (found & units(self._points_made(text))), found)

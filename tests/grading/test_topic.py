@@ -51,6 +51,23 @@ def test_answers_about_something_else_are_still_off_topic(mini: coach.Bank) -> N
     assert {"off_topic", "language_mismatch"} <= set(weather.flag_codes)
 
 
+def test_an_answer_about_what_the_prompt_asks_is_on_topic() -> None:
+    """An answer about the prompt's own subject (the smart customer-service job) in words the
+    rubric does not list is on topic; one about something else is not, whatever job it names."""
+    question = coach.load_bank("bank-smart-cs").question("o2")
+    topic = Topic(question, "zh")
+    own_words = (
+        "说到银行智能客服岗位，我的看法是：它不是让电脑替代员工，而是分工。标准化、量特别大的问题，"
+        "比如查询余额明细，可以交给程序自动答；碰到疑难杂症或者情绪激动的来电，由我们员工亲自接手。"
+        "除此之外，岗位上的人还得天天盯着后台统计，看看哪些问法识别得不准，及时补充语料、修改答案。"
+    )
+    found = units(normalize(own_words).text)
+    assert len(found & topic.wording) < MIN_SHARE * len(found)  # the wording alone: off topic
+    assert not topic.off_topic(normalize(own_words).text)
+    assert topic.off_topic(normalize(RECIPE).text)
+    assert topic.off_topic(normalize(OTHER_JOB).text)
+
+
 def test_a_list_of_key_point_words_is_still_stuffing(mini: coach.Bank) -> None:
     """Making every key point by listing its words ties the list to the question, and the
     stuffing screen still caps it."""
