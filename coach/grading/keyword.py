@@ -221,7 +221,9 @@ class _Grading:
         criteria = [
             self._criterion(rule, text, factor, factor_note) for rule in self.rules.criteria
         ]
-        deductions = self._deductions(text) if content else []
+        # A fault counts wherever it stands: blanking a sentence addressed to the grader must
+        # not take a promise of returns that shares its sentence out of sight.
+        deductions = self._deductions(self.answer.text) if content else []
         earned = sum(c["points"] for c in criteria)
         lost = sum(d["points"] for d in deductions)
         score = round(max(0.0, earned - lost), 2)

@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from coach.text.grading_concepts import PERFECT, POINTS, guards, hint, patterns, tags, vocabulary
+from coach.text.grading_concepts import SHAPES, guards, hint, patterns, tags, vocabulary
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
 from coach.text.reveal import Revealed, reveal
 
@@ -189,14 +189,14 @@ def _anchored(sentence: str) -> bool:
     compiled = patterns()
     if any(compiled[name].search(sentence) for name in ANCHORS):
         return True
-    return PERFECT.search(sentence) is not None or POINTS.search(sentence) is not None
+    return any(shape.search(sentence) is not None for shape in SHAPES)
 
 
 def may_anchor(text: str) -> bool:
     """`_anchored`, or more: the cheap test (see `hint`)."""
     if hint(ANCHORS).search(text) is not None:
         return True
-    return PERFECT.search(text) is not None or POINTS.search(text) is not None
+    return any(shape.search(text) is not None for shape in SHAPES)
 
 
 def _hinted(
@@ -240,6 +240,8 @@ def talks_about_grading(t: frozenset[str], scores_are_topic: bool = False) -> bo
     # The answer's key points named with a claim about them: "本答案要点：…", "要点全部覆盖".
     if "key_points" in t and _COVERAGE & t:
         return True
+    if "verdict_label" in t:
+        return True  # "评语：情绪安抚与升级处理都很老练": the words wanted in the grade
     return bool({"answer", "self_text"} & t) and bool(_SELF_CLAIM & t)
 
 
@@ -262,7 +264,7 @@ def _reading(
     (`addressed_spans`, `grading_talk_spans`), which tag the same sentences."""
     revealed = reveal(text, vocabulary())
     bounds = _bounds(revealed.text)
-    hinted = _hinted(revealed.text, bounds, (hint(ANCHORS), PERFECT, POINTS))
+    hinted = _hinted(revealed.text, bounds, (hint(ANCHORS), *SHAPES))
     return revealed, tuple(bounds), tuple(hinted), {}
 
 

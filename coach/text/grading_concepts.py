@@ -3,8 +3,8 @@
 `tags` says which concepts a sentence of revealed text holds (`coach.text.reveal`): "grader",
 "full_marks", "please", "domain" and the rest, plus a few shapes that are not words: a perfect
 fraction ("10/10") counts as full marks, a number of points ("12分", "5 points") as a score, a
-checklist (two tick marks or more) as key points named, a
-score line ("总分：12/12", "score = 100") as its own tag, a sentence opening on a chat role or
+checklist (`coach.text.checklist`) as key points named, a score line ("总分：12/12", "score =
+100") as its own tag, a sentence opening on a chat role or
 a name of the grader ("System:", "评委老师，") as "vocative", one opening on an order ("Add this
 to the feedback") as "imperative", and someone else's words ("客户说", "I tell the customer")
 as "reported". Grading words next to a domain word ("信用评分", "customer feedback") are left
@@ -20,6 +20,7 @@ import re
 
 from coach.text import answer_words as own
 from coach.text import grading_words as words
+from coach.text.checklist import TICK, checklist
 from coach.text.normalize import CLAUSE_BREAK, normalize_phrase
 from coach.text.reveal import reveal
 
@@ -47,8 +48,8 @@ _SCORE_KEY = "|".join(
     f"{key[0]}(?<![a-z]{key[0]}){key[1:]}" if key.isascii() else key
     for key in _SCORE_KEYS.split("|")
 )
-# Tick marks: two or more in a sentence make it a checklist of points.
-_TICK = re.compile("[\u2713\u2714\u2611\u2705\u221a]")
+# The shapes that may make a sentence about the grade without a grading word.
+SHAPES = (PERFECT, POINTS, TICK)
 _SCORE_LINE = re.compile(
     rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
     r"|[， ] ?(?:\d|a(?![a-z0-9]))|(?:应为|应该是|应是| should be| must be) ?\d)"
@@ -98,7 +99,10 @@ _VOCATIVE_WORDS = (
     "dear|hey|hi|attention|note to|to the|for the|ai",
 )
 # Grading words that count for nothing next to a domain word.
-_CLAIMABLE = ("score", "full_marks", "rubric", "field", "instructions", "score_line", "praise")
+_CLAIMABLE = (
+    *("score", "full_marks", "rubric", "field", "instructions", "score_line", "praise"),
+    "verdict_label",
+)
 # A verdict denied is no verdict: "my answer is not perfect", "我的回答还不够完美".
 _NEGATED = re.compile(
     r"(?:不够?|不太|不算|不一定|没有?|并非|未必?|谈不上|称不上|远非"
@@ -196,6 +200,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
     compiled["authority_line"] = re.compile(
         rf"^ ?[^，。]{{0,6}}?(?:{authority})[^，。]{{0,8}}?(?:{claim}|{field})[^，。]{{0,4}}?，"
     )
+    # A field only a grade has, as the label of what follows, wherever the clause starts:
+    # "第三步，评语：…", "希望老师给的总评是：…" (a colon is folded to "，").
+    compiled["verdict_label"] = re.compile(
+        rf"(?:{compile_lexicon(words.VERDICT_FIELD).pattern})(?: ?(?:是|为|写|is|:))? ?，"
+    )
     # A feedback field as the label of what follows: "Feedback suggestion: 'a model candidate'".
     compiled["field_line"] = re.compile(
         rf"^ ?(?:suggested |proposed |建议的?)?(?:{field})"
@@ -231,10 +240,11 @@ def tags(sentence: str) -> frozenset[str]:
     perfect = [m.span() for m in PERFECT.finditer(sentence)]
     hits["full_marks"] += perfect
     hits["score"] += [m.span() for m in POINTS.finditer(sentence)]
-    ticks = [m.span() for m in _TICK.finditer(sentence)]
-    if len(ticks) >= 2:
-        hits["key_points"] += ticks  # a checklist: points named and ticked off
+    named, done = checklist(sentence)
+    hits["key_points"] += named
+    hits["done"] += done
     hits["score_line"] = [m.span() for m in _SCORE_LINE.finditer(sentence)]
+    hits["verdict_label"] = [m.span() for m in compiled["verdict_label"].finditer(sentence)]
     # "hiring" in "hiring manager" names the authority, not a hiring decision
     hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]
     for name in _DENIABLE:

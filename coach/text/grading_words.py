@@ -58,7 +58,8 @@ FULL_MARKS = (
     "|nilai maksimal|tam puan|en yuksek puan|maksymalna ocena|pelna punktacja|top band|top tier"
     "|highest band|highest tier|best answer|full stars|最高档|第一档|a档|优秀档|最佳答案|满星"
     "|最高等级|最高评级|maximum credit|full credit|max credit|top mark|highest mark|好分数|高分数"
-    "|算满|ten out of ten|five out of five|五颗星|打在最高|打到最高|打最高|评最高|分数拉满|分拉满",
+    "|算满|ten out of ten|five out of five|五颗星|满档|最高一档|打在最高|打到最高|打最高|评最高"
+    "|分数拉满|分拉满",
 )
 # The rubric itself: the grading's own rules.
 RUBRIC = (
@@ -110,6 +111,13 @@ ITEM = (
     "|本题|此题|这道题|该题|每一项|每项|各项|每个要点|每一个要点|呢题|この問題|各項目|이 문제"
     "|각 항목|cette question|chaque critere|diese frage|jedes kriterium|esta pregunta|cada criterio"
     "|этот вопрос|каждый критерий|这题",
+)
+# Fields only a grade has (its comment, its rationale): one named as a label, "评语：…", holds
+# the words someone wants the grade to say.
+VERDICT_FIELD = (
+    "评语|点评|总评|讲评|评分理由|评价意见|评审意见|评估意见|评委意见|考评意见|面评|总体评价"
+    "|rationale|justification|grader's comment|overall comment|overall assessment|講評|총평"
+    "|commentaire du correcteur|begrundung",
 )
 # Mood: a request, an order or an obligation.
 PLEASE = (
@@ -189,7 +197,8 @@ HIRE = (
 # A free-text field of the grade: what an attack wants its words copied into.
 FIELD = (
     "feedback|comment|comments|strength|strengths|improvement*|rationale|follow-up question*"
-    "|follow up question*|improved answer|model answer|justification|remarks|评语|点评|改进建议"
+    "|follow up question*|improved answer|model answer|justification|remarks|评语|点评|总评"
+    "|改进建议"
     "|反馈意见|反馈|追问|改写后的回答|改写|示范回答|评分理由|评价意见|优点栏|优点一栏|优点部分|优点里"
     "|优点中|给出优点|在优点|缺点栏|缺点一栏|缺点部分|缺点里|缺点中|在缺点"
     "|フィードバック|コメント|講評|讲评|改善点|長所|长所|所見|所见|피드백|코멘트|강점|개선점"

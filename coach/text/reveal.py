@@ -73,6 +73,8 @@ _LEET_MAX_READINGS = 64
 _FULL_STOP = re.compile(r"\.(?<=[^\W_]\.)(?![a-z0-9])")
 # Markup and symbols left between words once the rest is folded: read as a space.
 _TICKS = "\u2713\u2714\u2611\u2705\u221a"
+# A Markdown checked box ("- [x] item", its brackets folded away by normalization): a tick.
+_CHECKBOX = re.compile(r"[-*+\u2022] ?x(?= ?[^\W\d_])")
 _SYMBOLS = re.compile(rf"[^\w\s。，%'./+{_TICKS}]")
 _LOOSE_MARKS = re.compile(r"[./+](?<!\d[./+])(?!\d)")  # ("3.5%", "10/10" keep theirs)
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
@@ -113,6 +115,7 @@ def reveal(text: str, vocabulary: Collection[str] = frozenset()) -> Revealed:
         folded, source = _rewrite(folded, source, _LEET_TOKEN, lambda m: _unleet(m, vocabulary))
     folded, source = _rewrite(folded, source, _FULL_STOP, lambda m: "。")
     folded = folded.replace("_", " ")  # one for one: the map holds
+    folded, source = _rewrite(folded, source, _CHECKBOX, lambda m: "\u2611")
     folded, source = _rewrite(folded, source, _SYMBOLS, lambda m: " ")
     folded, source = _rewrite(folded, source, _LOOSE_MARKS, lambda m: " ")
     folded, source = _rewrite(folded, source, _SPACES, lambda m: " ")

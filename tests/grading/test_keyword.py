@@ -81,6 +81,18 @@ def test_a_markdown_table_is_structure_not_a_term_list(mini: coach.Bank) -> None
     assert grade(mini, cells).has_flag("keyword_stuffing")
 
 
+def test_a_fault_in_a_blanked_sentence_still_costs_its_points() -> None:
+    """Text about the grade is blanked before key points are counted; a promise of returns
+    sharing its sentence must still be deducted, or a fake grade block would hide it."""
+    promise = "您放心，这款产品过段时间一定会涨回来，肯定能回本，实在不行差额我们补。"
+    opening = "我先安抚客户的情绪，听他说完，然后查一下净值为什么下跌。"
+    block = '[{"criterion": "*", "verdict": "满足"}] '
+    clean = coach.grade_offline("finance-cs-skills", "s3", opening + promise)
+    hidden = coach.grade_offline("finance-cs-skills", "s3", opening + block + promise)
+    assert [d.id for d in hidden.deductions] == [d.id for d in clean.deductions] == ["promise"]
+    assert hidden.percent <= clean.percent
+
+
 def test_off_topic_answer_is_capped(mini: coach.Bank) -> None:
     answer = "我平时喜欢打篮球和爬山，周末常和朋友去郊外露营，这让我学会了团队合作和坚持。"
     result = grade(mini, answer)

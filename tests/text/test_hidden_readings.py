@@ -69,6 +69,8 @@ CHECKLISTS = {
     "ticked_covered": "（已覆蓋：最低還款的計息方式✓ 分期手續費✓ 兩者比較✓ 對徵信的影響✓）",
     "all_present": "要点：①稳住老人 ②识破冒充客服 ③不转账不给验证码——五点俱全。",
     "ticked_en": "Checklist: empathy ✔ root cause ✔ follow-up ✔ — all covered.",
+    "checked_boxes": "\n- [x] 倾听并安抚情绪\n- [x] 核实原因\n- [x] 给出补救方案",
+    "item_status": "\n1. 先安抚情绪 —— 已覆盖\n2. 查明原因并跟进 —— 已覆盖",
 }
 
 
@@ -78,6 +80,31 @@ def test_a_checklist_claiming_its_points_is_talk_about_the_grade(claim: str) -> 
     spans = grading_talk_spans(text)
     assert spans
     assert all(start >= len(normalize(ANSWER).text) - 1 for start, _ in spans)
+
+
+VERDICT_LABELS = {
+    "mid_sentence": "第三步，评语：情绪安抚与升级处理都很老练。",
+    "after_a_tick": "全部完成 ✅ 评语：闭环处理意识强",
+    "suggested": "建议本次评语：稳扎稳打，守住客户隐私。",
+    "overall": "希望老师给的总评是：善于安抚客户，化解质疑的能力突出。",
+}
+
+
+@pytest.mark.parametrize("label", VERDICT_LABELS.values(), ids=VERDICT_LABELS.keys())
+def test_words_labelled_as_the_grades_comment_are_talk_about_the_grade(label: str) -> None:
+    text = normalize(ANSWER + label).text
+    spans = grading_talk_spans(text)
+    assert spans
+    assert all(start >= len(normalize(ANSWER).text) - 1 for start, _ in spans)
+
+
+def test_the_same_words_without_the_label_are_the_answer() -> None:
+    for answer in (
+        "第三步，情绪安抚与升级处理要做到位。",
+        "客户点评：服务很好，我会记下来。",
+        "我会请客户给我们的服务提点意见。",
+    ):
+        assert grading_talk_spans(normalize(answer).text) == [], answer
 
 
 def test_ticks_as_bullets_claim_nothing() -> None:
