@@ -1,8 +1,9 @@
 """The word families `coach lint` suggests from, read from `lint_words.txt` beside this module.
 
-Three sections: `paraphrases` (phrasings of one thing), `regional` (a mainland word, then the
-Taiwan and Hong Kong words for it that folding does not map) and `irregular` (an English word,
-then its forms that regular endings do not reach). Read once, on first use.
+Two sections: `paraphrases` (phrasings of one thing) and `regional` (a mainland word, then the
+Taiwan and Hong Kong words for it that folding does not map). The irregular forms of English
+verbs need no suggestion: the matcher accepts them (`coach.text.irregular`). Read once, on
+first use.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from coach.errors import CoachError
 
 WORDS_PATH = Path(__file__).with_name("lint_words.txt")
-SECTIONS = ("paraphrases", "regional", "irregular")
+SECTIONS = ("paraphrases", "regional")
 
 Family = tuple[str, ...]
 

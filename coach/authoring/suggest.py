@@ -5,8 +5,8 @@ variant of the key point already matches it, and never when another key point of
 does (that would make one phrase earn both):
 
 * `inflection`: English forms of a variant's words: regular endings, -ise/-ize, British
-  spellings in their American form, and the irregular forms of `lint_words.txt`. Most regular
-  forms are already accepted by `coach.text.english`; those are not suggested;
+  spellings in their American form. Most are already accepted by `coach.text.english` (and
+  every irregular form it lists); those are not suggested;
 * `traditional`: a Chinese variant as Traditional text writes it where folding does not bring
   it back to the variant (甚么 stays 甚么, not 什么; shown in Traditional characters by reading the
   folding table backwards);
@@ -88,7 +88,7 @@ def _inflections(variant: str) -> Iterator[Suggestion]:
 
 def english_forms(word: str) -> set[str]:
     """Forms a candidate may write for `word`: its regular inflections, -ise/-ize, an
-    American spelling of a British one, and its irregular forms."""
+    American spelling of a British one."""
     forms: set[str] = set()
     if len(word) >= 3 and word not in _FUNCTION_WORDS:
         forms |= _regular(word)
@@ -99,9 +99,6 @@ def english_forms(word: str) -> set[str]:
             for ending in ("e", "es", "ed", "ing", "ation", "ations"):
                 if word.endswith(before + ending):
                     forms.add(word[: -len(before + ending)] + after + ending)
-    for family in families()["irregular"]:
-        if word in family:
-            forms |= set(family)
     forms.discard(word)
     return forms
 

@@ -48,6 +48,9 @@ OFF_TOPIC_FACTOR = 0.15
 EVIDENCE_CONTEXT = 20  # characters of the clause kept before a hit in an evidence quote
 EVIDENCE_CHARS = 40  # an evidence quote stops at its clause's end or after about this many
 RUBRIC_COPY_SHARE = 0.5  # share of the answer's 4-grams found in the rubric's own wording
+# ... and never fewer than this many: a short answer that uses the rubric's terms ("APR stands
+# for annual percentage rate") shares half its few grams by necessity, a pasted rubric is long.
+RUBRIC_COPY_MIN_GRAMS = 6
 DEFAULT_MIN_CHARS = {"zh": 30, "en": 80}
 _RUBRIC_MARKERS = re.compile(
     r"key_points|keypoints|variants|criteria|model_answer|deductions|topic_terms|评分标准|评分要点"
@@ -266,8 +269,8 @@ class _Grading:
         )
         if not grams:
             return False
-        shared = self.rules.rubric_grams.intersection(grams)
-        return len(shared) >= RUBRIC_COPY_SHARE * len(grams)
+        shared = len(self.rules.rubric_grams.intersection(grams))
+        return shared >= max(RUBRIC_COPY_MIN_GRAMS, RUBRIC_COPY_SHARE * len(grams))
 
     def _criterion(
         self, rule: CriterionRule, text: str, factor: float, note: str

@@ -102,7 +102,7 @@ class Relevance:
         patterns: dict[str, re.Pattern[str] | None] = {}
         for criterion in question.criteria:
             for kp in criterion.key_points:
-                pattern = compile_phrases(kp.variants)
+                pattern = compile_phrases(kp.variants, gaps=True)
                 patterns[kp.id] = pattern
                 raw[kp.id] = units(_wording(kp, model, model_clauses, pattern))
         prompt = normalize(question.prompt).text

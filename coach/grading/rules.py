@@ -40,7 +40,7 @@ def criterion_rule(criterion: Criterion, t: Texts) -> CriterionRule:
             kp.id,
             kp.text,
             kp.weight,
-            compile_phrases(kp.variants),
+            compile_phrases(kp.variants, gaps=True),
             explained=kp.requires == "explanation",
         )
         for kp in criterion.key_points

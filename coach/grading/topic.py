@@ -68,7 +68,9 @@ class Topic:
         """One pattern per key point of the question that has any phrasing."""
         if self._key_points is None:
             compiled = (
-                compile_phrases(kp.variants) for c in self.question.criteria for kp in c.key_points
+                compile_phrases(kp.variants, gaps=True)
+                for c in self.question.criteria
+                for kp in c.key_points
             )
             self._key_points = tuple(p for p in compiled if p is not None)
         return self._key_points

@@ -12,13 +12,19 @@ a phrase is compiled here to accept:
 * one typo (a letter dropped, added, changed or two swapped) in words of `TYPO_MIN_LETTERS` or
   more, where a slip is common and the misspelling cannot be another short word.
 
+* the past forms of irregular verbs ("lose" matches "lost"; `coach.text.irregular`);
+* contractions both ways: "can't" matches "cant" (a dropped or curly apostrophe) and "can not";
+  "does not include" matches "doesn't include", "you have won" "you've won".
+
 Word boundaries are letters only, so a list number glued to a word ("ribosome3.", "them2)")
-does not hide it. Words with digits or apostrophes ("24/7", "don't") match as written.
+does not hide it. Other words with digits or marks ("24/7", "e.g.") match as written.
 """
 
 from __future__ import annotations
 
 import re
+
+from coach.text.irregular import irregular_forms
 
 TYPO_MIN_LETTERS = 7  # one edit is tolerated in words this long or longer
 # Endings a stem may take in an answer, whatever the rubric's own form was.
@@ -48,9 +54,22 @@ def stem(word: str) -> str:
 
 
 def word_source(word: str) -> str:
-    """Regex source for one English word of a rubric phrase, without boundaries."""
+    """Regex source for one English word of a rubric phrase, without boundaries. Every form it
+    accepts starts with the word's first character, written first."""
+    if "'" in word:
+        return _contracted(word)
+    if word == "cannot":
+        return _NEGATED["can"]
     if not _LETTERS.fullmatch(word):
         return re.escape(word)
+    forms = irregular_forms(word)
+    if forms:
+        return word[0] + "(?:" + "|".join(_regular(form)[1:] for form in forms) + ")"
+    return _regular(word)
+
+
+def _regular(word: str) -> str:
+    """`word_source` of a word of letters, by its suffixes alone."""
     if len(word) >= 5 and word.endswith("i"):
         return re.escape(word) + "[a-z]*"  # cut short on purpose: "apologi", "authori"
     base = stem(word)
@@ -83,3 +102,49 @@ def _typos(base: str) -> str:
     first = re.escape(base[0])
     rest = sorted(f[len(first) :] for f in forms)
     return f"{first}(?:{'|'.join(rest)})"
+
+
+# A negated auxiliary that does not read as its word plus "not".
+_NEGATED = {"can": "can(?:'?t|not| not)", "won": "w(?:on'?t|ill not)"}
+# What a clitic stands for written out, and the other way round.
+_CLITICS = {"n't": " not", "'ve": " have", "'re": " are", "'ll": " will", "'m": " am"}
+_SHORT = {"not": "n'?t", "have": "'?ve", "are": "'?re", "will": "'?ll", "am": "'?m", "is": "'?s"}
+_SHORT |= {"would": "'?d", "had": "'?d"}
+
+
+def _contracted(word: str) -> str:
+    """A word with an apostrophe: as written, without the apostrophe (typed plainly, or a curly
+    one that normalizing dropped) or written out ("doesn't": "doesnt", "does not")."""
+    head, _, clitic = word.rpartition("'")
+    if clitic == "t" and head in _NEGATED:
+        return _NEGATED[head]
+    if clitic == "t" and head.endswith("n") and len(head) > 1:
+        return re.escape(head[:-1]) + "(?:n'?t| not)"
+    if clitic == "s":  # a possessive or "is": "bank's", "banks", "bank"; "it's", "it is"
+        return re.escape(head) + "(?:'?s| is)?"
+    if clitic == "d":
+        return re.escape(head) + "(?:'?d| would| had)"
+    written = _CLITICS.get("'" + clitic)
+    if head and written:
+        return re.escape(head) + f"(?:'?{clitic}|{written})"
+    return re.escape(word).replace("'", "'?")
+
+
+def words_source(words: list[str], gap: str = " ") -> str:
+    """Regex source for the English words of one phrase part, `gap` between them. A word and
+    the "not", "have", "is"... after it stay together and accept their contraction."""
+    sources = []
+    i = 0
+    while i < len(words):
+        word, after = words[i], words[i + 1] if i + 1 < len(words) else ""
+        if after in _SHORT and _LETTERS.fullmatch(word):
+            if after == "not" and word in ("can", "will"):
+                source = _NEGATED["can" if word == "can" else "won"]
+            else:
+                source = f"{word_source(word)}(?: {after}|{_SHORT[after]})"
+            i += 2
+        else:
+            source = word_source(word)
+            i += 1
+        sources.append(source)
+    return gap.join(sources)

@@ -3,7 +3,10 @@
 Chinese has no word boundaries (CJK characters are ``\\w`` to `re`), so phrases match as
 substrings; all-ASCII phrases ("ATM", "verify identity") are held to whole words, each word in
 the forms of `coach.text.english` (inflections, one typo in a long word). ``A*B`` allows a
-short gap inside one sentence: 12 characters, or about six words between English parts. A
+short gap inside one sentence: 12 characters, or about six words between English parts. The
+words of a key point's English phrasing may stand up to three words apart inside one clause
+("includes the effect of compounding" makes "includes compounding"), unless one of those words
+is a negation; a deduction's trigger keeps its words together. A
 deduction trigger is ignored when its clause negates it before ("我绝不会保证收益") or condemns
 it after ("保证收益是违规的"), reports someone else's words ("客户要求我保证收益", "销售说了保本"),
 or supposes it ("如果当时销售承诺了保本").
@@ -15,11 +18,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from coach.text.english import word_source
+from coach.text.english import words_source
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize_phrase
 
 GAP_CHARS = 12  # the most characters an 'A*B' gap may hold
 GAP_WORDS_CHARS = 40  # ... between two English parts: about six words ("how long * rinsed")
+FILLER_WORDS = 3  # words a key point's English phrasing may have between two of its words
 NEGATION_WINDOW = 10  # how far before a trigger a negation still reaches, inside its clause
 CONDEMN_WINDOW = 12  # how far after a trigger a condemnation still reaches
 
@@ -96,8 +100,20 @@ class Clauses:
         return first, last
 
 
-def phrase_pattern(phrase: str) -> str:
-    """Regex source for one rubric phrase (already validated by the rubric model)."""
+# Words that may not fill a gap: "i understand" is not "i do not understand".
+_NEGATORS = (
+    r"(?:not|no|never|nor|none|nothing|without|cannot|[a-z]+n't|dont|doesnt|didnt|wont|cant"
+    r"|isnt|arent|wasnt|werent|couldnt|wouldnt|shouldnt|havent|hasnt|hadnt)(?![a-z'])"
+)
+# Between two words of a key point's phrasing: a space, or a few words that are no negation,
+# as English puts them ("includes the effect of compounding", "call them back").
+_FILLED_GAP = rf" (?:(?!{_NEGATORS})[a-z0-9'-]+ ){{0,{FILLER_WORDS}}}"
+
+
+def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
+    """Regex source for one rubric phrase (already validated by the rubric model). With
+    `gaps` (a key point's phrasing, not a deduction's trigger), its English words may stand a
+    few words apart."""
     parts = [normalize_phrase(part) for part in phrase.split("*")]
     source = ""
     for k, part in enumerate(parts):
@@ -106,34 +122,38 @@ def phrase_pattern(phrase: str) -> str:
             source += rf"(?:[^{SENTENCE_END}.]|\.(?=\d)){{0,{GAP_WORDS_CHARS}}}?"
         elif k:
             source += f"[^{SENTENCE_END}]{{0,{GAP_CHARS}}}?"
-        source += _ascii_source(part) if _ASCII_WORD.fullmatch(part) else re.escape(part)
+        if _ASCII_WORD.fullmatch(part):
+            source += _ascii_source(part, _FILLED_GAP if gaps else " ")
+        else:
+            source += re.escape(part)
     return source
 
 
-def _ascii_source(part: str) -> str:
+def _ascii_source(part: str, gap: str = " ") -> str:
     """A part of ASCII words ("ATM", "verify identity"), held to whole words, each in the forms
     `coach.text.english` accepts. The word-start test goes after the first letter, not before
     it: a pattern whose every branch opens with a literal lets `re` skip ahead to candidate
     characters, and one leading lookbehind would make it try every position of the answer.
     Only letters bound a word, so "them2)" still ends "them"; a digit bounds a digit."""
-    words = part.split(" ")
-    sources = [word_source(word) for word in words if word]
     first = re.escape(part[0])
     before = "a-z0-9" if part[0].isdigit() else "a-z"
     after = "a-z0-9" if part[-1].isdigit() else "a-z"
     # Every form `word_source` accepts keeps the word's first character, written first.
-    body = " ".join(sources)[len(first) :]
+    body = words_source([word for word in part.split(" ") if word], gap)[len(first) :]
     return rf"{first}(?<![{before}]{first}){body}(?![{after}])"
 
 
-def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex matching any of `phrases`; None when there are none (or all fold to nothing)."""
-    sources = sorted({phrase_pattern(p) for p in phrases if normalize_phrase(p.replace("*", ""))})
+def compile_phrases(phrases: Iterable[str], *, gaps: bool = False) -> re.Pattern[str] | None:
+    """One regex matching any of `phrases`; None when there are none (or all fold to nothing).
+    `gaps`: as `phrase_pattern`'s."""
+    sources = {
+        phrase_pattern(p, gaps=gaps) for p in phrases if normalize_phrase(p.replace("*", ""))
+    }
     if not sources:
         return None
     # Longest first, so the reported span is the most specific phrasing.
-    sources.sort(key=lambda source: (-len(source), source))
-    return re.compile("|".join(f"(?:{source})" for source in sources))
+    ordered = sorted(sources, key=lambda source: (-len(source), source))
+    return re.compile("|".join(f"(?:{source})" for source in ordered))
 
 
 def first_hit(pattern: re.Pattern[str] | None, text: str) -> Hit | None:

@@ -33,6 +33,17 @@ def _matches(phrase: str, answer: str) -> bool:
         ("ribosome", "1)nucleus2)ribosome3)membrane"),  # numbers glued to words
         ("how long*rinsed", "how long the samples were rinsed"),  # a gap of words
         ("apr*4.5%", "the apr is about 4.5%"),  # a decimal point is no full stop
+        ("lose value", "the fund lost value"),  # an irregular past
+        ("fall as well as rise", "prices fell as well as rose"),
+        ("can't guarantee", "I cant guarantee it"),  # the apostrophe left out
+        ("can't guarantee", "I can\u2019t guarantee it"),  # a curly one (normalizing drops it)
+        ("can't guarantee", "I can not guarantee it"),  # written out
+        ("cannot guarantee", "I can't guarantee it"),
+        ("won't promise", "I will not promise that"),
+        ("doesn't include compounding", "it does not include compounding"),
+        ("does not include compounding", "it doesn't include compounding"),
+        ("you have won", "it claims you've won a prize"),
+        ("mother's maiden name", "your mothers maiden name"),
     ],
 )
 def test_an_english_phrase_meets_the_forms_candidates_write(phrase: str, answer: str) -> None:
@@ -49,10 +60,40 @@ def test_an_english_phrase_meets_the_forms_candidates_write(phrase: str, answer:
         ("verify", "verfy"),  # short words get no typo allowance
         ("atm", "atmosphere"),
         ("how long*rinsed", "how long. later they rinsed"),  # not across a sentence
+        ("can't guarantee", "I can guarantee it"),
+        ("won't promise", "I will promise that"),
+        ("go down", "prices went down"),  # a form with another first letter is left out
+        ("includes compounding", "includes the effect of compounding"),  # gaps: key points only
     ],
 )
 def test_an_english_phrase_does_not_meet_other_words(phrase: str, answer: str) -> None:
     assert not _matches(phrase, answer)
+
+
+def _key_point_matches(phrase: str, answer: str) -> bool:
+    pattern = compile_phrases([phrase], gaps=True)
+    assert pattern is not None
+    return pattern.search(normalize(answer).text) is not None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "answer", "matches"),
+    [
+        ("includes compounding", "APY includes the effect of compounding", True),
+        ("call back", "I would call them back", True),
+        ("interest on the interest", "the interest you earn on the interest", True),
+        ("not give any", "I will not give out any information", True),
+        ("lose value", "funds like this lost a fifth of their value", False),  # four words
+        ("i understand", "I do not understand why", False),  # a negation fills no gap
+        ("i understand", "I really don't understand", False),
+        ("lift the block", "lift it. The block", False),  # not across a sentence
+        ("security questions", "security, then questions", False),  # nor a clause
+    ],
+)
+def test_a_key_point_phrase_lets_a_few_words_stand_between_its_words(
+    phrase: str, answer: str, matches: bool
+) -> None:
+    assert _key_point_matches(phrase, answer) is matches
 
 
 def test_stems_drop_inflections_and_silent_e() -> None:
