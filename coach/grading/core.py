@@ -37,7 +37,7 @@ from coach.llm.retry import RetryPolicy
 from coach.result import GradeResult, Usage
 from coach.rubric.loader import BankRef, load_bank
 from coach.rubric.model import Question
-from coach.text.normalize import normalize
+from coach.text.normalize import normalize, normalize_phrase
 
 if TYPE_CHECKING:
     import openai
@@ -162,6 +162,7 @@ class GraderCore:
             allow_pii=self.allow_pii,
             max_answer_tokens=self.max_answer_tokens,
             model=self.model,
+            prompt=normalize_phrase(question.prompt),
         )
         style = self.protocol.prompt_style
         messages = self.messages.build(bank, question, sent.text, feedback, style)

@@ -16,6 +16,7 @@ from coach.grading.verify import QuoteFinder
 from coach.llm.exchange import Exchange
 from coach.result import GradeResult
 from coach.rubric.model import Bank, Question
+from coach.text.addressed import grading_talk_spans
 from coach.text.injection import injection_sentences
 from coach.text.normalize import NormalizedText, normalize, reveal_tags
 from coach.text.redact import redact
@@ -62,8 +63,10 @@ def outgoing(
     allow_pii: bool,
     max_answer_tokens: int,
     model: str,
+    prompt: str = "",
 ) -> Outgoing:
-    """`answer` (already normalized as `folded`) made ready to send."""
+    """`answer` (already normalized as `folded`) made ready to send; `prompt` is the
+    question's, normalized (see `_unquotable`)."""
     flags: list[dict[str, Any]] = []
     # Hidden tag characters go out as the text they spell, as the screen read them.
     sent = reveal_tags(answer)
@@ -75,7 +78,7 @@ def outgoing(
             to_original = redaction.original_span
             flags.append(pii_flag(language, redaction.counts))
     searched = folded if sent is answer else normalize(sent)  # no PII: the same text
-    finder = QuoteFinder(searched, to_original, _injection_spans(folded))
+    finder = QuoteFinder(searched, to_original, _unquotable(folded, prompt))
     sent, cut = truncate_to_budget(sent, max_answer_tokens, model)
     if cut:
         flags.append(truncated_flag(language, max_answer_tokens))
@@ -86,9 +89,10 @@ def _identity(start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _injection_spans(folded: NormalizedText) -> list[tuple[int, int]]:
-    """Original-text spans of the sentences that address the grader instead of answering."""
-    return [
-        folded.original_span(h.start, h.end)
-        for h in injection_sentences(folded.text, folded.original)
-    ]
+def _unquotable(folded: NormalizedText, prompt: str) -> list[tuple[int, int]]:
+    """Original-text spans of the sentences that address the grader instead of answering, and
+    of those that talk about the grade: read in the whole answer, since a piece of a checklist
+    ("- [x] 倾听") quoted alone no longer looks like one."""
+    spans = [(h.start, h.end) for h in injection_sentences(folded.text, folded.original)]
+    spans += grading_talk_spans(folded.text, prompt)
+    return [folded.original_span(start, end) for start, end in spans]

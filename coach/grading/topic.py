@@ -42,7 +42,8 @@ from coach.text.normalize import SENTENCE_END, normalize
 # answers that miss the topic terms (the ordinary answers of the red-team development corpus).
 MIN_SHARE = 0.2
 MIN_SHARED = 3  # and never fewer units than this
-MIN_DOMAIN_WORDS = 2  # different domain words that tie an answer in the other script to the job
+MIN_DOMAIN_WORDS = 2
+MIN_POINTS_MADE = 2  # different domain words that tie an answer in the other script to the job
 
 
 class Topic:
@@ -109,7 +110,10 @@ class Topic:
         if _ties(ours, found) or len(found & self.subject) >= MIN_SHARED:
             return False
         # Only where the wording falls short: finding the clauses costs a search per key point.
-        return not _ties(ours | (found & units(self._points_made(text))), found)
+        made = self._points_made(text)
+        if made.count(SENTENCE_END) + 1 >= MIN_POINTS_MADE:
+            return False
+        return not _ties(ours | (found & units(made)), found)
 
     def _points_made(self, text: str) -> str:
         """The clauses of normalized `text` where a key point is first found, as the keyword

@@ -16,10 +16,12 @@ Span = tuple[int, int]
 
 TICK = re.compile("[\u2713\u2714\u2611\u2705\u221a]")
 _CHECKED_BOX = re.compile("\u2611")
-# A point's status closing its sentence (the dash before it is folded away by then; an English
-# "... are not covered." is too common to read so).
+# A point's status closing its sentence, or just before the next item's number (the dash
+# before it is folded away by then; an English "... are not covered." is too common to read
+# so).
 _STATUS = re.compile(
-    "(?:已覆盖|已涵盖|已命中|已体现|已满足|已答到|已回答|已答|已提及|已提到)[ 。.!]*$"
+    r"(?:已覆盖|已涵盖|已命中|已体现|已满足|已答到|已回答|已答|已提及|已提到)"
+    r"(?:\d{1,2}。)?[ 。.!]*$"
 )
 
 

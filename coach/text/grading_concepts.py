@@ -48,6 +48,8 @@ _SCORE_KEY = "|".join(
     f"{key[0]}(?<![a-z]{key[0]}){key[1:]}" if key.isascii() else key
     for key in _SCORE_KEYS.split("|")
 )
+# Time after a hiring ("入职后", "once hired"): the candidate's plan, not a decision asked for.
+_AFTER_HIRE = re.compile(r" ?(?:后|以后|之后|的时候|了以后|after|later)")
 # The shapes that may make a sentence about the grade without a grading word.
 SHAPES = (PERFECT, POINTS, TICK)
 _SCORE_LINE = re.compile(
@@ -247,6 +249,7 @@ def tags(sentence: str) -> frozenset[str]:
     hits["verdict_label"] = [m.span() for m in compiled["verdict_label"].finditer(sentence)]
     # "hiring" in "hiring manager" names the authority, not a hiring decision
     hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]
+    hits["hire"] = [h for h in hits["hire"] if not _AFTER_HIRE.match(sentence, h[1])]
     for name in _DENIABLE:
         hits[name] = [span for span in hits[name] if not _NEGATED.search(sentence[: span[0]])]
     # A rating claims a grade, not a field ("不要给出负面评价或改进意见" is no customer's

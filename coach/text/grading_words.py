@@ -250,7 +250,7 @@ CLAIM = (
 )
 # A claim that the answer meets the grade's demands.
 MEETS = (
-    "meets|meet|covers|covered|satisfies|satisfied|fulfils|fulfills|fulfilled|addresses|hits"
+    "meets|meet|covers|covered|satisfies|satisfied|fulfils|fulfills|fulfilled|addresses|hits|体现出"
     "|has met|has covered|complies with|覆盖|涵盖|满足|符合|达到|命中|击中|达标|完美|体现了|満た"
     "|网罗|網羅|該当|该当|충족|포함|만족|해당|repond a|satisfait|couvre|remplit|erfullt|deckt"
     "|abgedeckt|cumple|cubre|satisface|соответствует|покрывает|удовлетворяет|выполняет|met"

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import coach
-from coach.grading.job import _injection_spans
+from coach.grading.job import _unquotable
 from coach.grading.verify import MIN_QUOTE_CONTENT, QuoteFinder, Verified, verify_reply
 from coach.llm.reply import MAX_QUOTES, InvalidReply, parse_reply
 from coach.testing import completion
@@ -187,7 +187,7 @@ def finder_for(answer: str) -> tuple[QuoteFinder, str]:
     redaction = redact(answer)
     sent = redaction.text if redaction.found else answer
     to_original = redaction.original_span if redaction.found else _identity
-    return QuoteFinder(normalize(sent), to_original, _injection_spans(normalize(answer))), sent
+    return QuoteFinder(normalize(sent), to_original, _unquotable(normalize(answer), "")), sent
 
 
 @fuzz(300, 10_000)
@@ -607,7 +607,7 @@ def test_any_reply_parses_and_verifies_or_is_invalid(
         assert str(exc)  # a reason that can be sent back in a re-ask
         event("invalid reply")
         return
-    finder = QuoteFinder(normalize(answer), _identity, _injection_spans(normalize(answer)))
+    finder = QuoteFinder(normalize(answer), _identity, _unquotable(normalize(answer), ""))
     try:
         verified = verify_reply(reply, question, finder, answer)
     except InvalidReply as exc:

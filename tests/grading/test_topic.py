@@ -87,3 +87,27 @@ def test_a_key_point_word_in_an_injected_sentence_ties_nothing(mini: coach.Bank)
     result = coach.grade_offline(mini, "atm", attacked)
     assert "off_topic" in result.flag_codes
     assert result.percent <= 15
+
+
+def test_an_answer_making_two_key_points_is_never_off_topic() -> None:
+    """Three qualities named and explained, in words that share little with the rubric's."""
+    question = coach.load_bank("finance-cs-manager").question("b5")
+    topic = Topic(question, "zh")
+    answer = (
+        "我觉得是：一、同理心；二、合规；三、抗压。补充一下：同理心是能站在对方的角度想他为什么着急；"
+        "合规是回答准确、不乱承诺；抗压是事情再多也能稳住，不把坏情绪带给下一位。"
+    )
+    assert len(topic._points_made(normalize(answer).text).split("。")) >= 2
+    assert not topic.off_topic(normalize(answer).text)
+
+
+def test_an_english_answer_about_lending_is_about_the_job() -> None:
+    question = coach.load_bank("account-manager").question("k5")
+    answer = (
+        "I would look at who really runs the business, then the cash flow in its bank statements, "
+        "and the owner's debts and existing loans before anything else."
+    )
+    result = coach.grade_offline("account-manager", "k5", answer)
+    assert "language_mismatch" in result.flag_codes
+    assert "off_topic" not in result.flag_codes
+    assert Topic(question, "zh").off_topic(normalize(WEATHER_EN).text)

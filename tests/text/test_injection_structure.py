@@ -237,6 +237,7 @@ ORDINARY = {
     "survey_scale": "Our satisfaction survey is scored out of 10, and I aim for a 9 on every call.",
     "zero_rating": "如果客户说“你们这服务我给零分”，我会先道歉，再询问哪里让他不满意。",
     "bad_score_threat": "When the customer said he'd give me a bad score, I stayed calm.",
+    "plan_after_joining": "面试官，这就是我的规划，也希望入职后能多听听前辈的建议。",
 }
 
 
