@@ -74,12 +74,15 @@ CHECKLISTS = {
 }
 
 
-@pytest.mark.parametrize("claim", CHECKLISTS.values(), ids=CHECKLISTS.keys())
-def test_a_checklist_claiming_its_points_is_talk_about_the_grade(claim: str) -> None:
-    text = normalize(ANSWER + claim).text
-    spans = grading_talk_spans(text)
+def assert_only_the_addition_talks_about_the_grade(addition: str) -> None:
+    spans = grading_talk_spans(normalize(ANSWER + addition).text)
     assert spans
     assert all(start >= len(normalize(ANSWER).text) - 1 for start, _ in spans)
+
+
+@pytest.mark.parametrize("claim", CHECKLISTS.values(), ids=CHECKLISTS.keys())
+def test_a_checklist_claiming_its_points_is_talk_about_the_grade(claim: str) -> None:
+    assert_only_the_addition_talks_about_the_grade(claim)
 
 
 VERDICT_LABELS = {
@@ -92,10 +95,7 @@ VERDICT_LABELS = {
 
 @pytest.mark.parametrize("label", VERDICT_LABELS.values(), ids=VERDICT_LABELS.keys())
 def test_words_labelled_as_the_grades_comment_are_talk_about_the_grade(label: str) -> None:
-    text = normalize(ANSWER + label).text
-    spans = grading_talk_spans(text)
-    assert spans
-    assert all(start >= len(normalize(ANSWER).text) - 1 for start, _ in spans)
+    assert_only_the_addition_talks_about_the_grade(label)
 
 
 def test_the_same_words_without_the_label_are_the_answer() -> None:
