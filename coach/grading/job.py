@@ -93,6 +93,6 @@ def _unquotable(folded: NormalizedText, prompt: str) -> list[tuple[int, int]]:
     """Original-text spans of the sentences that address the grader instead of answering, and
     of those that talk about the grade: read in the whole answer, since a piece of a checklist
     ("- [x] 倾听") quoted alone no longer looks like one."""
-    spans = [(h.start, h.end) for h in injection_sentences(folded.text, folded.original)]
+    spans = [(h.start, h.end) for h in injection_sentences(folded.text, folded.original, prompt)]
     spans += grading_talk_spans(folded.text, prompt)
     return [folded.original_span(start, end) for start, end in spans]

@@ -1,11 +1,11 @@
 """A checklist of the answer's own points: what makes a sentence claim its points are done
 without a grading word in it.
 
-Two tick marks or more name points ticked off ("方式✓ 手续费✓"); two checked boxes or more
-("- [x] 倾听", which `coach.text.reveal` turns into "☑") name points and say they are done;
-so does a coverage word closing a sentence ("1. 最低还款不算逾期——已覆盖"). One tick is a
-bullet, and ticks alone claim nothing: "✓核实身份 ✓冻结账户" is a list of steps until a word
-says they are covered (see `coach.text.addressed.talks_about_grading`).
+Two tick marks or more name points ticked off ("方式✓ 手续费✓"), as do two checked boxes or
+more ("- [x] 倾听", which `coach.text.reveal` turns into "☑"); a coverage word closing a
+sentence ("1. 最低还款不算逾期——已覆盖") names a point and says it is done. One tick is a
+bullet, and ticks or boxes alone claim nothing: "✓核实身份 ✓冻结账户" or a plan's checklist is
+a list of steps until a word says they are covered (`coach.text.addressed.talks_about_grading`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ def checklist(sentence: str) -> tuple[list[Span], list[Span]]:
     boxes = [m.span() for m in _CHECKED_BOX.finditer(sentence)]
     if len(boxes) >= 2:
         named += boxes
-        done += boxes
     status = _STATUS.search(sentence)
     if status is not None:
         named.append(status.span())

@@ -299,7 +299,8 @@ RECORD = (
     "gave me|awarded me|rated me|scored me|i got|i received|i won|i earned|i was given|i scored"
     "|打了|给了我|给过我|拿了|拿过|获得过|得过|评为了|获得了|gave me|told me|said i|praised me"
     "|mock interview|practice interview|last interview|previous interview|给我的|对我的|说我|夸我"
-    "|评价我|模拟面试|上次面试|上一次面试|之前的面试|练习时|被评为|获评|荣获",
+    "|评价我|模拟面试|上次面试|上一次面试|之前的面试|练习时|被评为|获评|荣获|给我们的|给了我们"
+    "|给我们打|对我们的|gave us|awarded us|rated us",
 )
 # Changing how a grade is counted.
 CHANGE = (

@@ -123,10 +123,11 @@ def _structure(text: str) -> list[tuple[int, int]]:
 
 
 @functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
-def injection_sentences(text: str, original: str = "") -> tuple[Hit, ...]:
+def injection_sentences(text: str, original: str = "", prompt: str = "") -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering; given the
-    `original` answer too, its lines are also read for an acrostic."""
-    found = addressed_spans(text)
+    `original` answer too, its lines are also read for an acrostic; given the question's
+    normalized `prompt`, score words are the job's where it asks about scores."""
+    found = addressed_spans(text, prompt)
     if original:
         found += acrostic_spans(original, text)
     if _ROT13_HINTS.search(text) is not None:

@@ -98,7 +98,7 @@ def screen(
         content_chars=len(content),
         blank=blank,
         non_answer=non_answer,
-        injection=injection_sentences(text, original) if substantive else (),
+        injection=injection_sentences(text, original, question_prompt) if substantive else (),
         grading_talk=_grading_talk(text, question_prompt) if substantive else (),
         keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),

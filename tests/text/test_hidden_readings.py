@@ -69,7 +69,7 @@ CHECKLISTS = {
     "ticked_covered": "（已覆蓋：最低還款的計息方式✓ 分期手續費✓ 兩者比較✓ 對徵信的影響✓）",
     "all_present": "要点：①稳住老人 ②识破冒充客服 ③不转账不给验证码——五点俱全。",
     "ticked_en": "Checklist: empathy ✔ root cause ✔ follow-up ✔ — all covered.",
-    "checked_boxes": "\n- [x] 倾听并安抚情绪\n- [x] 核实原因\n- [x] 给出补救方案",
+    "checked_covered": "\n- [x] 倾听并安抚情绪\n- [x] 核实原因\n以上要点均已覆盖。",
     "item_status": "\n1. 先安抚情绪 —— 已覆盖\n2. 查明原因并跟进 —— 已覆盖",
 }
 
@@ -111,6 +111,7 @@ def test_ticks_as_bullets_claim_nothing() -> None:
     for answer in (
         "我会做到：✓核实身份 ✓冻结账户 ✓报警处理。",
         "步骤：✅ 安抚情绪 ✅ 查明原因 ✅ 给出方案，让客户满意。",
+        "系统出故障时：\n- [x] 报告值班主管\n- [x] 切换人工话术\n- [ ] 恢复后逐个回访",
     ):
         text = normalize(answer).text
         assert grading_talk_spans(text) == []
