@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from coach.batch.jsonl import (
     OutcomeWriter,
     Scan,
@@ -110,9 +112,14 @@ def _parse(
         return job_id, _error_line(
             job_id, "InvalidLine", f"line {number} lacks {', '.join(missing)}"
         )
-    item = BatchItem(
-        bank=record["bank"], question=record["question"], answer=record["answer"], id=job_id
-    )
+    try:
+        item = BatchItem(
+            bank=record["bank"], question=record["question"], answer=record["answer"], id=job_id
+        )
+    except ValidationError:  # a question that is a number, a list: neither an id nor a rubric
+        kind = type(record["question"]).__name__
+        message = f"line {number}: question is neither a question id nor a question ({kind})"
+        return job_id, _error_line(job_id, "InvalidLine", message)
     return job_id, item
 
 
