@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from coach.batch.run import AsyncGrader
 
 FIELDS = ("bank", "question", "answer")
+FIELDS_SET = frozenset(FIELDS)
 
 Parsed = BatchItem | dict[str, Any]  # a gradable item, or the error line a bad line becomes
 
@@ -107,8 +108,8 @@ def _parse(
     if job_id in seen:
         job_id = f"{job_id}@{name}"
         return job_id, _error_line(job_id, "DuplicateId", "this id already appeared earlier")
-    missing = [field for field in FIELDS if field not in record]
-    if missing:
+    if not record.keys() >= FIELDS_SET:
+        missing = [field for field in FIELDS if field not in record]
         return job_id, _error_line(
             job_id, "InvalidLine", f"line {number} lacks {', '.join(missing)}"
         )
@@ -243,7 +244,7 @@ class _Job:
         self.writer.write(record)
 
     def write(self, outcome: BatchResult) -> None:
-        extra = self.extra.pop(outcome.id, None) if outcome.id is not None else None
+        extra = self.extra.pop(outcome.id, None) if self.extra and outcome.id is not None else None
         if extra:  # a table row's other columns go with its outcome
             self.writer.write({**outcome_record(outcome), "row": extra})
         elif outcome.result is not None:
