@@ -253,7 +253,7 @@ class _Grading:
         return any(p.search(phrase) is not None for p in self.rules.key_point_patterns)
 
     def _is_rubric_copy(self, content: str, text: str) -> bool:
-        if len({m.group(0) for m in _RUBRIC_MARKERS.finditer(text)}) >= 2:
+        if _RUBRIC_MARKERS.search(text) and len(set(_RUBRIC_MARKERS.findall(text))) >= 2:
             return True
         if len(content) < 20:
             return False
