@@ -27,6 +27,9 @@ class KeyPointRule(NamedTuple):
     bit: int  # this key point in a criterion's set of hits (`CriterionRule.outcome`)
 
 
+OUTCOMES_KEPT = 512  # sets of hit key points remembered per criterion
+
+
 class Outcome(NamedTuple):
     """What a criterion's set of hit key points comes to, whatever the answer that hit them."""
 
@@ -41,15 +44,18 @@ class CriterionRule:
     criterion: Criterion
     key_points: tuple[KeyPointRule, ...]
     t: Texts
-    # Each set of hits met so far, by its bits: a criterion has a few key points, so a few
-    # dozen sets at most, and answers meet the same ones again and again.
+    # Each set of hits met so far, by its bits: answers meet the same few sets again and
+    # again. Kept up to `OUTCOMES_KEPT` sets (a criterion may have 50 key points, and so more
+    # sets than a long batch should hold).
     outcomes: dict[int, Outcome]
 
     def outcome(self, hits: int) -> Outcome:
         """The outcome of the key points whose bits are set in `hits`."""
         found = self.outcomes.get(hits)
         if found is None:
-            found = self.outcomes[hits] = self._outcome(hits)
+            found = self._outcome(hits)
+            if len(self.outcomes) < OUTCOMES_KEPT:
+                self.outcomes[hits] = found
         return found
 
     def _outcome(self, hits: int) -> Outcome:
