@@ -3,7 +3,7 @@
 Every result a batch keeps is a few dozen objects the collector tracks (models, their dicts
 and lists). Automatic collection walks them again and again as they age, and even one young
 collection at the end walks each of them once: in a keyword batch of a few thousand answers
-those walks cost about a third of the batch. A keyword grade makes no reference cycles, so
+those walks cost a quarter of the batch or more. A keyword grade makes no reference cycles, so
 automatic collection is paused for the batch, and every `YOUNG_EVERY` items (and at the end)
 the objects made since are moved straight into the oldest generation (`gc.freeze()` then
 `gc.unfreeze()`: two list splices, no walk), where only a full collection looks at them.
