@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from coach.batch.jsonl import (
     OutcomeWriter,
     Scan,
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from coach.batch.run import AsyncGrader
 
 FIELDS = ("bank", "question", "answer")
+FIELDS_SET = frozenset(FIELDS)
 
 Parsed = BatchItem | dict[str, Any]  # a gradable item, or the error line a bad line becomes
 
@@ -105,14 +108,19 @@ def _parse(
     if job_id in seen:
         job_id = f"{job_id}@{name}"
         return job_id, _error_line(job_id, "DuplicateId", "this id already appeared earlier")
-    missing = [field for field in FIELDS if field not in record]
-    if missing:
+    if not record.keys() >= FIELDS_SET:
+        missing = [field for field in FIELDS if field not in record]
         return job_id, _error_line(
             job_id, "InvalidLine", f"line {number} lacks {', '.join(missing)}"
         )
-    item = BatchItem(
-        bank=record["bank"], question=record["question"], answer=record["answer"], id=job_id
-    )
+    try:
+        item = BatchItem(
+            bank=record["bank"], question=record["question"], answer=record["answer"], id=job_id
+        )
+    except ValidationError:  # a question that is a number, a list: neither an id nor a rubric
+        kind = type(record["question"]).__name__
+        message = f"line {number}: question is neither a question id nor a question ({kind})"
+        return job_id, _error_line(job_id, "InvalidLine", message)
     return job_id, item
 
 
@@ -236,7 +244,7 @@ class _Job:
         self.writer.write(record)
 
     def write(self, outcome: BatchResult) -> None:
-        extra = self.extra.pop(outcome.id, None) if outcome.id is not None else None
+        extra = self.extra.pop(outcome.id, None) if self.extra and outcome.id is not None else None
         if extra:  # a table row's other columns go with its outcome
             self.writer.write({**outcome_record(outcome), "row": extra})
         elif outcome.result is not None:

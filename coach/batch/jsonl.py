@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from coach.errors import CoachError
 from coach.result import GradeResult
@@ -73,7 +73,9 @@ def result_bytes(job_id: str | None, result: GradeResult) -> bytes:
     building the dictionary and dumping it, which on an offline job is a quarter of the time
     per line. The result's JSON is searched as bytes for what may need escaping, and only
     where such bytes turn up is it escaped as text."""
-    key = _UNSAFE.sub(_escape, json.dumps(job_id, ensure_ascii=False))  # ids come from input
+    key = json.dumps(job_id, ensure_ascii=False)  # ids come from input
+    if not key.isascii() or "\x7f" in key:
+        key = _UNSAFE.sub(_escape, key)
     body = result.__pydantic_serializer__.to_json(result)  # `model_dump_json`, not decoded
     if _may_need_escapes(body):
         body = _UNSAFE.sub(_escape, body.decode("utf-8")).encode("utf-8")
@@ -85,8 +87,7 @@ def result_line(job_id: str | None, result: GradeResult) -> str:
     return result_bytes(job_id, result).decode("utf-8")
 
 
-@dataclass(frozen=True)
-class InputLine:
+class InputLine(NamedTuple):
     """A non-blank line of a job file: its text, or why it could not be decoded."""
 
     number: int  # from 1, counting every line, blank ones too
@@ -126,7 +127,7 @@ def input_lines(path: Path, encoding: str | None = None) -> Iterator[InputLine]:
                 continue
             if number == 1:
                 text = text.removeprefix("\ufeff")  # a byte order mark is no part of the id
-            if text.strip():
+            if not text.isspace():  # (`text` is never empty: it holds at least one byte)
                 yield InputLine(number, text.rstrip("\r\n"))
 
 

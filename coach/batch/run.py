@@ -333,6 +333,7 @@ class BatchRun:
                     try:
                         result = grade(item.bank, item.question, item.answer)
                     except Exception as exc:  # every item ends in a result or a recorded error
+                        collect.failed()
                         self._failed(index, item, exc, bar)
                         continue
                     self._record(BatchResult(index=index, id=item.id, result=result))

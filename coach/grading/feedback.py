@@ -34,6 +34,8 @@ class KeyPointCoaching(NamedTuple):
     text: str
     weight: float
     example: str | None  # the model answer's clause that makes this point
+    tip: str  # the improvement that asks for it
+    probe: str  # the follow-up question that asks about it
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class CoachingRules:
 
     key_points: Mapping[tuple[str, str], KeyPointCoaching]  # (criterion id, key point id)
     names: Mapping[str, str]  # criterion id -> name
+    strengths: Mapping[str, str]  # criterion id -> the strength's sentence
     follow_ups: tuple[str, ...]
     behavioral: bool
     improved_answer: dict[str, Any]
@@ -64,10 +67,17 @@ def coaching_rules(
             if match is not None:
                 first, last = quote_span(clauses, match.start(), match.end(), 20, EXAMPLE_CHARS)
                 example = model.quote(first, last)
-            key_points[criterion.id, kp.id] = KeyPointCoaching(kp.text, kp.weight, example)
+            key_points[criterion.id, kp.id] = KeyPointCoaching(
+                kp.text,
+                kp.weight,
+                example,
+                tip=t.add_point.format(name=criterion.name, point=kp.text),
+                probe=t.follow_up.format(point=kp.text),
+            )
     return CoachingRules(
         key_points=key_points,
         names={c.id: c.name for c in question.criteria},
+        strengths={c.id: t.strength.format(name=c.name) for c in question.criteria},
         follow_ups=tuple(question.follow_ups),
         behavioral=question.kind == "behavioral",
         improved_answer={
@@ -102,7 +112,7 @@ def offline_feedback(
             quotes = criterion["evidence"]
             strengths.append(
                 {
-                    "text": t.strength.format(name=criterion["name"]),
+                    "text": rules.strengths[cid],
                     "criterion_id": cid,
                     "example": quotes[0]["quote"] if quotes else None,
                 }
@@ -112,7 +122,7 @@ def offline_feedback(
             coaching = rules.key_points[cid, kp_id]
             improvements.append(
                 {
-                    "text": t.add_point.format(name=criterion["name"], point=coaching.text),
+                    "text": coaching.tip,
                     "criterion_id": cid,
                     "key_point_id": kp_id,
                     "example": coaching.example,
@@ -133,7 +143,7 @@ def offline_feedback(
                 break
             follow_ups.append(
                 {
-                    "question": t.follow_up.format(point=coaching.text),
+                    "question": coaching.probe,
                     "source": "missed_key_point",
                     "key_point_id": kp_id,
                 }

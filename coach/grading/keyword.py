@@ -258,7 +258,7 @@ class _Grading:
         return any(p.search(phrase) is not None for p in self.rules.key_point_patterns)
 
     def _is_rubric_copy(self, content: str, text: str) -> bool:
-        if len({m.group(0) for m in _RUBRIC_MARKERS.finditer(text)}) >= 2:
+        if _RUBRIC_MARKERS.search(text) and len(set(_RUBRIC_MARKERS.findall(text))) >= 2:
             return True
         if len(content) < 20:
             return False
@@ -276,36 +276,33 @@ class _Grading:
         self, rule: CriterionRule, text: str, factor: float, note: str
     ) -> dict[str, Any]:
         criterion = rule.criterion
-        hit_ids: list[str] = []
-        hit_texts: list[str] = []
-        missed_ids: list[str] = []
-        missed_texts: list[str] = []
         evidence = []
-        hit_weight = 0.0
-        for kp_id, kp_text, weight, pattern, explained in rule.key_points:
-            match = _first_match(pattern, text, explained)
-            if match is None:
-                missed_ids.append(kp_id)
-                missed_texts.append(kp_text)
+        hits = 0
+        for kp in rule.key_points:
+            pattern = kp.pattern
+            if pattern is None:
+                continue
+            if kp.explained:  # the first match that is described, not only named
+                found = (m for m in pattern.finditer(text) if described(text, *m.span()))
+                match = next(found, None)
             else:
-                hit_ids.append(kp_id)
-                hit_texts.append(kp_text)
-                hit_weight += weight
+                match = pattern.search(text)
+            if match is not None:
+                hits |= kp.bit
                 evidence.append(self._evidence(match.start(), match.end()))
-        raw = criterion.points_earned(len(hit_ids), hit_weight)
-        points = round(min(criterion.points, raw) * factor, 2)
-        rationale = self.t.rationale(rule.hit_labels[len(hit_ids)], hit_texts, missed_texts)
-        if note and raw:
+        outcome = rule.outcome(hits)
+        rationale = outcome.rationale
+        if note and outcome.points:
             rationale += note
         return {
             "id": criterion.id,
             "name": criterion.name,
-            "points": points,
+            "points": round(min(criterion.points, outcome.points) * factor, 2),
             "max_points": criterion.points,
             "rationale": rationale,
             "evidence": evidence,
-            "key_points_hit": hit_ids,
-            "key_points_missed": missed_ids,
+            "key_points_hit": outcome.hit,
+            "key_points_missed": outcome.missed,
         }
 
     def _deductions(self, text: str) -> list[dict[str, Any]]:
@@ -329,15 +326,3 @@ class _Grading:
                     }
                 )
         return results
-
-
-def _first_match(
-    pattern: re.Pattern[str] | None, text: str, explained: bool
-) -> re.Match[str] | None:
-    """The first match of a key point, or of one that `requires: explanation`, the first
-    described one."""
-    if pattern is None:
-        return None
-    if not explained:
-        return pattern.search(text)
-    return next((m for m in pattern.finditer(text) if described(text, *m.span())), None)

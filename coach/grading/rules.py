@@ -24,14 +24,53 @@ class KeyPointRule(NamedTuple):
     weight: float
     pattern: re.Pattern[str] | None
     explained: bool  # the match must be described, not only named (`coach.text.substance`)
+    bit: int  # this key point in a criterion's set of hits (`CriterionRule.outcome`)
+
+
+OUTCOMES_KEPT = 512  # sets of hit key points remembered per criterion
+
+
+class Outcome(NamedTuple):
+    """What a criterion's set of hit key points comes to, whatever the answer that hit them."""
+
+    hit: tuple[str, ...]  # key point ids, in rubric order
+    missed: tuple[str, ...]
+    rationale: str
+    points: float  # `Criterion.points_earned`, before any cap
 
 
 @dataclass(frozen=True, slots=True)
 class CriterionRule:
     criterion: Criterion
     key_points: tuple[KeyPointRule, ...]
-    # The criterion's fixed sentences, written once: "命中要点 k/n：" for every k.
-    hit_labels: tuple[str, ...]
+    t: Texts
+    # Each set of hits met so far, by its bits: answers meet the same few sets again and
+    # again. Kept up to `OUTCOMES_KEPT` sets (a criterion may have 50 key points, and so more
+    # sets than a long batch should hold).
+    outcomes: dict[int, Outcome]
+
+    def outcome(self, hits: int) -> Outcome:
+        """The outcome of the key points whose bits are set in `hits`."""
+        found = self.outcomes.get(hits)
+        if found is None:
+            found = self._outcome(hits)
+            if len(self.outcomes) < OUTCOMES_KEPT:
+                self.outcomes[hits] = found
+        return found
+
+    def _outcome(self, hits: int) -> Outcome:
+        hit = [kp for kp in self.key_points if kp.bit & hits]
+        missed = [kp for kp in self.key_points if not kp.bit & hits]
+        weight = 0.0
+        for kp in hit:  # summed in rubric order, as the grader always did
+            weight += kp.weight
+        label = self.t.hit_label.format(hits=len(hit), total=len(self.key_points))
+        return Outcome(
+            tuple(kp.id for kp in hit),
+            tuple(kp.id for kp in missed),
+            self.t.rationale(label, [kp.text for kp in hit], [kp.text for kp in missed]),
+            self.criterion.points_earned(len(hit), weight),
+        )
 
 
 def criterion_rule(criterion: Criterion, t: Texts) -> CriterionRule:
@@ -42,15 +81,11 @@ def criterion_rule(criterion: Criterion, t: Texts) -> CriterionRule:
             kp.weight,
             compile_phrases(kp.variants, gaps=True),
             explained=kp.requires == "explanation",
+            bit=1 << k,
         )
-        for kp in criterion.key_points
+        for k, kp in enumerate(criterion.key_points)
     )
-    total = len(key_points)
-    return CriterionRule(
-        criterion,
-        key_points,
-        hit_labels=tuple(t.hit_label.format(hits=k, total=total) for k in range(total + 1)),
-    )
+    return CriterionRule(criterion, key_points, t, {})
 
 
 class DeductionRule(NamedTuple):

@@ -66,7 +66,10 @@ _ENCODED_HINT = re.compile(r"[a-z0-9+/]{16}|\\[ux]|%[0-9a-f]{2}|&#")
 # when one of these rotated words is present.
 _ROT13_HINTS = re.compile("vtaber|qvfertneq|znexf|fpber|cbvagf|tenqr|njneq|ehoevp|vafgehpgvba")
 ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
-_STRUCTURE_HINT = re.compile(r"[，=|_<>#/]")
+# Every shape `_structure` finds holds one of these: a marker's "<", "/" or "#", an id's "_", or
+# a key's last letter before its "，" (a Chinese answer without Latin letters holds none). The
+# letter is tested behind the comma, so that letters are not candidates to `re`.
+_STRUCTURE_HINT = re.compile(r"[_<#/]|，(?<=[a-z]，)")
 # A sentence ends at "。" or at a full stop after a word, unless a letter or digit follows it
 # ("e.g", "3.5", "www.example.com").
 _ENDS = re.compile(rf"{SENTENCE_END}|\.(?<=[^\W_]\.)(?![a-z0-9])")

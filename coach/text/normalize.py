@@ -248,17 +248,18 @@ def normalize(text: str) -> NormalizedText:
         if space_at >= 0:
             out.space(last, folded[done], space_at)
         out.emit(folded[done:], done)
-    result = NormalizedText(text, "".join(out.parts), tuple(out.starts), tuple(out.origins))
+    folded_text = "".join(out.parts)
+    starts, origins = tuple(out.starts), tuple(out.origins)
     if traditional:  # phrases the character table leaves apart: 瞭解, 回覆, 最佳化
-        spans = phrase_spans(result.text)
+        spans = phrase_spans(folded_text)
         if spans:
-            result = _refolded(result, spans)
-    folded_text = result.text
+            result = _refolded(NormalizedText(text, folded_text, starts, origins), spans)
+            folded_text, starts, origins = result.text, result.starts, result.origins
     if _REGIONAL_WORDS.search(folded_text) is not None:
         folded_text = _REGIONAL_WORDS.sub(_regional, folded_text)  # one for one: offsets hold
     if "著" in folded_text:
         folded_text = _ZHE.sub("着", folded_text)
-    return NormalizedText(text, folded_text, result.starts, result.origins)
+    return NormalizedText(text, folded_text, starts, origins)
 
 
 def _refolded(folded: NormalizedText, spans: list[tuple[int, int, str]]) -> NormalizedText:

@@ -124,7 +124,9 @@ def repetition(text: str, content: str) -> tuple[Hit, ...]:
     if not (refrain or repeated >= REPEAT_SHARE * len(content)):
         # A copy pasted right after the answer merges its first clause with the answer's last
         # one when the answer ends without a full stop; a whole answer repeated is still
-        # periodic content.
+        # periodic content, whose opening characters come again (most answers stop here).
+        if content.find(content[:REPEAT_MIN_CLAUSE], 1) < 0:
+            return ()
         for copies in range(2, 6):
             size, extra = divmod(len(content), copies)
             if size >= REPEAT_MIN_CLAUSE and not extra and content == content[:size] * copies:

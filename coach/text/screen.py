@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from coach.text.addressed import grading_talk_spans
 from coach.text.content import content_of, language_mismatch
@@ -41,8 +41,7 @@ _NON_ANSWER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Screening:
+class Screening(NamedTuple):
     """What the screening found; `spans` are normalized-text ranges, for evidence."""
 
     content: str  # letters, digits and ideographs only: see `content_of`

@@ -45,7 +45,7 @@ def _has_term_run(original: str) -> bool:
     """
     # Prose separates clauses with "，"; a list of terms needs other separators too. Counting
     # them is done in C, and most answers stop here.
-    if sum(original.count(sep) for sep in _TERM_SEPARATORS) < TERM_RUN_ITEMS - 1:
+    if sum(map(original.count, _TERM_SEPARATORS)) < TERM_RUN_ITEMS - 1:
         return False
     for run in _TERM_RUN.finditer(original):
         items = [item for item in _LIST_SPLIT.split(run.group(0)) if item]
@@ -124,7 +124,7 @@ _CODE_MARKS = "{}();=[]"
 def _code(original: str) -> bool:
     """Whether `original` reads as program code: brackets, parentheses, semicolons and
     assignments make up a good part of it (a term list has next to none)."""
-    marks = sum(original.count(mark) for mark in _CODE_MARKS)
+    marks = sum(map(original.count, _CODE_MARKS))
     return marks >= max(6, len(original) // 25)
 
 

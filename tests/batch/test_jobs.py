@@ -232,3 +232,24 @@ def test_retry_errors_grades_every_error_line_again(tmp_path: Path, mini_path: P
     assert "2 graded, 0 errors, 1 already done, 2 earlier errors tried again" in retried.stdout
     records = read_out(out)
     assert len(lines_of(out)) == 3 and all("result" in r for r in records.values())
+
+
+def test_a_question_that_is_not_an_id_is_an_error_line(tmp_path: Path, mini_path: Path) -> None:
+    good = {"bank": str(mini_path), "answer": ANSWER}
+    source = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "n", "question": 3, **good},
+            {"id": "l", "question": ["atm"], **good},
+            {"id": "d", "question": {"id": "atm"}, **good},
+            {"id": "ok", "question": "atm", **good},
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+    summary = run_job(coach.Grader(mode="keyword"), source, out, progress=False)
+    records = read_out(out)
+    assert summary.graded == 1 and summary.failed == 3 and "result" in records["ok"]
+    messages = {job: records[job]["error"]["message"] for job in ("n", "l", "d")}
+    assert all(records[job]["error"]["type"] == "InvalidLine" for job in messages)
+    assert messages["n"] == "line 1: question is neither a question id nor a question (int)"
+    assert messages["l"].endswith("(list)") and messages["d"].endswith("(dict)")
