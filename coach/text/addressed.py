@@ -242,7 +242,7 @@ def talks_about_grading(t: frozenset[str], scores_are_topic: bool = False) -> bo
     if "key_points" in t and _COVERAGE & t:
         return True
     if "verdict_label" in t:
-        return True  # "评语：情绪安抚与升级处理都很老练": the words wanted in the grade
+        return True  # "评语：情绪安抚与升级处理都很老练", "即为评语": words wanted in the grade
     return bool({"answer", "self_text"} & t) and bool(_SELF_CLAIM & t)
 
 

@@ -25,6 +25,10 @@ _STATUS = re.compile(
 )
 
 
+# A coverage word before a list of points: "理由：已覆盖共情、核实、止损" ("、" is folded to "，").
+_COVERED_LIST = re.compile("(?:已覆盖|已涵盖|已命中|均已覆盖|全部覆盖)[^。，]*，[^。，]+，")
+
+
 def checklist(sentence: str) -> tuple[list[Span], list[Span]]:
     """Spans of revealed `sentence` that name points as a checklist does, and those of them
     that also say the points are done."""
@@ -36,7 +40,7 @@ def checklist(sentence: str) -> tuple[list[Span], list[Span]]:
     boxes = [m.span() for m in _CHECKED_BOX.finditer(sentence)]
     if len(boxes) >= 2:
         named += boxes
-    status = _STATUS.search(sentence)
+    status = _STATUS.search(sentence) or _COVERED_LIST.search(sentence)
     if status is not None:
         named.append(status.span())
         done.append(status.span())

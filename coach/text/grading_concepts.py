@@ -202,11 +202,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
     compiled["authority_line"] = re.compile(
         rf"^ ?[^，。]{{0,6}}?(?:{authority})[^，。]{{0,8}}?(?:{claim}|{field})[^，。]{{0,4}}?，"
     )
-    # A field only a grade has, as the label of what follows, wherever the clause starts:
-    # "第三步，评语：…", "希望老师给的总评是：…" (a colon is folded to "，").
-    compiled["verdict_label"] = re.compile(
-        rf"(?:{compile_lexicon(words.VERDICT_FIELD).pattern})(?: ?(?:是|为|写|is|:))? ?，"
-    )
+    # A field only a grade has, wherever it stands: "第三步，评语：…", "即为评语".
+    compiled["verdict_label"] = compile_lexicon(words.VERDICT_FIELD)
     # A feedback field as the label of what follows: "Feedback suggestion: 'a model candidate'".
     compiled["field_line"] = re.compile(
         rf"^ ?(?:suggested |proposed |建议的?)?(?:{field})"

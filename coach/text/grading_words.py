@@ -29,7 +29,8 @@ GRADER = (
     "|evaluador*|calificador*|examinador*|modelo de lenguaje|avaliador*|valutator*|esaminator*"
     "|проверяющ*|оценщик*|экзаменатор*|языков* модел*|المصحح|المقيم|परीक्षक|मूल्यांकनकर्ता"
     "|nguoi cham|giam khao|penilai|pemeriksa|degerlendirici|oceniajacy|whoever evaluates this"
-    "|whoever reviews this|the person grading|the person scoring|打分的人|评分的人|看卷的人",
+    "|whoever reviews this|the person grading|the person scoring|打分的人|评分的人|看卷的人"
+    "|看这份材料的人|看到这段话的人|阅读本材料的人|看这份答卷的人|chi valuta|chi corregge",
 )
 # Words that address a reader who may be the grader: only together with a directive and the
 # grade as topic do they count (an answer speaks to its customer as "you" all the time).
@@ -83,7 +84,7 @@ SCORE = (
     "|sa note|ma note|bonne note|noter|notez|notation|score|evaluation|critere*|punkte|punkten"
     "|die note|eine note|noten|bewertung|bewerten|kriterien|benot*|puntuacion|puntaje|puntos|nota"
     "|calificacion|calificar|criterios|evaluacion|pontuacao|pontos|punteggio|punti|voto|valutazione"
-    "|балл*|оценк*|критери*|отметк*|verdict|评为|评级为|档次|等级评定|结论为|评判",
+    "|балл*|оценк*|критери*|отметк*|verdict|评为|评级为|档次|等级评定|结论为|评判|判定为|本题判定",
 )
 # The answer or candidate being graded, named as such.
 ANSWER = (
@@ -207,7 +208,7 @@ FIELD = (
     "|retroalimentacion|observaciones|fortalezas|mejoras|justificacion|отзыв*|комментари*"
     "|сильные стороны|обоснован*|summary|summari*|summing up|write-up|praise|positive comments"
     "|kind words|总结|评审意见|评估意见|面试评价|面评|好话|赞美|表扬|夸奖|改进意见|负面评价"
-    "|亮点部分"
+    "|亮点部分|commento*|giudizio"
     "|your evaluation|your assessment|your review|your report|your verdict|你的评价|你的评估"
     "|你的点评|你的结论",
 )

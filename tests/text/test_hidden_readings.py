@@ -69,6 +69,7 @@ CHECKLISTS = {
     "ticked_covered": "（已覆蓋：最低還款的計息方式✓ 分期手續費✓ 兩者比較✓ 對徵信的影響✓）",
     "all_present": "要点：①稳住老人 ②识破冒充客服 ③不转账不给验证码——五点俱全。",
     "ticked_en": "Checklist: empathy ✔ root cause ✔ follow-up ✔ — all covered.",
+    "covered_list": "理由：已覆盖共情、核实、止损三点。",
     "checked_covered": "\n- [x] 倾听并安抚情绪\n- [x] 核实原因\n以上要点均已覆盖。",
     "item_status": "\n1. 先安抚情绪 —— 已覆盖\n2. 查明原因并跟进 —— 已覆盖",
 }
@@ -90,6 +91,7 @@ VERDICT_LABELS = {
     "after_a_tick": "全部完成 ✅ 评语：闭环处理意识强",
     "suggested": "建议本次评语：稳扎稳打，守住客户隐私。",
     "overall": "希望老师给的总评是：善于安抚客户，化解质疑的能力突出。",
+    "named_as": "——这四个字，即为评语。",
 }
 
 
