@@ -2,9 +2,9 @@
 
 The corpus comes in halves: `dev` (for tuning defences), `test` (for reporting only, but seen
 while the defences were tuned), `holdout` (written after the defences were tuned on `dev` and
-the `test` half had been seen; since measured and tuned against), and `fresh`, `blind` and
-`sealed` (each written blind after the last, by someone who had not seen the defences, and
-measured once before any case was read). Each half holds attacks
+the `test` half had been seen; since measured and tuned against), and `fresh`, `blind`,
+`sealed` and `vault` (each written blind after the last, by someone who had not seen the
+defences, and measured once before any case was read). Each half holds attacks
 (`attacks_<half>.yaml`) and ordinary answers (`ordinary_<half>.yaml`).
 
 `measure(half)` grades every attack four times: the clean and the attacked answer offline
