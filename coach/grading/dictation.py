@@ -114,22 +114,26 @@ def _starts(tokens: list[str], *sizes: dict[str, int]) -> list[tuple[int, list[i
     letters = list(accumulate([len(t) == 1 and "a" <= t <= "z" for t in tokens], initial=0))
     found = []
     for kind, size in (pair for some in sizes for pair in some.items()):
-        spans = zip(words, words[size:], letters, letters[size:], strict=False)  # n - size + 1
-        if kind == "word":
+        if size > n:
+            starts = []
+        elif kind == "word":
             if words[-1] == n:
                 starts = list(range(n - size + 1))
             elif words[-1] == 0:
                 starts = []
             else:
-                starts = [i for i, (w0, w1, _, _) in enumerate(spans) if w1 != w0]
+                pairs = zip(words, words[size:], strict=False)
+                starts = [i for i, (w0, w1) in enumerate(pairs) if w1 != w0]
         elif kind == "letter":
             if letters[-1] < size:
                 starts = []
             else:
+                spans = zip(words, words[size:], letters, letters[size:], strict=False)
                 starts = [i for i, (w0, w1, a, b) in enumerate(spans) if w1 == w0 and b - a == size]
         elif words[-1] == 0 and letters[-1] == 0:
             starts = list(range(n - size + 1))
         else:
+            spans = zip(words, words[size:], letters, letters[size:], strict=False)  # n - size + 1
             starts = [i for i, (w0, w1, a, b) in enumerate(spans) if w1 == w0 and b - a < size]
         found.append((size, starts))
     return found
