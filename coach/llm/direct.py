@@ -15,7 +15,8 @@ Only a plain `openai.AsyncOpenAI` with a fixed API key and no auth or request ho
 is sent this way (`direct_post` says None for any other: Azure, a key provider, workload
 identity, a provider runtime, default query parameters, a subclass); those go through the SDK's
 `post`. The shortcut reads a few private attributes of the SDK: if a version lacks one, the
-client simply goes through `post`.
+client simply goes through `post`. What it leaves out are the SDK's own debug log lines for
+these requests; coach's exchange events (`on_exchange`, the `coach.llm` logger) report each.
 """
 
 from __future__ import annotations
