@@ -20,8 +20,9 @@ own. (2) Every built-in question with its model answer, cycled to 1,000 items; C
 this process and of the server process are reported beside the wall time, to show which side
 limits the rate.
 
-Each batch runs `--repeats` times per side (3 by default), coach, the bare SDK and raw httpx
-in turn, and the tables show medians; the targets at 32 in flight list every run.
+Each batch runs `--repeats` times per side (3 by default), coach, the bare SDK, raw httpx and
+raw httpx2 (openai 3's HTTP stack, which coach's batches post through) in turn, and the tables
+show medians; the targets at 32 in flight list every run.
 
 Why: a grade should cost little more than the request it sends (target: coach's median at most
 1.2x the bare call), and a batch should be bound by the server, not by the library: at 32 in
@@ -41,6 +42,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import importlib
 import json
 import math
 import os
@@ -260,10 +262,11 @@ async def sdk_batch(
         await client.close()
 
 
-def httpx_missing() -> str | None:
-    """Why raw httpx cannot be measured here (it comes with coach's test extra), or None."""
+def httpx_missing(module: str = "httpx") -> str | None:
+    """Why raw `module` cannot be measured here, or None: httpx comes with coach's test extra,
+    httpx2 with openai 3 (its HTTP stack, which coach's batches post through directly)."""
     try:
-        import httpx  # noqa: F401
+        importlib.import_module(module)
     except ImportError as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
@@ -276,11 +279,12 @@ def reply_content(raw: bytes) -> str:
 
 
 async def httpx_batch(
-    server: _fake.Served, cases: list[Case], warm: list[Case], in_flight: int
+    server: _fake.Served, cases: list[Case], warm: list[Case], in_flight: int, module: str = "httpx"
 ) -> BatchRun:
-    """The same request bodies POSTed with a bare `httpx.AsyncClient`, `in_flight` at a time,
-    each reply validated with the same pydantic model: the exchange without an SDK."""
-    import httpx
+    """The same request bodies POSTed with a bare `httpx.AsyncClient` (or httpx2's),
+    `in_flight` at a time, each reply validated with the same pydantic model: the exchange
+    without an SDK."""
+    httpx: Any = importlib.import_module(module)
 
     limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
     client = httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0)
@@ -343,21 +347,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs: dict[int, tuple[BatchRun, BatchRun]] = {}
     raw_runs: dict[int, BatchRun] = {}
     no_httpx = httpx_missing()
+    no_httpx2 = httpx_missing("httpx2")
+    raw2_runs: dict[int, BatchRun] = {}
     no_aiohttp = aiohttp_missing()
     aiohttp_runs: dict[int, tuple[BatchRun, BatchRun]] = {}
     each: dict[int, dict[str, list[BatchRun]]] = {}  # every run, by level and side
     with _fake.serve_in_subprocess(args.latency, server_cpu) as server:
         for in_flight in args.in_flight:
-            seen: dict[str, list[BatchRun]] = {"coach": [], "sdk": [], "raw": []}
+            seen: dict[str, list[BatchRun]] = {"coach": [], "sdk": [], "raw": [], "raw2": []}
             for _ in range(args.repeats):  # the sides alternate, so drift hits them alike
                 seen["coach"].append(asyncio.run(coach_batch(server, batch, cases, in_flight)))
                 seen["sdk"].append(asyncio.run(sdk_batch(server, batch, cases, in_flight)))
                 if not no_httpx:
                     seen["raw"].append(asyncio.run(httpx_batch(server, batch, cases, in_flight)))
+                if not no_httpx2:
+                    raw2 = httpx_batch(server, batch, cases, in_flight, "httpx2")
+                    seen["raw2"].append(asyncio.run(raw2))
             each[in_flight] = seen
             runs[in_flight] = (median_run(seen["coach"]), median_run(seen["sdk"]))
             if seen["raw"]:
                 raw_runs[in_flight] = median_run(seen["raw"])
+            if seen["raw2"]:
+                raw2_runs[in_flight] = median_run(seen["raw2"])
         for in_flight in [] if no_aiohttp else [n for n in args.in_flight if n == 32]:
             ours = asyncio.run(coach_batch(server, batch, cases, in_flight, "aiohttp"))
             bare = asyncio.run(sdk_batch(server, batch, cases, in_flight, "aiohttp"))
@@ -425,13 +436,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "posts the same bodies with `httpx.AsyncClient` and validates each reply with the same "
         "pydantic model: the exchange and the validation without an SDK"
         + (f" (not measured: {no_httpx})" if no_httpx else "")
-        + ".\n"
+        + "; raw httpx2 the same with httpx2, the HTTP stack of openai 3, through which coach "
+        "posts a batch's requests" + (f" (not measured: {no_httpx2})" if no_httpx2 else "") + ".\n"
     )
     print(
-        "| in flight | coach ms/item | bare SDK ms/item | raw httpx ms/item | coach / SDK "
-        f"| <= {OVERHEAD_TARGET}x | coach / raw (info) |"
+        "| in flight | coach ms/item | bare SDK ms/item | raw httpx ms/item | raw httpx2 ms/item "
+        f"| coach / SDK | <= {OVERHEAD_TARGET}x | coach / raw (info) |"
     )
-    print("|---:|---:|---:|---:|---:|---|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---|---:|")
     cpu_ok = True
     for in_flight, (ours, bare) in runs.items():
         coach_ms = ours.client_cpu / args.answers * 1000
@@ -442,8 +454,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         cpu_ok = cpu_ok and ok
         raw_cell = "n/a" if raw_ms is None else f"{raw_ms:.2f}"
         raw_ratio = "n/a" if raw_ms is None else f"{coach_ms / raw_ms:.2f}x"
+        raw2 = raw2_runs.get(in_flight)
+        raw2_cell = "n/a" if raw2 is None else f"{raw2.client_cpu / args.answers * 1000:.2f}"
         print(
-            f"| {in_flight} | {coach_ms:.2f} | {sdk_ms:.2f} | {raw_cell} "
+            f"| {in_flight} | {coach_ms:.2f} | {sdk_ms:.2f} | {raw_cell} | {raw2_cell} "
             f"| {coach_ms / sdk_ms:.2f}x | {'PASS' if ok else 'FAIL'} | {raw_ratio} |"
         )
     print()
@@ -496,7 +510,12 @@ def targets_at_32(
     print(f"\n### Targets at 32 in flight ({args.answers} answers, {args.repeats} runs per side)\n")
     print("| client | CPU ms/item (median) | each run |")
     print("|---|---:|---|")
-    labels = {"coach": "coach `agrade_many`", "sdk": "bare AsyncOpenAI", "raw": "raw httpx"}
+    labels = {
+        "coach": "coach `agrade_many`",
+        "sdk": "bare AsyncOpenAI",
+        "raw": "raw httpx",
+        "raw2": "raw httpx2",
+    }
     for side, values in per_item.items():
         if values:
             shown = ", ".join(f"{v:.2f}" for v in values)

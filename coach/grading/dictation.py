@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate
 
 from coach.text.injection import ROT13
@@ -114,22 +114,26 @@ def _starts(tokens: list[str], *sizes: dict[str, int]) -> list[tuple[int, list[i
     letters = list(accumulate([len(t) == 1 and "a" <= t <= "z" for t in tokens], initial=0))
     found = []
     for kind, size in (pair for some in sizes for pair in some.items()):
-        spans = zip(words, words[size:], letters, letters[size:], strict=False)  # n - size + 1
-        if kind == "word":
+        if size > n:
+            starts = []
+        elif kind == "word":
             if words[-1] == n:
                 starts = list(range(n - size + 1))
             elif words[-1] == 0:
                 starts = []
             else:
-                starts = [i for i, (w0, w1, _, _) in enumerate(spans) if w1 != w0]
+                pairs = zip(words, words[size:], strict=False)
+                starts = [i for i, (w0, w1) in enumerate(pairs) if w1 != w0]
         elif kind == "letter":
             if letters[-1] < size:
                 starts = []
             else:
+                spans = zip(words, words[size:], letters, letters[size:], strict=False)
                 starts = [i for i, (w0, w1, a, b) in enumerate(spans) if w1 == w0 and b - a == size]
         elif words[-1] == 0 and letters[-1] == 0:
             starts = list(range(n - size + 1))
         else:
+            spans = zip(words, words[size:], letters, letters[size:], strict=False)  # n - size + 1
             starts = [i for i, (w0, w1, a, b) in enumerate(spans) if w1 == w0 and b - a < size]
         found.append((size, starts))
     return found
@@ -150,20 +154,39 @@ class CopyCheck:
         for quote in dict.fromkeys(evidence):  # the same quote often comes from both graders
             for tokens in _readings(quote):
                 allowed |= self._window_set(tokens, LONG, SHORT)
-        self._long: set[str] = set()
-        self._short: set[str] = set()
+        self._allowed = allowed
         # Every short window of the answer as written, evidence too: a judgement that is
         # nothing but the answer's own words (`parrots`) is no judgement, whatever it quotes.
-        self._said = self._window_set(readings[0], SHORT)
-        for tokens in readings:
-            forwards, backwards, n = self._coded(tokens), self._coded(tokens[::-1]), len(tokens)
-            for sizes, found in ((LONG, self._long), (SHORT, self._short)):
-                for size, starts in _starts(tokens, sizes):
-                    found |= {forwards[i : i + size] for i in starts} - allowed
-                    # Backwards too: "请倒着读" hides a sentence that a model reads forwards.
-                    # The windows of the tokens reversed are the windows reversed (a kind
-                    # reads alike both ways).
-                    found |= {backwards[n - i - size : n - i] for i in starts} - allowed
+        # The answer's windows, long and short, of every reading, read forwards only, are one
+        # set, since a window's tokens fix its kind and so its size. Backwards ("请倒着读" hides
+        # a sentence a model reads forwards) and the evidence are left to the lookup (`_copy`):
+        # the windows of tokens reversed are the windows reversed, and building each set
+        # again reversed and less the evidence cost three times as much, for every LLM grade.
+        self._said, self._windows = self._short_and_long(readings[0])
+        self._windows |= self._said
+        self._any_short = self._outside(self._said)
+        for tokens in readings[1:]:
+            short, long = self._short_and_long(tokens)
+            self._windows |= short | long
+            self._any_short = self._any_short or self._outside(short)
+
+    def _short_and_long(self, tokens: list[str]) -> tuple[set[str], set[str]]:
+        """The short windows of `tokens` and their long ones (coded), in one pass."""
+        coded = self._coded(tokens)
+        found = [
+            {coded[i : i + size] for i in starts} for size, starts in _starts(tokens, SHORT, LONG)
+        ]
+        return set().union(*found[: len(SHORT)]), set().union(*found[len(SHORT) :])
+
+    def _outside(self, windows: set[str]) -> bool:
+        """Whether one of `windows`, forwards or backwards, is not evidence."""
+        allowed = self._allowed
+        return any(w not in allowed or w[::-1] not in allowed for w in windows)
+
+    def _copy(self, window: str) -> bool:
+        """Whether `window` (coded) is one of the answer's, either way round, and not evidence."""
+        windows = self._windows
+        return (window in windows or window[::-1] in windows) and window not in self._allowed
 
     def _coded(self, tokens: list[str]) -> str:
         codes = self._codes
@@ -190,27 +213,27 @@ class CopyCheck:
         tokens = readings[0]
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
-        covered = self._covered(tokens, self._coded(tokens), self._said)
+        covered = self._covered(tokens, self._coded(tokens), self._said.__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
 
     def _copies_in(self, readings: list[list[str]]) -> bool:
-        return bool(self._short) and any(self._copied(tokens) for tokens in readings)
+        return self._any_short and any(self._copied(tokens) for tokens in readings)
 
     def _copied(self, tokens: list[str]) -> bool:
         coded = self._coded(tokens)
         for size, starts in _starts(tokens, LONG):
-            if any(coded[i : i + size] in self._long for i in starts):
+            if any(self._copy(coded[i : i + size]) for i in starts):
                 return True
-        covered = self._covered(tokens, coded, self._short)
+        covered = self._covered(tokens, coded, self._copy)
         return bool(covered) and len(covered) >= COVERED_SHARE * len(tokens)
 
     @staticmethod
-    def _covered(tokens: list[str], coded: str, windows: set[str]) -> set[int]:
-        """The positions of `tokens` (coded as `coded`) inside a short window `windows` holds."""
+    def _covered(tokens: list[str], coded: str, holds: Callable[[str], bool]) -> set[int]:
+        """The positions of `tokens` (coded as `coded`) inside a short window that `holds`."""
         covered: set[int] = set()
         for size, starts in _starts(tokens, SHORT):
             for i in starts:
-                if coded[i : i + size] in windows:
+                if holds(coded[i : i + size]):
                     covered.update(range(i, i + size))
         return covered
 

@@ -10,7 +10,9 @@ already, `create` walks every message through each member of its typed-parameter
 sending (about 0.6 ms of a 2.5 ms call here, 1 ms of an async one), and the `ChatCompletion` it
 builds is read here as JSON anyway (0.25 ms more). Auth, base URL, Azure deployments, timeouts
 and errors are the SDK's own either way; only instrumentation that patches `create` itself
-does not see these requests.
+does not see these requests. The async driver goes one step further for a plain
+`AsyncOpenAI`: `DirectPost` sends through the client's own HTTP client, with the headers the
+SDK would send and the errors it would raise, without the SDK's per-request machinery.
 
 Structured output is asked for in the way `Protocol` has learned the server accepts.
 """
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from tenacity import AsyncRetrying, Retrying, retry_if_exception
 
+from coach.llm.direct import direct_post
 from coach.llm.events import LOGGER, ExchangeEvent, ExchangeHook, emit, status_of
 from coach.llm.prompts import PromptStyle
 from coach.llm.protocol import OutputMode, Protocol
@@ -369,18 +372,22 @@ def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any 
 async def run_async(
     client: openai.AsyncOpenAI, exchange: Exchange, verify: Any, sleep: Any = None
 ) -> Any:
-    """`run_sync` for an `AsyncOpenAI` client."""
+    """`run_sync` for an `AsyncOpenAI` client; a plain one is posted to directly (`DirectPost`)."""
     import openai  # loaded here, not at import: offline grading never loads the SDK
 
     extra = {"sleep": sleep} if sleep is not None else {}
+    direct = direct_post(client, ENDPOINT)
     async for attempt in AsyncRetrying(**exchange.retry_kwargs(), **extra):
         with attempt:
             request = exchange.request()
             started = time.perf_counter()
             try:
-                body = await client.post(
-                    ENDPOINT, body=request.body, cast_to=bytes, options=request.options
-                )
+                if direct is not None:
+                    body = await direct.post(request.body, request.timeout)
+                else:
+                    body = await client.post(
+                        ENDPOINT, body=request.body, cast_to=bytes, options=request.options
+                    )
             except openai.APIError as exc:
                 exchange.failed(request, started, exc)
                 raise

@@ -1,0 +1,108 @@
+"""Chat-completions requests posted straight through an `AsyncOpenAI` client's HTTP client.
+
+In a batch the SDK's `post` costs about a quarter of a grade's own CPU: it copies its request
+options twice, merges the headers anew, serializes the body through its encoder, walks its auth
+hooks and wraps the response, for every request, although nothing of that changes between the
+requests of one client. `DirectPost` reads what does not change from the client once (the URL
+under its base URL, the headers it sends, with its key) and then sends each body through the
+client's own `httpx` client (the one its `http_client` gave or it built: same connection pool,
+proxies, event hooks, mocks), with the request's timeout, and raises the SDK's own errors: a
+timeout is `openai.APITimeoutError`, a failed connection `openai.APIConnectionError`, an error
+status the client's `APIStatusError` subclass (`RateLimitError`, ...), built by the client
+itself from the response.
+
+Only a plain `openai.AsyncOpenAI` with a fixed API key and no auth or request hooks of its own
+is sent this way (`direct_post` says None for any other: Azure, a key provider, workload
+identity, a provider runtime, default query parameters, a subclass); those go through the SDK's
+`post`. The shortcut reads a few private attributes of the SDK: if a version lacks one, the
+client simply goes through `post`. What it leaves out are the SDK's own debug log lines for
+these requests; coach's exchange events (`on_exchange`, the `coach.llm` logger) report each.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import openai
+
+# Per client, built once: None when the client must go through the SDK's `post`.
+_KNOWN: weakref.WeakKeyDictionary[Any, DirectPost | None] = weakref.WeakKeyDictionary()
+
+
+class DirectPost:
+    """Posts JSON bodies to one endpoint of one client, the SDK's way, without its per-request
+    machinery."""
+
+    def __init__(self, client: openai.AsyncOpenAI, endpoint: str) -> None:
+        from openai._httpx2 import request_exceptions, timeout_exceptions
+
+        self._client = client
+        self._http: Any = client._client
+        self._url = str(client.base_url) + endpoint.lstrip("/")
+        merged = {**client.auth_headers, **client.default_headers}
+        # What the SDK adds to every first attempt; `Omit` values are headers left out.
+        self._headers = {k: v for k, v in merged.items() if isinstance(v, str)}
+        self._headers["x-stainless-retry-count"] = "0"
+        self._timeouts = timeout_exceptions()
+        self._failures = request_exceptions()
+
+    async def post(self, body: dict[str, Any], timeout: float) -> bytes:
+        """The response's bytes for `body`; the SDK's errors as `client.post` raises them."""
+        import openai
+
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        headers = {**self._headers, "x-stainless-read-timeout": str(timeout)}
+        request = self._http.build_request(
+            "POST", self._url, headers=headers, content=content.encode(), timeout=timeout
+        )
+        try:
+            response = await self._http.send(request)
+        except self._timeouts as exc:
+            raise openai.APITimeoutError(request=request) from exc
+        except openai.OpenAIError:
+            raise
+        except self._failures as exc:
+            raise openai.APIConnectionError(request=request) from exc
+        if not response.is_success:
+            raise self._client._make_status_error_from_response(response) from None
+        content_bytes: bytes = response.content
+        return content_bytes
+
+
+def direct_post(client: openai.AsyncOpenAI, endpoint: str) -> DirectPost | None:
+    """The direct sender for `client`, or None when it must go through the SDK's `post`."""
+    try:
+        return _KNOWN[client]
+    except KeyError:
+        pass
+    except TypeError:  # not weakly referenceable: no shortcut
+        return None
+    sender = DirectPost(client, endpoint) if _plain(client) else None
+    _KNOWN[client] = sender
+    return sender
+
+
+def _plain(client: Any) -> bool:
+    """Whether every request of `client` is the same URL and headers with another body."""
+    import openai
+
+    try:
+        import openai._httpx2  # where the SDK says which errors are whose
+
+        return (
+            type(client) is openai.AsyncOpenAI
+            and isinstance(client.api_key, str)
+            and client._api_key_provider is None
+            and client._provider_runtime is None
+            and client._workload_identity_auth is None
+            and client.custom_auth is None
+            and not client._idempotency_header
+            and not client.default_query
+            and not client.base_url.query
+            and client._client is not None
+        )
+    except (AttributeError, ImportError):
+        return False

@@ -1,0 +1,194 @@
+"""Requests posted straight through an AsyncOpenAI client's HTTP client (`coach.llm.direct`):
+the same request on the wire as the SDK's `post`, the SDK's errors, the SDK's way for clients
+it cannot stand in for, and the same grades either way."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import openai
+import pytest
+import respx
+
+import coach
+from coach.llm.direct import DirectPost, direct_post
+from coach.llm.exchange import ENDPOINT
+from tests.llm.fake_openai import FakeOpenAI, connection_reset, json_reply, rate_limited
+from tests.llm.support import BASE_URL, async_client, completion_body, error
+
+BODY = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "评分：沟通"}]}
+
+
+async def sdk_post(client: openai.AsyncOpenAI) -> bytes:
+    return await client.post(ENDPOINT, body=BODY, cast_to=bytes, options={"timeout": 12.5})
+
+
+async def direct_send(client: openai.AsyncOpenAI) -> bytes:
+    sender = direct_post(client, ENDPOINT)
+    assert sender is not None
+    return await sender.post(BODY, 12.5)
+
+
+SENDERS = {"sdk": sdk_post, "direct": direct_send}
+
+
+def sent(
+    send: Callable[[openai.AsyncOpenAI], Any], response: httpx.Response | Exception
+) -> tuple[httpx.Request, bytes | BaseException]:
+    """The request `send` put on the wire, and what it returned or raised."""
+
+    async def run() -> bytes | BaseException:
+        client = async_client().with_options(max_retries=0)
+        try:
+            return await send(client)  # type: ignore[no-any-return]
+        except Exception as exc:
+            return exc
+        finally:
+            await client.close()
+
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as api:
+        route = api.post("/chat/completions").mock(side_effect=[response])
+        outcome = asyncio.run(run())
+        return route.calls.last.request, outcome
+
+
+def test_the_request_on_the_wire_is_the_sdks() -> None:
+    reply = httpx.Response(200, json=completion_body("{}"))
+    ours, got = sent(direct_send, reply)
+    theirs, expected = sent(sdk_post, reply)
+    assert got == expected == reply.content
+    assert str(ours.url) == str(theirs.url) == f"{BASE_URL}/chat/completions"
+    assert ours.content == theirs.content  # the same JSON bytes
+    assert json.loads(ours.content) == BODY
+    assert dict(ours.headers) == dict(theirs.headers)
+    assert ours.headers["authorization"] == "Bearer sk-test"
+    assert ours.headers["x-stainless-read-timeout"] == "12.5"
+    assert ours.extensions["timeout"] == theirs.extensions["timeout"]
+
+
+@pytest.mark.parametrize(
+    ("response", "kind"),
+    [
+        (error(429, "slow down", code="rate_limit_exceeded"), openai.RateLimitError),
+        (error(400, "bad schema", code="invalid_json_schema"), openai.BadRequestError),
+        (httpx.Response(503, text="<html>busy</html>"), openai.InternalServerError),
+        (httpx.Response(302, headers={"location": "/elsewhere"}), openai.APIStatusError),
+        (httpx.ConnectError("refused"), openai.APIConnectionError),
+        (httpx.ReadTimeout("slow"), openai.APITimeoutError),
+    ],
+    ids=["429", "400", "503-html", "302", "connect", "timeout"],
+)
+def test_failures_raise_the_sdks_errors(response: Any, kind: type[Exception]) -> None:
+    _, ours = sent(direct_send, response)
+    _, theirs = sent(sdk_post, response)
+    assert type(ours) is type(theirs)
+    assert isinstance(ours, kind)
+    assert str(ours) == str(theirs)
+    if isinstance(ours, openai.APIStatusError):
+        assert isinstance(theirs, openai.APIStatusError)
+        assert (ours.status_code, ours.body, ours.code) == (
+            theirs.status_code,
+            theirs.body,
+            theirs.code,
+        )
+
+
+def plain() -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(api_key="k", base_url=BASE_URL)
+
+
+async def fixed_key() -> str:
+    return "k"
+
+
+@pytest.mark.parametrize(
+    ("build", "direct"),
+    [
+        (plain, True),
+        (lambda: plain().with_options(max_retries=0), True),
+        (lambda: openai.AsyncOpenAI(api_key=fixed_key, base_url=BASE_URL), False),
+        (lambda: openai.AsyncOpenAI(api_key="k", base_url=f"{BASE_URL}?tenant=a"), False),
+        (
+            lambda: openai.AsyncOpenAI(api_key="k", base_url=BASE_URL, default_query={"a": "1"}),
+            False,
+        ),
+        (
+            lambda: openai.AsyncAzureOpenAI(
+                api_key="k", azure_endpoint="https://x.test", api_version="2024-06-01"
+            ),
+            False,
+        ),
+    ],
+    ids=["plain", "with-options", "key-provider", "url-query", "default-query", "azure"],
+)
+def test_only_plain_clients_are_posted_to_directly(
+    build: Callable[[], openai.AsyncOpenAI], direct: bool
+) -> None:
+    client = build()
+    assert isinstance(direct_post(client, ENDPOINT), DirectPost) is direct
+    assert direct_post(client, ENDPOINT) is direct_post(client, ENDPOINT)  # built once
+
+
+def batch(server: FakeOpenAI, answers: list[str]) -> list[coach.BatchResult]:
+    with coach.Grader(base_url=server.base_url, api_key="x", mode="auto") as grader:
+        return grader.grade_many(
+            [("finance-cs-manager", "s2", a) for a in answers], concurrency=1, progress=False
+        )
+
+
+def test_a_batch_grades_the_same_either_way(
+    server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loopback server answers every request with a valid grade; a scripted 429 and a
+    dropped connection on the way are retried the same. The results are equal, whether the
+    requests went straight through httpx or through the SDK's `post`."""
+    bank = coach.load_bank("finance-cs-manager")
+    question = bank.question("s2")
+    answers = [
+        question.model_answer,
+        question.model_answer[:80],
+        "先安抚客户，再核实身份和冻结原因。",
+    ]
+    quote = question.model_answer[:12]
+    reply = {
+        "criteria": {
+            c.id: {
+                "evidence": [quote],
+                "rationale": "ok",
+                "key_points": [c.key_points[0].id],
+                "points": c.points / 2,
+            }
+            for c in question.criteria
+        },
+        "deductions": [],
+        "strengths": [],
+        "improvements": [],
+        "follow_up_questions": [],
+        "improved_answer": "",
+    }
+    posted: list[int] = []
+    original = DirectPost.post
+
+    async def counted(self: DirectPost, body: dict[str, Any], timeout: float) -> bytes:
+        posted.append(1)
+        return await original(self, body, timeout)
+
+    monkeypatch.setattr(DirectPost, "post", counted)
+
+    def run() -> list[dict[str, Any]]:
+        server.default = json_reply(reply)
+        server.extend([rate_limited(0.01), connection_reset()])
+        return [r.model_dump(mode="json") for r in batch(server, answers)]
+
+    straight = run()
+    assert len(posted) == len(answers) + 2  # every request, the retried ones too
+    monkeypatch.setattr("coach.llm.exchange.direct_post", lambda client, endpoint: None)
+    through_sdk = run()
+    assert len(posted) == len(answers) + 2  # no more direct posts
+    assert straight == through_sdk
+    assert all(r["result"]["method"] == "llm" for r in straight)
+    assert [r["result"]["usage"]["requests"] for r in straight] == [3, 1, 1]
