@@ -189,8 +189,7 @@ class BatchRun:
         else:
             self.items = []  # streamed, not held: see `_stream`
             self._stream = (as_item(item) for item in items)
-            sized = len(items) if isinstance(items, Sized) else 0
-            self.total = total if total is not None else sized
+            self.total = len(items) if total is None and isinstance(items, Sized) else total or 0
         self.concurrency = concurrency
         self._requests = _Limiter(requests_per_minute) if requests_per_minute else None
         self._tokens = _Limiter(tokens_per_minute) if tokens_per_minute else None
