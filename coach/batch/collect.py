@@ -23,10 +23,13 @@ YOUNG_EVERY = 1000  # items between moves (or collections) of the young generati
 
 class YoungCollections:
     """`with YoungCollections() as collect:` pauses automatic collection; `collect.tick()`
-    once per item, `collect.failed()` once per failed item."""
+    once per item, `collect.failed()` once per failed item. With `cycles`, the items may make
+    reference cycles (an LLM grade's responses and clients do): the young generations are
+    always collected, never moved."""
 
-    def __init__(self, every: int = YOUNG_EVERY) -> None:
+    def __init__(self, every: int = YOUNG_EVERY, *, cycles: bool = False) -> None:
         self.every = every
+        self.cycles = cycles
         self.count = 0
         self.paused = False
         self._failures = False  # an item failed since the young generations were last settled
@@ -48,7 +51,7 @@ class YoungCollections:
     def _settle(self) -> None:
         """Collect the young generations if they may hold a cycle, else move them to the
         oldest one without walking them."""
-        if self._failures or gc.get_freeze_count():
+        if self.cycles or self._failures or gc.get_freeze_count():
             gc.collect(1)
         else:
             gc.freeze()

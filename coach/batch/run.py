@@ -208,7 +208,7 @@ class BatchRun:
         self._open: dict[int, BatchItem] = {}  # taken, not yet settled (streamed batches)
         self.unfinished = 0  # items left ungraded by a spent budget or a cancellation
         self._spent: list[Usage] = []  # usage of results not kept, summed in blocks
-        self._collect = YoungCollections(_ASYNC_YOUNG_EVERY)  # garbage collection in `arun`
+        self._collect = YoungCollections(_ASYNC_YOUNG_EVERY, cycles=True)  # in `arun`
 
     def _estimate(self, item: BatchItem) -> float:
         """Tokens a grade will cost, before it is sent: the answer, a typical rubric prompt,

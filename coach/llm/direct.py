@@ -37,8 +37,6 @@ class DirectPost:
     machinery."""
 
     def __init__(self, client: openai.AsyncOpenAI, endpoint: str) -> None:
-        from openai._httpx2 import request_exceptions, timeout_exceptions
-
         self._client = client
         self._http: Any = client._client
         self._url = str(client.base_url) + endpoint.lstrip("/")
@@ -46,8 +44,7 @@ class DirectPost:
         # What the SDK adds to every first attempt; `Omit` values are headers left out.
         self._headers = {k: v for k, v in merged.items() if isinstance(v, str)}
         self._headers["x-stainless-retry-count"] = "0"
-        self._timeouts = timeout_exceptions()
-        self._failures = request_exceptions()
+        self._timeouts, self._failures = _transport_errors()
 
     async def post(self, body: dict[str, Any], timeout: float) -> bytes:
         """The response's bytes for `body`; the SDK's errors as `client.post` raises them."""
@@ -85,19 +82,31 @@ def direct_post(client: openai.AsyncOpenAI, endpoint: str) -> DirectPost | None:
     return sender
 
 
+def _transport_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """What the SDK's transport raises for a timeout, and for any other failed request: openai
+    3 says so itself (its transport is httpx2); openai 2 sends through httpx, and its `post`
+    reads every other exception as a failed connection."""
+    try:
+        from openai._httpx2 import request_exceptions, timeout_exceptions
+    except ImportError:
+        import httpx
+
+        return (httpx.TimeoutException,), (Exception,)
+    return tuple(timeout_exceptions()), tuple(request_exceptions())
+
+
 def _plain(client: Any) -> bool:
-    """Whether every request of `client` is the same URL and headers with another body."""
+    """Whether every request of `client` is the same URL and headers with another body (the
+    hooks openai 3 added are absent from openai 2's clients: none is set there)."""
     import openai
 
     try:
-        import openai._httpx2  # where the SDK says which errors are whose
-
         return (
             type(client) is openai.AsyncOpenAI
             and isinstance(client.api_key, str)
-            and client._api_key_provider is None
-            and client._provider_runtime is None
-            and client._workload_identity_auth is None
+            and getattr(client, "_api_key_provider", None) is None
+            and getattr(client, "_provider_runtime", None) is None
+            and getattr(client, "_workload_identity_auth", None) is None
             and client.custom_auth is None
             and not client._idempotency_header
             and not client.default_query
