@@ -14,6 +14,7 @@ grader blanks them and the quote verifier refuses them as evidence.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from coach.text.addressed import addressed_spans, may_anchor, tags_of
@@ -36,12 +37,21 @@ _SPELLED = frozenset({"full_marks", "praise", "hire", "grader", "rubric"})
 def acrostic_spans(original: str, text: str) -> list[tuple[int, int]]:
     """Ranges of normalized `text` whose lines (in `original`) spell an instruction."""
     found: list[tuple[int, int]] = []
-    for unit, verse in ((_LINE, False), (_CLAUSE, True)):
-        for run in _runs([m.group() for m in unit.finditer(original)], verse):
-            found += _spelled(run, text)
+    for unit, verse in ((_LINE, False), (_CLAUSE, True)):  # clauses where lines spell nothing
+        runs = _runs(unit.findall(original), verse)
+        # One look at every run's first letters, folded one by one: most spell no grading word.
+        letters = SENTENCE_END.join(_letters(run) for run in runs)
+        if letters and may_anchor("".join(map(_folded, letters))):
+            for run in runs:
+                found += _spelled(run, text)
         if found:
             break
     return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _folded(letter: str) -> str:
+    return normalize(letter).text
 
 
 def _runs(lines: list[str], verse: bool) -> list[list[str]]:
@@ -49,18 +59,17 @@ def _runs(lines: list[str], verse: bool) -> list[list[str]]:
     lines, or, for clauses (`verse`), at least `MIN_VERSE` of about one length, as verse is."""
     runs: list[list[str]] = []
     current: list[str] = []
-    least = MIN_VERSE if verse else MIN_LINES
+    least, shortest, longest = (MIN_VERSE, *VERSE_LINE) if verse else (MIN_LINES, 1, MAX_LINE)
     for line in lines:
         stripped = line.strip()
         if not stripped:
             continue  # a blank line does not break a verse
-        fits = len(stripped) <= MAX_LINE and _FIRST.search(stripped[:4]) is not None
-        if fits and verse:
-            fits = VERSE_LINE[0] <= len(stripped) <= VERSE_LINE[1]
-            if fits and current and abs(len(stripped) - len(current[0])) > VERSE_SPREAD:
-                if len(current) >= least:
-                    runs.append(current)
-                current = []
+        size = len(stripped)
+        fits = shortest <= size <= longest and _FIRST.search(stripped, 0, 4) is not None
+        if fits and verse and current and abs(size - len(current[0])) > VERSE_SPREAD:
+            if len(current) >= least:
+                runs.append(current)
+            current = []
         if fits:
             current.append(stripped)
             continue
@@ -76,8 +85,8 @@ def _spelled(run: list[str], text: str) -> list[tuple[int, int]]:
     """The normalized range of each shortest stretch of `run` whose first letters fire, with
     the lines around it that look like its own (see `_verse_around`)."""
     letters = [match.group() for line in run if (match := _FIRST.search(line))]
-    if not may_anchor(normalize("".join(letters)).text):
-        return []  # no grading word anywhere in the letters: most lists and verses
+    if not may_anchor(normalize(_letters(run)).text):
+        return []  # no grading word anywhere in this run's letters
     stretches: list[tuple[int, int]] = []
     for size in range(MIN_LINES, min(len(letters), MAX_STRETCH) + 1):
         for first in range(len(letters) - size + 1):
@@ -96,6 +105,10 @@ def _spelled(run: list[str], text: str) -> list[tuple[int, int]]:
         if span is not None:
             found.append(span)
     return found
+
+
+def _letters(run: list[str]) -> str:
+    return "".join(match.group() for line in run if (match := _FIRST.search(line)))
 
 
 def _verse_around(run: list[str], first: int, last: int) -> tuple[int, int]:
