@@ -298,14 +298,9 @@ def addressed_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
     """Ranges of `text` (normalized) addressing the grader, may overlap; where the `prompt` asks
     about scores (a QA score), their words are the job's, as a customer's rating is."""
     revealed, bounds, hinted, tagged = _reading(text)
-    theirs = frozenset({"rating"} if prompt and scores_are_topic(prompt, _QA_SCORES) else ())
     read = revealed.text
     forward = [(*revealed.span(start, end), read[start:end]) for start, end in bounds]
-    # Only sentences that may name a part of the grading, and their neighbours, are tagged.
-    spans = [forward[k][:2] for k in _firing(forward, list(hinted), tagged, theirs)]
     crumbs = _crumbs(forward)
-    if crumbs:
-        spans += [crumbs[k][:2] for k in _firing(crumbs, [True] * len(crumbs), tagged, theirs)]
     # Read backwards only what reads as nothing forwards ("。分满我给" spelled from its end): a
     # sentence about grades is judged as written (backwards, "满意度评分" loses its "满意").
     # A sentence read backwards holds an anchor word when the sentence holds it spelled
@@ -317,9 +312,13 @@ def addressed_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
         if behind and not (ahead and _anchored(unit[2])):
             last = end - 1 if read[end - 1] == SENTENCE_END else end
             backward.append((unit[0], unit[1], read[start:last][::-1] + SENTENCE_END))
-    if backward:
-        every = [True] * len(backward)
-        spans += [backward[k][:2] for k in _firing(backward, every, tagged, theirs)]
+    if not (any(hinted) or crumbs or backward):
+        return []  # most answers: nothing to tag, and the prompt need not be read
+    theirs = frozenset({"rating"} if prompt and scores_are_topic(prompt, _QA_SCORES) else ())
+    # Only sentences that may name a part of the grading, and their neighbours, are tagged.
+    spans = [forward[k][:2] for k in _firing(forward, list(hinted), tagged, theirs)]
+    for units in (crumbs, backward):
+        spans += [units[k][:2] for k in _firing(units, [True] * len(units), tagged, theirs)]
     return spans
 
 
