@@ -42,8 +42,8 @@ from coach.text.normalize import SENTENCE_END, normalize
 # answers that miss the topic terms (the ordinary answers of the red-team development corpus).
 MIN_SHARE = 0.2
 MIN_SHARED = 3  # and never fewer units than this
-MIN_DOMAIN_WORDS = 2
-MIN_POINTS_MADE = 2  # different domain words that tie an answer in the other script to the job
+MIN_DOMAIN_WORDS = 2  # different domain words that tie an answer in the other script to the job
+MIN_POINTS_MADE = 2  # key points an answer makes that tie it to the question, whatever its words
 
 
 class Topic:
@@ -111,11 +111,11 @@ class Topic:
             return False
         # Only where the wording falls short: finding the clauses costs a search per key point.
         made = self._points_made(text)
-        if made.count(SENTENCE_END) + 1 >= MIN_POINTS_MADE:
+        if len(made) >= MIN_POINTS_MADE:
             return False
-        return not _ties(ours | (found & units(made)), found)
+        return not _ties(ours | (found & units(SENTENCE_END.join(made))), found)
 
-    def _points_made(self, text: str) -> str:
+    def _points_made(self, text: str) -> list[str]:
         """The clauses of normalized `text` where a key point is first found, as the keyword
         grader credits it (one clause per key point, so repeating a variant adds nothing)."""
         clauses = Clauses(text)
@@ -126,7 +126,7 @@ class Topic:
                 made.append(
                     text[clauses.start_before(match.start()) : clauses.end_after(match.end())]
                 )
-        return SENTENCE_END.join(made)
+        return made
 
 
 def _ties(ours: set[str], found: set[str]) -> bool:
