@@ -5,8 +5,9 @@ a person going line by line, but a model asked to look spells out the hidden wor
 them. So the first character of each line in a run of short lines is read as one more sentence,
 and every stretch of that reading (three lines or more) is judged like any other sentence
 (`coach.text.addressed`); no chance spelling holds full marks, praise or a hiring decision, so
-one of those alone is enough. Lines are the answer's own line breaks; a verse written on one line is
-read by its clauses, when four or more in a row are of about one length, as verse lines are.
+one of those alone is enough. Lines are the answer's own line breaks; a verse written on one
+line is read by its clauses, when four or more in a row are of about one length, as verse
+lines are.
 
 What fires is reported as the normalized range of the lines that spell it, so the keyword
 grader blanks them and the quote verifier refuses them as evidence.
@@ -40,8 +41,8 @@ def acrostic_spans(original: str, text: str) -> list[tuple[int, int]]:
     for unit, verse in ((_LINE, False), (_CLAUSE, True)):  # clauses where lines spell nothing
         runs = _runs(unit.findall(original), verse)
         # One look at every run's first letters, folded one by one: most spell no grading word.
-        letters = SENTENCE_END.join(_letters(run) for run in runs)
-        if letters and may_anchor("".join(map(_folded, letters))):
+        letters = SENTENCE_END.join("".join(_letters(run)) for run in runs)
+        if letters and may_anchor(_folded(letters)):
             for run in runs:
                 found += _spelled(run, text)
         if found:
@@ -49,8 +50,13 @@ def acrostic_spans(original: str, text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _folded(letters: str) -> str:
+    """`letters` normalized one by one (each is the start of its own line)."""
+    return "".join(map(_folded_letter, letters))
+
+
 @functools.lru_cache(maxsize=8192)
-def _folded(letter: str) -> str:
+def _folded_letter(letter: str) -> str:
     return normalize(letter).text
 
 
@@ -84,8 +90,8 @@ def _runs(lines: list[str], verse: bool) -> list[list[str]]:
 def _spelled(run: list[str], text: str) -> list[tuple[int, int]]:
     """The normalized range of each shortest stretch of `run` whose first letters fire, with
     the lines around it that look like its own (see `_verse_around`)."""
-    letters = [match.group() for line in run if (match := _FIRST.search(line))]
-    if not may_anchor(normalize(_letters(run)).text):
+    letters = _letters(run)
+    if not may_anchor(_folded("".join(letters))):
         return []  # no grading word anywhere in this run's letters
     stretches: list[tuple[int, int]] = []
     for size in range(MIN_LINES, min(len(letters), MAX_STRETCH) + 1):
@@ -107,8 +113,9 @@ def _spelled(run: list[str], text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _letters(run: list[str]) -> str:
-    return "".join(match.group() for line in run if (match := _FIRST.search(line)))
+def _letters(run: list[str]) -> list[str]:
+    """The first letter of each line of `run` (every line of a run has one)."""
+    return [match.group() for line in run if (match := _FIRST.search(line))]
 
 
 def _verse_around(run: list[str], first: int, last: int) -> tuple[int, int]:
