@@ -14,19 +14,19 @@ import re
 
 Span = tuple[int, int]
 
-TICK = re.compile("[\u2713\u2714\u2611\u2705\u221a]")
-_CHECKED_BOX = re.compile("\u2611")
+TICKS = "\u2713\u2714\u2611\u2705\u221a"  # ✓ ✔ ☑ ✅ √, kept by `coach.text.reveal`
+CHECKED_BOX = "\u2611"  # what `coach.text.reveal` makes of a Markdown "- [x]"
+TICK = re.compile(f"[{TICKS}]")
+_CHECKED_BOX = re.compile(CHECKED_BOX)
+_COVERED = "已覆盖|已涵盖|已命中"
 # A point's status closing its sentence, or just before the next item's number (the dash
 # before it is folded away by then; an English "... are not covered." is too common to read
 # so).
 _STATUS = re.compile(
-    r"(?:已覆盖|已涵盖|已命中|已体现|已满足|已答到|已回答|已答|已提及|已提到)"
-    r"(?:\d{1,2}。)?[ 。.!]*$"
+    rf"(?:{_COVERED}|已体现|已满足|已答到|已回答|已答|已提及|已提到)(?:\d{{1,2}}。)?[ 。.!]*$"
 )
-
-
 # A coverage word before a list of points: "理由：已覆盖共情、核实、止损" ("、" is folded to "，").
-_COVERED_LIST = re.compile("(?:已覆盖|已涵盖|已命中|均已覆盖|全部覆盖)[^。，]*，[^。，]+，")
+_COVERED_LIST = re.compile(rf"(?:{_COVERED}|全部覆盖)[^。，]*，[^。，]+，")
 
 
 def checklist(sentence: str) -> tuple[list[Span], list[Span]]:

@@ -22,6 +22,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import product
 
+from coach.text.checklist import CHECKED_BOX, TICKS
+
 _DROPPED = frozenset({"Cf", "Cc", "Cs", "Co", "Cn", "Mn", "Me", "So", "Sk"})
 # Letters of other scripts drawn like Latin ones (lower case: the text is case-folded, so
 # capitals such as Cyrillic В, Н or М arrive as в, н, м). One character for one.
@@ -72,10 +74,9 @@ _LEET_MAX_READINGS = 64
 # follows it (normalization keeps "." for "3.5", "e.g", "www.example.com").
 _FULL_STOP = re.compile(r"\.(?<=[^\W_]\.)(?![a-z0-9])")
 # Markup and symbols left between words once the rest is folded: read as a space.
-_TICKS = "\u2713\u2714\u2611\u2705\u221a"
 # A Markdown checked box ("- [x] item", its brackets folded away by normalization): a tick.
 _CHECKBOX = re.compile(r"[-*+\u2022] ?x(?= ?[^\W\d_])")
-_SYMBOLS = re.compile(rf"[^\w\s。，%'./+{_TICKS}]")
+_SYMBOLS = re.compile(rf"[^\w\s。，%'./+{TICKS}]")
 _LOOSE_MARKS = re.compile(r"[./+](?<!\d[./+])(?!\d)")  # ("3.5%", "10/10" keep theirs)
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 _WIDE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff。，"  # ideographs and kana: no spaces between
@@ -115,7 +116,7 @@ def reveal(text: str, vocabulary: Collection[str] = frozenset()) -> Revealed:
         folded, source = _rewrite(folded, source, _LEET_TOKEN, lambda m: _unleet(m, vocabulary))
     folded, source = _rewrite(folded, source, _FULL_STOP, lambda m: "。")
     folded = folded.replace("_", " ")  # one for one: the map holds
-    folded, source = _rewrite(folded, source, _CHECKBOX, lambda m: "\u2611")
+    folded, source = _rewrite(folded, source, _CHECKBOX, lambda m: CHECKED_BOX)
     folded, source = _rewrite(folded, source, _SYMBOLS, lambda m: " ")
     folded, source = _rewrite(folded, source, _LOOSE_MARKS, lambda m: " ")
     folded, source = _rewrite(folded, source, _SPACES, lambda m: " ")
@@ -157,8 +158,8 @@ def _fold(char: str) -> str:
         return _LATIN_LIKE[char]
     if char in _EMOJI_WORDS:
         return _EMOJI_WORDS[char]
-    if char in _TICKS:
-        return char  # a tick says "done": a checklist (see `coach.text.grading_concepts`)
+    if char in TICKS:
+        return char  # a tick names a point ticked off: a checklist (`coach.text.checklist`)
     out = []
     for piece in unicodedata.normalize("NFKC", char).casefold():
         piece = _LATIN_LIKE.get(piece, piece)
