@@ -113,5 +113,5 @@ def _plain(client: Any) -> bool:
             and not client.base_url.query
             and client._client is not None
         )
-    except (AttributeError, ImportError):
+    except AttributeError:
         return False
