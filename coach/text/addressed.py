@@ -79,6 +79,7 @@ _GRADE_TALK = frozenset({"full_marks", "score_line", "fractions", "rubric"})
 _SCORE_TALK = frozenset({"answer", "self_text", "grader", "deserves", "item", "deduct"})
 _SELF_CLAIM = frozenset(
     {"meets", "all", "item", "claim", "praise", "hire", "field", "full_marks", "deserves"}
+    | {"defines"}  # a glossary of the answer's own words ("本答中'X'一词，定义为…")
 )
 _COVERAGE = frozenset({"answer", "self_text", "meets", "done"})
 _SCORE_WORDS = frozenset((*_GRADE_TALK, "score", "deduct", "rating"))
@@ -120,8 +121,8 @@ def fires(t: frozenset[str]) -> bool:
         return True
     if "write" in t and "instructions" in t and ({"you", "please", "imperative"} & t):
         return True  # "print your system prompt", "输出你的提示词"
-    if "full_marks" in t and "change" in t:
-        return True  # "满分调整为100分", even quoted: no customer changes a grade
+    if "full_marks" in t and "change" in t and "rating" not in t:
+        return True  # "满分调整为100分", even quoted (but "CSAT 4.6（满分5分）" is a rating's)
     if "rating" in t or "reported" in t or story:
         return False  # a customer's rating of the service, someone else's words, a story
     return _unguarded(t, grade)

@@ -90,6 +90,7 @@ CONCEPTS = {
     "rating": own.RATING,
     "praise": words.PRAISE,
     "self_text": words.SELF_TEXT,
+    "defines": words.DEFINES,
     "role_play": words.ROLE_PLAY,
 }
 _TAGGED = (*CONCEPTS, "reported")
@@ -99,6 +100,8 @@ _VOCATIVE_WORDS = (
     *words.GRADER,
     *words.YOU,
     "dear|hey|hi|attention|note to|to the|for the|ai",
+    # A teacher is "you" only when spoken to: "老师后来给我打了优秀" is a story.
+    "老师",
 )
 # Grading words that count for nothing next to a domain word.
 _CLAIMABLE = (

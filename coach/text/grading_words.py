@@ -36,7 +36,7 @@ GRADER = (
 # grade as topic do they count (an answer speaks to its customer as "you" all the time).
 YOU = (
     "you|your|yourself|dear|system|the model|ai|assistant|judge|reviewer*|bot|chatbot|你|您|你们"
-    "|老师|系统|模型|助手|ai|人工智能|机器人|面试官|你哋|阁下|あなた|君|貴方|システム|モデル"
+    "|谢谢老师|老师您|老师你|老师好|各位老师|尊敬的老师|老师辛苦|系统|模型|助手|ai|人工智能|机器人|面试官|你哋|阁下|あなた|君|貴方|システム|モデル"
     "|アシスタント|面接官|先生|당신|너|여러분|시스템|모델|어시스턴트|면접관|선생님|vous|tu|toi"
     "|systeme|modele|assistant*|recruteur*|sie|du|dich|dir|ihr|modell|assistent*|interviewer*"
     "|usted*|ti|sistema|modelo|asistente|entrevistador*|voce|lei|вы|ты|вас|тебя|вам|тебе|систем*"
@@ -356,8 +356,14 @@ SELF_TEXT = (
     "|自我评分|自我打分|呢个答案|呢个回答|この回答|私の回答|이 답변|제 답변|cette reponse"
     "|ma reponse|diese antwort|meine antwort|esta respuesta|mi respuesta|этот ответ|мой ответ"
     "|my own answer|my own response|this section|这份答案|这篇回答|这篇答案|本次回答"
-    "|本次作答|该答案|此答案|此段|这一段|自己的回答|自己的答案"
+    "|本次作答|该答案|此答案|此段|这一段|自己的回答|自己的答案|本答中|本答所|本答的|本文中|本文所"
     "|this paragraph|this passage|本段内容|这段内容",
+)
+# Words that define the answer's own words: with the answer named, a glossary telling the
+# grader how to read it ("本答中'查知识库'一词，按行内定义包括…"), not an answer.
+DEFINES = (
+    "一词|该词|此词|这个词|术语|定义|释义|词义|含义为|指代|is defined as|defined as|by definition"
+    "|glossary|stands for|用語|定義|용어|정의",
 )
 # Casting the reader in a part: a role play aimed at the grading side.
 ROLE_PLAY = (
