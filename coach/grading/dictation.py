@@ -6,10 +6,11 @@ noticed, code checks every free text of the reply: a stretch it shares with the 
 ideographs or 5 words in a row, or shorter ones making up half of a short text, after
 normalization, with leetspeak, look-alike letters and letters split by emoji read as words,
 ideographs read past whatever stands between them, a disguised answer's Latin letters compared
-one by one, the answer decoded from ROT13 and base64, and read backwards too) is
-allowed only where the answer's relevant evidence holds it: the clauses of verified quotes that
-bear on a key point. Anything else copied from the answer is text the model was given, not
-judgement, and the text holding it is dropped.
+one by one, the answer decoded from ROT13 and base64, read down its lines' first letters and
+vertical columns (`coach.text.spelled`), and read backwards too) is allowed only where the
+answer's relevant evidence holds it: the clauses of verified quotes that bear on a key point.
+Anything else copied from the answer is text the model was given, not judgement, and the text
+holding it is dropped.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from itertools import accumulate
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
 from coach.text.reveal import reveal
+from coach.text.spelled import readings as spelled_readings
 
 # A stretch shared with the answer counts as copied when it is long (8 ideographs or 5 words in
 # a row), or when short ones (4 ideographs, 2 words) make up half of a text: a dictated
@@ -71,6 +73,9 @@ def _readings(text: str, answer: bool = False) -> list[list[str]]:
         readings.append(ideographs)
     if answer:
         readings += _decoded_readings(text, revealed)
+        # What its lines spell read down (an acrostic, vertical text) is the answer's too.
+        for spelled in spelled_readings(text):
+            readings.append([_canonical(t) for t in _TOKEN.findall(normalize(spelled).text)])
     # The Latin letters alone, one token each: where a disguise took the word breaks away
     # (letters split by emoji read as one run) words still meet the answer letter by letter,
     # and an answer read backwards this way holds what it wrote right to left ("etirw").

@@ -189,10 +189,12 @@ class _Grading:
             self._flag("suspected_injection", t.injection, found.injection)
             text = blank_out(text, found.injection)
             content = content_of(text)
+        copied = bool(factor) and self._is_rubric_copy(content, text)
         if found.grading_talk:
             text = blank_out(text, found.grading_talk)
             content = content_of(text)
-        if factor and self._is_rubric_copy(content, text):
+        # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").
+        if factor and (copied or (found.grading_talk and self._is_rubric_copy(content, text))):
             self._flag("rubric_copy", t.rubric_copy)
             factor, factor_note = 0.0, t.note_rubric_copy
         if factor and found.keyword_list:

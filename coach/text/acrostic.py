@@ -10,7 +10,9 @@ line is read by its clauses, when four or more in a row are of about one length,
 lines are.
 
 What fires is reported as the normalized range of the lines that spell it, so the keyword
-grader blanks them and the quote verifier refuses them as evidence.
+grader blanks them and the quote verifier refuses them as evidence. An answer that tells its
+reader to read its lines down (`coach.text.spelled.pointed`) has every run of short lines
+flagged, whatever they spell.
 """
 
 from __future__ import annotations
@@ -20,17 +22,16 @@ import re
 
 from coach.text.addressed import addressed_spans, may_anchor, tags_of
 from coach.text.normalize import SENTENCE_END, normalize
+from coach.text.spelled import FIRST as _FIRST
+from coach.text.spelled import MAX_LINE, MIN_LINES, pointed
+from coach.text.spelled import runs as spelled_runs
 
-MIN_LINES = 3  # fewer first letters spell no instruction
-MAX_LINE = 40  # characters of a line in a run: a longer one is prose
 MIN_VERSE = 4  # clauses of one line read as verse lines
 VERSE_LINE = (4, 12)  # characters of a verse line written as a clause
 VERSE_SPREAD = 2  # verse lines are about one length: at most this many characters apart
 MAX_STRETCH = 12  # the longest stretch of first letters read as one sentence
 _LINE = re.compile(r"[^\n]+")
 _CLAUSE = re.compile(r"[^\n,.;:!?，。；：！？、]+")
-# A line's first letter: skip bullets, numbering, quotes and spaces before it.
-_FIRST = re.compile(r"[^\W\d_]")
 # What letters spelled by chance never say ("grade" may be G-R-A-D-E of a list of steps).
 _SPELLED = frozenset({"full_marks", "praise", "hire", "grader", "rubric"})
 
@@ -38,6 +39,10 @@ _SPELLED = frozenset({"full_marks", "praise", "hire", "grader", "rubric"})
 def acrostic_spans(original: str, text: str) -> list[tuple[int, int]]:
     """Ranges of normalized `text` whose lines (in `original`) spell an instruction."""
     found: list[tuple[int, int]] = []
+    if pointed(text):
+        # The answer says its lines hide a message: every run of them is the message's
+        # vehicle, whatever the message says.
+        found += [span for run in spelled_runs(original) if (span := _located(run, text))]
     for unit, verse in ((_LINE, False), (_CLAUSE, True)):  # clauses where lines spell nothing
         runs = _runs(unit.findall(original), verse)
         # One look at every run's first letters, folded one by one: most spell no grading word.

@@ -23,6 +23,7 @@ from coach.text.match import Hit
 from coach.text.normalize import CLAUSE_BREAK
 from coach.text.padding import filler_runs, filler_sentences, latin_filler, repetition
 from coach.text.prompt_copy import Prompt, prompt_copy
+from coach.text.sections import governed_spans
 from coach.text.term_list import looks_like_keyword_list
 
 _NON_ANSWER = re.compile(
@@ -79,7 +80,7 @@ def screen(
     `prompt` (the question's, from `prompt_copy.compile_prompt`) finds the prompt restated in
     the answer; `asked` tells filler phrases the rubric asks for (see `padding.filler_sentences`);
     `question_prompt` (normalized) says whether the question asks about scores, which are then
-    no talk about the grade (`addressed.grading_talk_spans`).
+    no talk about the grade (`addressed.grading_talk_spans`, `sections.governed_spans`).
     """
     content = content_of(text)
     blank = not content
@@ -98,7 +99,7 @@ def screen(
         blank=blank,
         non_answer=non_answer,
         injection=injection_sentences(text, original, question_prompt) if substantive else (),
-        grading_talk=_grading_talk(text, question_prompt) if substantive else (),
+        grading_talk=_grading_talk(text, original, question_prompt) if substantive else (),
         keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),
         repetition=repetition(text, content) if substantive else (),
@@ -107,8 +108,20 @@ def screen(
     )
 
 
-def _grading_talk(text: str, prompt: str) -> tuple[Hit, ...]:
-    return tuple(Hit(start, end) for start, end in sorted(grading_talk_spans(text, prompt)))
+def _grading_talk(text: str, original: str, prompt: str) -> tuple[Hit, ...]:
+    spans = grading_talk_spans(text, prompt) + governed_spans(original, text, prompt)
+    return tuple(Hit(start, end) for start, end in _merged(sorted(spans)))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted `spans` with those that overlap joined (a heading's section holds its talk)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def blank_out(text: str, spans: tuple[Hit, ...]) -> str:
