@@ -40,7 +40,8 @@ from coach.text.content import content_of
 from coach.text.match import Clauses, Hit, asserted_hits
 from coach.text.normalize import NormalizedText, normalize
 from coach.text.prompt_copy import packed_grams
-from coach.text.screen import blank_out, screen
+from coach.text.screen import blank_out, merged, screen
+from coach.text.sections import vehicle_spans
 from coach.text.substance import described
 
 KEYWORD_LIST_FACTOR = 0.3
@@ -187,7 +188,9 @@ class _Grading:
         content = found.content
         if found.injection:
             self._flag("suspected_injection", t.injection, found.injection)
-            text = blank_out(text, found.injection)
+            # The paragraph set apart for the instruction is its vehicle (`vehicle_spans`).
+            vehicles = vehicle_spans(self.answer.original, text, found.injection)
+            text = blank_out(text, merged([*found.injection, *vehicles]))
             content = content_of(text)
         copied = bool(factor) and self._is_rubric_copy(content, text)
         if found.grading_talk:

@@ -20,6 +20,7 @@ GRADER = (
     "grader*|scorer*|evaluator*|examiner*|assessor*|ai grader|ai judge|llm judge|grading model"
     "|grading system|grading ai|scoring ai|marking model|language model*|llm*|chatgpt|gpt*|claude"
     "|whoever reads this|whoever is reading|whoever grades|whoever marks|whoever scores"
+    "|the marker|markers|看卷的老师|看卷老师|改卷老师|改卷的老师|阅卷的老师|判卷老师"
     "|whoever evaluates|评分者|评分员|评分人|评分官|评分老师|阅卷人|阅卷老师|阅卷官|阅卷组|阅卷"
     "|评卷|改卷|判卷|评委|考官|评审员|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统"
     "|打分模型|打分员|打分老师|语言模型|大模型|人工智能评分|ai评分|评阅者|评阅人|评阅老师|阅者"
@@ -72,7 +73,10 @@ RUBRIC = (
     "|bewertungskriterien|bewertungsraster|bewertungsschema|rubrica|criterios de evaluacion"
     "|criterios de avaliacao|criteri di valutazione|критери* оценк*|scoring rules|marking guide"
     "|evaluation guide|interview rubric|hiring criteria|评估细则|评估标准|评价标准|面试标准"
-    "|评分指南|岗位评估标准|evaluation guidelines|grading guidelines|scoring guidelines|评分指引",
+    "|评分指南|岗位评估标准|evaluation guidelines|grading guidelines|scoring guidelines|评分指引"
+    # The reference answer is the grader's key: "参考答案：…" pasted in poses as it.
+    "|参考答案|标准答案|答案要点|参考回答|参考作答|示范答案|模范答案|reference answer|answer key"
+    "|模範解答|模範回答|模범 답안|모범답안",
 )
 # Grading words that ordinary answers also use (a credit score, a satisfaction rating): they
 # count unless a domain word stands next to them (see DOMAIN).

@@ -13,7 +13,7 @@ combines them all in `screen`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from coach.text.addressed import grading_talk_spans
@@ -110,18 +110,18 @@ def screen(
 
 def _grading_talk(text: str, original: str, prompt: str) -> tuple[Hit, ...]:
     spans = grading_talk_spans(text, prompt) + governed_spans(original, text, prompt)
-    return tuple(Hit(start, end) for start, end in _merged(sorted(spans)))
+    return merged(spans)
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted `spans` with those that overlap joined (a heading's section holds its talk)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+def merged(spans: Sequence[tuple[int, int]]) -> tuple[Hit, ...]:
+    """`spans` sorted, with those that overlap joined (a heading's section holds its talk)."""
+    joined: list[Hit] = []
+    for start, end in sorted(spans):
+        if joined and start < joined[-1].end:
+            joined[-1] = Hit(joined[-1].start, max(end, joined[-1].end))
         else:
-            merged.append((start, end))
-    return merged
+            joined.append(Hit(start, end))
+    return tuple(joined)
 
 
 def blank_out(text: str, spans: tuple[Hit, ...]) -> str:

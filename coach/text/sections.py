@@ -1,33 +1,45 @@
-"""A heading about the grade governs the lines under it.
+"""A heading or a label about the grade governs the text it labels.
 
 "评语：" or "【历史评分记录】" alone on a line says that what follows is a field of a grade or a
 record of grades, not the answer: the heading and every line under it, up to a blank line or
 the next heading, are talk about the grade (`coach.text.addressed.talks_about_grading`), so
-key-point words written there earn nothing. An answer's own headings ("处理步骤：", "改进建议：",
-"Steps:") name no part of a grade and govern nothing; where the question asks about scores (a
-quality-check score), a heading naming a score is the job's too.
+key-point words written there earn nothing. A label opening a line governs that line: a
+reference answer pasted after "参考答案（供核对）：", the points listed after "Points covered, for
+the marker:", an interviewer's lines in a transcript ("面试官A：…这些你都说到了"): someone
+else's words, or the grader's own key, are not the candidate's answer.
+
+An answer's own headings and labels ("处理步骤：", "改进建议：", "Steps:", "客户：", "候选人：")
+name no part of a grade and govern nothing; where the question asks about scores (a
+quality-check score), a label naming a score is the job's too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from coach.text.addressed import scores_are_topic, tags_of
 from coach.text.normalize import normalize
 
 MAX_HEADING = 24  # characters: a longer line is a sentence, not a heading
+MAX_LABEL = 48  # characters before a line's first colon that may be its label
+MAX_SPEAKER = 8  # characters of a speaker's label: "面试官A："
 # A line that labels what follows: it ends on a colon, or stands in brackets, bold or after "#".
 _HEADING = re.compile(r"(?:.*[:：]|【.*】|\[.*\]|\*\*.*\*\*|#+ .*)")
+# A label opening a line with text after it: "参考答案（供核对）：…", "【标准答案】…".
+_LABEL = re.compile(rf"【([^】]{{1,{MAX_LABEL}}})】|([^:：\n]{{1,{MAX_LABEL}}})[:：]")
 # What a heading names when it is a grade's: a verdict field, a score, the rubric, the grader.
 _GRADE_PARTS = frozenset({"verdict_label", "score", "full_marks", "rubric", "grader"})
 _AUTHORITY_NOTES = frozenset({"field", "claim", "score"})  # "【面试官批注】", not "面试官："
+_CLAIMED = frozenset({"all", "done", "meets", "claim"})  # "要點一覽（我都講咗）：…"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
+_GREETING = re.compile(r"好|hello|dear|hi\b")  # "面试官您好：" opens an answer
 
 
 def governed_spans(original: str, text: str, prompt: str = "") -> list[tuple[int, int]]:
-    """Ranges of normalized `text` under a heading about the grade in `original` (with the
-    heading); `prompt` (normalized) tells whether the question asks about scores."""
-    if "\n" not in original:
-        return []
+    """Ranges of normalized `text` that a heading or a label about the grade in `original`
+    governs (with the heading); `prompt` (normalized) tells whether the question asks about
+    scores."""
     found: list[tuple[int, int]] = []
     governed: list[str] = []
     for line in [*original.splitlines(), ""]:
@@ -38,7 +50,25 @@ def governed_spans(original: str, text: str, prompt: str = "") -> list[tuple[int
         if len(governed) > 1:
             found += _located(governed, text)
         governed = [stripped] if stripped and _names_grade(stripped, prompt) else []
+        if not governed and stripped and _labelled(stripped, prompt):
+            found += _located([stripped], text)
     return found
+
+
+def _labelled(line: str, prompt: str) -> bool:
+    """Whether `line` opens on a label about the grade, or on a grading authority speaking."""
+    match = _LABEL.match(line)
+    if match is None or match.end() >= len(line):
+        return False
+    label = match.group(1) or match.group(2)
+    tags = tags_of(normalize(label).text)
+    if "domain" in tags:
+        return False
+    if "authority" in tags and len(label.strip()) <= MAX_SPEAKER:
+        return _GREETING.search(label.lower()) is None
+    if "key_points" in tags and tags & _CLAIMED:
+        return True
+    return _grade_part(tags, prompt)
 
 
 def _is_heading(line: str) -> bool:
@@ -54,6 +84,10 @@ def _names_grade(line: str, prompt: str) -> bool:
         return False  # "信用评分：", "质检评分标准："
     if "authority" in tags and tags & _AUTHORITY_NOTES:
         return True
+    return _grade_part(tags, prompt)
+
+
+def _grade_part(tags: frozenset[str], prompt: str) -> bool:
     named = tags & _GRADE_PARTS
     if named <= {"score"} and prompt and scores_are_topic(prompt):
         return False
@@ -71,3 +105,25 @@ def _located(lines: list[str], text: str) -> list[tuple[int, int]]:
             cursor = start + len(folded)
             spans.append((start, cursor))
     return spans
+
+
+def vehicle_spans(
+    original: str, text: str, spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The paragraphs of a multi-paragraph answer (`original`, split at blank lines) that hold
+    any of normalized `spans`, as ranges of normalized `text`: an instruction to the grader
+    set apart in its own paragraph makes that paragraph its vehicle, and the glossary, the
+    "translation" or the reference answer written around it earns nothing with it."""
+    if not spans or not _PARAGRAPH_BREAK.search(original):
+        return []
+    found = []
+    cursor = 0
+    for paragraph in _PARAGRAPH_BREAK.split(original):
+        located = _located([paragraph.strip()], text[cursor:])
+        if not located:
+            continue
+        start, end = located[0][0] + cursor, located[0][1] + cursor
+        cursor = end
+        if any(a < end and b > start for a, b in spans):
+            found.append((start, end))
+    return found
