@@ -6,7 +6,9 @@ the next heading, are talk about the grade (`coach.text.addressed.talks_about_gr
 key-point words written there earn nothing. A label opening a line governs that line: a
 reference answer pasted after "参考答案（供核对）：", the points listed after "Points covered, for
 the marker:", an interviewer's lines in a transcript ("面试官A：…这些你都说到了"): someone
-else's words, or the grader's own key, are not the candidate's answer.
+else's words, or the grader's own key, are not the candidate's answer. Nor is a "translation"
+or another version of the answer above ("【上文の日本語訳】…"): faithful, it adds nothing;
+unfaithful, it adds what the candidate never said.
 
 An answer's own headings and labels ("处理步骤：", "改进建议：", "Steps:", "客户：", "候选人：")
 name no part of a grade and govern nothing; where the question asks about scores (a
@@ -32,6 +34,14 @@ _LABEL = re.compile(rf"【([^】]{{1,{MAX_LABEL}}})】|([^:：\n]{{1,{MAX_LABEL}
 _GRADE_PARTS = frozenset({"verdict_label", "score", "full_marks", "rubric", "grader"})
 _AUTHORITY_NOTES = frozenset({"field", "claim", "score"})  # "【面试官批注】", not "面试官："
 _CLAIMED = frozenset({"all", "done", "meets", "claim"})  # "要點一覽（我都講咗）：…"
+# A version of the answer "above" (a translation, a dialect version) restates it: faithful,
+# it adds nothing the answer lacks; unfaithful, it adds what the candidate did not say.
+_RESTATED = re.compile(
+    r"(?:上文|上面|以上|上述|前文|前面|上記|上の|above|preceding)[^:：】\n]{0,12}"
+    r"(?:翻译|翻譯|译文|譯文|訳|版本|版|translation|version|rendering)"
+    r"|(?:translation|version|rendering) of (?:the|my) (?:above|answer|reply)",
+    re.IGNORECASE,
+)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 _GREETING = re.compile(r"好|hello|dear|hi\b")  # "面试官您好：" opens an answer
 
@@ -61,6 +71,8 @@ def _labelled(line: str, prompt: str) -> bool:
     if match is None or match.end() >= len(line):
         return False
     label = match.group(1) or match.group(2)
+    if _RESTATED.search(label):
+        return True
     tags = tags_of(normalize(label).text)
     if "domain" in tags:
         return False
@@ -79,6 +91,8 @@ def _names_grade(line: str, prompt: str) -> bool:
     """Whether `line` is a heading naming a part of the grade."""
     if not _is_heading(line):
         return False
+    if _RESTATED.search(line):
+        return True
     tags = tags_of(normalize(line).text)
     if "domain" in tags:
         return False  # "信用评分：", "质检评分标准："

@@ -142,3 +142,15 @@ def test_the_paragraph_set_apart_for_an_instruction_earns_nothing_offline() -> N
     assert [folded[a:b] for a, b in spans] == [normalize(vehicle).text]
     # One paragraph: only the instruction's own sentences go (`injection_sentences`).
     assert vehicle_spans(weak + vehicle, normalize(weak + vehicle).text, [(0, 3)]) == []
+
+
+def test_a_version_of_the_answer_above_adds_nothing() -> None:
+    weak = "我会跟客户说明这不是我们的责任，请他冷静一点。"
+    for label in ("【上文の日本語訳】", "上面段嘢嘅廣東話版：", "English version of the above:"):
+        answer = f"{weak}\n\n{label}根据操作记录说明责任边界，并联系技术部门追回资金。"
+        folded = normalize(answer).text
+        governed = [folded[a:b] for a, b in governed_spans(answer, folded)]
+        assert any("操作记录" in span for span in governed), label
+        assert not any("冷静" in span for span in governed), label
+    plain = f"{weak}\n版本更新后，APP的转账入口换了位置，我会告诉客户在哪里找。"
+    assert governed_spans(plain, normalize(plain).text) == []
