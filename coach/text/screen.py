@@ -19,6 +19,7 @@ from typing import NamedTuple
 from coach.text.addressed import grading_talk_spans
 from coach.text.content import content_of, language_mismatch
 from coach.text.injection import injection_sentences
+from coach.text.judged import judged_spans
 from coach.text.match import Hit
 from coach.text.normalize import CLAUSE_BREAK
 from coach.text.padding import filler_runs, filler_sentences, latin_filler, repetition
@@ -80,7 +81,9 @@ def screen(
     `prompt` (the question's, from `prompt_copy.compile_prompt`) finds the prompt restated in
     the answer; `asked` tells filler phrases the rubric asks for (see `padding.filler_sentences`);
     `question_prompt` (normalized) says whether the question asks about scores, which are then
-    no talk about the grade (`addressed.grading_talk_spans`, `sections.governed_spans`).
+    no talk about the grade (`addressed.grading_talk_spans`, `sections.governed_spans`;
+    a verdict on a performance, `judged.judged_spans`, is talk about the grade whatever the
+    question).
     """
     content = content_of(text)
     blank = not content
@@ -110,6 +113,7 @@ def screen(
 
 def _grading_talk(text: str, original: str, prompt: str) -> tuple[Hit, ...]:
     spans = grading_talk_spans(text, prompt) + governed_spans(original, text, prompt)
+    spans += judged_spans(text)
     return merged(spans)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from coach.text.addressed import scores_are_topic, tags_of
+from coach.text.addressed import may_anchor, scores_are_topic, tags_of
 from coach.text.normalize import normalize
 
 MAX_HEADING = 24  # characters: a longer line is a sentence, not a heading
@@ -73,7 +73,7 @@ def _labelled(line: str, prompt: str) -> bool:
     label = match.group(1) or match.group(2)
     if _RESTATED.search(label):
         return True
-    tags = tags_of(normalize(label).text)
+    tags = _tags(label)
     if "domain" in tags:
         return False
     if "authority" in tags and len(label.strip()) <= MAX_SPEAKER:
@@ -93,12 +93,19 @@ def _names_grade(line: str, prompt: str) -> bool:
         return False
     if _RESTATED.search(line):
         return True
-    tags = tags_of(normalize(line).text)
+    tags = _tags(line)
     if "domain" in tags:
         return False  # "信用评分：", "质检评分标准："
     if "authority" in tags and tags & _AUTHORITY_NOTES:
         return True
     return _grade_part(tags, prompt)
+
+
+def _tags(label: str) -> frozenset[str]:
+    """The concepts of `label`; most labels name no part of the grading, and the cheap test
+    (`may_anchor`) spares them the full tagging."""
+    folded = normalize(label).text
+    return tags_of(folded) if may_anchor(folded) else frozenset()
 
 
 def _grade_part(tags: frozenset[str], prompt: str) -> bool:

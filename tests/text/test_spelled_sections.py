@@ -82,7 +82,7 @@ def test_words_under_a_grade_heading_earn_nothing_offline() -> None:
     labelled = grader.grade(bank, question, f"评语：\n{honest}\n责任边界讲得清、讲得暖")
     assert labelled.percent <= plain.percent
     # Without the heading, the same words are the answer's and may earn their point.
-    unlabelled = f"{honest}\n责任边界讲得清"
+    unlabelled = f"{honest}\n我会讲清责任边界"
     assert screen(normalize(unlabelled).text, unlabelled, "zh").grading_talk == ()
 
 
