@@ -40,6 +40,7 @@ _SYLLABLE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_SYLLABLE}]|[^\\W_{_SYLLABLE}]+")
 _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile("[a-z]")
+_LEET_DIGIT = re.compile("[013457]")  # `_canonical` changes only a token holding one
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 _ABSENT = "\x00"  # the code of a token the answer does not have
@@ -55,18 +56,27 @@ def _canonical(token: str) -> str:
     return token
 
 
+def _tokens(folded: str) -> list[str]:
+    """The tokens of normalized text, leetspeak read as letters (`_canonical`)."""
+    tokens: list[str] = _TOKEN.findall(folded)
+    if _LEET_DIGIT.search(folded) is None:  # the common case: every token reads as written
+        return tokens
+    return [_canonical(t) for t in tokens]
+
+
 def _readings(text: str, answer: bool = False) -> list[list[str]]:
     """The tokens of `text` as written, and as read with its disguises undone (look-alike
     letters, letters spaced out or split by emoji: `coach.text.reveal`); an answer also as a
     model could decode it (ROT13, base64)."""
     folded = normalize(text).text
-    readings = [[_canonical(t) for t in _TOKEN.findall(folded)]]
+    readings = [_tokens(folded)]
     revealed = reveal(folded).text
     if revealed != folded:
-        readings.append([_canonical(t) for t in _TOKEN.findall(revealed)])
+        readings.append(_tokens(revealed))
     # The ideographs alone, whatever stands between them (keycap digits, marks, letters): a
     # reader skips "表1️⃣现2️⃣优3️⃣秀" to "表现优秀", and so does a model.
-    ideographs = [t for t in readings[-1] if _IDEOGRAPH.fullmatch(t)]
+    # (Every ideograph of the text is a token of its own: found by one search, not per token.)
+    ideographs = _IDEOGRAPH.findall(revealed)
     if len(ideographs) < len(readings[-1]) and ideographs:
         readings.append(ideographs)
     if answer:
@@ -85,13 +95,13 @@ def _decoded_readings(raw: str, revealed: str) -> list[list[str]]:
     that decode to text."""
     readings = []
     if len(_LATIN.findall(revealed)) >= SHORT["letter"]:
-        readings.append([_canonical(t) for t in _TOKEN.findall(revealed.translate(ROT13))])
+        readings.append(_tokens(revealed.translate(ROT13)))
     for run in _BASE64.findall(raw):
         try:
             decoded = base64.b64decode(run + "=" * (-len(run) % 4)).decode("utf-8")
         except ValueError:  # not base64 after all, or not text
             continue
-        readings.append([_canonical(t) for t in _TOKEN.findall(normalize(decoded).text)])
+        readings.append(_tokens(normalize(decoded).text))
     return readings
 
 
