@@ -223,7 +223,10 @@ class CopyCheck:
         tokens = readings[0]
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
-        covered = self._covered(tokens, self._coded(tokens), self._said.__contains__)
+        coded = self._coded(tokens)
+        if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
+            return False
+        covered = self._covered(tokens, coded, self._said.__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
 
     def _copies_in(self, readings: list[list[str]]) -> bool:
@@ -231,6 +234,8 @@ class CopyCheck:
 
     def _copied(self, tokens: list[str]) -> bool:
         coded = self._coded(tokens)
+        if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
+            return False
         for size, starts in _starts(tokens, LONG):
             if any(self._copy(coded[i : i + size]) for i in starts):
                 return True
