@@ -120,10 +120,17 @@ def _starts(tokens: list[str], *sizes: dict[str, int]) -> list[tuple[int, list[i
     # answer of 500 tokens has thousands of windows, and this runs for every LLM grade. A text
     # of one kind throughout (all ideographs, all words) needs no counting at all.
     n = len(tokens)
+    kinds = [pair for some in sizes for pair in some.items()]
+    if sum(map(len, tokens)) == n and _LATIN.search("".join(tokens)) is None:
+        # No word and no letter (a Chinese answer, an ideographs-only reading): every window
+        # is of the third kind, found without counting token by token.
+        return [
+            (size, list(range(n - size + 1)) if kind == "ideograph" else []) for kind, size in kinds
+        ]
     words = list(accumulate([len(t) != 1 for t in tokens], initial=0))
     letters = list(accumulate([len(t) == 1 and "a" <= t <= "z" for t in tokens], initial=0))
     found = []
-    for kind, size in (pair for some in sizes for pair in some.items()):
+    for kind, size in kinds:
         if size > n:
             starts = []
         elif kind == "word":
@@ -183,10 +190,10 @@ class CopyCheck:
     def _short_and_long(self, tokens: list[str]) -> tuple[set[str], set[str]]:
         """The short windows of `tokens` and their long ones (coded), in one pass."""
         coded = self._coded(tokens)
-        found = [
-            {coded[i : i + size] for i in starts} for size, starts in _starts(tokens, SHORT, LONG)
-        ]
-        return set().union(*found[: len(SHORT)]), set().union(*found[len(SHORT) :])
+        found = _starts(tokens, SHORT, LONG)  # each set cut at once, not unions of one per kind
+        short = {coded[i : i + size] for size, starts in found[: len(SHORT)] for i in starts}
+        long = {coded[i : i + size] for size, starts in found[len(SHORT) :] for i in starts}
+        return short, long
 
     def _outside(self, windows: set[str]) -> bool:
         """Whether one of `windows`, forwards or backwards, is not evidence."""
