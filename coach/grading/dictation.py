@@ -39,6 +39,7 @@ PARROTED_MAX_TOKENS = 20
 _SYLLABLE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_SYLLABLE}]|[^\\W_{_SYLLABLE}]+")
 _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_OTHER_TOKEN = re.compile("[^\\W_\u3400-\u4dbf\u4e00-\u9fff]")  # a token's, not an ideograph
 _LATIN = re.compile("[a-z]")
 _LEET_DIGIT = re.compile("[013457]")  # `_canonical` changes only a token holding one
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}")
@@ -75,9 +76,9 @@ def _readings(text: str, answer: bool = False) -> list[list[str]]:
         readings.append(_tokens(revealed))
     # The ideographs alone, whatever stands between them (keycap digits, marks, letters): a
     # reader skips "表1️⃣现2️⃣优3️⃣秀" to "表现优秀", and so does a model.
-    # (Every ideograph of the text is a token of its own: found by one search, not per token.)
-    ideographs = _IDEOGRAPH.findall(revealed)
-    if len(ideographs) < len(readings[-1]) and ideographs:
+    # (Every ideograph is a token of its own, so there are other tokens where the text has a
+    # word character that is not an ideograph; read by searches, not token by token.)
+    if _OTHER_TOKEN.search(revealed) and (ideographs := _IDEOGRAPH.findall(revealed)):
         readings.append(ideographs)
     if answer:
         readings += _decoded_readings(text, revealed)
@@ -184,7 +185,8 @@ class CopyCheck:
         self._any_short = self._outside(self._said)
         for tokens in readings[1:]:
             short, long = self._short_and_long(tokens)
-            self._windows |= short | long
+            self._windows |= short
+            self._windows |= long
             self._any_short = self._any_short or self._outside(short)
 
     def _short_and_long(self, tokens: list[str]) -> tuple[set[str], set[str]]:
