@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
@@ -166,8 +166,8 @@ class CopyCheck:
         # is a slice of a string: cheaper to cut and to hash than a tuple, and the same window
         # whatever text it was cut from. A token the answer lacks reads as `_ABSENT`, which no
         # window of the answer holds.
-        tokens_seen = dict.fromkeys(t for tokens in readings for t in tokens)
-        self._codes = {t: chr(n) for n, t in enumerate(tokens_seen, start=1)}
+        tokens_seen = dict.fromkeys(chain.from_iterable(readings))
+        self._codes = dict(zip(tokens_seen, map(chr, range(1, len(tokens_seen) + 1)), strict=True))
         allowed: set[str] = set()
         for quote in dict.fromkeys(evidence):  # the same quote often comes from both graders
             for tokens in _readings(quote):
