@@ -187,7 +187,7 @@ def test_a_batch_grades_the_same_either_way(
 
     straight = run()
     assert len(posted) == len(answers) + 2  # every request, the retried ones too
-    monkeypatch.setattr("coach.llm.exchange.direct_post", lambda client, endpoint: None)
+    monkeypatch.setattr("coach.llm.send.direct_post", lambda client, endpoint: None)
     through_sdk = run()
     assert len(posted) == len(answers) + 2  # no more direct posts
     assert straight == through_sdk
