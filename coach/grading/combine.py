@@ -183,12 +183,15 @@ def llm_result(
     unsupported = _bind_to_key_points(question, keyword, verified)
     suspicious = [code for code in SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
     offline = {c.id: c for c in keyword.criteria}
-    # Only relevant evidence may be repeated in the model's texts: the rest was dictated.
-    allowed = verified.relevant_text + [e.quote for c in keyword.criteria for e in c.evidence]
-    check = CopyCheck(answer, allowed)
+    # Only relevant evidence may be repeated in the model's texts: the rest was dictated. On a
+    # suspicious answer no text of the model is kept, so none needs checking.
+    check = None
+    if not suspicious:
+        evidence = [e.quote for c in keyword.criteria for e in c.evidence]
+        check = CopyCheck(answer, verified.relevant_text + evidence)
     dropped = Dropped([])
     for entry in criteria:
-        if suspicious or check.parrots(entry["rationale"]):
+        if check is None or check.parrots(entry["rationale"]):
             if not suspicious:
                 dropped.add(f"{entry['id']}.rationale")
             entry["rationale"] = offline[entry["id"]].rationale
@@ -203,7 +206,7 @@ def llm_result(
     flags += list(prepared_flags)
     coaching = (
         offline_coaching(criteria, deductions)
-        if suspicious or not model_coaching
+        if check is None or not model_coaching
         else llm_coaching(
             bank, question, keyword, verified, reply, criteria, deductions, check, dropped
         )

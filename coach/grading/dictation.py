@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
@@ -41,7 +41,9 @@ PARROTED_MAX_TOKENS = 20
 _SYLLABLE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_SYLLABLE}]|[^\\W_{_SYLLABLE}]+")
 _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_OTHER_TOKEN = re.compile("[^\\W_\u3400-\u4dbf\u4e00-\u9fff]")  # a token's, not an ideograph
 _LATIN = re.compile("[a-z]")
+_LEET_DIGIT = re.compile("[013457]")  # `_canonical` changes only a token holding one
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 _ABSENT = "\x00"  # the code of a token the answer does not have
@@ -57,19 +59,28 @@ def _canonical(token: str) -> str:
     return token
 
 
+def _tokens(folded: str) -> list[str]:
+    """The tokens of normalized text, leetspeak read as letters (`_canonical`)."""
+    tokens: list[str] = _TOKEN.findall(folded)
+    if _LEET_DIGIT.search(folded) is None:  # the common case: every token reads as written
+        return tokens
+    return [_canonical(t) for t in tokens]
+
+
 def _readings(text: str, answer: bool = False) -> list[list[str]]:
     """The tokens of `text` as written, and as read with its disguises undone (look-alike
     letters, letters spaced out or split by emoji: `coach.text.reveal`); an answer also as a
     model could decode it (ROT13, base64)."""
     folded = normalize(text).text
-    readings = [[_canonical(t) for t in _TOKEN.findall(folded)]]
+    readings = [_tokens(folded)]
     revealed = reveal(folded).text
     if revealed != folded:
-        readings.append([_canonical(t) for t in _TOKEN.findall(revealed)])
+        readings.append(_tokens(revealed))
     # The ideographs alone, whatever stands between them (keycap digits, marks, letters): a
     # reader skips "表1️⃣现2️⃣优3️⃣秀" to "表现优秀", and so does a model.
-    ideographs = [t for t in readings[-1] if _IDEOGRAPH.fullmatch(t)]
-    if len(ideographs) < len(readings[-1]) and ideographs:
+    # (Every ideograph is a token of its own, so there are other tokens where the text has a
+    # word character that is not an ideograph; read by searches, not token by token.)
+    if _OTHER_TOKEN.search(revealed) and (ideographs := _IDEOGRAPH.findall(revealed)):
         readings.append(ideographs)
     if answer:
         readings += _decoded_readings(text, revealed)
@@ -90,13 +101,13 @@ def _decoded_readings(raw: str, revealed: str) -> list[list[str]]:
     that decode to text."""
     readings = []
     if len(_LATIN.findall(revealed)) >= SHORT["letter"]:
-        readings.append([_canonical(t) for t in _TOKEN.findall(revealed.translate(ROT13))])
+        readings.append(_tokens(revealed.translate(ROT13)))
     for run in _BASE64.findall(raw):
         try:
             decoded = base64.b64decode(run + "=" * (-len(run) % 4)).decode("utf-8")
         except ValueError:  # not base64 after all, or not text
             continue
-        readings.append([_canonical(t) for t in _TOKEN.findall(normalize(decoded).text)])
+        readings.append(_tokens(normalize(decoded).text))
     return readings
 
 
@@ -115,10 +126,17 @@ def _starts(tokens: list[str], *sizes: dict[str, int]) -> list[tuple[int, list[i
     # answer of 500 tokens has thousands of windows, and this runs for every LLM grade. A text
     # of one kind throughout (all ideographs, all words) needs no counting at all.
     n = len(tokens)
+    kinds = [pair for some in sizes for pair in some.items()]
+    if sum(map(len, tokens)) == n and _LATIN.search("".join(tokens)) is None:
+        # No word and no letter (a Chinese answer, an ideographs-only reading): every window
+        # is of the third kind, found without counting token by token.
+        return [
+            (size, list(range(n - size + 1)) if kind == "ideograph" else []) for kind, size in kinds
+        ]
     words = list(accumulate([len(t) != 1 for t in tokens], initial=0))
     letters = list(accumulate([len(t) == 1 and "a" <= t <= "z" for t in tokens], initial=0))
     found = []
-    for kind, size in (pair for some in sizes for pair in some.items()):
+    for kind, size in kinds:
         if size > n:
             starts = []
         elif kind == "word":
@@ -153,8 +171,8 @@ class CopyCheck:
         # is a slice of a string: cheaper to cut and to hash than a tuple, and the same window
         # whatever text it was cut from. A token the answer lacks reads as `_ABSENT`, which no
         # window of the answer holds.
-        tokens_seen = dict.fromkeys(t for tokens in readings for t in tokens)
-        self._codes = {t: chr(n) for n, t in enumerate(tokens_seen, start=1)}
+        tokens_seen = dict.fromkeys(chain.from_iterable(readings))
+        self._codes = dict(zip(tokens_seen, map(chr, range(1, len(tokens_seen) + 1)), strict=True))
         allowed: set[str] = set()
         for quote in dict.fromkeys(evidence):  # the same quote often comes from both graders
             for tokens in _readings(quote):
@@ -172,16 +190,17 @@ class CopyCheck:
         self._any_short = self._outside(self._said)
         for tokens in readings[1:]:
             short, long = self._short_and_long(tokens)
-            self._windows |= short | long
+            self._windows |= short
+            self._windows |= long
             self._any_short = self._any_short or self._outside(short)
 
     def _short_and_long(self, tokens: list[str]) -> tuple[set[str], set[str]]:
         """The short windows of `tokens` and their long ones (coded), in one pass."""
         coded = self._coded(tokens)
-        found = [
-            {coded[i : i + size] for i in starts} for size, starts in _starts(tokens, SHORT, LONG)
-        ]
-        return set().union(*found[: len(SHORT)]), set().union(*found[len(SHORT) :])
+        found = _starts(tokens, SHORT, LONG)  # each set cut at once, not unions of one per kind
+        short = {coded[i : i + size] for size, starts in found[: len(SHORT)] for i in starts}
+        long = {coded[i : i + size] for size, starts in found[len(SHORT) :] for i in starts}
+        return short, long
 
     def _outside(self, windows: set[str]) -> bool:
         """Whether one of `windows`, forwards or backwards, is not evidence."""
@@ -218,7 +237,10 @@ class CopyCheck:
         tokens = readings[0]
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
-        covered = self._covered(tokens, self._coded(tokens), self._said.__contains__)
+        coded = self._coded(tokens)
+        if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
+            return False
+        covered = self._covered(tokens, coded, self._said.__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
 
     def _copies_in(self, readings: list[list[str]]) -> bool:
@@ -226,6 +248,8 @@ class CopyCheck:
 
     def _copied(self, tokens: list[str]) -> bool:
         coded = self._coded(tokens)
+        if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
+            return False
         for size, starts in _starts(tokens, LONG):
             if any(self._copy(coded[i : i + size]) for i in starts):
                 return True

@@ -28,7 +28,7 @@ from coach.errors import ConfigError
 from coach.grading.core import GraderCore
 from coach.grading.processes import grade_many_in_processes, keyword_processes
 from coach.grading.verify import Verified
-from coach.llm.exchange import run_async, run_sync
+from coach.llm.send import run_async, run_sync
 from coach.result import GradeResult
 from coach.rubric.loader import BankRef
 from coach.rubric.model import Question

@@ -43,6 +43,7 @@ from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize, normaliz
 # the question uses, or two shared by a pair of key points, and so on (tuned on the development
 # half of the honest-credit and attack corpora; see bench/relevance_cost.py).
 THRESHOLD = 2.0
+_READ_MAX = 256  # quotes whose clauses a `Relevance` keeps; past that it starts over
 _IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
 _CLAUSE = re.compile(f"[{SENTENCE_END}{CLAUSE_BREAK}]")
@@ -107,6 +108,7 @@ class Relevance:
                 raw[kp.id] = units(_wording(kp, model, model_clauses, pattern))
         prompt = normalize(question.prompt).text
         self._prompt = prompt
+        self._read: dict[str, list[tuple[str, set[str]]]] = {}  # quote -> `_clauses(quote)`
         asked = units(prompt) | generic_units(language)
         spread = Counter(u for found in raw.values() for u in found)
         self._wordings = {
@@ -119,14 +121,27 @@ class Relevance:
         `key_points` at least, each with the key points it bears on."""
         wanted = list(key_points)
         found: dict[str, set[str]] = {}
+        for clause, have in self._clauses(quote):
+            if kps := {kp for kp in wanted if self._score(kp, clause, have) >= THRESHOLD}:
+                found[clause] = kps
+        return found
+
+    def _clauses(self, quote: str) -> list[tuple[str, set[str]]]:
+        """The normalized clauses of `quote` that may bear on a key point, with their units;
+        kept for the quotes of the last replies, since a reply often quotes one sentence for
+        several criteria."""
+        known = self._read.get(quote)
+        if known is not None:
+            return known
+        known = []
         for sentence in normalize(quote).text.split(SENTENCE_END):
             if not sentence.strip() or grading_talk_spans(sentence, self._prompt):
                 continue  # talk about the grade is about no key point
-            for clause in clauses_of(sentence):
-                have = units(clause)
-                if kps := {kp for kp in wanted if self._score(kp, clause, have) >= THRESHOLD}:
-                    found[clause] = kps
-        return found
+            known += [(clause, units(clause)) for clause in clauses_of(sentence)]
+        if len(self._read) >= _READ_MAX:
+            self._read.clear()
+        self._read[quote] = known
+        return known
 
     def _score(self, key_point: str, clause: str, found: set[str]) -> float:
         """How much of the key point's distinctive wording a normalized clause holds."""

@@ -80,6 +80,7 @@ class QuoteFinder:
         self.answer = answer
         self.to_original = to_original  # from `answer.original` offsets to the caller's text
         self.excluded = tuple(excluded)
+        self._located: dict[str, list[Span] | None] = {}  # quote -> `locate(quote)`
 
     def _find(self, folded: str, start: int) -> Span | None:
         """Where normalized quote piece `folded` is in the answer, from `start` on."""
@@ -93,6 +94,13 @@ class QuoteFinder:
         chars = [re.escape(c) for c in text if c not in f"{SENTENCE_END}{CLAUSE_BREAK} "]
         match = re.compile(_LOOSE.join(chars)).search(self.answer.text, start)
         return (match.start(), match.end()) if match else None
+
+    def found(self, quote: str) -> list[Span] | None:
+        """`locate(quote)`, looked up once per quote: a reply often quotes one sentence for
+        several criteria."""
+        if quote not in self._located:
+            self._located[quote] = self.locate(quote)
+        return self._located[quote]
 
     def locate(self, quote: str) -> list[Span] | None:
         """Spans in the original text of every piece of `quote`, or None if any is missing."""
@@ -117,7 +125,7 @@ def _evidence(finder: QuoteFinder, original: str, quotes: Iterable[str]) -> list
     out: list[dict[str, Any]] = []
     seen: set[Span] = set()
     for quote in quotes:
-        for start, end in finder.locate(quote) or ():
+        for start, end in finder.found(quote) or ():
             if (start, end) not in seen:
                 seen.add((start, end))
                 out.append({"quote": original[start:end], "start": start, "end": end})

@@ -21,6 +21,7 @@ these requests; coach's exchange events (`on_exchange`, the `coach.llm` logger) 
 
 from __future__ import annotations
 
+import copy
 import json
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 # Per client, built once: None when the client must go through the SDK's `post`.
 _KNOWN: weakref.WeakKeyDictionary[Any, DirectPost | None] = weakref.WeakKeyDictionary()
+_FORMATS_MAX = 1024  # encoded reply formats kept per client; past that the table starts over
 
 
 class DirectPost:
@@ -45,12 +47,14 @@ class DirectPost:
         self._headers = {k: v for k, v in merged.items() if isinstance(v, str)}
         self._headers["x-stainless-retry-count"] = "0"
         self._timeouts, self._failures = _transport_errors()
+        # id of a reply schema -> (the schema, its response format, that format encoded)
+        self._formats: dict[int, tuple[Any, Any, str]] = {}
 
     async def post(self, body: dict[str, Any], timeout: float) -> bytes:
         """The response's bytes for `body`; the SDK's errors as `client.post` raises them."""
         import openai
 
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        content = self._encode(body)
         headers = {**self._headers, "x-stainless-read-timeout": str(timeout)}
         request = self._http.build_request(
             "POST", self._url, headers=headers, content=content.encode(), timeout=timeout
@@ -67,6 +71,38 @@ class DirectPost:
             raise self._client._make_status_error_from_response(response) from None
         content_bytes: bytes = response.content
         return content_bytes
+
+    def _encode(self, body: dict[str, Any]) -> str:
+        """`body` as the SDK encodes it; a question's reply schema, the bulk of every body and
+        the same object in every request for that question (`strict_schema`), is encoded once."""
+        fmt = body.get("response_format")
+        schema = _strict_schema(fmt)
+        if schema is None or len(body) < 2 or next(reversed(body)) != "response_format":
+            return _dumps(body)
+        known = self._formats.get(id(schema))
+        # The same schema object, and the same fields around it (the dicts compare equal at
+        # once: their schema is one object).
+        if known is None or known[0] is not schema or known[1] != fmt:
+            if len(self._formats) >= _FORMATS_MAX:
+                self._formats.clear()
+            known = (schema, copy.deepcopy(fmt, {id(schema): schema}), _dumps(fmt))
+            self._formats[id(schema)] = known
+        rest = _dumps({key: value for key, value in body.items() if key != "response_format"})
+        return f'{rest[:-1]},"response_format":{known[2]}}}'
+
+
+def _dumps(value: Any) -> str:
+    """JSON as the SDK sends it: UTF-8 text, no spaces, no NaN."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _strict_schema(fmt: Any) -> Any:
+    """The schema of a `json_schema` response format, or None for any other field."""
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        inner = fmt.get("json_schema")
+        if isinstance(inner, dict) and isinstance(inner.get("schema"), dict):
+            return inner["schema"]
+    return None
 
 
 def direct_post(client: openai.AsyncOpenAI, endpoint: str) -> DirectPost | None:

@@ -2,7 +2,8 @@
 
 `Exchange` is the sans-IO core shared by the sync and async drivers: it builds each request's
 JSON body, reads each completion into a `GradeReply`, and decides what a failure means. The
-drivers only send, under tenacity, so `grade()` and `agrade()` behave the same by construction.
+drivers only send (`coach.llm.send`, under tenacity), so `grade()` and `agrade()` behave the
+same by construction.
 
 The drivers send the body with the SDK's generic `client.post` (its documented way to reach any
 endpoint) and take the reply's bytes, not `chat.completions.create`: the body is plain JSON
@@ -26,9 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
-from tenacity import AsyncRetrying, Retrying, retry_if_exception
+from tenacity import retry_if_exception
 
-from coach.llm.direct import direct_post
 from coach.llm.events import LOGGER, ExchangeEvent, ExchangeHook, emit, status_of
 from coach.llm.prompts import PromptStyle
 from coach.llm.protocol import OutputMode, Protocol
@@ -345,53 +345,3 @@ def _undecodable(exc: BaseException) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"the server's reply is not JSON ({exc.msg})"
     return f"the server's reply is not usable JSON ({type(exc).__name__}: {str(exc)[:100]})"
-
-
-def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any = None) -> Any:
-    """Send the exchange's requests until a verified grade, under its retry policy."""
-    import openai  # loaded here, not at import: offline grading never loads the SDK
-
-    extra = {"sleep": sleep} if sleep is not None else {}
-    for attempt in Retrying(**exchange.retry_kwargs(), **extra):
-        with attempt:
-            request = exchange.request()
-            started = time.perf_counter()
-            try:
-                body = client.post(
-                    ENDPOINT, body=request.body, cast_to=bytes, options=request.options
-                )
-            except openai.APIError as exc:
-                exchange.failed(request, started, exc)
-                raise
-            return exchange.check(
-                exchange.accept(exchange.received(request, started, body)), verify
-            )
-    raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
-
-
-async def run_async(
-    client: openai.AsyncOpenAI, exchange: Exchange, verify: Any, sleep: Any = None
-) -> Any:
-    """`run_sync` for an `AsyncOpenAI` client; a plain one is posted to directly (`DirectPost`)."""
-    import openai  # loaded here, not at import: offline grading never loads the SDK
-
-    extra = {"sleep": sleep} if sleep is not None else {}
-    direct = direct_post(client, ENDPOINT)
-    async for attempt in AsyncRetrying(**exchange.retry_kwargs(), **extra):
-        with attempt:
-            request = exchange.request()
-            started = time.perf_counter()
-            try:
-                if direct is not None:
-                    body = await direct.post(request.body, request.timeout)
-                else:
-                    body = await client.post(
-                        ENDPOINT, body=request.body, cast_to=bytes, options=request.options
-                    )
-            except openai.APIError as exc:
-                exchange.failed(request, started, exc)
-                raise
-            return exchange.check(
-                exchange.accept(exchange.received(request, started, body)), verify
-            )
-    raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover

@@ -17,6 +17,7 @@ import respx
 import coach
 from coach.llm.direct import DirectPost, direct_post
 from coach.llm.exchange import ENDPOINT
+from coach.llm.reply_schema import output_schema, strict_schema
 from tests.llm.fake_openai import FakeOpenAI, connection_reset, json_reply, rate_limited
 from tests.llm.support import BASE_URL, async_client, completion_body, error
 
@@ -186,9 +187,51 @@ def test_a_batch_grades_the_same_either_way(
 
     straight = run()
     assert len(posted) == len(answers) + 2  # every request, the retried ones too
-    monkeypatch.setattr("coach.llm.exchange.direct_post", lambda client, endpoint: None)
+    monkeypatch.setattr("coach.llm.send.direct_post", lambda client, endpoint: None)
     through_sdk = run()
     assert len(posted) == len(answers) + 2  # no more direct posts
     assert straight == through_sdk
     assert all(r["result"]["method"] == "llm" for r in straight)
     assert [r["result"]["usage"]["requests"] for r in straight] == [3, 1, 1]
+
+
+def test_a_reply_schema_encoded_once_sends_the_sdks_bytes() -> None:
+    """The reply schema is encoded once per schema object; every body still goes out as the
+    SDK's `post` would send it, also when the fields around that schema change, and a body
+    whose response format is not last, or is no JSON schema, is encoded whole."""
+    question = coach.load_bank("finance-cs-manager").question("s2")
+    schema = strict_schema(output_schema(question))
+
+    def fmt(name: str) -> dict[str, Any]:
+        inner = {"name": name, "strict": True, "schema": schema}
+        return {"type": "json_schema", "json_schema": inner}
+
+    bodies = [
+        {**BODY, "temperature": 0, "response_format": fmt("grade")},
+        {**BODY, "temperature": 0.7, "response_format": fmt("grade")},  # from the table
+        {**BODY, "response_format": fmt("other")},  # the same schema under another name
+        {"response_format": fmt("grade"), **BODY},  # not last
+        {**BODY, "response_format": {"type": "json_object"}},
+    ]
+
+    async def run() -> tuple[list[bytes], list[bytes]]:
+        client = async_client().with_options(max_retries=0)
+        sender = direct_post(client, ENDPOINT)
+        assert sender is not None
+        ours, theirs = [], []
+        with respx.mock(base_url=BASE_URL) as api:
+            route = api.post("/chat/completions").mock(
+                return_value=httpx.Response(200, json=completion_body("{}"))
+            )
+            for body in bodies:
+                await sender.post(body, 12.5)
+                ours.append(route.calls.last.request.content)
+                await client.post(ENDPOINT, body=body, cast_to=bytes, options={"timeout": 12.5})
+                theirs.append(route.calls.last.request.content)
+        await client.close()
+        return ours, theirs
+
+    ours, theirs = asyncio.run(run())
+    assert ours == theirs
+    assert [json.loads(sent) for sent in ours] == bodies
+    assert json.loads(ours[2])["response_format"]["json_schema"]["name"] == "other"
