@@ -86,7 +86,7 @@ def _readings(text: str, answer: bool = False) -> list[list[str]]:
         readings += _decoded_readings(text, revealed)
         # What its lines spell read down (an acrostic, vertical text) is the answer's too.
         for spelled in spelled_readings(text):
-            readings.append([_canonical(t) for t in _TOKEN.findall(normalize(spelled).text)])
+            readings.append(_tokens(normalize(spelled).text))
     # The Latin letters alone, one token each: where a disguise took the word breaks away
     # (letters split by emoji read as one run) words still meet the answer letter by letter,
     # and an answer read backwards this way holds what it wrote right to left ("etirw").
