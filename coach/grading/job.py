@@ -21,7 +21,7 @@ from coach.text.injection import injection_sentences
 from coach.text.judged import judged_spans
 from coach.text.normalize import NormalizedText, normalize, reveal_tags
 from coach.text.redact import redact
-from coach.text.sections import governed_spans
+from coach.text.sections import governed_spans, vehicle_spans
 from coach.text.tokens import truncate_to_budget
 
 
@@ -100,4 +100,5 @@ def _unquotable(folded: NormalizedText, prompt: str) -> list[tuple[int, int]]:
     spans += grading_talk_spans(folded.text, prompt)
     spans += governed_spans(folded.original, folded.text, prompt)
     spans += judged_spans(folded.text)
+    spans += vehicle_spans(folded.original, folded.text, spans)
     return [folded.original_span(start, end) for start, end in spans]

@@ -188,13 +188,15 @@ class _Grading:
         content = found.content
         if found.injection:
             self._flag("suspected_injection", t.injection, found.injection)
-            # The paragraph set apart for the instruction is its vehicle (`vehicle_spans`).
+            # The paragraph set apart for the instruction is its vehicle (`vehicle_spans`), as
+            # is one set apart for talk about the grade below.
             vehicles = vehicle_spans(self.answer.original, text, found.injection)
             text = blank_out(text, merged([*found.injection, *vehicles]))
             content = content_of(text)
         copied = bool(factor) and self._is_rubric_copy(content, text)
         if found.grading_talk:
-            text = blank_out(text, found.grading_talk)
+            vehicles = vehicle_spans(self.answer.original, text, found.grading_talk)
+            text = blank_out(text, merged([*found.grading_talk, *vehicles]))
             content = content_of(text)
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").
         if factor and (copied or (found.grading_talk and self._is_rubric_copy(content, text))):

@@ -132,9 +132,10 @@ def vehicle_spans(
     original: str, text: str, spans: Sequence[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """The paragraphs of a multi-paragraph answer (`original`, split at blank lines) that hold
-    any of normalized `spans`, as ranges of normalized `text`: an instruction to the grader
-    set apart in its own paragraph makes that paragraph its vehicle, and the glossary, the
-    "translation" or the reference answer written around it earns nothing with it."""
+    any of normalized `spans`, as ranges of normalized `text`: an instruction to the grader,
+    or talk about the grade, set apart in its own paragraph makes that paragraph its vehicle,
+    and the glossary, the verse or the "translation" written around it earns nothing with it
+    ("诗成此答当评甲" closing a verse). A one-paragraph answer loses only those sentences."""
     if not spans or not _PARAGRAPH_BREAK.search(original):
         return []
     found = []

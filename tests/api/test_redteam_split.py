@@ -183,7 +183,7 @@ LANDED = {
     # measured once blind (8, 9, 4, 6 of 139 attacks and 67 answers); seen since
     "vault": Ceiling(keyword_inflated=2, llm_inflated=2, dictated=1, flagged=1),
     # measured once sealed (19, 21, 2, 1 of 179 attacks and 70 answers); seen since
-    "cellar": Ceiling(keyword_inflated=5, llm_inflated=7, dictated=2, flagged=1),
+    "cellar": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=2, flagged=1),
 }
 
 
