@@ -20,6 +20,12 @@ from typing import NamedTuple
 
 from coach.text.english import words_source
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize_phrase
+from coach.text.phrase_forms import (
+    negated_forms,
+    participle_source,
+    passive_parts,
+    without_determiners,
+)
 
 GAP_CHARS = 12  # the most characters an 'A*B' gap may hold
 GAP_WORDS_CHARS = 40  # ... between two English parts: about six words ("how long * rinsed")
@@ -129,26 +135,50 @@ def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
     return source
 
 
+def _other_orders(phrase: str) -> list[str]:
+    """Regex sources for a key point's English phrase as answers also say it
+    (`coach.text.phrase_forms`): a "verb object" phrase in the passive ("the fee was refunded"
+    for "refund the fee"), a negated verb as "never ...", "... nothing", "without ...",
+    "nobody can ..." (those with their words together, as written)."""
+    parts = [normalize_phrase(part) for part in phrase.split("*")]
+    if not all(_ASCII_WORD.fullmatch(part) for part in parts):
+        return []
+    sources = []
+    found = passive_parts(parts)
+    if found is not None:
+        verb, object_words = found
+        participle = participle_source(verb) + "(?![a-z])"
+        sources.append(_ascii_source(object_words, _FILLED_GAP) + _FILLED_GAP + participle)
+    if len(parts) == 1:
+        negated = negated_forms([word for word in parts[0].split(" ") if word])
+        sources += [_ascii_source(" ".join(words)) for words in negated]
+    return sources
+
+
 def _ascii_source(part: str, gap: str = " ") -> str:
     """A part of ASCII words ("ATM", "verify identity"), held to whole words, each in the forms
     `coach.text.english` accepts. The word-start test goes after the first letter, not before
     it: a pattern whose every branch opens with a literal lets `re` skip ahead to candidate
     characters, and one leading lookbehind would make it try every position of the answer.
     Only letters bound a word, so "them2)" still ends "them"; a digit bounds a digit."""
-    first = re.escape(part[0])
-    before = "a-z0-9" if part[0].isdigit() else "a-z"
-    after = "a-z0-9" if part[-1].isdigit() else "a-z"
+    words = [word for word in part.split(" ") if word]
+    if gap != " ":  # a key point's phrasing: any determiner, or none, between its words
+        words = without_determiners(words)
+    first = re.escape(words[0][0])
+    before = "a-z0-9" if words[0][0].isdigit() else "a-z"
+    after = "a-z0-9" if words[-1][-1].isdigit() else "a-z"
     # Every form `word_source` accepts keeps the word's first character, written first.
-    body = words_source([word for word in part.split(" ") if word], gap)[len(first) :]
+    body = words_source(words, gap)[len(first) :]
     return rf"{first}(?<![{before}]{first}){body}(?![{after}])"
 
 
 def compile_phrases(phrases: Iterable[str], *, gaps: bool = False) -> re.Pattern[str] | None:
     """One regex matching any of `phrases`; None when there are none (or all fold to nothing).
     `gaps`: as `phrase_pattern`'s."""
-    sources = {
-        phrase_pattern(p, gaps=gaps) for p in phrases if normalize_phrase(p.replace("*", ""))
-    }
+    kept = [p for p in phrases if normalize_phrase(p.replace("*", ""))]
+    sources = {phrase_pattern(p, gaps=gaps) for p in kept}
+    if gaps:
+        sources.update(source for p in kept for source in _other_orders(p))
     if not sources:
         return None
     # Longest first, so the reported span is the most specific phrasing.
