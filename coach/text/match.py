@@ -116,6 +116,11 @@ _NEGATORS = (
 _FILLED_GAP = rf" (?:(?!{_NEGATORS})[a-z0-9'-]+ ){{0,{FILLER_WORDS}}}"
 
 
+# A character of the sentence: an English full stop stays in normalized text, and ends it too
+# unless a digit follows (a decimal point).
+_IN_SENTENCE = rf"(?:[^{SENTENCE_END}.]|\.(?=\d))"
+
+
 def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
     """Regex source for one rubric phrase (already validated by the rubric model). With
     `gaps` (a key point's phrasing, not a deduction's trigger), its English words may stand a
@@ -124,8 +129,7 @@ def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
     source = ""
     for k, part in enumerate(parts):
         if k and _ASCII_WORD.fullmatch(parts[k - 1]) and _ASCII_WORD.fullmatch(part):
-            # an English full stop stays in normalized text: the gap stops there too
-            source += rf"(?:[^{SENTENCE_END}.]|\.(?=\d)){{0,{GAP_WORDS_CHARS}}}?"
+            source += rf"{_IN_SENTENCE}{{0,{GAP_WORDS_CHARS}}}?"
         elif k:
             source += f"[^{SENTENCE_END}]{{0,{GAP_CHARS}}}?"
         if _ASCII_WORD.fullmatch(part):
@@ -138,8 +142,9 @@ def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
 def _other_orders(phrase: str) -> list[str]:
     """Regex sources for a key point's English phrase as answers also say it
     (`coach.text.phrase_forms`): a "verb object" phrase in the passive ("the fee was refunded"
-    for "refund the fee"), a negated verb as "never ...", "... nothing", "without ...",
-    "nobody can ..." (those with their words together, as written)."""
+    for "refund the fee") or with a pronoun for a noun just named ("raise it"), a negated verb
+    as "never ...", "... nothing", "without ...", "nobody can ..." (those with their words
+    together, as written)."""
     parts = [normalize_phrase(part) for part in phrase.split("*")]
     if not all(_ASCII_WORD.fullmatch(part) for part in parts):
         return []
@@ -149,10 +154,20 @@ def _other_orders(phrase: str) -> list[str]:
         verb, object_words = found
         participle = participle_source(verb) + "(?![a-z])"
         sources.append(_ascii_source(object_words, _FILLED_GAP) + _FILLED_GAP + participle)
+        if " " not in object_words and object_words != "it":
+            sources.append(_pronoun_source(verb, object_words))
     if len(parts) == 1:
         negated = negated_forms([word for word in parts[0].split(" ") if word])
         sources += [_ascii_source(" ".join(words)) for words in negated]
     return sources
+
+
+def _pronoun_source(verb: str, noun: str) -> str:
+    """ "raise it" for "raise the limit", when the answer named the limit before, in the same
+    sentence or the one before: the pronoun stands for a noun the answer has just used (and
+    stands for nothing the rubric asks for when it has not). The match spans both."""
+    antecedent = rf"(?:{_IN_SENTENCE}*[{SENTENCE_END}.])?{_IN_SENTENCE}*?"
+    return _ascii_source(noun) + antecedent + _ascii_source(verb) + " (?:it|them)(?![a-z])"
 
 
 def _ascii_source(part: str, gap: str = " ") -> str:

@@ -2,7 +2,7 @@
 
 A rubric writes a key point as an instruction ("lift the block", "refund the fee", "come into
 the branch"); an answer tells what happens ("the block is lifted", "I'd have it refunded") or
-picks another article ("come to a branch"). Two rewrites follow, both for key points only (a
+picks another article ("come into a branch"). These rewrites follow, for key points only (a
 deduction's trigger keeps its words as written):
 
 * determiners are not part of the idea: "the", "a", "your"... inside a phrase of two or more
@@ -11,7 +11,12 @@ deduction's trigger keeps its words as written):
 * a verb and its object in the passive order: "refund the fee" also matches "the fee was
   refunded", "verify*identity" also "identity verified". Only the verb's past participle counts
   there, so a phrase whose first word is no verb ("security questions") cannot match
-  backwards by accident: "questions securityed" is no English.
+  backwards by accident: "questions securityed" is no English;
+* the object as a pronoun: "raise the limit" also matches "if it's the limit I can raise it",
+  but only after the answer has named the limit (in that sentence or the one before), so the
+  "it" stands for what the rubric asks about;
+* a negated verb reworded: "do not disclose" as "disclose nothing", "without disclosing",
+  "never disclose"; "can't promise" as "nobody can promise".
 """
 
 from __future__ import annotations

@@ -36,6 +36,9 @@ def _trigger_matches(phrase: str, answer: str) -> bool:
         ("authorise the payment", "the payment was authorized"),  # -ise and -ize
         ("hold the funds", "the funds are held"),  # an irregular participle
         ("release energy", "energy is released in respiration"),
+        ("raise the limit", "If it's the daily limit, I can raise it for you"),  # a pronoun
+        ("raise the limit", "They hit their limit. I'd raise it"),  # named the sentence before
+        ("confirm the transaction", "read the transactions to them and confirm them"),
         ("do not disclose", "end the call without disclosing anything"),  # negation reworded
         ("not disclose", "disclose nothing, direct them to a branch"),
         ("don't share", "I would never share the balance"),
@@ -57,6 +60,9 @@ def test_a_key_point_meets_its_other_word_orders(phrase: str, answer: str) -> No
         ("verify*identity", "identity. It was verified"),  # not across a sentence
         ("can't guarantee", "I can guarantee that nothing goes wrong"),  # words kept together
         ("can't guarantee", "I can guarantee it"),
+        ("raise the limit", "I'd raise it with my manager"),  # no limit named: "it" is no limit
+        ("raise the limit", "I'd raise it. Then the limit"),  # named after, not before
+        ("raise the limit", "The limit was hit. I called. Then I'd raise it"),  # too far back
         ("not share", "I share the code with them"),  # the verb alone is no refusal
         ("do not disclose", "disclose the balance, nothing else"),  # "nothing" not after it
     ],
