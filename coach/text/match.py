@@ -24,6 +24,7 @@ from coach.text.phrase_forms import (
     negated_forms,
     participle_source,
     passive_parts,
+    subject_parts,
     without_determiners,
 )
 
@@ -155,19 +156,25 @@ def _other_orders(phrase: str) -> list[str]:
         participle = participle_source(verb) + "(?![a-z])"
         sources.append(_ascii_source(object_words, _FILLED_GAP) + _FILLED_GAP + participle)
         if " " not in object_words and object_words != "it":
-            sources.append(_pronoun_source(verb, object_words))
+            said = _ascii_source(verb) + " (?:it|them)(?![a-z])"
+            sources.append(_after_naming(object_words, said))
     if len(parts) == 1:
-        negated = negated_forms([word for word in parts[0].split(" ") if word])
-        sources += [_ascii_source(" ".join(words)) for words in negated]
+        words = [word for word in parts[0].split(" ") if word]
+        sources += [_ascii_source(" ".join(negated)) for negated in negated_forms(words)]
+        subject = subject_parts(words)
+        if subject is not None:
+            noun, said_words = subject
+            sources.append(_after_naming(noun, _ascii_source(" ".join(said_words), _FILLED_GAP)))
     return sources
 
 
-def _pronoun_source(verb: str, noun: str) -> str:
-    """ "raise it" for "raise the limit", when the answer named the limit before, in the same
-    sentence or the one before: the pronoun stands for a noun the answer has just used (and
-    stands for nothing the rubric asks for when it has not). The match spans both."""
+def _after_naming(noun: str, said: str) -> str:
+    """`said` (a phrase with a pronoun for `noun`: "raise it", "it's higher") when the answer
+    named `noun` before, in the same sentence or the one before: the pronoun stands for a noun
+    the answer has just used (and for nothing the rubric asks about when it has not). The
+    match spans both."""
     antecedent = rf"(?:{_IN_SENTENCE}*[{SENTENCE_END}.])?{_IN_SENTENCE}*?"
-    return _ascii_source(noun) + antecedent + _ascii_source(verb) + " (?:it|them)(?![a-z])"
+    return _ascii_source(noun) + antecedent + said
 
 
 def _ascii_source(part: str, gap: str = " ") -> str:

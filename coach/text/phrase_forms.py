@@ -12,9 +12,10 @@ deduction's trigger keeps its words as written):
   refunded", "verify*identity" also "identity verified". Only the verb's past participle counts
   there, so a phrase whose first word is no verb ("security questions") cannot match
   backwards by accident: "questions securityed" is no English;
-* the object as a pronoun: "raise the limit" also matches "if it's the limit I can raise it",
-  but only after the answer has named the limit (in that sentence or the one before), so the
-  "it" stands for what the rubric asks about;
+* the object or subject as a pronoun: "raise the limit" also matches "if it's the limit I can
+  raise it", "apy is higher" "APY includes compounding, so it's higher", but only after the
+  answer has named the noun (in that sentence or the one before), so the pronoun stands for
+  what the rubric asks about;
 * a negated verb reworded: "do not disclose" as "disclose nothing", "without disclosing",
   "never disclose"; "can't promise" as "nobody can promise".
 """
@@ -112,3 +113,19 @@ def negated_forms(words: list[str]) -> list[list[str]]:
     if modal and not head:
         forms += [[who, modal, verb, *rest] for who in ("nobody", "no one")]
     return forms
+
+
+_LINKS = frozenset(["is", "are", "was", "were", "will", "can", "does", "has", "have"])
+
+
+def subject_parts(words: list[str]) -> tuple[str, list[str]] | None:
+    """A phrase's subject noun and the pronoun that can stand for it, when the phrase reads
+    "noun is/will/can ..." ("apy is higher": apy, ["it", "is", "higher"]); else None."""
+    words = without_determiners(words)
+    if len(words) < 3 or words[1] not in _LINKS:
+        return None
+    noun = words[0]
+    if not _VERB.fullmatch(noun) or noun in _NOT_OBJECTS or noun in _NEGATIONS:
+        return None
+    pronoun = "they" if words[1] in ("are", "were", "have") else "it"
+    return noun, [pronoun, *words[1:]]

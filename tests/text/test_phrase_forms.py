@@ -8,7 +8,12 @@ import pytest
 
 from coach.text.match import compile_phrases
 from coach.text.normalize import normalize
-from coach.text.phrase_forms import negated_forms, participle_source, passive_parts
+from coach.text.phrase_forms import (
+    negated_forms,
+    participle_source,
+    passive_parts,
+    subject_parts,
+)
 
 
 def _key_point_matches(phrase: str, answer: str) -> bool:
@@ -39,6 +44,8 @@ def _trigger_matches(phrase: str, answer: str) -> bool:
         ("raise the limit", "If it's the daily limit, I can raise it for you"),  # a pronoun
         ("raise the limit", "They hit their limit. I'd raise it"),  # named the sentence before
         ("confirm the transaction", "read the transactions to them and confirm them"),
+        ("apy is higher", "APY includes compounding, so it's higher"),  # a subject pronoun
+        ("prices are rising", "Prices went up in May. They are still rising"),
         ("do not disclose", "end the call without disclosing anything"),  # negation reworded
         ("not disclose", "disclose nothing, direct them to a branch"),
         ("don't share", "I would never share the balance"),
@@ -63,6 +70,7 @@ def test_a_key_point_meets_its_other_word_orders(phrase: str, answer: str) -> No
         ("raise the limit", "I'd raise it with my manager"),  # no limit named: "it" is no limit
         ("raise the limit", "I'd raise it. Then the limit"),  # named after, not before
         ("raise the limit", "The limit was hit. I called. Then I'd raise it"),  # too far back
+        ("apy is higher", "it is higher"),  # APY never named
         ("not share", "I share the code with them"),  # the verb alone is no refusal
         ("do not disclose", "disclose the balance, nothing else"),  # "nothing" not after it
     ],
@@ -87,6 +95,16 @@ def test_passive_parts_read_a_verb_and_its_object() -> None:
     assert passive_parts(["look at the account"]) is None  # a phrasal verb
     assert passive_parts(["the block"]) is None
     assert passive_parts(["a", "b", "c"]) is None
+
+
+def test_subject_parts_read_a_noun_and_what_is_said_of_it() -> None:
+    assert subject_parts(["apy", "is", "higher"]) == ("apy", ["it", "is", "higher"])
+    assert subject_parts(["the", "prices", "are", "rising"]) == (
+        "prices",
+        ["they", "are", "rising"],
+    )
+    assert subject_parts(["apy", "higher"]) is None
+    assert subject_parts(["it", "is", "higher"]) is None  # a pronoun already
 
 
 @pytest.mark.parametrize(
