@@ -150,21 +150,26 @@ def _other_orders(phrase: str) -> list[str]:
     if not all(_ASCII_WORD.fullmatch(part) for part in parts):
         return []
     sources = []
+    # Without typo tolerance: a slip in a reordered phrase is rarer than either alone, and
+    # each form with it would double the regex a key point compiles to.
     found = passive_parts(parts)
     if found is not None:
         verb, object_words = found
         participle = participle_source(verb) + "(?![a-z])"
-        sources.append(_ascii_source(object_words, _FILLED_GAP) + _FILLED_GAP + participle)
+        object_source = _ascii_source(object_words, _FILLED_GAP, typos=False)
+        sources.append(object_source + _FILLED_GAP + participle)
         if " " not in object_words and object_words != "it":
-            said = _ascii_source(verb) + " (?:it|them)(?![a-z])"
+            said = _ascii_source(verb, typos=False) + " (?:it|them)(?![a-z])"
             sources.append(_after_naming(object_words, said))
     if len(parts) == 1:
         words = [word for word in parts[0].split(" ") if word]
-        sources += [_ascii_source(" ".join(negated)) for negated in negated_forms(words)]
+        negated = negated_forms(words)
+        sources += [_ascii_source(" ".join(form), typos=False) for form in negated]
         subject = subject_parts(words)
         if subject is not None:
             noun, said_words = subject
-            sources.append(_after_naming(noun, _ascii_source(" ".join(said_words), _FILLED_GAP)))
+            said = _ascii_source(" ".join(said_words), _FILLED_GAP, typos=False)
+            sources.append(_after_naming(noun, said))
     return sources
 
 
@@ -174,10 +179,10 @@ def _after_naming(noun: str, said: str) -> str:
     the answer has just used (and for nothing the rubric asks about when it has not). The
     match spans both."""
     antecedent = rf"(?:{_IN_SENTENCE}*[{SENTENCE_END}.])?{_IN_SENTENCE}*?"
-    return _ascii_source(noun) + antecedent + said
+    return _ascii_source(noun, typos=False) + antecedent + said
 
 
-def _ascii_source(part: str, gap: str = " ") -> str:
+def _ascii_source(part: str, gap: str = " ", *, typos: bool = True) -> str:
     """A part of ASCII words ("ATM", "verify identity"), held to whole words, each in the forms
     `coach.text.english` accepts. The word-start test goes after the first letter, not before
     it: a pattern whose every branch opens with a literal lets `re` skip ahead to candidate
@@ -190,7 +195,7 @@ def _ascii_source(part: str, gap: str = " ") -> str:
     before = "a-z0-9" if words[0][0].isdigit() else "a-z"
     after = "a-z0-9" if words[-1][-1].isdigit() else "a-z"
     # Every form `word_source` accepts keeps the word's first character, written first.
-    body = words_source(words, gap)[len(first) :]
+    body = words_source(words, gap, typos=typos)[len(first) :]
     return rf"{first}(?<![{before}]{first}){body}(?![{after}])"
 
 

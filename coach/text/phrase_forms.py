@@ -48,10 +48,17 @@ def passive_parts(parts: list[str]) -> tuple[str, str] | None:
     """A phrase's verb and its object, when the phrase reads "verb object": its parts (split at
     "*", normalized, all ASCII words) give the verb as the first word of the first part and the
     object as the words after it (a second part when the verb stands alone before a "*").
-    None when the phrase cannot be read so (more parts, or a function word on either side)."""
+
+    The first word is taken for a verb only where the phrase marks it as one: a determiner or
+    "it" right after it ("lift the block", "refund it"; no noun phrase has one inside), or a
+    "*" after it ("confirm*transactions"). "security questions" or "annual percentage rate"
+    are left alone, and so is "verify identity", which could be either. None when the phrase
+    cannot be read so (more parts, or a function word on either side)."""
     first = parts[0].split()
     if len(parts) == 1:
-        verb, rest = first[0], without_determiners(first)[1:] if len(first) > 1 else []
+        if len(first) < 2 or first[1] not in DETERMINERS | {"it", "them"}:
+            return None
+        verb, rest = first[0], without_determiners(first)[1:]
     elif len(parts) == 2 and len(first) == 1:
         verb, rest = first[0], without_determiners(parts[1].split())
     else:
