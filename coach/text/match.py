@@ -136,7 +136,40 @@ def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
         if _ASCII_WORD.fullmatch(part):
             source += _ascii_source(part, _FILLED_GAP if gaps else " ")
         else:
-            source += re.escape(part)
+            source += _mixed_source(part)
+    return source
+
+
+# A formula or number, not a word: a digit, an operator, or a hyphen that joins no two words
+# ("n-1", "2n+1", "o(n)"). A letter glued to a digit is part of it ("2n-1" is no "n-1"),
+# where a word glued to a list number is still the word ("1)listen2)").
+_FORMULA = re.compile(r"\d|[+*/^=]|(?<![a-z]{2})-|-(?![a-z]{2})")
+_ASCII_HEAD = re.compile(r"[a-z0-9][a-z0-9.+*/^=-]*")
+_ASCII_TAIL = re.compile(r"[a-z0-9.+*/^=-]*[a-z0-9]$")
+
+
+def _bound(run: str, edge: str) -> str:
+    """The characters that may not touch `run` (an ASCII run at a phrase's edge) at `edge`, its
+    first or last character: letters and digits around a digit or a formula's letter, letters
+    around a word's (or an operator, which nothing glues to)."""
+    if edge.isdigit() or (edge.isalpha() and _FORMULA.search(run)):
+        return "a-z0-9"
+    return "a-z"
+
+
+def _mixed_source(part: str) -> str:
+    """A part that is not all ASCII words ("n-1个", "o1时间", "保证收益") as a substring, except
+    that an ASCII run at either edge is held to its whole word or formula: "n-1个" is not in
+    "2n-1个", nor "1个" in "21个". The start test goes after the first character (see
+    `_ascii_source`)."""
+    head, tail = _ASCII_HEAD.match(part), _ASCII_TAIL.search(part)
+    source = re.escape(part)
+    if head:
+        first = re.escape(part[0])
+        bound = _bound(head.group(), part[0])
+        source = rf"{first}(?<![{bound}]{first}){re.escape(part[1:])}"
+    if tail:
+        source += rf"(?![{_bound(tail.group(), part[-1])}])"
     return source
 
 
@@ -192,8 +225,7 @@ def _ascii_source(part: str, gap: str = " ", *, typos: bool = True) -> str:
     if gap != " ":  # a key point's phrasing: any determiner, or none, between its words
         words = without_determiners(words)
     first = re.escape(words[0][0])
-    before = "a-z0-9" if words[0][0].isdigit() else "a-z"
-    after = "a-z0-9" if words[-1][-1].isdigit() else "a-z"
+    before, after = _bound(part, words[0][0]), _bound(part, words[-1][-1])
     # Every form `word_source` accepts keeps the word's first character, written first.
     body = words_source(words, gap, typos=typos)[len(first) :]
     return rf"{first}(?<![{before}]{first}){body}(?![{after}])"
