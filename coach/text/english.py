@@ -53,7 +53,7 @@ def stem(word: str) -> str:
     return base
 
 
-def word_source(word: str) -> str:
+def word_source(word: str, *, typos: bool = True) -> str:
     """Regex source for one English word of a rubric phrase, without boundaries. Every form it
     accepts starts with the word's first character, written first."""
     if "'" in word:
@@ -64,11 +64,11 @@ def word_source(word: str) -> str:
         return re.escape(word)
     forms = irregular_forms(word)
     if forms:
-        return word[0] + "(?:" + "|".join(_regular(form)[1:] for form in forms) + ")"
-    return _regular(word)
+        return word[0] + "(?:" + "|".join(_regular(form, typos)[1:] for form in forms) + ")"
+    return _regular(word, typos)
 
 
-def _regular(word: str) -> str:
+def _regular(word: str, typos: bool = True) -> str:
     """`word_source` of a word of letters, by its suffixes alone."""
     if len(word) >= 5 and word.endswith("i"):
         return re.escape(word) + "[a-z]*"  # cut short on purpose: "apologi", "authori"
@@ -76,19 +76,20 @@ def _regular(word: str) -> str:
     if len(base) < 3:
         return re.escape(word) + "(?:s|es)?"
     if base.endswith(("is", "iz")) and len(base) > 4:
-        head, endings = _typos(base[:-2]) + "i[sz]", _ENDINGS
+        head, endings = _typos(base[:-2], typos) + "i[sz]", _ENDINGS
     elif base.endswith("y") and len(base) > 3 and base[-2] not in _VOWELS:
-        head, endings = _typos(base[:-1]), _Y_ENDINGS
+        head, endings = _typos(base[:-1], typos), _Y_ENDINGS
     else:
-        head = _typos(base)
+        head = _typos(base, typos)
         double = re.escape(base[-1]) + "?" if base[-1] not in _VOWELS else ""
         endings = f"{_ENDINGS}|{double}(?:ed|ing|er|ers)" if double else _ENDINGS
     return f"{head}(?:{endings})?"
 
 
-def _typos(base: str) -> str:
-    """`base`, or any one-edit slip of it when it is long enough to make one likely."""
-    if len(base) < TYPO_MIN_LETTERS - 1:
+def _typos(base: str, typos: bool = True) -> str:
+    """`base`, or (with `typos`) any one-edit slip of it when it is long enough to make one
+    likely."""
+    if not typos or len(base) < TYPO_MIN_LETTERS - 1:
         return re.escape(base)
     forms = {re.escape(base)}
     for i in range(1, len(base)):  # the first letter is rarely the slip, and a fixed one is fast
@@ -130,7 +131,7 @@ def _contracted(word: str) -> str:
     return re.escape(word).replace("'", "'?")
 
 
-def words_source(words: list[str], gap: str = " ") -> str:
+def words_source(words: list[str], gap: str = " ", *, typos: bool = True) -> str:
     """Regex source for the English words of one phrase part, `gap` between them. A word and
     the "not", "have", "is"... after it stay together and accept their contraction."""
     sources = []
@@ -141,10 +142,10 @@ def words_source(words: list[str], gap: str = " ") -> str:
             if after == "not" and word in ("can", "will"):
                 source = _NEGATED["can" if word == "can" else "won"]
             else:
-                source = f"{word_source(word)}(?: {after}|{_SHORT[after]})"
+                source = f"{word_source(word, typos=typos)}(?: {after}|{_SHORT[after]})"
             i += 2
         else:
-            source = word_source(word)
+            source = word_source(word, typos=typos)
             i += 1
         sources.append(source)
     return gap.join(sources)

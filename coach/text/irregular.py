@@ -114,3 +114,14 @@ def irregular_forms(word: str) -> tuple[str, ...]:
     """The irregular forms of the verb `word` is a form of ("lost": lose, lost); empty when it
     is not a listed verb."""
     return FORMS.get(word, ())
+
+
+_PAST: dict[str, tuple[str, ...]] = {
+    forms[0]: tuple(forms[1:]) for forms in (line.split() for line in _VERBS)
+}
+
+
+def past_forms(verb: str) -> tuple[str, ...]:
+    """The past forms of the listed base verb `verb` ("hold": held), whatever their first
+    letter; empty when it is not a listed verb."""
+    return _PAST.get(verb, ())

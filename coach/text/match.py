@@ -20,6 +20,13 @@ from typing import NamedTuple
 
 from coach.text.english import words_source
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize_phrase
+from coach.text.phrase_forms import (
+    negated_forms,
+    participle_source,
+    passive_parts,
+    subject_parts,
+    without_determiners,
+)
 
 GAP_CHARS = 12  # the most characters an 'A*B' gap may hold
 GAP_WORDS_CHARS = 40  # ... between two English parts: about six words ("how long * rinsed")
@@ -110,6 +117,11 @@ _NEGATORS = (
 _FILLED_GAP = rf" (?:(?!{_NEGATORS})[a-z0-9'-]+ ){{0,{FILLER_WORDS}}}"
 
 
+# A character of the sentence: an English full stop stays in normalized text, and ends it too
+# unless a digit follows (a decimal point).
+_IN_SENTENCE = rf"(?:[^{SENTENCE_END}.]|\.(?=\d))"
+
+
 def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
     """Regex source for one rubric phrase (already validated by the rubric model). With
     `gaps` (a key point's phrasing, not a deduction's trigger), its English words may stand a
@@ -118,37 +130,114 @@ def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
     source = ""
     for k, part in enumerate(parts):
         if k and _ASCII_WORD.fullmatch(parts[k - 1]) and _ASCII_WORD.fullmatch(part):
-            # an English full stop stays in normalized text: the gap stops there too
-            source += rf"(?:[^{SENTENCE_END}.]|\.(?=\d)){{0,{GAP_WORDS_CHARS}}}?"
+            source += rf"{_IN_SENTENCE}{{0,{GAP_WORDS_CHARS}}}?"
         elif k:
             source += f"[^{SENTENCE_END}]{{0,{GAP_CHARS}}}?"
         if _ASCII_WORD.fullmatch(part):
             source += _ascii_source(part, _FILLED_GAP if gaps else " ")
         else:
-            source += re.escape(part)
+            source += _mixed_source(part)
     return source
 
 
-def _ascii_source(part: str, gap: str = " ") -> str:
+# A formula or number, not a word: a digit, an operator, or a hyphen that joins no two words
+# ("n-1", "2n+1", "o(n)"). A letter glued to a digit is part of it ("2n-1" is no "n-1"),
+# where a word glued to a list number is still the word ("1)listen2)").
+_FORMULA = re.compile(r"\d|[+*/^=]|(?<![a-z]{2})-|-(?![a-z]{2})")
+_ASCII_HEAD = re.compile(r"[a-z0-9][a-z0-9.+*/^=-]*")
+_ASCII_TAIL = re.compile(r"[a-z0-9.+*/^=-]*[a-z0-9]$")
+
+
+def _bound(run: str, edge: str) -> str:
+    """The characters that may not touch `run` (an ASCII run at a phrase's edge) at `edge`, its
+    first or last character: letters and digits around a digit or a formula's letter, letters
+    around a word's (or an operator, which nothing glues to)."""
+    if edge.isdigit() or (edge.isalpha() and _FORMULA.search(run)):
+        return "a-z0-9"
+    return "a-z"
+
+
+def _mixed_source(part: str) -> str:
+    """A part that is not all ASCII words ("n-1个", "o1时间", "保证收益") as a substring, except
+    that an ASCII run at either edge is held to its whole word or formula: "n-1个" is not in
+    "2n-1个", nor "1个" in "21个". The start test goes after the first character (see
+    `_ascii_source`)."""
+    head, tail = _ASCII_HEAD.match(part), _ASCII_TAIL.search(part)
+    source = re.escape(part)
+    if head:
+        first = re.escape(part[0])
+        bound = _bound(head.group(), part[0])
+        source = rf"{first}(?<![{bound}]{first}){re.escape(part[1:])}"
+    if tail:
+        source += rf"(?![{_bound(tail.group(), part[-1])}])"
+    return source
+
+
+def _other_orders(phrase: str) -> list[str]:
+    """Regex sources for a key point's English phrase as answers also say it
+    (`coach.text.phrase_forms`): a "verb object" phrase in the passive ("the fee was refunded"
+    for "refund the fee") or with a pronoun for a noun just named ("raise it"), a negated verb
+    as "never ...", "... nothing", "without ...", "nobody can ..." (those with their words
+    together, as written)."""
+    parts = [normalize_phrase(part) for part in phrase.split("*")]
+    if not all(_ASCII_WORD.fullmatch(part) for part in parts):
+        return []
+    sources = []
+    # Without typo tolerance: a slip in a reordered phrase is rarer than either alone, and
+    # each form with it would double the regex a key point compiles to.
+    found = passive_parts(parts)
+    if found is not None:
+        verb, object_words = found
+        participle = participle_source(verb) + "(?![a-z])"
+        object_source = _ascii_source(object_words, _FILLED_GAP, typos=False)
+        sources.append(object_source + _FILLED_GAP + participle)
+        if " " not in object_words and object_words != "it":
+            said = _ascii_source(verb, typos=False) + " (?:it|them)(?![a-z])"
+            sources.append(_after_naming(object_words, said))
+    if len(parts) == 1:
+        words = [word for word in parts[0].split(" ") if word]
+        negated = negated_forms(words)
+        sources += [_ascii_source(" ".join(form), typos=False) for form in negated]
+        subject = subject_parts(words)
+        if subject is not None:
+            noun, said_words = subject
+            said = _ascii_source(" ".join(said_words), _FILLED_GAP, typos=False)
+            sources.append(_after_naming(noun, said))
+    return sources
+
+
+def _after_naming(noun: str, said: str) -> str:
+    """`said` (a phrase with a pronoun for `noun`: "raise it", "it's higher") when the answer
+    named `noun` before, in the same sentence or the one before: the pronoun stands for a noun
+    the answer has just used (and for nothing the rubric asks about when it has not). The
+    match spans both."""
+    antecedent = rf"(?:{_IN_SENTENCE}*[{SENTENCE_END}.])?{_IN_SENTENCE}*?"
+    return _ascii_source(noun, typos=False) + antecedent + said
+
+
+def _ascii_source(part: str, gap: str = " ", *, typos: bool = True) -> str:
     """A part of ASCII words ("ATM", "verify identity"), held to whole words, each in the forms
     `coach.text.english` accepts. The word-start test goes after the first letter, not before
     it: a pattern whose every branch opens with a literal lets `re` skip ahead to candidate
     characters, and one leading lookbehind would make it try every position of the answer.
     Only letters bound a word, so "them2)" still ends "them"; a digit bounds a digit."""
-    first = re.escape(part[0])
-    before = "a-z0-9" if part[0].isdigit() else "a-z"
-    after = "a-z0-9" if part[-1].isdigit() else "a-z"
+    words = [word for word in part.split(" ") if word]
+    if gap != " ":  # a key point's phrasing: any determiner, or none, between its words
+        words = without_determiners(words)
+    first = re.escape(words[0][0])
+    before, after = _bound(part, words[0][0]), _bound(part, words[-1][-1])
     # Every form `word_source` accepts keeps the word's first character, written first.
-    body = words_source([word for word in part.split(" ") if word], gap)[len(first) :]
+    body = words_source(words, gap, typos=typos)[len(first) :]
     return rf"{first}(?<![{before}]{first}){body}(?![{after}])"
 
 
 def compile_phrases(phrases: Iterable[str], *, gaps: bool = False) -> re.Pattern[str] | None:
     """One regex matching any of `phrases`; None when there are none (or all fold to nothing).
     `gaps`: as `phrase_pattern`'s."""
-    sources = {
-        phrase_pattern(p, gaps=gaps) for p in phrases if normalize_phrase(p.replace("*", ""))
-    }
+    kept = [p for p in phrases if normalize_phrase(p.replace("*", ""))]
+    sources = {phrase_pattern(p, gaps=gaps) for p in kept}
+    if gaps:
+        sources.update(source for p in kept for source in _other_orders(p))
     if not sources:
         return None
     # Longest first, so the reported span is the most specific phrasing.

@@ -27,10 +27,10 @@ BANK = FOLDER / "bank.yaml"
 HALVES = ("dev", "test")
 MIN_PER_QUESTION = 30  # both halves together
 
-# Overall QWK of `coach eval LABELS --offline` as last measured (dev 0.737, test 0.698),
+# Overall QWK of `coach eval LABELS --offline` as last measured (dev 0.787, test 0.710),
 # rounded down to two decimals. A floor: it can only go up as the matcher improves (the
 # target is 0.70); raise it to the new figure when it does.
-QWK_FLOOR = {"dev": 0.73, "test": 0.69}
+QWK_FLOOR = {"dev": 0.78, "test": 0.71}
 
 
 def labels_path(half: str) -> Path:
