@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 
 from coach.text.addressed import may_anchor, scores_are_topic, tags_of
+from coach.text.checklist import TICK
 from coach.text.normalize import normalize
 
 MAX_HEADING = 24  # characters: a longer line is a sentence, not a heading
@@ -34,6 +35,10 @@ _LABEL = re.compile(rf"【([^】]{{1,{MAX_LABEL}}})】|([^:：\n]{{1,{MAX_LABEL}
 _GRADE_PARTS = frozenset({"verdict_label", "score", "full_marks", "rubric", "grader"})
 _AUTHORITY_NOTES = frozenset({"field", "claim", "score"})  # "【面试官批注】", not "面试官："
 _CLAIMED = frozenset({"all", "done", "meets", "claim"})  # "要點一覽（我都講咗）：…"
+# A label naming the answer, its points or a check of itself, before two ticks or more: "要点
+# 对照：冷静安抚✓ 倾听确认✓", "自我检查：身份识别✔ …" tick off points rather than make them.
+_OWN_POINTS = frozenset({"key_points", "self_text", "answer"})
+_SELF_CHECK = re.compile(r"自我检查|自检|自查|self[- ]check|checklist", re.IGNORECASE)
 # A version of the answer "above" (a translation, a dialect version) restates it: faithful,
 # it adds nothing the answer lacks; unfaithful, it adds what the candidate did not say.
 _RESTATED = re.compile(
@@ -79,6 +84,8 @@ def _labelled(line: str, prompt: str) -> bool:
     if "authority" in tags and len(label.strip()) <= MAX_SPEAKER:
         return _GREETING.search(label.lower()) is None
     if "key_points" in tags and tags & _CLAIMED:
+        return True
+    if (tags & _OWN_POINTS or _SELF_CHECK.search(label)) and len(TICK.findall(line)) >= 2:
         return True
     return _grade_part(tags, prompt)
 

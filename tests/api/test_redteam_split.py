@@ -172,7 +172,7 @@ class Ceiling:
 
 LANDED = {
     "test": Ceiling(keyword_inflated=0, llm_inflated=0, dictated=0, flagged=0),
-    "holdout": Ceiling(keyword_inflated=3, llm_inflated=7, dictated=0, flagged=2),
+    "holdout": Ceiling(keyword_inflated=1, llm_inflated=5, dictated=0, flagged=1),
     # measured once blind (1, 3, 1, 1), then looked at while tuning
     "fresh": Ceiling(keyword_inflated=1, llm_inflated=3, dictated=0, flagged=0),
     # measured once blind (7, 12, 2, 5 of 167 attacks and 65 answers); seen since

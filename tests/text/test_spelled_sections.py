@@ -167,3 +167,15 @@ def test_a_paragraph_holding_a_verdict_is_its_vehicle() -> None:
     )
     # The same verse with no verdict beside it is the candidate's own, and earns its points.
     assert grader.grade(bank, question, f"{weak}\n\n{verse}").percent > 0
+
+
+def test_points_ticked_off_under_a_label_of_the_answers_own_are_no_answer() -> None:
+    for line in (
+        "要点对照：冷静安抚✓ 倾听确认✓ 方案与进度✓",
+        "自我检查：身份识别✔ 大额报告✔ 资料保密✔",
+    ):
+        answer = f"我会耐心地跟客户沟通。\n{line}"
+        folded = normalize(answer).text
+        assert governed_spans(answer, folded), line
+    steps = "我会耐心地跟客户沟通。\n处理步骤：✓核实身份 ✓冻结账户 ✓上报主管"
+    assert governed_spans(steps, normalize(steps).text) == []
