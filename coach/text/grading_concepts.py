@@ -388,9 +388,37 @@ def _keys(lexicon: tuple[str, ...]) -> set[str]:
 
 
 @functools.lru_cache(maxsize=4)
-def hint(names: tuple[str, ...], backwards: bool = False) -> re.Pattern[str]:
-    """Finds every word of the concepts `names` and more (the first word of a phrase, a stem
-    without its ending, no word boundaries) in one scan: a cheap test before `tags`. With
-    `backwards`, the words spelled from their end, as text read backwards holds them."""
+def hint(names: tuple[str, ...], backwards: bool = False) -> tuple[re.Pattern[str], ...]:
+    """Find every word of the concepts `names` and more (the first word of a phrase, a stem
+    without its ending, no word boundaries) in one scan each: a cheap test before `tags`. With
+    `backwards`, the words spelled from their end, as text read backwards holds them.
+
+    One trie per group of first characters (`_branch_groups`): at every character that may
+    start a key, `re` tries each branch at the top of the trie in turn, so a trie of all 200
+    first characters costs that at every letter of an English answer and at many a common
+    ideograph; a few smaller tries find the same positions for a fraction of it."""
     keys = set().union(*(_keys(CONCEPTS[name]) for name in names))
-    return re.compile(_trie_source({key[::-1] for key in keys} if backwards else keys))
+    if backwards:
+        keys = {key[::-1] for key in keys}
+    return tuple(
+        re.compile(_trie_source({key for key in keys if key[0] in group}))
+        for group in _branch_groups({key[0] for key in keys})
+    )
+
+
+MAX_BRANCHES = 96  # first characters in one hint trie (each scan of the text has its cost too)
+
+
+def _branch_groups(firsts: set[str]) -> list[set[str]]:
+    """`firsts` by script (ASCII, ideographs, the rest), each cut into even parts of at most
+    `MAX_BRANCHES`: a text in one script meets the branches of its own tries only."""
+    scripts: dict[int, list[str]] = {}
+    for char in sorted(firsts):
+        script = 0 if char.isascii() else 1 if "\u4e00" <= char <= "\u9fff" else 2
+        scripts.setdefault(script, []).append(char)
+    groups = []
+    for chars in scripts.values():
+        parts = -(-len(chars) // MAX_BRANCHES)
+        size = -(-len(chars) // parts)
+        groups += [set(chars[k : k + size]) for k in range(0, len(chars), size)]
+    return groups

@@ -3,12 +3,21 @@ text, and the tests before looking for encoded payloads and for structural shape
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.text.addressed import ANCHORS, addressed_spans
-from coach.text.grading_concepts import CONCEPTS, _keys, hint
+from coach.text.addressed import ANCHORS, _bounds, _hinted, addressed_spans
+from coach.text.grading_concepts import (
+    CONCEPTS,
+    MAX_BRANCHES,
+    _branch_groups,
+    _keys,
+    _trie_source,
+    hint,
+)
 from coach.text.injection import _ENCODED, _ENCODED_HINT, _STRUCTURE_HINT, _structure
 from coach.text.normalize import SENTENCE_END, normalize
 
@@ -33,8 +42,50 @@ def test_no_anchor_word_holds_a_sentence_end() -> None:
 @pytest.mark.parametrize("sentence", SENTENCES)
 def test_a_backwards_word_is_found_as_in_the_reversed_sentence(sentence: str) -> None:
     text = normalize(sentence).text
-    forward_on_reversed = hint(ANCHORS).search(text[::-1]) is not None
-    assert (hint(ANCHORS, backwards=True).search(text) is not None) == forward_on_reversed
+    forward_on_reversed = _found(hint(ANCHORS), text[::-1])
+    assert _found(hint(ANCHORS, backwards=True), text) == forward_on_reversed
+
+
+def _found(scans: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return any(scan.search(text) is not None for scan in scans)
+
+
+def _one_trie(backwards: bool) -> re.Pattern[str]:
+    keys = set().union(*(_keys(CONCEPTS[name]) for name in ANCHORS))
+    return re.compile(_trie_source({key[::-1] for key in keys} if backwards else keys))
+
+
+def test_the_first_characters_are_cut_by_script_into_small_groups() -> None:
+    firsts = {key[0] for key in set().union(*(_keys(CONCEPTS[name]) for name in ANCHORS))}
+    groups = _branch_groups(firsts)
+    assert set().union(*groups) == firsts and sum(map(len, groups)) == len(firsts)
+    assert all(0 < len(group) <= MAX_BRANCHES for group in groups)
+    for group in groups:  # one script a group: a Chinese answer never meets the Latin branches
+        assert len({(c.isascii(), "\u4e00" <= c <= "\u9fff") for c in group}) == 1
+    assert len(groups) == len(hint(ANCHORS)) >= 3
+
+
+# Characters the anchor words start and go on with, and a few they do not, Latin and Chinese.
+_ALPHABET = "gradescoruibmfl给满分评标准答回这个我的是在了。，  xyz"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_the_cut_tries_mark_the_sentences_one_trie_of_every_word_marks(text: str) -> None:
+    bounds = _bounds(text)
+    for backwards in (False, True):
+        cut = _hinted(text, bounds, hint(ANCHORS, backwards))
+        assert cut == _hinted(text, bounds, (_one_trie(backwards),))
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_the_cut_tries_mark_the_sample_sentences_as_one_trie_does(sentence: str) -> None:
+    text = normalize(sentence * 2).text
+    bounds = _bounds(text)
+    for backwards in (False, True):
+        cut = _hinted(text, bounds, hint(ANCHORS, backwards))
+        assert cut == _hinted(text, bounds, (_one_trie(backwards),))
+        assert any(cut) == _found((_one_trie(backwards),), text)
 
 
 def test_a_sentence_spelled_backwards_still_addresses_the_grader() -> None:
