@@ -348,9 +348,10 @@ def _trie_source(keys: set[str]) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _concept_keys() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
-    """A trie of every concept's keys (`_keys`), and for each key the concepts that have a key
-    starting with it: the trie finds the shortest key at a position, which stands for all."""
+def _concept_keys() -> tuple[tuple[re.Pattern[str], ...], dict[str, frozenset[str]]]:
+    """Tries of every concept's keys (`_keys`; one per group of first characters, as `hint`
+    has), and for each key the concepts that have a key starting with it: a trie finds the
+    shortest key at a position, which stands for all."""
     lexicons = {**CONCEPTS, "reported": (*own.SPEAKER, *own.TOLD)}
     owners: dict[str, set[str]] = {}
     for name, lexicon in lexicons.items():
@@ -361,19 +362,24 @@ def _concept_keys() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
         for end in range(1, len(key)):
             if key[:end] in shared:
                 shared[key[:end]] |= names
-    return re.compile(_trie_source(set(owners))), {k: frozenset(v) for k, v in shared.items()}
+    tries = tuple(
+        re.compile(_trie_source({key for key in owners if key[0] in group}))
+        for group in _branch_groups({key[0] for key in owners})
+    )
+    return tries, {k: frozenset(v) for k, v in shared.items()}
 
 
 def candidates(sentence: str) -> set[str]:
     """The concepts whose words may be in `sentence` (a superset, found in one scan); `tags`
     runs only their patterns."""
-    trie, owners = _concept_keys()
+    tries, owners = _concept_keys()
     found: set[str] = set()
-    start = 0
-    # Overlapping: a key may start inside another's match ("满分数" holds 满分 and 分数).
-    while (match := trie.search(sentence, start)) is not None:
-        found |= owners[match.group()]
-        start = match.start() + 1
+    for trie in tries:
+        start = 0
+        # Overlapping: a key may start inside another's match ("满分数" holds 满分 and 分数).
+        while (match := trie.search(sentence, start)) is not None:
+            found |= owners[match.group()]
+            start = match.start() + 1
     return found
 
 

@@ -3,6 +3,7 @@ text, and the tests before looking for encoded payloads and for structural shape
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -14,8 +15,10 @@ from coach.text.grading_concepts import (
     CONCEPTS,
     MAX_BRANCHES,
     _branch_groups,
+    _concept_keys,
     _keys,
     _trie_source,
+    candidates,
     hint,
 )
 from coach.text.injection import _ENCODED, _ENCODED_HINT, _STRUCTURE_HINT, _structure
@@ -160,3 +163,32 @@ def test_whatever_the_structure_search_finds_passes_the_cheap_test(raw: str) -> 
     text = normalize(raw).text
     if _structure(text):
         assert _STRUCTURE_HINT.search(text) is not None
+
+
+@functools.cache
+def _one_concept_trie() -> re.Pattern[str]:
+    return re.compile(_trie_source(set(_concept_keys()[1])))
+
+
+def _candidates_one_trie(sentence: str) -> set[str]:
+    _, owners = _concept_keys()
+    trie = _one_concept_trie()
+    found: set[str] = set()
+    start = 0
+    while (match := trie.search(sentence, start)) is not None:
+        found |= owners[match.group()]
+        start = match.start() + 1
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "客户说分数满意度", max_size=60))
+def test_the_concepts_a_sentence_may_hold_are_found_as_by_one_trie(text: str) -> None:
+    assert candidates(text) == _candidates_one_trie(text)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_the_sample_sentences_have_the_candidates_of_one_trie(sentence: str) -> None:
+    text = normalize(sentence).text
+    assert candidates(text) == _candidates_one_trie(text)
+    assert len(_concept_keys()[0]) >= 3
