@@ -23,6 +23,7 @@ from coach.text import grading_words as words
 from coach.text.checklist import TICK, checklist
 from coach.text.normalize import CLAUSE_BREAK, normalize_phrase
 from coach.text.reveal import reveal
+from coach.text.trie import tries
 
 _LETTER = r"a-z\u00e0-\u024f\u0400-\u04ff"
 _LATIN_ENTRY = re.compile(rf"[{_LETTER}0-9' +/-]+")
@@ -323,35 +324,11 @@ def _claims(sentence: str, domain: tuple[int, int], word: tuple[int, int]) -> bo
     return len(gap) <= DOMAIN_GAP_WIDE
 
 
-class _Node(dict[str, "_Node"]):
-    """A trie node: the characters that may follow, "" when a key ends here."""
-
-
-def _trie_source(keys: set[str]) -> str:
-    """One regex for "one of `keys` starts here", shaped as a trie: at each position `re` tries
-    only the branch of the character it sees (an alternation of all the words would try
-    hundreds of them at every common character). A key that starts another is enough alone."""
-    trie = _Node()
-    for key in keys:
-        node = trie
-        for char in key:
-            node = node.setdefault(char, _Node())
-        node[""] = _Node()
-
-    def emit(node: _Node) -> str:
-        if "" in node:
-            return ""
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items())]
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-
-    return emit(trie)
-
-
 @functools.lru_cache(maxsize=1)
 def _concept_keys() -> tuple[tuple[re.Pattern[str], ...], dict[str, frozenset[str]]]:
-    """Tries of every concept's keys (`_keys`; one per group of first characters, as `hint`
-    has), and for each key the concepts that have a key starting with it: a trie finds the
-    shortest key at a position, which stands for all."""
+    """Tries of every concept's keys (`_keys`; cut by first character, `coach.text.trie`),
+    and for each key the concepts that have a key starting with it: a trie finds the shortest
+    key at a position, which stands for all."""
     lexicons = {**CONCEPTS, "reported": (*own.SPEAKER, *own.TOLD)}
     owners: dict[str, set[str]] = {}
     for name, lexicon in lexicons.items():
@@ -362,19 +339,15 @@ def _concept_keys() -> tuple[tuple[re.Pattern[str], ...], dict[str, frozenset[st
         for end in range(1, len(key)):
             if key[:end] in shared:
                 shared[key[:end]] |= names
-    tries = tuple(
-        re.compile(_trie_source({key for key in owners if key[0] in group}))
-        for group in _branch_groups({key[0] for key in owners})
-    )
-    return tries, {k: frozenset(v) for k, v in shared.items()}
+    return tries(owners), {k: frozenset(v) for k, v in shared.items()}
 
 
 def candidates(sentence: str) -> set[str]:
     """The concepts whose words may be in `sentence` (a superset, found in one scan); `tags`
     runs only their patterns."""
-    tries, owners = _concept_keys()
+    scans, owners = _concept_keys()
     found: set[str] = set()
-    for trie in tries:
+    for trie in scans:
         start = 0
         # Overlapping: a key may start inside another's match ("满分数" holds 满分 and 分数).
         while (match := trie.search(sentence, start)) is not None:
@@ -396,35 +369,8 @@ def _keys(lexicon: tuple[str, ...]) -> set[str]:
 @functools.lru_cache(maxsize=4)
 def hint(names: tuple[str, ...], backwards: bool = False) -> tuple[re.Pattern[str], ...]:
     """Find every word of the concepts `names` and more (the first word of a phrase, a stem
-    without its ending, no word boundaries) in one scan each: a cheap test before `tags`. With
-    `backwards`, the words spelled from their end, as text read backwards holds them.
-
-    One trie per group of first characters (`_branch_groups`): at every character that may
-    start a key, `re` tries each branch at the top of the trie in turn, so a trie of all 200
-    first characters costs that at every letter of an English answer and at many a common
-    ideograph; a few smaller tries find the same positions for a fraction of it."""
+    without its ending, no word boundaries) in a scan by each trie (`coach.text.trie`): a cheap
+    test before `tags`. With `backwards`, the words spelled from their end, as text read
+    backwards holds them."""
     keys = set().union(*(_keys(CONCEPTS[name]) for name in names))
-    if backwards:
-        keys = {key[::-1] for key in keys}
-    return tuple(
-        re.compile(_trie_source({key for key in keys if key[0] in group}))
-        for group in _branch_groups({key[0] for key in keys})
-    )
-
-
-MAX_BRANCHES = 96  # first characters in one hint trie (each scan of the text has its cost too)
-
-
-def _branch_groups(firsts: set[str]) -> list[set[str]]:
-    """`firsts` by script (ASCII, ideographs, the rest), each cut into even parts of at most
-    `MAX_BRANCHES`: a text in one script meets the branches of its own tries only."""
-    scripts: dict[int, list[str]] = {}
-    for char in sorted(firsts):
-        script = 0 if char.isascii() else 1 if "\u4e00" <= char <= "\u9fff" else 2
-        scripts.setdefault(script, []).append(char)
-    groups = []
-    for chars in scripts.values():
-        parts = -(-len(chars) // MAX_BRANCHES)
-        size = -(-len(chars) // parts)
-        groups += [set(chars[k : k + size]) for k in range(0, len(chars), size)]
-    return groups
+    return tries({key[::-1] for key in keys} if backwards else keys)

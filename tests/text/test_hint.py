@@ -11,18 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.text.addressed import ANCHORS, _bounds, _hinted, addressed_spans
-from coach.text.grading_concepts import (
-    CONCEPTS,
-    MAX_BRANCHES,
-    _branch_groups,
-    _concept_keys,
-    _keys,
-    _trie_source,
-    candidates,
-    hint,
-)
+from coach.text.grading_concepts import CONCEPTS, _concept_keys, _keys, candidates, hint
 from coach.text.injection import _ENCODED, _ENCODED_HINT, _STRUCTURE_HINT, _structure
 from coach.text.normalize import SENTENCE_END, normalize
+from coach.text.trie import MAX_BRANCHES, branch_groups, trie_source
 
 SENTENCES = [
     "我给满分。",
@@ -55,12 +47,12 @@ def _found(scans: tuple[re.Pattern[str], ...], text: str) -> bool:
 
 def _one_trie(backwards: bool) -> re.Pattern[str]:
     keys = set().union(*(_keys(CONCEPTS[name]) for name in ANCHORS))
-    return re.compile(_trie_source({key[::-1] for key in keys} if backwards else keys))
+    return re.compile(trie_source({key[::-1] for key in keys} if backwards else keys))
 
 
 def test_the_first_characters_are_cut_by_script_into_small_groups() -> None:
     firsts = {key[0] for key in set().union(*(_keys(CONCEPTS[name]) for name in ANCHORS))}
-    groups = _branch_groups(firsts)
+    groups = branch_groups(firsts)
     assert set().union(*groups) == firsts and sum(map(len, groups)) == len(firsts)
     assert all(0 < len(group) <= MAX_BRANCHES for group in groups)
     for group in groups:  # one script a group: a Chinese answer never meets the Latin branches
@@ -167,7 +159,7 @@ def test_whatever_the_structure_search_finds_passes_the_cheap_test(raw: str) -> 
 
 @functools.cache
 def _one_concept_trie() -> re.Pattern[str]:
-    return re.compile(_trie_source(set(_concept_keys()[1])))
+    return re.compile(trie_source(set(_concept_keys()[1])))
 
 
 def _candidates_one_trie(sentence: str) -> set[str]:

@@ -1,0 +1,65 @@
+"""Regexes that find where any of many plain words starts, shaped as tries.
+
+An alternation of hundreds of words makes `re` try every word at every position. A trie
+("评(?:分|语)|满分|...") lets it follow only the branch of the character it sees, but its top
+level is still one branch per first character, tried in turn at every character that may start
+a word: with 200 first characters, every letter of an English answer and many a common
+ideograph pays for the whole row. So the words are cut by first character into a few tries,
+by script and at most `MAX_BRANCHES` first characters each: a text meets the branches of its
+own script's tries only, and each try is a short row. Together they find the same positions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MAX_BRANCHES = 96  # first characters in one trie (each trie is one more scan of the text)
+
+
+class _Node(dict[str, "_Node"]):
+    """A trie node: the characters that may follow, "" when a word ends here."""
+
+
+def trie_source(words: Iterable[str]) -> str:
+    """One regex for "one of `words` starts here", shaped as a trie. A word that starts
+    another is enough alone: the regex matches the shortest word at a position."""
+    trie = _Node()
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, _Node())
+        node[""] = _Node()
+
+    def emit(node: _Node) -> str:
+        if "" in node:
+            return ""
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return emit(trie)
+
+
+def branch_groups(firsts: Iterable[str]) -> list[set[str]]:
+    """First characters by script (ASCII, CJK ideographs, the rest), each script cut into even
+    parts of at most `MAX_BRANCHES`."""
+    scripts: dict[int, list[str]] = {}
+    for char in sorted(set(firsts)):
+        script = 0 if char.isascii() else 1 if "\u4e00" <= char <= "\u9fff" else 2
+        scripts.setdefault(script, []).append(char)
+    groups = []
+    for chars in scripts.values():
+        parts = -(-len(chars) // MAX_BRANCHES)
+        size = -(-len(chars) // parts)
+        groups += [set(chars[k : k + size]) for k in range(0, len(chars), size)]
+    return groups
+
+
+def tries(words: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    """`words` as one trie per group of first characters (`branch_groups`): the positions
+    where a word starts are those where one of them matches."""
+    kept = {word for word in words if word}
+    return tuple(
+        re.compile(trie_source(word for word in kept if word[0] in group))
+        for group in branch_groups(word[0] for word in kept)
+    )
