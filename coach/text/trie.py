@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import groupby
 
 MAX_BRANCHES = 96  # first characters in one trie (each trie is one more scan of the text)
 
@@ -82,7 +83,31 @@ def by_first_character(sources: list[str]) -> str:
         if head is None:
             return "|".join(sources)
         heads.setdefault(head.group(), []).append(source[head.end() :])
-    return "|".join(
-        head + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
-        for head, rests in heads.items()
-    )
+    return "|".join(head + _alternation(_behind_factored(rests)) for head, rests in heads.items())
+
+
+# A lookbehind with no group inside, such as the word-start test that follows the first letter
+# of a Latin entry ("s(?<![a-z]s)core").
+_LOOKBEHIND = re.compile(r"\(\?<!\[[^\]]*\][^()]*\)")
+
+
+def _behind_factored(rests: list[str]) -> list[str]:
+    """`rests` with each run of neighbours that open on the same lookbehind written once
+    behind it: `(?<!x)a|(?<!x)b|c` as `(?<!x)(?:a|b)|c`. Only neighbours, so the order in
+    which alternatives are tried, and so the match, stay the same."""
+    merged: list[str] = []
+    for test, run in groupby(rests, key=_lookbehind):
+        if test is None:
+            merged += run
+        else:
+            merged.append(test + _alternation([rest[len(test) :] for rest in run]))
+    return merged
+
+
+def _lookbehind(source: str) -> str | None:
+    head = _LOOKBEHIND.match(source)
+    return None if head is None else head.group()
+
+
+def _alternation(sources: list[str]) -> str:
+    return sources[0] if len(sources) == 1 else f"(?:{'|'.join(sources)})"

@@ -89,6 +89,9 @@ def test_sources_that_share_a_first_character_are_gathered_behind_it() -> None:
     assert by_first_character(["ab", "ac", "b", "a?d"]) == "ab|ac|b|a?d"  # "a?" is no literal
     assert by_first_character(["ab", "b", "ac"]) == "a(?:b|c)|b"
     assert by_first_character(["\\-x", "\\-y", "z"]) == "\\-(?:x|y)|z"
+    # Neighbours behind the same word-start test share it; the order stays as it was.
+    gathered = by_first_character(["s(?<![a]s)b", "s(?<![a]s)c", "sd", "s(?<![a]s)e", "s"])
+    assert gathered == "s(?:(?<![a]s)(?:b|c)|d|(?<![a]s)e|)"
 
 
 def test_every_concept_finds_what_its_plain_alternation_finds() -> None:
