@@ -77,13 +77,29 @@ def by_first_character(sources: list[str]) -> str:
     that matches is the one the plain alternation takes, while `re` tries one branch per
     first character instead of one per source. When a source opens otherwise (a group, a
     class), the plain alternation."""
+    return "|".join(_alternatives(sources))
+
+
+def _alternatives(sources: list[str]) -> list[str]:
+    """The branches of `by_first_character`, one per first character (or `sources` as they
+    are, when one does not open on a literal)."""
     heads: dict[str, list[str]] = {}
     for source in sources:
         head = _LITERAL_HEAD.match(source)
         if head is None:
-            return "|".join(sources)
+            return sources
         heads.setdefault(head.group(), []).append(source[head.end() :])
-    return "|".join(head + _alternation(_behind_factored(rests)) for head, rests in heads.items())
+    return [head + _alternation(_gathered(rests)) for head, rests in heads.items()]
+
+
+def _gathered(rests: list[str]) -> list[str]:
+    """What follows one first character, gathered the same way again (by the next literal,
+    or behind a shared lookbehind): a trie as deep as the sources allow, in their order."""
+    if len(rests) == 1:
+        return rests
+    if any(_lookbehind(rest) is not None for rest in rests):
+        return _behind_factored(rests)
+    return _alternatives(rests)
 
 
 # A lookbehind with no group inside, such as the word-start test that follows the first letter
@@ -100,7 +116,7 @@ def _behind_factored(rests: list[str]) -> list[str]:
         if test is None:
             merged += run
         else:
-            merged.append(test + _alternation([rest[len(test) :] for rest in run]))
+            merged.append(test + _alternation(_gathered([rest[len(test) :] for rest in run])))
     return merged
 
 

@@ -89,6 +89,8 @@ def test_sources_that_share_a_first_character_are_gathered_behind_it() -> None:
     assert by_first_character(["ab", "ac", "b", "a?d"]) == "ab|ac|b|a?d"  # "a?" is no literal
     assert by_first_character(["ab", "b", "ac"]) == "a(?:b|c)|b"
     assert by_first_character(["\\-x", "\\-y", "z"]) == "\\-(?:x|y)|z"
+    assert by_first_character(["abc", "abd", "ax", "b"]) == "a(?:b(?:c|d)|x)|b"  # and deeper
+    assert by_first_character(["你们", "你哋", "你"]) == "你(?:们|哋|)"  # the empty rest last
     # Neighbours behind the same word-start test share it; the order stays as it was.
     gathered = by_first_character(["s(?<![a]s)b", "s(?<![a]s)c", "sd", "s(?<![a]s)e", "s"])
     assert gathered == "s(?:(?<![a]s)(?:b|c)|d|(?<![a]s)e|)"
