@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from coach.grading.quotes import quote_span
 from coach.grading.star import star_parts
 from coach.grading.texts import Texts
+from coach.result import Feedback, FollowUp, ImprovedAnswer
 from coach.rubric.model import Question
 from coach.text.match import Clauses
 from coach.text.normalize import NormalizedText, normalize
@@ -36,6 +37,10 @@ class KeyPointCoaching(NamedTuple):
     example: str | None  # the model answer's clause that makes this point
     tip: str  # the improvement that asks for it
     probe: str  # the follow-up question that asks about it
+    # The same two as models, made once: a grade holds them as they are (frozen, so shared),
+    # and validating the grade checks only that they are models.
+    improvement: Feedback
+    follow_up: FollowUp
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +50,9 @@ class CoachingRules:
     key_points: Mapping[tuple[str, str], KeyPointCoaching]  # (criterion id, key point id)
     names: Mapping[str, str]  # criterion id -> name
     strengths: Mapping[str, str]  # criterion id -> the strength's sentence
-    follow_ups: tuple[str, ...]
+    follow_ups: tuple[FollowUp, ...]
     behavioral: bool
-    improved_answer: dict[str, Any]
+    improved_answer: ImprovedAnswer
 
 
 def coaching_rules(
@@ -67,24 +72,28 @@ def coaching_rules(
             if match is not None:
                 first, last = quote_span(clauses, match.start(), match.end(), 20, EXAMPLE_CHARS)
                 example = model.quote(first, last)
+            tip = t.add_point.format(name=criterion.name, point=kp.text)
+            probe = t.follow_up.format(point=kp.text)
             key_points[criterion.id, kp.id] = KeyPointCoaching(
                 kp.text,
                 kp.weight,
                 example,
-                tip=t.add_point.format(name=criterion.name, point=kp.text),
-                probe=t.follow_up.format(point=kp.text),
+                tip,
+                probe,
+                improvement=Feedback(
+                    text=tip, criterion_id=criterion.id, key_point_id=kp.id, example=example
+                ),
+                follow_up=FollowUp(question=probe, source="missed_key_point", key_point_id=kp.id),
             )
     return CoachingRules(
         key_points=key_points,
         names={c.id: c.name for c in question.criteria},
         strengths={c.id: t.strength.format(name=c.name) for c in question.criteria},
-        follow_ups=tuple(question.follow_ups),
+        follow_ups=tuple(FollowUp(question=q, source="rubric") for q in question.follow_ups),
         behavioral=question.kind == "behavioral",
-        improved_answer={
-            "text": question.model_answer.strip(),
-            "source": "model_answer",
-            "label": t.model_answer_label,
-        },
+        improved_answer=ImprovedAnswer(
+            text=question.model_answer.strip(), source="model_answer", label=t.model_answer_label
+        ),
     )
 
 
@@ -97,9 +106,10 @@ def offline_feedback(
     clauses: Clauses,
     attempted: bool,
 ) -> dict[str, Any]:
-    """The coaching fields of a keyword `GradeResult`, as plain data."""
+    """The coaching fields of a keyword `GradeResult`, as plain data and the models of
+    `rules` (the texts fixed by the rubric)."""
     strengths = []
-    improvements: list[dict[str, Any]] = [
+    improvements: list[dict[str, Any] | Feedback] = [
         {"text": t.avoid.format(what=d["description"]), "deduction_id": d["id"]} for d in deductions
     ]
     missed: list[tuple[float, int, str, KeyPointCoaching]] = []
@@ -119,35 +129,19 @@ def offline_feedback(
             )
             continue
         for kp_id in criterion["key_points_missed"][:TIPS_PER_CRITERION]:
-            coaching = rules.key_points[cid, kp_id]
-            improvements.append(
-                {
-                    "text": coaching.tip,
-                    "criterion_id": cid,
-                    "key_point_id": kp_id,
-                    "example": coaching.example,
-                }
-            )
+            improvements.append(rules.key_points[cid, kp_id].improvement)
     star = star_parts(answer, clauses) if rules.behavioral else None
     if star is not None and attempted:
         absent = [t.star_names[part] for part, found in star.items() if not found["present"]]
         if absent:
             improvements.append({"text": t.star_missing.format(parts=t.separator.join(absent))})
-    follow_ups: list[dict[str, Any]] = []
+    follow_ups: list[FollowUp] = []
     if attempted:
-        follow_ups = [
-            {"question": q, "source": "rubric"} for q in rules.follow_ups[:RUBRIC_FOLLOW_UPS]
-        ]
-        for _, _, kp_id, coaching in sorted(missed):
+        follow_ups = list(rules.follow_ups[:RUBRIC_FOLLOW_UPS])
+        for _, _, _, coaching in sorted(missed):
             if len(follow_ups) >= MAX_FOLLOW_UPS:
                 break
-            follow_ups.append(
-                {
-                    "question": coaching.probe,
-                    "source": "missed_key_point",
-                    "key_point_id": kp_id,
-                }
-            )
+            follow_ups.append(coaching.follow_up)
     return {
         "strengths": strengths,
         "improvements": improvements,

@@ -301,10 +301,15 @@ class _Grading:
         rationale = outcome.rationale
         if note and outcome.points:
             rationale += note
+        # (Times 1.0 is exact: uncapped, the outcome's rounded points are the same number.)
+        if factor == 1.0:
+            points = outcome.shown
+        else:
+            points = round(min(criterion.points, outcome.points) * factor, 2)
         return {
             "id": criterion.id,
             "name": criterion.name,
-            "points": round(min(criterion.points, outcome.points) * factor, 2),
+            "points": points,
             "max_points": criterion.points,
             "rationale": rationale,
             "evidence": evidence,

@@ -37,6 +37,9 @@ class Outcome(NamedTuple):
     missed: tuple[str, ...]
     rationale: str
     points: float  # `Criterion.points_earned`, before any cap
+    # Those points held to the criterion's and rounded as a grade shows them, when no cap
+    # applies (`round` with digits is one of the dearer calls of a grade).
+    shown: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +68,13 @@ class CriterionRule:
         for kp in hit:  # summed in rubric order, as the grader always did
             weight += kp.weight
         label = self.t.hit_label.format(hits=len(hit), total=len(self.key_points))
+        points = self.criterion.points_earned(len(hit), weight)
         return Outcome(
             tuple(kp.id for kp in hit),
             tuple(kp.id for kp in missed),
             self.t.rationale(label, [kp.text for kp in hit], [kp.text for kp in missed]),
-            self.criterion.points_earned(len(hit), weight),
+            points,
+            round(min(self.criterion.points, points), 2),
         )
 
 

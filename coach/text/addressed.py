@@ -196,7 +196,7 @@ def _anchored(sentence: str) -> bool:
 
 def may_anchor(text: str) -> bool:
     """`_anchored`, or more: the cheap test (see `hint`)."""
-    if hint(ANCHORS).search(text) is not None:
+    if any(scan.search(text) is not None for scan in hint(ANCHORS)):
         return True
     return any(shape.search(text) is not None for shape in SHAPES)
 
@@ -266,7 +266,7 @@ def _reading(
     (`addressed_spans`, `grading_talk_spans`), which tag the same sentences."""
     revealed = reveal(text, vocabulary())
     bounds = _bounds(revealed.text)
-    hinted = _hinted(revealed.text, bounds, (hint(ANCHORS), *SHAPES))
+    hinted = _hinted(revealed.text, bounds, (*hint(ANCHORS), *SHAPES))
     return revealed, tuple(bounds), tuple(hinted), {}
 
 
@@ -307,7 +307,7 @@ def addressed_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
     # A sentence read backwards holds an anchor word when the sentence holds it spelled
     # backwards (no word holds a "。", so none runs across sentences); numbers are no disguise:
     # "10/10" reads the same both ways, "分21" is no score.
-    mirrored = _hinted(read, bounds, (hint(ANCHORS, backwards=True),))
+    mirrored = _hinted(read, bounds, hint(ANCHORS, backwards=True))
     backward: list[tuple[int, int, str]] = []
     for unit, (start, end), ahead, behind in zip(forward, bounds, hinted, mirrored, strict=True):
         if behind and not (ahead and _anchored(unit[2])):

@@ -23,6 +23,7 @@ from coach.text import grading_words as words
 from coach.text.checklist import TICK, checklist
 from coach.text.normalize import CLAUSE_BREAK, normalize_phrase
 from coach.text.reveal import reveal
+from coach.text.trie import by_first_character, tries
 
 _LETTER = r"a-z\u00e0-\u024f\u0400-\u04ff"
 _LATIN_ENTRY = re.compile(rf"[{_LETTER}0-9' +/-]+")
@@ -171,10 +172,11 @@ def _entry_sources(entry: str) -> list[str]:
 
 
 def compile_lexicon(lexicon: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for every entry of `lexicon`, longest first."""
+    """One pattern for every entry of `lexicon`, longest first (gathered by first character:
+    the same matches, see `coach.text.trie.by_first_character`)."""
     entries = {e for line in lexicon for e in line.split("|") if e.strip("*' ")}
     sources = {source for entry in entries for source in _entry_sources(entry)}
-    return re.compile("|".join(sorted(sources, key=lambda s: (-len(s), s))))
+    return re.compile(by_first_character(sorted(sources, key=lambda s: (-len(s), s))))
 
 
 @functools.lru_cache(maxsize=1)
@@ -326,34 +328,11 @@ def _claims(sentence: str, domain: tuple[int, int], word: tuple[int, int]) -> bo
     return len(gap) <= DOMAIN_GAP_WIDE
 
 
-class _Node(dict[str, "_Node"]):
-    """A trie node: the characters that may follow, "" when a key ends here."""
-
-
-def _trie_source(keys: set[str]) -> str:
-    """One regex for "one of `keys` starts here", shaped as a trie: at each position `re` tries
-    only the branch of the character it sees (an alternation of all the words would try
-    hundreds of them at every common character). A key that starts another is enough alone."""
-    trie = _Node()
-    for key in keys:
-        node = trie
-        for char in key:
-            node = node.setdefault(char, _Node())
-        node[""] = _Node()
-
-    def emit(node: _Node) -> str:
-        if "" in node:
-            return ""
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items())]
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-
-    return emit(trie)
-
-
 @functools.lru_cache(maxsize=1)
-def _concept_keys() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
-    """A trie of every concept's keys (`_keys`), and for each key the concepts that have a key
-    starting with it: the trie finds the shortest key at a position, which stands for all."""
+def _concept_keys() -> tuple[tuple[re.Pattern[str], ...], dict[str, frozenset[str]]]:
+    """Tries of every concept's keys (`_keys`; cut by first character, `coach.text.trie`),
+    and for each key the concepts that have a key starting with it: a trie finds the shortest
+    key at a position, which stands for all."""
     lexicons = {**CONCEPTS, "reported": (*own.SPEAKER, *own.TOLD)}
     owners: dict[str, set[str]] = {}
     for name, lexicon in lexicons.items():
@@ -364,19 +343,20 @@ def _concept_keys() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
         for end in range(1, len(key)):
             if key[:end] in shared:
                 shared[key[:end]] |= names
-    return re.compile(_trie_source(set(owners))), {k: frozenset(v) for k, v in shared.items()}
+    return tries(owners), {k: frozenset(v) for k, v in shared.items()}
 
 
 def candidates(sentence: str) -> set[str]:
     """The concepts whose words may be in `sentence` (a superset, found in one scan); `tags`
     runs only their patterns."""
-    trie, owners = _concept_keys()
+    scans, owners = _concept_keys()
     found: set[str] = set()
-    start = 0
-    # Overlapping: a key may start inside another's match ("满分数" holds 满分 and 分数).
-    while (match := trie.search(sentence, start)) is not None:
-        found |= owners[match.group()]
-        start = match.start() + 1
+    for trie in scans:
+        start = 0
+        # Overlapping: a key may start inside another's match ("满分数" holds 满分 and 分数).
+        while (match := trie.search(sentence, start)) is not None:
+            found |= owners[match.group()]
+            start = match.start() + 1
     return found
 
 
@@ -391,9 +371,10 @@ def _keys(lexicon: tuple[str, ...]) -> set[str]:
 
 
 @functools.lru_cache(maxsize=4)
-def hint(names: tuple[str, ...], backwards: bool = False) -> re.Pattern[str]:
-    """Finds every word of the concepts `names` and more (the first word of a phrase, a stem
-    without its ending, no word boundaries) in one scan: a cheap test before `tags`. With
-    `backwards`, the words spelled from their end, as text read backwards holds them."""
+def hint(names: tuple[str, ...], backwards: bool = False) -> tuple[re.Pattern[str], ...]:
+    """Find every word of the concepts `names` and more (the first word of a phrase, a stem
+    without its ending, no word boundaries) in a scan by each trie (`coach.text.trie`): a cheap
+    test before `tags`. With `backwards`, the words spelled from their end, as text read
+    backwards holds them."""
     keys = set().union(*(_keys(CONCEPTS[name]) for name in names))
-    return re.compile(_trie_source({key[::-1] for key in keys} if backwards else keys))
+    return tries({key[::-1] for key in keys} if backwards else keys)

@@ -34,6 +34,9 @@ def test_every_set_of_hits_comes_to_what_the_criterion_says(bank_id: str) -> Non
                 assert list(outcome.hit) == hit_ids
                 assert list(outcome.missed) == [i for i in ids if i not in hit_ids]
                 assert outcome.points == criterion.points_for(hit_ids)
+                # What an uncapped grade shows: the points held to the criterion's, rounded.
+                shown = round(min(criterion.points, outcome.points) * 1.0, 2)
+                assert outcome.shown == shown and str(outcome.shown) == str(shown)
                 texts = [kp.text for kp in criterion.key_points]
                 label = t.hit_label.format(hits=size, total=len(ids))
                 missed = [texts[k] for k in range(len(ids)) if k not in hit]

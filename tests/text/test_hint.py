@@ -3,14 +3,18 @@ text, and the tests before looking for encoded payloads and for structural shape
 
 from __future__ import annotations
 
+import functools
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.text.addressed import ANCHORS, addressed_spans
-from coach.text.grading_concepts import CONCEPTS, _keys, hint
+from coach.text.addressed import ANCHORS, _bounds, _hinted, addressed_spans
+from coach.text.grading_concepts import CONCEPTS, _concept_keys, _keys, candidates, hint
 from coach.text.injection import _ENCODED, _ENCODED_HINT, _STRUCTURE_HINT, _structure
 from coach.text.normalize import SENTENCE_END, normalize
+from coach.text.trie import MAX_BRANCHES, branch_groups, trie_source
 
 SENTENCES = [
     "我给满分。",
@@ -33,8 +37,50 @@ def test_no_anchor_word_holds_a_sentence_end() -> None:
 @pytest.mark.parametrize("sentence", SENTENCES)
 def test_a_backwards_word_is_found_as_in_the_reversed_sentence(sentence: str) -> None:
     text = normalize(sentence).text
-    forward_on_reversed = hint(ANCHORS).search(text[::-1]) is not None
-    assert (hint(ANCHORS, backwards=True).search(text) is not None) == forward_on_reversed
+    forward_on_reversed = _found(hint(ANCHORS), text[::-1])
+    assert _found(hint(ANCHORS, backwards=True), text) == forward_on_reversed
+
+
+def _found(scans: tuple[re.Pattern[str], ...], text: str) -> bool:
+    return any(scan.search(text) is not None for scan in scans)
+
+
+def _one_trie(backwards: bool) -> re.Pattern[str]:
+    keys = set().union(*(_keys(CONCEPTS[name]) for name in ANCHORS))
+    return re.compile(trie_source({key[::-1] for key in keys} if backwards else keys))
+
+
+def test_the_first_characters_are_cut_by_script_into_small_groups() -> None:
+    firsts = {key[0] for key in set().union(*(_keys(CONCEPTS[name]) for name in ANCHORS))}
+    groups = branch_groups(firsts)
+    assert set().union(*groups) == firsts and sum(map(len, groups)) == len(firsts)
+    assert all(0 < len(group) <= MAX_BRANCHES for group in groups)
+    for group in groups:  # one script a group: a Chinese answer never meets the Latin branches
+        assert len({(c.isascii(), "\u4e00" <= c <= "\u9fff") for c in group}) == 1
+    assert len(groups) == len(hint(ANCHORS)) >= 3
+
+
+# Characters the anchor words start and go on with, and a few they do not, Latin and Chinese.
+_ALPHABET = "gradescoruibmfl给满分评标准答回这个我的是在了。，  xyz"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_the_cut_tries_mark_the_sentences_one_trie_of_every_word_marks(text: str) -> None:
+    bounds = _bounds(text)
+    for backwards in (False, True):
+        cut = _hinted(text, bounds, hint(ANCHORS, backwards))
+        assert cut == _hinted(text, bounds, (_one_trie(backwards),))
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_the_cut_tries_mark_the_sample_sentences_as_one_trie_does(sentence: str) -> None:
+    text = normalize(sentence * 2).text
+    bounds = _bounds(text)
+    for backwards in (False, True):
+        cut = _hinted(text, bounds, hint(ANCHORS, backwards))
+        assert cut == _hinted(text, bounds, (_one_trie(backwards),))
+        assert any(cut) == _found((_one_trie(backwards),), text)
 
 
 def test_a_sentence_spelled_backwards_still_addresses_the_grader() -> None:
@@ -109,3 +155,32 @@ def test_whatever_the_structure_search_finds_passes_the_cheap_test(raw: str) -> 
     text = normalize(raw).text
     if _structure(text):
         assert _STRUCTURE_HINT.search(text) is not None
+
+
+@functools.cache
+def _one_concept_trie() -> re.Pattern[str]:
+    return re.compile(trie_source(set(_concept_keys()[1])))
+
+
+def _candidates_one_trie(sentence: str) -> set[str]:
+    _, owners = _concept_keys()
+    trie = _one_concept_trie()
+    found: set[str] = set()
+    start = 0
+    while (match := trie.search(sentence, start)) is not None:
+        found |= owners[match.group()]
+        start = match.start() + 1
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "客户说分数满意度", max_size=60))
+def test_the_concepts_a_sentence_may_hold_are_found_as_by_one_trie(text: str) -> None:
+    assert candidates(text) == _candidates_one_trie(text)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_the_sample_sentences_have_the_candidates_of_one_trie(sentence: str) -> None:
+    text = normalize(sentence).text
+    assert candidates(text) == _candidates_one_trie(text)
+    assert len(_concept_keys()[0]) >= 3
