@@ -108,7 +108,10 @@ def test_every_concept_finds_what_its_plain_alternation_finds() -> None:
         )
         plain = re.compile("|".join(sources))
         gathered = compile_lexicon(lexicon)
-        assert gathered.pattern != plain.pattern  # every lexicon opens on literals
+        if len({source[0] for source in sources}) < len(sources):
+            # entries sharing a first character are gathered under it: the test compares
+            # two different patterns (a lexicon whose entries all start apart stays as it is)
+            assert gathered.pattern != plain.pattern, name
         for text in texts:
             found = [m.span() for m in gathered.finditer(text)]
             assert found == [m.span() for m in plain.finditer(text)], name
