@@ -13,6 +13,9 @@ unfaithful, it adds what the candidate never said.
 An answer's own headings and labels ("处理步骤：", "改进建议：", "Steps:", "客户：", "候选人：")
 name no part of a grade and govern nothing; where the question asks about scores (a
 quality-check score), a label naming a score is the job's too.
+
+A paragraph is the unit an attacker sets apart: one of a multi-paragraph answer that holds an
+instruction or talk about the grade is its vehicle (`vehicle_spans`).
 """
 
 from __future__ import annotations
