@@ -16,12 +16,11 @@ from coach.grading.verify import QuoteFinder
 from coach.llm.exchange import Exchange
 from coach.result import GradeResult
 from coach.rubric.model import Bank, Question
-from coach.text.addressed import grading_talk_spans
 from coach.text.injection import injection_sentences
-from coach.text.judged import judged_spans
 from coach.text.normalize import NormalizedText, normalize, reveal_tags
 from coach.text.redact import redact
-from coach.text.sections import governed_spans, vehicle_spans
+from coach.text.screen import grading_talk
+from coach.text.sections import vehicle_spans
 from coach.text.tokens import truncate_to_budget
 
 
@@ -92,13 +91,11 @@ def _identity(start: int, end: int) -> tuple[int, int]:
 
 
 def _unquotable(folded: NormalizedText, prompt: str) -> list[tuple[int, int]]:
-    """Original-text spans of the sentences that address the grader instead of answering, and
-    of those that talk about the grade (alone, under a heading about it, or as a verdict):
-    read in the whole answer, since a piece of a checklist
-    ("- [x] 倾听") quoted alone no longer looks like one."""
+    """Original-text spans of the sentences that address the grader instead of answering, of
+    the text that talks about the grade (`screen.grading_talk`), and of the paragraphs set
+    apart for either: read in the whole answer, since a piece of a checklist ("- [x] 倾听")
+    quoted alone no longer looks like one."""
     spans = [(h.start, h.end) for h in injection_sentences(folded.text, folded.original, prompt)]
-    spans += grading_talk_spans(folded.text, prompt)
-    spans += governed_spans(folded.original, folded.text, prompt)
-    spans += judged_spans(folded.text)
+    spans += grading_talk(folded.text, folded.original, prompt)
     spans += vehicle_spans(folded.original, folded.text, spans)
     return [folded.original_span(start, end) for start, end in spans]

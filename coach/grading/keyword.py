@@ -188,15 +188,11 @@ class _Grading:
         content = found.content
         if found.injection:
             self._flag("suspected_injection", t.injection, found.injection)
-            # The paragraph set apart for the instruction is its vehicle (`vehicle_spans`), as
-            # is one set apart for talk about the grade below.
-            vehicles = vehicle_spans(self.answer.original, text, found.injection)
-            text = blank_out(text, merged([*found.injection, *vehicles]))
+            text = self._blanked(text, found.injection)
             content = content_of(text)
         copied = bool(factor) and self._is_rubric_copy(content, text)
         if found.grading_talk:
-            vehicles = vehicle_spans(self.answer.original, text, found.grading_talk)
-            text = blank_out(text, merged([*found.grading_talk, *vehicles]))
+            text = self._blanked(text, found.grading_talk)
             content = content_of(text)
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").
         if factor and (copied or (found.grading_talk and self._is_rubric_copy(content, text))):
@@ -263,6 +259,12 @@ class _Grading:
         """The rubric asks for `phrase` (a filler phrase found in the answer): a key point's
         phrasing matches inside it."""
         return any(p.search(phrase) is not None for p in self.rules.key_point_patterns)
+
+    def _blanked(self, text: str, spans: tuple[Hit, ...]) -> str:
+        """`text` with `spans` blanked, and the paragraphs set apart for them: an instruction's
+        or talk about the grade's vehicle (`sections.vehicle_spans`)."""
+        vehicles = vehicle_spans(self.answer.original, text, spans)
+        return blank_out(text, merged([*spans, *vehicles]))
 
     def _is_rubric_copy(self, content: str, text: str) -> bool:
         if _RUBRIC_MARKERS.search(text) and len(set(_RUBRIC_MARKERS.findall(text))) >= 2:

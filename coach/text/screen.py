@@ -102,7 +102,7 @@ def screen(
         blank=blank,
         non_answer=non_answer,
         injection=injection_sentences(text, original, question_prompt) if substantive else (),
-        grading_talk=_grading_talk(text, original, question_prompt) if substantive else (),
+        grading_talk=grading_talk(text, original, question_prompt) if substantive else (),
         keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),
         repetition=repetition(text, content) if substantive else (),
@@ -111,7 +111,11 @@ def screen(
     )
 
 
-def _grading_talk(text: str, original: str, prompt: str) -> tuple[Hit, ...]:
+def grading_talk(text: str, original: str, prompt: str = "") -> tuple[Hit, ...]:
+    """Ranges of normalized `text` that talk about the grade, on both paths: its sentences
+    (`addressed.grading_talk_spans`), what a heading or label about the grade in `original`
+    governs (`sections.governed_spans`) and verdicts on a performance (`judged.judged_spans`);
+    `prompt` (normalized) says whether score words are the job's."""
     spans = grading_talk_spans(text, prompt) + governed_spans(original, text, prompt)
     spans += judged_spans(text)
     return merged(spans)
