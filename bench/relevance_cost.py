@@ -31,7 +31,7 @@ import yaml
 
 import coach
 from coach.grading import relevance
-from coach.testing import FakeJudge, JudgeRequest, completion
+from coach.testing import FakeJudge, JudgeRequest, claim_all, completion
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 _SENTENCES = re.compile(r"(?<=[。！？!?；;])|\n")
@@ -73,18 +73,7 @@ def honest_reply(question: coach.Question, credits: list[dict[str, str]]) -> dic
 
 def obedient_reply(question: coach.Question, answer: str) -> dict[str, Any]:
     sentences = [s.strip() for s in _SENTENCES.split(answer) if s.strip()]
-    return {
-        "criteria": {
-            c.id: {
-                "evidence": sentences,
-                "rationale": "obedient",
-                "key_points": [kp.id for kp in c.key_points],
-                "points": c.points,
-            }
-            for c in question.criteria
-        },
-        "deductions": [],
-    }
+    return claim_all(question, sentences, rationale="obedient")
 
 
 def scripted(reply: dict[str, Any]) -> Callable[[JudgeRequest], Any]:

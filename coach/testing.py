@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -58,8 +58,9 @@ if TYPE_CHECKING:
     import openai
 
     from coach.grading.grader import Grader
+    from coach.rubric.model import Criterion, Question
 
-__all__ = ["FakeJudge", "JudgeRequest", "fake_judge"]
+__all__ = ["FakeJudge", "JudgeRequest", "claim_all", "fake_judge"]
 
 BASE_URL = "https://fake-judge.test/v1"
 _OPENING = re.compile(r"^<<<ANSWER [0-9a-f]+>>>$", re.MULTILINE)
@@ -126,6 +127,29 @@ def completion(content: str | None, **message: Any) -> httpx.Response:
         "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
     }
     return httpx.Response(200, json=body)
+
+
+def claim_all(
+    question: Question,
+    evidence: Sequence[str] | Callable[[Criterion], Sequence[str]],
+    *,
+    share: float = 1.0,
+    rationale: str = "scripted",
+) -> dict[str, Any]:
+    """The criteria and deductions of a reply to `question`, as a dict to serialize: every
+    criterion claims all its key points for `share` of its points, quoting `evidence` (the same
+    quotes everywhere, or a function of the criterion); no deduction. Add coaching fields to
+    taste; code checks the quotes as it checks a real model's."""
+    criteria = {
+        c.id: {
+            "evidence": list(evidence(c) if callable(evidence) else evidence),
+            "rationale": rationale,
+            "key_points": [kp.id for kp in c.key_points],
+            "points": c.points * share,
+        }
+        for c in question.criteria
+    }
+    return {"criteria": criteria, "deductions": []}
 
 
 def _grade_for(request: JudgeRequest, points: Mapping[str, float] | float, **extra: Any) -> str:

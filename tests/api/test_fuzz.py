@@ -33,7 +33,7 @@ import coach
 from coach.grading.job import _unquotable
 from coach.grading.verify import MIN_QUOTE_CONTENT, QuoteFinder, Verified, verify_reply
 from coach.llm.reply import MAX_QUOTES, InvalidReply, parse_reply
-from coach.testing import completion
+from coach.testing import claim_all, completion
 from coach.text.content import content_of
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize
 from coach.text.redact import redact
@@ -438,16 +438,8 @@ json_values = nested(st.one_of(plain_leaves, st.sampled_from(RAW_NUMBERS).map(Ra
 def valid_reply(question: coach.Question, answer: str) -> dict[str, Any]:
     """A reply that verifies: every criterion, quotes from `answer`, full coaching."""
     quote = answer[:16]
-    reply: dict[str, Any] = {
-        "criteria": {
-            c.id: {
-                "evidence": [quote, answer[-12:]],
-                "rationale": "依据回答",
-                "key_points": [kp.id for kp in c.key_points],
-                "points": c.points / 2,
-            }
-            for c in question.criteria
-        },
+    reply = claim_all(question, [quote, answer[-12:]], share=0.5, rationale="依据回答")
+    reply |= {
         "deductions": [{"id": d.id, "evidence": [quote]} for d in question.deductions],
         "strengths": [{"criterion_id": question.criteria[0].id, "text": "清楚"}],
         "improvements": [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,11 @@ from typing import Any
 import pytest
 
 import coach
-from coach.testing import FakeJudge  # the `fake_judge` fixture comes in through conftest.py
+from coach.testing import (
+    FakeJudge,
+    claim_all,
+    completion,
+)  # the `fake_judge` fixture comes in through conftest.py
 
 ANSWER = (
     "账户冻结了，我会先安抚客户的情绪，告诉他别着急，并记录诉求。"
@@ -33,6 +38,33 @@ def test_scripted_points_per_criterion(fake_judge: FakeJudge, mini: coach.Bank) 
     result = fake_judge.grader().grade(mini, "atm", ANSWER)
     assert [c.points for c in result.criteria] == [2, 4] and result.score == 6
     assert fake_judge.pending == 0
+
+
+def test_claim_all_is_checked_like_a_real_reply(fake_judge: FakeJudge, mini: coach.Bank) -> None:
+    question = mini.question("atm")
+    top = {c.id: c.points for c in question.criteria}
+    first, second = (s + "。" for s in ANSWER.split("。")[:2])
+    reply = claim_all(question, [first], share=0.5, rationale="because")
+    assert set(reply) == {"criteria", "deductions"} and reply["deductions"] == []
+    assert {c: v["points"] for c, v in reply["criteria"].items()} == {
+        c: p / 2 for c, p in top.items()
+    }
+    # Full marks on an answer that only calms the customer: the process criterion's key points
+    # rest on nothing the answer says, so code takes that credit back.
+    fake_judge.push(completion(json.dumps(claim_all(question, [first]), ensure_ascii=False)))
+    result = fake_judge.grader().grade(mini, "atm", first)
+    calm, process = result.criteria
+    assert calm.points == top["calm"] and calm.evidence[0].quote in first
+    assert process.points < top["process"] and "unsupported_credit" in {
+        f.code for f in result.flags
+    }
+    # A function of the criterion picks its own quotes, each bearing on its criterion.
+    quotes = {"calm": [first], "process": [second]}
+    content = json.dumps(claim_all(question, lambda c: quotes[c.id]), ensure_ascii=False)
+    fake_judge.push(completion(content))
+    result = fake_judge.grader().grade(mini, "atm", ANSWER)
+    assert [c.points for c in result.criteria] == list(top.values())
+    assert "unsupported_credit" not in {f.code for f in result.flags}
 
 
 def test_errors_and_malformed_output_are_played_in_order(

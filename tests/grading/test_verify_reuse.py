@@ -14,7 +14,7 @@ from coach.grading import relevance as relevance_module
 from coach.grading.relevance import Relevance
 from coach.grading.verify import QuoteFinder, verify_reply
 from coach.llm.reply import parse_reply
-from coach.testing import FakeJudge
+from coach.testing import FakeJudge, claim_all
 from coach.text.normalize import normalize
 
 
@@ -24,16 +24,7 @@ def _identity(start: int, end: int) -> tuple[int, int]:
 
 def reply_quoting(question: coach.Question, quotes: list[str]) -> str:
     """Every criterion claims all its key points and quotes the same `quotes`."""
-    criteria = {
-        c.id: {
-            "evidence": quotes,
-            "rationale": "ok",
-            "key_points": [kp.id for kp in c.key_points],
-            "points": c.points,
-        }
-        for c in question.criteria
-    }
-    return json.dumps({"criteria": criteria, "deductions": []}, ensure_ascii=False)
+    return json.dumps(claim_all(question, quotes, rationale="ok"), ensure_ascii=False)
 
 
 def test_a_repeated_quote_is_located_and_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
