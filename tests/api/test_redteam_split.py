@@ -52,6 +52,7 @@ MIN_BLIND_PER_CATEGORY = {
     "sealed": 4,
     "vault": 4,
     "cellar": 3,
+    "attic": 3,
 }
 ISSUE_HALVES = ("dev", "test")  # the split the issue asked for; holdout came after
 REPORTED = (
