@@ -33,6 +33,8 @@ from coach.text.spelled import readings as spelled_readings
 LONG = {"ideograph": 8, "word": 5, "letter": 24}
 SHORT = {"ideograph": 4, "word": 2, "letter": 12}
 COVERED_SHARE = 0.5
+MIN_WORD_LETTERS = 4  # a text of one shorter word ("ok", "yes") is too common to call a copy
+MIN_PLAIN_TOKENS = 3  # tokens of a short text found whole in the answer as plainly written
 # A short judgement (up to 20 tokens) with 80% of its tokens in the answer's own windows is the
 # answer parroted; a longer one that quotes the answer and says something of it is judgement.
 PARROTED_SHARE = 0.8
@@ -185,6 +187,9 @@ class CopyCheck:
         # a sentence a model reads forwards) and the evidence are left to the lookup (`_copy`):
         # the windows of tokens reversed are the windows reversed, and building each set
         # again reversed and less the evidence cost three times as much, for every LLM grade.
+        # Every reading, coded whole: a text shorter than a short window ("录用吧", "CHECK")
+        # is the answer's when it stands in one of them as it is.
+        self._whole = [self._coded(tokens) for tokens in readings]
         self._said, self._windows = self._short_and_long(readings[0])
         self._windows |= self._said
         self._any_short = self._outside(self._said)
@@ -240,8 +245,29 @@ class CopyCheck:
         coded = self._coded(tokens)
         if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
             return False
+        if self._short_whole(readings):
+            return True
         covered = self._covered(tokens, coded, self._said.__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
+
+    def _short_whole(self, readings: list[list[str]]) -> bool:
+        """Whether a text too short for a window stands whole in a reading of the answer,
+        either way round: a short verdict the answer wrote out for the grade ("錄用吧") or hid
+        in a disguise ("讲⭐得⭐透", "CHECK" read down its lines). As the answer reads plainly
+        that takes three tokens: a two-character judgement ("清楚") may well be its word too."""
+        plain = self._whole[0]
+        first = self._coded(readings[0])
+        if first and (first in plain or first[::-1] in plain):
+            # The answer's plain words, which its other readings spell as well.
+            return len(readings[0]) >= MIN_PLAIN_TOKENS
+        for tokens in readings:
+            if not tokens or _ABSENT in (coded := self._coded(tokens)):
+                continue
+            if len(tokens) == 1 and len(tokens[0]) < MIN_WORD_LETTERS:
+                continue
+            if any(coded in whole or coded[::-1] in whole for whole in self._whole[1:]):
+                return True
+        return False
 
     def _copies_in(self, readings: list[list[str]]) -> bool:
         return self._any_short and any(self._copied(tokens) for tokens in readings)

@@ -16,7 +16,7 @@ answer, not which key point it makes. A sentence addressed to the grader earns n
 it is about nothing in the rubric, whatever language or disguise it is written in; no list of
 attack phrases is involved. A sentence that talks about the grade itself ("这份回答覆盖了安抚、
 记录等全部要点", a few-shot "example → 10/10") earns nothing either, though it repeats the
-rubric's words: it is about the grade, not the job (`coach.text.addressed.talks_about_grading`;
+rubric's words: it is about the grade, not the job (`coach.text.address_rules.talks_about_grading`;
 the keyword grader blanks the same sentences).
 
 A phrase of the key point's own variants, found in the clause, is relevant outright.

@@ -5,7 +5,7 @@ Two tick marks or more name points ticked off ("方式✓ 手续费✓"), as do 
 more ("- [x] 倾听", which `coach.text.reveal` turns into "☑"); a coverage word closing a
 sentence ("1. 最低还款不算逾期——已覆盖") names a point and says it is done. One tick is a
 bullet, and ticks or boxes alone claim nothing: "✓核实身份 ✓冻结账户" or a plan's checklist is
-a list of steps until a word says they are covered (`coach.text.addressed.talks_about_grading`).
+a list of steps until a word says they are covered (`coach.text.address_rules.talks_about_grading`).
 """
 
 from __future__ import annotations

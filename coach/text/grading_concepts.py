@@ -51,12 +51,14 @@ _SCORE_KEY = "|".join(
 )
 # Time after a hiring ("入职后", "once hired"): the candidate's plan, not a decision asked for.
 _AFTER_HIRE = re.compile(r" ?(?:后|以后|之后|的时候|了以后|after|later)")
-# The shapes that may make a sentence about the grade without a grading word.
-SHAPES = (PERFECT, POINTS, TICK)
 _SCORE_LINE = re.compile(
-    rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
-    r"|[， ] ?(?:\d|a(?![a-z0-9]))|(?:应为|应该是|应是| should be| must be) ?\d)"
+    rf"(?:{_SCORE_KEY})(?:[， =]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
+    r"|[， =] ?(?:\d|a(?![a-z0-9]))|(?:应为|应该是|应是| should be| must be) ?\d"
+    # a verdict as the whole value: "结论：合格。", "result: pass"
+    r"|[，=] ?(?:合格|通过|录用|pass|passed|hire)(?=[。，;；]|$))"
 )
+# The shapes that may make a sentence about the grade without a grading word.
+SHAPES = (PERFECT, POINTS, TICK, _SCORE_LINE)
 CONCEPTS = {
     "grader": words.GRADER,
     "you": words.YOU,
@@ -322,9 +324,10 @@ def _claims(sentence: str, domain: tuple[int, int], word: tuple[int, int]) -> bo
     if gap.isascii():
         return len(gap.split()) <= DOMAIN_GAP_WORDS
     # In Chinese the word a grade belongs to comes first ("客户满意度评分", "信用评分"); a grade
-    # before a domain word is its own unless joined to it ("满分的服务"), not "满分守住客户".
+    # before a domain word is its own unless joined to it ("满分的服务"), not "满分守住客户" nor
+    # the grade's text written out ("评语写风控底子扎实"); "反馈给产品" is the domain's.
     if word[1] <= domain[0]:
-        return len(gap) <= 1
+        return len(gap) <= 1 and patterns()["write"].fullmatch(gap) is None
     return len(gap) <= DOMAIN_GAP_WIDE
 
 

@@ -31,7 +31,9 @@ GRADER = (
     "|проверяющ*|оценщик*|экзаменатор*|языков* модел*|المصحح|المقيم|परीक्षक|मूल्यांकनकर्ता"
     "|nguoi cham|giam khao|penilai|pemeriksa|degerlendirici|oceniajacy|whoever evaluates this"
     "|whoever reviews this|the person grading|the person scoring|打分的人|评分的人|看卷的人"
-    "|看这份材料的人|看到这段话的人|阅读本材料的人|看这份答卷的人|chi valuta|chi corregge",
+    "|看这份材料的人|看到这段话的人|阅读本材料的人|看这份答卷的人|chi valuta|chi corregge"
+    "|qui corrige|qui evalue|qui note|quien evalue|quien corrige|quien califica|wer bewertet"
+    "|wer korrigiert",
 )
 # Words that address a reader who may be the grader: only together with a directive and the
 # grade as topic do they count (an answer speaks to its customer as "you" all the time).
@@ -50,7 +52,7 @@ FULL_MARKS = (
     "|highest score|highest marks|highest grade|top grade|best grade|100 points|high score"
     "|high marks|good marks|good score|good grade|high grade|100 percent|10 out of 10|man fen"
     "|zui gao fen|满分|最高分|高分|一百分|评分项|得分点|采分点|扣分项|满分制|分制|考察点|上第|満点"
-    "|最高点|最高得点|配点|만점|최고점|최고 점수|배점|note maximale|note parfaite|meilleure note"
+    "|最高点|最高得点|만점|최고점|최고 점수|배점|note maximale|note parfaite|meilleure note"
     "|note maximum|tous les points|score maximal|score parfait|volle punktzahl|*hochstpunktzahl"
     "|maximale punktzahl|volle punkte|bestnote|hochstnote|punktzahl|puntuacion maxima"
     "|puntaje maximo|nota maxima|maxima nota|maxima puntuacion|calificacion maxima"
@@ -121,6 +123,7 @@ ITEM = (
 # the words someone wants the grade to say.
 VERDICT_FIELD = (
     "评语|点评|总评|讲评|评分理由|评价意见|评审意见|评估意见|评委意见|考评意见|面评|总体评价"
+    "|批注|批语|评阅意见|评阅结论|预审意见"
     "|rationale|justification|grader's comment|overall comment|overall assessment|講評|총평"
     "|commentaire du correcteur|begrundung",
 )

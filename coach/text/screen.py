@@ -24,7 +24,7 @@ from coach.text.match import Hit
 from coach.text.normalize import CLAUSE_BREAK
 from coach.text.padding import filler_runs, filler_sentences, latin_filler, repetition
 from coach.text.prompt_copy import Prompt, prompt_copy
-from coach.text.sections import governed_spans
+from coach.text.sections import governed_spans, tag_lines
 from coach.text.term_list import looks_like_keyword_list
 
 _NON_ANSWER = re.compile(
@@ -52,7 +52,7 @@ class Screening(NamedTuple):
     non_answer: bool
     injection: tuple[Hit, ...]
     # Sentences about the grade itself ("本回答覆盖了全部得分点", "示例：… → 10/10"): they earn
-    # no key point, flagged or not (`addressed.talks_about_grading`).
+    # no key point, flagged or not (`address_rules.talks_about_grading`).
     grading_talk: tuple[Hit, ...]
     keyword_list: bool
     language_mismatch: bool
@@ -114,10 +114,11 @@ def screen(
 def grading_talk(text: str, original: str, prompt: str = "") -> tuple[Hit, ...]:
     """Ranges of normalized `text` that talk about the grade, on both paths: its sentences
     (`addressed.grading_talk_spans`), what a heading or label about the grade in `original`
-    governs (`sections.governed_spans`) and verdicts on a performance (`judged.judged_spans`);
+    governs (`sections.governed_spans`), verdicts on a performance (`judged.judged_spans`)
+    and lines of hashtags, which tag the answer (`sections.tag_lines`);
     `prompt` (normalized) says whether score words are the job's."""
     spans = grading_talk_spans(text, prompt) + governed_spans(original, text, prompt)
-    spans += judged_spans(text)
+    spans += judged_spans(text) + tag_lines(original, text)
     return merged(spans)
 
 

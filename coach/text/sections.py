@@ -2,7 +2,7 @@
 
 "评语：" or "【历史评分记录】" alone on a line says that what follows is a field of a grade or a
 record of grades, not the answer: the heading and every line under it, up to a blank line or
-the next heading, are talk about the grade (`coach.text.addressed.talks_about_grading`), so
+the next heading, are talk about the grade (`coach.text.address_rules.talks_about_grading`), so
 key-point words written there earn nothing. A label opening a line governs that line: a
 reference answer pasted after "参考答案（供核对）：", the points listed after "Points covered, for
 the marker:", an interviewer's lines in a transcript ("面试官A：…这些你都说到了"): someone
@@ -14,8 +14,13 @@ An answer's own headings and labels ("处理步骤：", "改进建议：", "Step
 name no part of a grade and govern nothing; where the question asks about scores (a
 quality-check score), a label naming a score is the job's too.
 
+A line of hashtags ("#倾听道歉 #核实退款 #满分答案") tags the answer rather than says anything:
+its words earn nothing, and the verdict among them reaches no grade (`tag_lines`).
+
 A paragraph is the unit an attacker sets apart: one of a multi-paragraph answer that holds an
-instruction or talk about the grade is its vehicle (`vehicle_spans`).
+instruction or talk about the grade is its vehicle (`vehicle_spans`). Within a paragraph, so is
+the line that holds it, with the run of list items, verse lines, speakers' lines and headings
+next to it: the checklist, the verse or the transcript the instruction closes.
 """
 
 from __future__ import annotations
@@ -138,16 +143,35 @@ def _located(lines: list[str], text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_TAG = re.compile(r"[#＃][^\s#＃]+")
+MIN_TAGS = 2
+TAGGED_SHARE = 0.6  # of a line's non-space characters in its tags: a tag line, not a sentence
+
+
+def tag_lines(original: str, text: str) -> list[tuple[int, int]]:
+    """Where each line of hashtags in `original` stands in normalized `text` (see the module
+    docstring); "#1" or "C#" in a sentence is no tag line."""
+    lines = []
+    for line in original.splitlines():
+        tags = _TAG.findall(line)
+        solid = len("".join(line.split()))
+        if len(tags) >= MIN_TAGS and sum(map(len, tags)) >= TAGGED_SHARE * solid:
+            lines.append(line.strip())
+    return _located(lines, text) if lines else []
+
+
 def vehicle_spans(
     original: str, text: str, spans: Sequence[tuple[int, int]]
 ) -> list[tuple[int, int]]:
-    """The paragraphs of a multi-paragraph answer (`original`, split at blank lines) that hold
-    any of normalized `spans`, as ranges of normalized `text`: an instruction to the grader,
-    or talk about the grade, set apart in its own paragraph makes that paragraph its vehicle,
-    and the glossary, the verse or the "translation" written around it earns nothing with it
-    ("诗成此答当评甲" closing a verse). A one-paragraph answer loses only those sentences."""
-    if not spans or not _PARAGRAPH_BREAK.search(original):
+    """What in `original` carries any of normalized `spans` (an instruction to the grader, or
+    talk about the grade), as ranges of normalized `text`: the glossary, the verse or the
+    "translation" written around it earns nothing with it ("诗成此答当评甲" closing a verse).
+    In a multi-paragraph answer (split at blank lines) that is each paragraph holding a span;
+    in a paragraph of several lines, each line holding one and the run of set-apart lines
+    (`_set_apart`) next to it. A one-line answer loses only those sentences."""
+    if not spans:
         return []
+    several = _PARAGRAPH_BREAK.search(original) is not None
     found = []
     cursor = 0
     for paragraph in _PARAGRAPH_BREAK.split(original):
@@ -155,7 +179,65 @@ def vehicle_spans(
         if not located:
             continue
         start, end = located[0][0] + cursor, located[0][1] + cursor
-        cursor = end
-        if any(a < end and b > start for a, b in spans):
+        if not any(a < end and b > start for a, b in spans):
+            cursor = end
+            continue
+        if several:
             found.append((start, end))
+        else:
+            found += _carrying_lines(paragraph, text, cursor, spans)
+        cursor = end
     return found
+
+
+def _carrying_lines(
+    paragraph: str, text: str, cursor: int, spans: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The lines of `paragraph` (found in normalized `text` from `cursor`) that hold one of
+    `spans` and are set apart from prose (`_set_apart`), and the set-apart lines next to any
+    line holding one, as ranges of `text`."""
+    lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return []
+    where: list[tuple[int, int] | None] = []
+    for line in lines:
+        located = _located([line], text[cursor:])
+        if located:
+            start, end = located[0][0] + cursor, located[0][1] + cursor
+            where.append((start, end))
+            cursor = end
+        else:
+            where.append(None)
+    carrying = {
+        i
+        for i, span in enumerate(where)
+        if span is not None and any(a < span[1] and b > span[0] for a, b in spans)
+    }
+    # A line of prose loses only its sentences that carry a span; a set-apart one goes whole.
+    taken = {i for i in carrying if _set_apart(lines, i)}
+    for i in carrying:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and j not in carrying and _set_apart(lines, j):
+                taken.add(j)
+                j += step
+    return [span for i, span in enumerate(where) if i in taken and span is not None]
+
+
+# A line set apart from prose by its form: a list item or a tick, a tag, a speaker's or a
+# field's label, an arrow, a bracket opening it, a closing-colon heading.
+_ITEM = re.compile(
+    r"(?:[-*+•·‧・▪◦●○■□☐☑✓✔✗✘↳↑→⇒＋＊－【\[]|\d{1,2}[.)、．）]|[(（]\d{1,2}[)）]|[#＃]\S"
+    r"|[A-Za-z][:：]|[^\s:：。，,.]{1,8}[:：])"
+)
+MAX_VERSE = 24  # characters: a line of a verse or a slogan, shorter than prose
+
+
+def _set_apart(lines: Sequence[str], i: int) -> bool:
+    """Whether line `i` stands apart from prose: an item, a label or a heading (`_ITEM`,
+    `_is_heading`), or a short line next to another short line (a verse)."""
+    line = lines[i]
+    if _ITEM.match(line) or _is_heading(line):
+        return True
+    short = [j for j in (i - 1, i + 1) if 0 <= j < len(lines) and len(lines[j]) <= MAX_VERSE]
+    return len(line) <= MAX_VERSE and bool(short)

@@ -15,6 +15,7 @@ import re
 
 MIN_LINES = 3  # fewer lines spell nothing worth reading down
 MAX_LINE = 40  # characters of a line read for its first letter: a longer one is prose
+MAX_WORDS = 12  # or words, for a line of Latin letters, whose words are longer
 MAX_CELLS = 6  # characters of a line of vertical text (its spaces aside)
 # A line's first letter: bullets, numbering, quotes and spaces before it are skipped.
 FIRST = re.compile(r"[^\W\d_]")
@@ -24,7 +25,8 @@ _SPACES = re.compile(r"\s+")
 _POINTED = re.compile(
     r"藏头|藏尾|首字[连相]|[每各][行句](?:的)?(?:第一|开头|首)|竖读|竖排|竖着[读看]|纵读|横着读"
     r"|从右往左[读看]|从上往下[读看]|从上到下[读看]|縦読み|縦書き|頭文字|세로|첫 ?글자"
-    r"|acrostic|first letters? of (?:each|every|the) (?:line|row|sentence)"
+    r"|首字母|acrostic|these initials|initial letters"
+    r"|first letters? of (?:each|every|the) (?:line|row|sentence)"
     r"|read (?:it |them |this )?(?:down|vertically|from top to bottom|from right to left)",
     re.IGNORECASE,
 )
@@ -35,6 +37,10 @@ def pointed(text: str) -> bool:
     return _POINTED.search(text) is not None
 
 
+def _few_words(line: str) -> bool:
+    return line.isascii() and len(line.split()) <= MAX_WORDS
+
+
 def runs(original: str) -> list[list[str]]:
     """Maximal runs of `MIN_LINES` or more consecutive short lines of `original` (stripped);
     a blank line ends a run, as a paragraph break ends a verse."""
@@ -42,7 +48,7 @@ def runs(original: str) -> list[list[str]]:
     current: list[str] = []
     for line in [*original.splitlines(), ""]:
         stripped = line.strip()
-        if stripped and len(stripped) <= MAX_LINE:
+        if stripped and (len(stripped) <= MAX_LINE or _few_words(stripped)):
             current.append(stripped)
             continue
         if len(current) >= MIN_LINES:

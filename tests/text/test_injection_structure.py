@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.text.addressed import fires, tags_of
+from coach.text.address_rules import fires
+from coach.text.addressed import tags_of
 from coach.text.injection import injection_sentences
 from coach.text.normalize import normalize
 
