@@ -23,7 +23,9 @@ lacks are counted and left out.
 
 With `--questions` only the uncalibrated derived condition is reported (it uses no label, so
 no folding is needed), once per group of questions: `dev` is the first 8 question ids in
-sorted order, `test` the other 7, and any other word is a comma-separated list of ids. The
+sorted order, `test` the other 7, and any other word is a comma-separated list of ids.
+`--full-share F` derives with count bands that give full points at that share of the key
+points (`coach derive --full-share`). The
 rubric is derived once from every question's references; only the answers reported differ.
 Each group's table is followed by its per-question QWKs.
 
@@ -237,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="GROUP",
         help="only the derived rubric, uncalibrated, on each group: dev, test or ids a,b,c",
     )
+    parser.add_argument(
+        "--full-share",
+        type=float,
+        metavar="F",
+        help="with --questions: derive with full points at this share of the key points",
+    )
     args = parser.parse_args(argv)
     if bool(args.train) != bool(args.test) or bool(args.path) == bool(args.train):
         parser.error("give one file for cross-validation, or --train FILE and --test FILE")
@@ -244,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.questions:
         if not args.path:
             parser.error("--questions takes the one-file form")
-        derived_by_group(load(args.path), args.questions, args.bootstrap, args.seed)
+        derived_by_group(
+            load(args.path), args.questions, args.bootstrap, args.seed, args.full_share
+        )
         print(f"time: {time.perf_counter() - started:.1f} s")
         return 0
     flags: Counter[str] = Counter()

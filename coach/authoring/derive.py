@@ -13,9 +13,16 @@ points, each recognised through a few phrasings. The draft is built deterministi
    the phrase: shared phrasing between references is what a key point looks like;
 4. clauses are taken best first; a clause whose phrasing overlaps an existing key point adds
    its other phrasings there as variants, otherwise it becomes a new key point;
-5. the question's terms that the references repeat become a `topic` key point, and a
+5. a four-character variant made of two words ("修改指针") becomes those words with a gap,
+   in either order ("修改*指针", "指针*修改"): students say the same two things with other
+   function words between them ("修改前驱节点的指针") or the other way round ("指针要修改");
+6. the question's terms that the references repeat become a `topic` key point, and a
    true/false question ("判断…是否正确") whose reference opens with a verdict gets that verdict
    as a key point and the opposite verdict as a (negation-aware) deduction.
+
+With `full_share`, the criterion gets count bands that give full points once that share of its
+key points is hit (and proportionally less below): a reference answer usually says more than a
+full-mark answer needs.
 
 Variants match as substrings of the normalized answer (`coach.text.match`): short phrases, never
 sentences. The result is a plain `Question`: edit it, or calibrate it (`coach.authoring.calibrate`).
@@ -26,11 +33,11 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from coach.errors import CoachError
-from coach.rubric.model import Criterion, Deduction, KeyPoint, Language, Question
+from coach.rubric.model import Band, Criterion, Deduction, KeyPoint, Language, Question
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize
 
 MAX_KEY_POINTS = 8
@@ -51,6 +58,7 @@ _ENUMERATOR = re.compile(r"^(?:\d{1,2}\.|\d(?=[\u4e00-\u9fff]))")
 _VERDICT_QUESTION = re.compile(r"判断.{0,16}(?:正确|对错|正误)|是否正确|对不对|true or false")
 _WRONG = re.compile(r"^(?:答，?)?(?:错误|不正确|错|不对|false)")
 _RIGHT = re.compile(r"^(?:答，?)?(?:正确|对|true)")
+_CJK_WORD_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{4}")
 _CRITERION = {
     "zh": ("要点覆盖", "回答覆盖参考答案中的要点"),
     "en": ("Key points", "Covers the key points of the reference answers"),
@@ -121,6 +129,13 @@ class _Salience:
         if found is None:
             found = self._cohesive[pair] = sum(pair in text for text in self.corpus) >= 2
         return found
+
+    def apart(self, part: str, whole: str) -> bool:
+        """`part` of `whole` is a word of its own: some text says it without the rest of
+        `whole` ("移动" in "需要移动" as well as in "移动大量"; "动大" only inside "移动大量")."""
+        if part[0] in _EDGE_STOP or part[-1] in _EDGE_STOP:  # "点的" is no word
+            return False
+        return any(part in text.replace(whole, "\n") for text in self.corpus)
 
     def idf(self, part: str) -> float:
         found = self._idf.get(part)
@@ -214,13 +229,15 @@ def derive_rubric(
     background: Sequence[str] | None = None,
     corpus: Sequence[str] = (),
     max_key_points: int = MAX_KEY_POINTS,
+    full_share: float | None = None,
 ) -> Question:
     """A draft rubric for one question from its reference answers.
 
     `answers` are extra good answers (high-scoring ones) used like references. `corpus` holds
     other questions' texts: a phrase they share is a word of the subject, not of this answer.
     A phrase's rarity is judged against `background` (default: `general_background` plus
-    `corpus`). Raises `CoachError` when there is no usable reference or no phrase in it.
+    `corpus`). `full_share` (0-1] gives full points for that share of the key points (see the
+    module docstring). Raises `CoachError` when there is no usable reference or no phrase in it.
     """
     refs = list(dict.fromkeys(r.strip() for r in references if r and r.strip()))
     if not question_prompt.strip():
@@ -244,7 +261,11 @@ def derive_rubric(
         raise CoachError(f"question {question_id!r}: no key phrase found in its references")
     # Texts name phrases, not clauses: an answer worded like the rubric scores 0 (rubric copy).
     key_points = [
-        KeyPoint(id=f"kp{n}", text=_label(clause, variants), variants=variants)
+        KeyPoint(
+            id=f"kp{n}",
+            text=_label(clause, variants),
+            variants=_spread(variants, salience.apart) if language == "zh" else variants,
+        )
         for n, (clause, variants) in enumerate(groups, start=1)
     ]
     topic = _topic_terms(prompt, sources, language)
@@ -261,8 +282,9 @@ def derive_rubric(
         )
     name, description = _CRITERION[language]
     criterion = Criterion(
-        id="key_points", name=name, points=points, description=description, key_points=key_points
-    )
+        id="key_points", name=name, points=points, description=description, key_points=key_points,
+        bands=_share_bands(len(key_points), points, full_share),
+    )  # fmt: skip
     return Question(
         id=question_id, kind="knowledge", prompt=question_prompt.strip(), points=points,
         criteria=[criterion], deductions=deductions, model_answer=refs[0],
@@ -299,3 +321,32 @@ def _topic_terms(prompt: str, sources: Sequence[str], language: Language) -> lis
 def _label(clause: str, variants: Sequence[str]) -> str:
     """The variants in the order the source clause says them."""
     return " / ".join(sorted(variants, key=lambda v: (clause.find(v), v)))
+
+
+def _spread(variants: Sequence[str], apart: Callable[[str, str], bool]) -> list[str]:
+    """Each four-character variant whose halves are words used apart elsewhere, as the two
+    words with a gap in either order (step 5); the gap form matches them side by side too."""
+    spread: list[str] = []
+    for variant in variants:
+        head, tail = variant[:2], variant[2:]
+        if _CJK_WORD_PAIR.fullmatch(variant) and apart(head, variant) and apart(tail, variant):
+            spread += [f"{head}*{tail}", f"{tail}*{head}"]
+        else:
+            spread.append(variant)
+    return list(dict.fromkeys(spread))
+
+
+def _share_bands(key_points: int, points: float, full_share: float | None) -> list[Band]:
+    """Count bands giving `points` at `full_share` of `key_points` hits, a proportional part
+    below; none without a share."""
+    if full_share is None:
+        return []
+    if not 0 < full_share <= 1:
+        raise CoachError(f"full_share must be in (0, 1], not {full_share}")
+    full = max(1, math.ceil(full_share * key_points))
+    bands: list[Band] = []
+    for hits in range(1, full + 1):
+        earned = points if hits == full else round(points * hits / full, 2)
+        if earned > (bands[-1].points if bands else 0):  # bands must rise
+            bands.append(Band(hits=hits, points=earned))
+    return bands

@@ -31,8 +31,9 @@ def test_key_points_come_from_the_references_and_not_the_prompt() -> None:
     assert points
     for kp in points:
         for variant in kp.variants:
-            assert any(variant in ref for ref in folded), variant
-            assert variant not in normalize(PROMPT).text
+            parts = variant.split("*")  # two words of one reference phrase, either order
+            assert any("".join(parts) in ref or "".join(parts[::-1]) in ref for ref in folded)
+            assert "".join(parts) not in normalize(PROMPT).text
     assert question.points == 10 and question.criteria[0].points == 10
     assert question.model_answer == REFERENCES[0]
 
@@ -197,3 +198,59 @@ def test_cli_derive_bad_ids_are_one_line_errors(
     question = ["derive", "--question", PROMPT, "--reference", REFERENCES[0]]
     assert main([*question, "--bank-id", "Not An Id"]) == 1
     assert "--bank-id 'Not An Id' is not an id" in capsys.readouterr().err
+
+
+SPREAD_REFERENCES = [
+    "宜采用链式存储结构。链表插入删除时只需修改指针，不需要移动大量元素，效率高。",
+    "应该用链表。因为顺序表插入删除要移动大量元素，而链表只要修改指针的指向。",
+]
+
+
+def _points_hit(question: coach.Question, answer: str) -> list[str]:
+    result = coach.KeywordGrader().grade(_bank(question), question, answer)
+    return [kp for c in result.criteria for kp in c.key_points_hit]
+
+
+def test_a_two_word_variant_matches_with_words_between_and_in_either_order() -> None:
+    question = coach.derive_rubric(PROMPT, SPREAD_REFERENCES)
+    key_points = question.criteria[0].key_points
+    spread = next(kp for kp in key_points if "插入*删除" in kp.variants)
+    assert "删除*插入" in spread.variants and "插入删除" not in spread.variants
+    # "大量" never stands apart from "移动大量" in any text: no gap form for it
+    bulk = next(kp for kp in key_points if "移动大量" in kp.variants)
+    assert not any("*" in v for v in bulk.variants)
+    assert spread.id in _points_hit(question, "元素的插入或者删除很频繁，这样最快。")
+    assert spread.id in _points_hit(question, "经常要删除和插入元素的时候更快。")
+    # the gap stays inside one sentence
+    assert spread.id not in _points_hit(question, "经常要插入元素。删除很少的时候更快。")
+
+
+def test_full_share_gives_full_points_at_that_share_of_the_key_points() -> None:
+    plain = coach.derive_rubric(PROMPT, SPREAD_REFERENCES)
+    assert plain.criteria[0].bands == []
+    question = coach.derive_rubric(PROMPT, SPREAD_REFERENCES, full_share=0.5)
+    criterion = question.criteria[0]
+    total = len(criterion.key_points)
+    full = -(-total // 2)
+    assert [b.hits for b in criterion.bands] == list(range(1, full + 1))
+    assert criterion.bands[-1].points == question.points
+    assert criterion.points_earned(full - 1, 0) < question.points
+    # the same answer earns more under the share than in proportion to all key points
+    answer = "采用链表，插入删除只需修改指针，不需要移动大量元素。"
+    grader = coach.KeywordGrader()
+    shared = grader.grade(_bank(question), question, answer).score
+    assert shared > grader.grade(_bank(plain), plain, answer).score
+    for bad in (0, 1.5, -0.2):
+        with pytest.raises(coach.CoachError, match="full_share"):
+            coach.derive_rubric(PROMPT, SPREAD_REFERENCES, full_share=bad)
+
+
+def test_cli_derive_full_share_writes_bands(tmp_path: Path) -> None:
+    out = tmp_path / "bank.yaml"
+    source = str(DATA / "derive_small.jsonl")
+    assert main(["derive", source, "--full-share", "0.5", "--out", str(out)]) == 0
+    bank = coach.load_bank(out)
+    for question in bank.questions:
+        bands = question.criteria[0].bands
+        assert bands and bands[-1].points == question.points
+        assert bands[-1].hits == -(-len(question.criteria[0].key_points) // 2)
