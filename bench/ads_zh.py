@@ -196,11 +196,17 @@ def question_groups(rows: list[dict[str, str]], names: list[str]) -> dict[str, l
 
 
 def derived_by_group(
-    rows: list[dict[str, str]], names: list[str], resamples: int, seed: int
+    rows: list[dict[str, str]],
+    names: list[str],
+    resamples: int,
+    seed: int,
+    full_share: float | None = None,
 ) -> None:
     """The uncalibrated derived rubric's agreement on each group of questions, with the
     per-question QWKs."""
-    derived = derive_bank(sources(rows, []), bank_id="ads-zh", title="ads-zh")
+    derived = derive_bank(
+        sources(rows, []), bank_id="ads-zh", title="ads-zh", full_share=full_share
+    )
     grader = KeywordGrader()
     for name, ids in question_groups(rows, names).items():
         chosen = [r for r in rows if r["q_id"] in set(ids)]

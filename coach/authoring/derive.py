@@ -13,10 +13,7 @@ points, each recognised through a few phrasings. The draft is built deterministi
    the phrase: shared phrasing between references is what a key point looks like;
 4. clauses are taken best first; a clause whose phrasing overlaps an existing key point adds
    its other phrasings there as variants, otherwise it becomes a new key point;
-5. a four-character variant made of two words ("修改指针") becomes those words with a gap,
-   in either order ("修改*指针", "指针*修改"): students say the same two things with other
-   function words between them ("修改前驱节点的指针") or the other way round ("指针要修改");
-6. the question's terms that the references repeat become a `topic` key point, and a
+5. the question's terms that the references repeat become a `topic` key point, and a
    true/false question ("判断…是否正确") whose reference opens with a verdict gets that verdict
    as a key point and the opposite verdict as a (negation-aware) deduction.
 
@@ -33,7 +30,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from coach.errors import CoachError
@@ -58,7 +55,6 @@ _ENUMERATOR = re.compile(r"^(?:\d{1,2}\.|\d(?=[\u4e00-\u9fff]))")
 _VERDICT_QUESTION = re.compile(r"判断.{0,16}(?:正确|对错|正误)|是否正确|对不对|true or false")
 _WRONG = re.compile(r"^(?:答，?)?(?:错误|不正确|错|不对|false)")
 _RIGHT = re.compile(r"^(?:答，?)?(?:正确|对|true)")
-_CJK_WORD_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{4}")
 _CRITERION = {
     "zh": ("要点覆盖", "回答覆盖参考答案中的要点"),
     "en": ("Key points", "Covers the key points of the reference answers"),
@@ -129,13 +125,6 @@ class _Salience:
         if found is None:
             found = self._cohesive[pair] = sum(pair in text for text in self.corpus) >= 2
         return found
-
-    def apart(self, part: str, whole: str) -> bool:
-        """`part` of `whole` is a word of its own: some text says it without the rest of
-        `whole` ("移动" in "需要移动" as well as in "移动大量"; "动大" only inside "移动大量")."""
-        if part[0] in _EDGE_STOP or part[-1] in _EDGE_STOP:  # "点的" is no word
-            return False
-        return any(part in text.replace(whole, "\n") for text in self.corpus)
 
     def idf(self, part: str) -> float:
         found = self._idf.get(part)
@@ -261,11 +250,7 @@ def derive_rubric(
         raise CoachError(f"question {question_id!r}: no key phrase found in its references")
     # Texts name phrases, not clauses: an answer worded like the rubric scores 0 (rubric copy).
     key_points = [
-        KeyPoint(
-            id=f"kp{n}",
-            text=_label(clause, variants),
-            variants=_spread(variants, salience.apart) if language == "zh" else variants,
-        )
+        KeyPoint(id=f"kp{n}", text=_label(clause, variants), variants=variants)
         for n, (clause, variants) in enumerate(groups, start=1)
     ]
     topic = _topic_terms(prompt, sources, language)
@@ -321,19 +306,6 @@ def _topic_terms(prompt: str, sources: Sequence[str], language: Language) -> lis
 def _label(clause: str, variants: Sequence[str]) -> str:
     """The variants in the order the source clause says them."""
     return " / ".join(sorted(variants, key=lambda v: (clause.find(v), v)))
-
-
-def _spread(variants: Sequence[str], apart: Callable[[str, str], bool]) -> list[str]:
-    """Each four-character variant whose halves are words used apart elsewhere, as the two
-    words with a gap in either order (step 5); the gap form matches them side by side too."""
-    spread: list[str] = []
-    for variant in variants:
-        head, tail = variant[:2], variant[2:]
-        if _CJK_WORD_PAIR.fullmatch(variant) and apart(head, variant) and apart(tail, variant):
-            spread += [f"{head}*{tail}", f"{tail}*{head}"]
-        else:
-            spread.append(variant)
-    return list(dict.fromkeys(spread))
 
 
 def _share_bands(key_points: int, points: float, full_share: float | None) -> list[Band]:

@@ -31,9 +31,8 @@ def test_key_points_come_from_the_references_and_not_the_prompt() -> None:
     assert points
     for kp in points:
         for variant in kp.variants:
-            parts = variant.split("*")  # two words of one reference phrase, either order
-            assert any("".join(parts) in ref or "".join(parts[::-1]) in ref for ref in folded)
-            assert "".join(parts) not in normalize(PROMPT).text
+            assert any(variant in ref for ref in folded), variant
+            assert variant not in normalize(PROMPT).text
     assert question.points == 10 and question.criteria[0].points == 10
     assert question.model_answer == REFERENCES[0]
 
@@ -200,35 +199,16 @@ def test_cli_derive_bad_ids_are_one_line_errors(
     assert "--bank-id 'Not An Id' is not an id" in capsys.readouterr().err
 
 
-SPREAD_REFERENCES = [
+SHARE_REFERENCES = [
     "宜采用链式存储结构。链表插入删除时只需修改指针，不需要移动大量元素，效率高。",
     "应该用链表。因为顺序表插入删除要移动大量元素，而链表只要修改指针的指向。",
 ]
 
 
-def _points_hit(question: coach.Question, answer: str) -> list[str]:
-    result = coach.KeywordGrader().grade(_bank(question), question, answer)
-    return [kp for c in result.criteria for kp in c.key_points_hit]
-
-
-def test_a_two_word_variant_matches_with_words_between_and_in_either_order() -> None:
-    question = coach.derive_rubric(PROMPT, SPREAD_REFERENCES)
-    key_points = question.criteria[0].key_points
-    spread = next(kp for kp in key_points if "插入*删除" in kp.variants)
-    assert "删除*插入" in spread.variants and "插入删除" not in spread.variants
-    # "大量" never stands apart from "移动大量" in any text: no gap form for it
-    bulk = next(kp for kp in key_points if "移动大量" in kp.variants)
-    assert not any("*" in v for v in bulk.variants)
-    assert spread.id in _points_hit(question, "元素的插入或者删除很频繁，这样最快。")
-    assert spread.id in _points_hit(question, "经常要删除和插入元素的时候更快。")
-    # the gap stays inside one sentence
-    assert spread.id not in _points_hit(question, "经常要插入元素。删除很少的时候更快。")
-
-
 def test_full_share_gives_full_points_at_that_share_of_the_key_points() -> None:
-    plain = coach.derive_rubric(PROMPT, SPREAD_REFERENCES)
+    plain = coach.derive_rubric(PROMPT, SHARE_REFERENCES)
     assert plain.criteria[0].bands == []
-    question = coach.derive_rubric(PROMPT, SPREAD_REFERENCES, full_share=0.5)
+    question = coach.derive_rubric(PROMPT, SHARE_REFERENCES, full_share=0.5)
     criterion = question.criteria[0]
     total = len(criterion.key_points)
     full = -(-total // 2)
@@ -242,7 +222,7 @@ def test_full_share_gives_full_points_at_that_share_of_the_key_points() -> None:
     assert shared > grader.grade(_bank(plain), plain, answer).score
     for bad in (0, 1.5, -0.2):
         with pytest.raises(coach.CoachError, match="full_share"):
-            coach.derive_rubric(PROMPT, SPREAD_REFERENCES, full_share=bad)
+            coach.derive_rubric(PROMPT, SHARE_REFERENCES, full_share=bad)
 
 
 def test_cli_derive_full_share_writes_bands(tmp_path: Path) -> None:
