@@ -2,6 +2,7 @@
 
     python bench/ads_zh.py PATH/TO/ads-zh/train.jsonl [--folds 5] [--seed 0] [--bootstrap 1000]
     python bench/ads_zh.py --train TRAIN.jsonl --test TEST.jsonl [--seed 0] [--bootstrap 1000]
+    python bench/ads_zh.py PATH/TO/ads-zh/train.jsonl --questions dev test [--bootstrap 0]
 
 ads-zh (the ADS folder of the public aleversn/SAS-Datasets repository, Apache-2.0) holds
 1,107 Chinese answers to 15 data-structure questions, each scored 0-10 by one rater, with
@@ -19,6 +20,14 @@ With `--train` and `--test` (files in ads-zh's format) there is no folding: ever
 built from the train file (the mean, the calibration, the full-mark answers; the references
 of its questions) and reported on the test file, whose answers to questions the train file
 lacks are counted and left out.
+
+With `--questions` only the uncalibrated derived condition is reported (it uses no label, so
+no folding is needed), once per group of questions: `dev` is the first 8 question ids in
+sorted order, `test` the other 7, and any other word is a comma-separated list of ids.
+`--full-share F` derives with count bands that give full points at that share of the key
+points (`coach derive --full-share`). The
+rubric is derived once from every question's references; only the answers reported differ.
+Each group's table is followed by its per-question QWKs.
 
 The statistics come from `coach.eval.agreement`, on the pooled held-out grades, with percentile
 bootstrap intervals; "QWK/q" is the mean of the per-question QWKs.
@@ -43,6 +52,7 @@ from coach.eval.statistics import Estimate, quadratic_weighted_kappa
 from coach.rubric.model import Bank
 
 TOP_SCORE = 10
+DEV_QUESTIONS = 8  # the first ids in sorted order tune; the rest are looked at once
 NAMES = ["mean", "derived", "derived+weights", "derived+bands", "derived+top+weights"]
 
 
@@ -167,6 +177,60 @@ def table(
         )
 
 
+def question_groups(rows: list[dict[str, str]], names: list[str]) -> dict[str, list[str]]:
+    """The question ids of each named group: `dev`, `test` or a comma-separated id list."""
+    ids = sorted({r["q_id"] for r in rows})
+    groups = {}
+    for name in names:
+        if name == "dev":
+            groups[name] = ids[:DEV_QUESTIONS]
+        elif name == "test":
+            groups[name] = ids[DEV_QUESTIONS:]
+        else:
+            wanted = [q for q in name.split(",") if q]
+            unknown = sorted(set(wanted) - set(ids))
+            if unknown:
+                raise SystemExit(f"no such question in the file: {', '.join(unknown)}")
+            groups[name] = wanted
+    return groups
+
+
+def derived_by_group(
+    rows: list[dict[str, str]],
+    names: list[str],
+    resamples: int,
+    seed: int,
+    full_share: float | None = None,
+) -> None:
+    """The uncalibrated derived rubric's agreement on each group of questions, with the
+    per-question QWKs."""
+    derived = derive_bank(
+        sources(rows, []), bank_id="ads-zh", title="ads-zh", full_share=full_share
+    )
+    grader = KeywordGrader()
+    for name, ids in question_groups(rows, names).items():
+        chosen = [r for r in rows if r["q_id"] in set(ids)]
+        human = [float(r["score"]) for r in chosen]
+        model = grade(grader, derived, chosen)
+        found = agreement(human, model, 0, 10, resamples=resamples, seed=seed)
+        print(f"{name} ({len(chosen)} answers, questions {' '.join(ids)}): derived, uncalibrated")
+        print(
+            f"QWK {cell(found.qwk)}  Spearman {cell(found.spearman)}  MAE {cell(found.mae)}  "
+            f"exact {cell(found.exact, True)}  adjacent {cell(found.adjacent, True)}"
+        )
+        print("| question | answers | QWK | Spearman | MAE | mean human | mean coach |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for q_id in ids:
+            at = [i for i, r in enumerate(chosen) if r["q_id"] == q_id]
+            h, m = [human[i] for i in at], [model[i] for i in at]
+            one = agreement(h, m, 0, 10, resamples=0, seed=seed)
+            print(
+                f"| {q_id} | {len(at)} | {cell(one.qwk)} | {cell(one.spearman)} | "
+                f"{cell(one.mae)} | {statistics.fmean(h):.2f} | {statistics.fmean(m):.2f} |"
+            )
+        print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path, nargs="?", help="ads-zh's train.jsonl (CV mode)")
@@ -175,10 +239,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bootstrap", type=int, default=1000)
+    parser.add_argument(
+        "--questions",
+        nargs="+",
+        metavar="GROUP",
+        help="only the derived rubric, uncalibrated, on each group: dev, test or ids a,b,c",
+    )
+    parser.add_argument(
+        "--full-share",
+        type=float,
+        metavar="F",
+        help="with --questions: derive with full points at this share of the key points",
+    )
     args = parser.parse_args(argv)
     if bool(args.train) != bool(args.test) or bool(args.path) == bool(args.train):
         parser.error("give one file for cross-validation, or --train FILE and --test FILE")
     started = time.perf_counter()
+    if args.questions:
+        if not args.path:
+            parser.error("--questions takes the one-file form")
+        derived_by_group(
+            load(args.path), args.questions, args.bootstrap, args.seed, args.full_share
+        )
+        print(f"time: {time.perf_counter() - started:.1f} s")
+        return 0
     flags: Counter[str] = Counter()
     if args.path:
         rows = load(args.path)

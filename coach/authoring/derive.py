@@ -17,6 +17,10 @@ points, each recognised through a few phrasings. The draft is built deterministi
    true/false question ("判断…是否正确") whose reference opens with a verdict gets that verdict
    as a key point and the opposite verdict as a (negation-aware) deduction.
 
+With `full_share`, the criterion gets count bands that give full points once that share of its
+key points is hit (and proportionally less below): a reference answer usually says more than a
+full-mark answer needs.
+
 Variants match as substrings of the normalized answer (`coach.text.match`): short phrases, never
 sentences. The result is a plain `Question`: edit it, or calibrate it (`coach.authoring.calibrate`).
 """
@@ -30,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from coach.errors import CoachError
-from coach.rubric.model import Criterion, Deduction, KeyPoint, Language, Question
+from coach.rubric.model import Band, Criterion, Deduction, KeyPoint, Language, Question
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize
 
 MAX_KEY_POINTS = 8
@@ -214,13 +218,15 @@ def derive_rubric(
     background: Sequence[str] | None = None,
     corpus: Sequence[str] = (),
     max_key_points: int = MAX_KEY_POINTS,
+    full_share: float | None = None,
 ) -> Question:
     """A draft rubric for one question from its reference answers.
 
     `answers` are extra good answers (high-scoring ones) used like references. `corpus` holds
     other questions' texts: a phrase they share is a word of the subject, not of this answer.
     A phrase's rarity is judged against `background` (default: `general_background` plus
-    `corpus`). Raises `CoachError` when there is no usable reference or no phrase in it.
+    `corpus`). `full_share` (0-1] gives full points for that share of the key points (see the
+    module docstring). Raises `CoachError` when there is no usable reference or no phrase in it.
     """
     refs = list(dict.fromkeys(r.strip() for r in references if r and r.strip()))
     if not question_prompt.strip():
@@ -261,8 +267,9 @@ def derive_rubric(
         )
     name, description = _CRITERION[language]
     criterion = Criterion(
-        id="key_points", name=name, points=points, description=description, key_points=key_points
-    )
+        id="key_points", name=name, points=points, description=description, key_points=key_points,
+        bands=_share_bands(len(key_points), points, full_share),
+    )  # fmt: skip
     return Question(
         id=question_id, kind="knowledge", prompt=question_prompt.strip(), points=points,
         criteria=[criterion], deductions=deductions, model_answer=refs[0],
@@ -299,3 +306,19 @@ def _topic_terms(prompt: str, sources: Sequence[str], language: Language) -> lis
 def _label(clause: str, variants: Sequence[str]) -> str:
     """The variants in the order the source clause says them."""
     return " / ".join(sorted(variants, key=lambda v: (clause.find(v), v)))
+
+
+def _share_bands(key_points: int, points: float, full_share: float | None) -> list[Band]:
+    """Count bands giving `points` at `full_share` of `key_points` hits, a proportional part
+    below; none without a share."""
+    if full_share is None:
+        return []
+    if not 0 < full_share <= 1:
+        raise CoachError(f"full_share must be in (0, 1], not {full_share}")
+    full = max(1, math.ceil(full_share * key_points))
+    bands: list[Band] = []
+    for hits in range(1, full + 1):
+        earned = points if hits == full else round(points * hits / full, 2)
+        if earned > (bands[-1].points if bands else 0):  # bands must rise
+            bands.append(Band(hits=hits, points=earned))
+    return bands

@@ -35,6 +35,7 @@ def derive_bank(
     source: str = "derived from reference answers by coach derive",
     points: float = 10,
     max_key_points: int = MAX_KEY_POINTS,
+    full_share: float | None = None,
 ) -> Bank:
     """A draft bank of `derive_rubric` questions."""
     if not questions:
@@ -52,6 +53,7 @@ def derive_bank(
                 answers=q.answers,
                 corpus=corpus,
                 max_key_points=max_key_points,
+                full_share=full_share,
             )
         )
     return Bank(

@@ -2,7 +2,7 @@
 
     coach derive --question TEXT --reference TEXT [--reference TEXT ...] [--id ID]
                  [--bank-id ID] [--out FILE]
-    coach derive FILE.jsonl --id ID [--min-score S] [--out FILE]
+    coach derive FILE.jsonl --id ID [--min-score S] [--full-share F] [--out FILE]
     coach calibrate BANK LABELS.jsonl [--method weights|bands] --out FILE
 
 A JSON-lines file for `derive` holds one line per reference answer or per scored answer, as
@@ -15,7 +15,8 @@ bank is named after FILE.jsonl, and the YAML's header and the summary line say s
 Ids are checked here (lowercase letters, digits, `_`, `.`, `-`) so that a bad one is a
 one-line error, not a failed draft. `calibrate` reads the labels format of `coach eval`
 (`question`, `answer`, `score`, and `bank`, which may be left out; lines of another bank are
-skipped).
+skipped). `--full-share F` gives each question count bands: full points once a share F of
+its key points is hit (0.5: half of them), proportionally less below.
 
 Both write YAML that `coach validate` accepts and that a person can edit (`dump_bank`);
 `derive_bank` is the library form of `derive` for many questions (both in `_bank_draft`).
@@ -62,6 +63,12 @@ def add_derive_parsers(sub: Any) -> None:
     derive.add_argument("--points", type=float, default=10, metavar="N", help="points (10)")
     derive.add_argument("--min-score", type=float, metavar="S", help="use answers scored >= S")
     derive.add_argument("--language", choices=["zh", "en"], default="zh")
+    derive.add_argument(
+        "--full-share",
+        type=float,
+        metavar="F",
+        help="full points once this share (0-1] of the key points is hit; count bands",
+    )
     derive.add_argument(
         "--bank-id", metavar="ID", help="the bank's id (FILE.jsonl: as --id; --question: derived)"
     )
@@ -142,6 +149,7 @@ def cmd_derive(args: argparse.Namespace, out: TextIO) -> int:
         title=args.title or f"Draft rubric: {bank_id}",
         language=args.language,
         points=args.points,
+        full_share=args.full_share,
     )
     header = f"Drafted by `coach derive` from {origin}.\n{named}Review the key points and variants."
     _write(dump_bank(bank, header=header), args.out, out, bank)

@@ -197,3 +197,40 @@ def test_cli_derive_bad_ids_are_one_line_errors(
     question = ["derive", "--question", PROMPT, "--reference", REFERENCES[0]]
     assert main([*question, "--bank-id", "Not An Id"]) == 1
     assert "--bank-id 'Not An Id' is not an id" in capsys.readouterr().err
+
+
+SHARE_REFERENCES = [
+    "宜采用链式存储结构。链表插入删除时只需修改指针，不需要移动大量元素，效率高。",
+    "应该用链表。因为顺序表插入删除要移动大量元素，而链表只要修改指针的指向。",
+]
+
+
+def test_full_share_gives_full_points_at_that_share_of_the_key_points() -> None:
+    plain = coach.derive_rubric(PROMPT, SHARE_REFERENCES)
+    assert plain.criteria[0].bands == []
+    question = coach.derive_rubric(PROMPT, SHARE_REFERENCES, full_share=0.5)
+    criterion = question.criteria[0]
+    total = len(criterion.key_points)
+    full = -(-total // 2)
+    assert [b.hits for b in criterion.bands] == list(range(1, full + 1))
+    assert criterion.bands[-1].points == question.points
+    assert criterion.points_earned(full - 1, 0) < question.points
+    # the same answer earns more under the share than in proportion to all key points
+    answer = "采用链表，插入删除只需修改指针，不需要移动大量元素。"
+    grader = coach.KeywordGrader()
+    shared = grader.grade(_bank(question), question, answer).score
+    assert shared > grader.grade(_bank(plain), plain, answer).score
+    for bad in (0, 1.5, -0.2):
+        with pytest.raises(coach.CoachError, match="full_share"):
+            coach.derive_rubric(PROMPT, SHARE_REFERENCES, full_share=bad)
+
+
+def test_cli_derive_full_share_writes_bands(tmp_path: Path) -> None:
+    out = tmp_path / "bank.yaml"
+    source = str(DATA / "derive_small.jsonl")
+    assert main(["derive", source, "--full-share", "0.5", "--out", str(out)]) == 0
+    bank = coach.load_bank(out)
+    for question in bank.questions:
+        bands = question.criteria[0].bands
+        assert bands and bands[-1].points == question.points
+        assert bands[-1].hits == -(-len(question.criteria[0].key_points) // 2)
