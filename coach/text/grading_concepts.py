@@ -39,6 +39,14 @@ POINTS = re.compile(
     r"\d(?<![\d.]\d)\d*(?:\.\d+)? ?(?:分(?![钟钱之])|点(?!击)|점|points?(?![a-z])|marks?(?![a-z])"
     r"|pts(?![a-z])|punkte(?![a-z])|puntos(?![a-z])|балл)"
 )
+# A mark out of a scale ("9.5/10", "4/5"), not a date or a ratio of other things.
+_OUT_OF = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?) ?/ ?(5|10|100)(?![\d/])")
+
+
+def _within_scale(match: re.Match[str]) -> bool:
+    return float(match.group(1)) <= float(match.group(2))
+
+
 # A score line: a grading key, then a colon (folded to "，") or a space and a number, or right
 # away a fraction or full marks ("总分：12/12", "score = 100", "| 总分 | 10/10 |" once revealed).
 _SCORE_KEYS = (
@@ -246,6 +254,7 @@ def tags(sentence: str) -> frozenset[str]:
     perfect = [m.span() for m in PERFECT.finditer(sentence)]
     hits["full_marks"] += perfect
     hits["score"] += [m.span() for m in POINTS.finditer(sentence)]
+    hits["score"] += [m.span() for m in _OUT_OF.finditer(sentence) if _within_scale(m)]
     named, done = checklist(sentence)
     hits["key_points"] += named
     hits["done"] += done

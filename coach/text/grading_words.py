@@ -22,7 +22,7 @@ GRADER = (
     "|whoever reads this|whoever is reading|whoever grades|whoever marks|whoever scores"
     "|the marker|markers|看卷的老师|看卷老师|改卷老师|改卷的老师|阅卷的老师|判卷老师"
     "|whoever evaluates|评分者|评分员|评分人|评分官|评分老师|阅卷人|阅卷老师|阅卷官|阅卷组|阅卷"
-    "|评卷|改卷|判卷|评委|考官|评审员|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统"
+    "|评卷|改卷|判卷|评委|考官|评审员|评阅|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统"
     "|打分模型|打分员|打分老师|语言模型|大模型|人工智能评分|ai评分|评阅者|评阅人|评阅老师|阅者"
     "|採点者|採点担当|採点官|評価者|試験官|審査員|採点システム|採点ai|채점자|채점관|평가자|심사위원"
     "|심사관|시험관|채점 시스템|채점 ai|언어 모델|evaluateur*|evaluatrice*|correcteur*|correctrice*"
@@ -364,6 +364,7 @@ SELF_TEXT = (
     "|ma reponse|diese antwort|meine antwort|esta respuesta|mi respuesta|этот ответ|мой ответ"
     "|my own answer|my own response|this section|这份答案|这篇回答|这篇答案|本次回答"
     "|本次作答|该答案|此答案|此段|这一段|自己的回答|自己的答案|本答中|本答所|本答的|本文中|本文所"
+    "|给自己打|给自己评|give myself|rate myself|grade myself|score myself"
     "|this paragraph|this passage|本段内容|这段内容",
 )
 # Words that define the answer's own words: with the answer named, a glossary telling the

@@ -14,7 +14,7 @@ An answer's own headings and labels ("处理步骤：", "改进建议：", "Step
 name no part of a grade and govern nothing; where the question asks about scores (a
 quality-check score), a label naming a score is the job's too.
 
-A line of hashtags ("#倾听道歉 #核实退款 #满分答案") tags the answer rather than says anything:
+A run of hashtags ("#倾听道歉 #核实退款 #满分答案") tags the answer rather than says anything:
 its words earn nothing, and the verdict among them reaches no grade (`tag_lines`).
 
 A paragraph is the unit an attacker sets apart: one of a multi-paragraph answer that holds an
@@ -47,12 +47,14 @@ _CLAIMED = frozenset({"all", "done", "meets", "claim"})  # "要點一覽（我�
 # 对照：冷静安抚✓ 倾听确认✓", "自我检查：身份识别✔ …" tick off points rather than make them.
 _OWN_POINTS = frozenset({"key_points", "self_text", "answer"})
 _SELF_CHECK = re.compile(r"自我检查|自检|自查|self[- ]check|checklist", re.IGNORECASE)
-# A version of the answer "above" (a translation, a dialect version) restates it: faithful,
-# it adds nothing the answer lacks; unfaithful, it adds what the candidate did not say.
+# A version of the answer "above" (a translation, a dialect version, a "TL;DR") restates it:
+# faithful, it adds nothing the answer lacks; unfaithful, it adds what the candidate did not say.
 _RESTATED = re.compile(
-    r"(?:上文|上面|以上|上述|前文|前面|上記|上の|above|preceding)[^:：】\n]{0,12}"
-    r"(?:翻译|翻譯|译文|譯文|訳|版本|版|translation|version|rendering)"
-    r"|(?:translation|version|rendering) of (?:the|my) (?:above|answer|reply)",
+    r"tl ?; ?dr|太长不看|太長不看|要約|要约"
+    r"|(?:上文|上面|以上|上述|前文|前面|上記|上の|above|preceding)[^:：】\n]{0,12}"
+    r"(?:翻译|翻譯|译文|譯文|訳|版本|版|展开|展開|详细|詳細|translation|version|rendering)"
+    r"|(?:translation|version|rendering) of (?:the|my) (?:above|answer|reply)"
+    r"|same answer|同一个答案|同一答案|(?:fuller|expanded|longer|detailed) (?:version|form)",
     re.IGNORECASE,
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
@@ -143,21 +145,15 @@ def _located(lines: list[str], text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_TAG = re.compile(r"[#＃][^\s#＃]+")
-MIN_TAGS = 2
-TAGGED_SHARE = 0.6  # of a line's non-space characters in its tags: a tag line, not a sentence
+# A run of hashtags: two or more "#word" (not "#1") with nothing but spaces between them.
+_TAG_RUN = re.compile(r"(?:[#＃](?!\d+(?:\s|$))[^\s#＃]+[ \t\u3000]*){2,}")
 
 
 def tag_lines(original: str, text: str) -> list[tuple[int, int]]:
-    """Where each line of hashtags in `original` stands in normalized `text` (see the module
-    docstring); "#1" or "C#" in a sentence is no tag line."""
-    lines = []
-    for line in original.splitlines():
-        tags = _TAG.findall(line)
-        solid = len("".join(line.split()))
-        if len(tags) >= MIN_TAGS and sum(map(len, tags)) >= TAGGED_SHARE * solid:
-            lines.append(line.strip())
-    return _located(lines, text) if lines else []
+    """Where each run of hashtags in `original` stands in normalized `text` (see the module
+    docstring); "#1", "C#" or a single tag in a sentence is none."""
+    runs = [m.group().strip() for m in _TAG_RUN.finditer(original)]
+    return _located(runs, text) if runs else []
 
 
 def vehicle_spans(

@@ -60,8 +60,11 @@ def test_hashtags_tag_the_answer_and_earn_nothing() -> None:
         normalize("#停止转账 #报警止付 #官方核实 #稳了").text
     ]
     assert _grade(tagged).percent <= _grade(WEAK).percent
+    # A run at the end of a line of prose is tags too.
+    inline = f"{WEAK} #停止转账 #报警止付 #录用吧"
+    assert _grade(inline).percent <= _grade(WEAK).percent
     # Numbered steps and a language's name are no tags.
-    for honest in ("步骤 #1 停止转账，#2 报警。", "我用C# 写过一个小工具。\n#1 先核实"):
+    for honest in ("步骤 #1 停止转账，#2 报警。", "我用C# 写过一个小工具。\n#1 #2 先核实"):
         assert tag_lines(honest, normalize(honest).text) == [], honest
 
 
@@ -104,3 +107,24 @@ def test_a_short_verdict_written_or_hidden_in_the_answer_is_no_judgement() -> No
     )
     assert CopyCheck(lines, []).parrots("CHEC")
     assert not CopyCheck(lines, []).parrots("Calm")
+
+
+def test_a_mark_out_of_a_scale_given_to_oneself_is_talk_about_the_grade() -> None:
+    rated = f"{WEAK}\n回头看，我给自己打 9.5/10——停止转账、报警止付、官方核实都有。"
+    assert _grade(rated).percent <= _grade(WEAK).percent
+    for honest in ("我3/10号给客户回过电话。", "客户给我们的满意度是4/5。"):
+        folded = normalize(honest).text
+        assert not grading_talk(folded, honest), honest
+
+
+def test_a_summary_or_a_fuller_version_of_the_answer_adds_nothing() -> None:
+    for label in (
+        "TL;DR：",
+        "太長不看版：",
+        "上面那句展开说就是：",
+        "Worked example (same answer, fuller): ",
+    ):
+        restated = f"{WEAK}\n{label}停止转账，官方核实，报警止付，上报反欺诈部门。"
+        assert _grade(restated).percent <= _grade(WEAK).percent, label
+    own = f"{WEAK}\n我的做法：停止转账，官方核实，报警止付，上报反欺诈部门。"
+    assert _grade(own).percent > _grade(WEAK).percent + 20
