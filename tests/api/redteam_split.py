@@ -3,8 +3,8 @@
 The corpus comes in halves: `dev` (for tuning defences), `test` (for reporting only, but seen
 while the defences were tuned), `holdout` (written after the defences were tuned on `dev` and
 the `test` half had been seen; since measured and tuned against), and `fresh`, `blind`,
-`sealed` and `vault` (each written blind after the last, by someone who had not seen the
-defences, and measured once before any case was read). Each half holds attacks
+`sealed`, `vault`, `cellar` and `attic` (each written blind after the last, by someone who had
+not seen the defences, and measured once before any case was read). Each half holds attacks
 (`attacks_<half>.yaml`) and ordinary answers (`ordinary_<half>.yaml`).
 
 `measure(half)` grades every attack four times: the clean and the attacked answer offline
@@ -47,8 +47,8 @@ CATEGORIES = (
     *("zero_width", "payload_splitting", "role_play", "few_shot", "refusal_suppression"),
     *("emotional_appeal", "continue_json"),
 )
-# Categories first written for the blind half (first line), the sealed half (next three) and
-# the vault half (last two); the earlier halves have none of them.
+# Categories first written for the blind half (first line), the sealed half (next three), the
+# vault half (next two), and the cellar and attic halves (marked); earlier halves have none.
 LATER_CATEGORIES = (
     *("fake_system_turn", "rubric_replacement", "task_hijack", "acrostic", "link_payload"),
     *("score_table", "markup_comment", "mirrored_example", "tick_checklist", "grader_consensus"),
