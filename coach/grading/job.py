@@ -95,7 +95,9 @@ def _unquotable(folded: NormalizedText, prompt: str) -> list[tuple[int, int]]:
     the text that talks about the grade (`screen.grading_talk`), and of the paragraphs set
     apart for either: read in the whole answer, since a piece of a checklist ("- [x] 倾听")
     quoted alone no longer looks like one."""
-    spans = [(h.start, h.end) for h in injection_sentences(folded.text, folded.original, prompt)]
-    spans += grading_talk(folded.text, folded.original, prompt)
-    spans += vehicle_spans(folded.original, folded.text, spans)
+    addressed = [
+        (h.start, h.end) for h in injection_sentences(folded.text, folded.original, prompt)
+    ]
+    spans = [*addressed, *grading_talk(folded.text, folded.original, prompt)]
+    spans += vehicle_spans(folded.original, folded.text, spans, addressed)
     return [folded.original_span(start, end) for start, end in spans]

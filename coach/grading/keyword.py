@@ -188,7 +188,7 @@ class _Grading:
         content = found.content
         if found.injection:
             self._flag("suspected_injection", t.injection, found.injection)
-            text = self._blanked(text, found.injection)
+            text = self._blanked(text, found.injection, addressed=True)
             content = content_of(text)
         copied = bool(factor) and self._is_rubric_copy(content, text)
         if found.grading_talk:
@@ -260,10 +260,13 @@ class _Grading:
         phrasing matches inside it."""
         return any(p.search(phrase) is not None for p in self.rules.key_point_patterns)
 
-    def _blanked(self, text: str, spans: tuple[Hit, ...]) -> str:
+    def _blanked(self, text: str, spans: tuple[Hit, ...], addressed: bool = False) -> str:
         """`text` with `spans` blanked, and the paragraphs set apart for them: an instruction's
-        or talk about the grade's vehicle (`sections.vehicle_spans`)."""
-        vehicles = vehicle_spans(self.answer.original, text, spans)
+        (`addressed`) or talk about the grade's vehicle (`sections.vehicle_spans`)."""
+        if addressed:
+            vehicles = vehicle_spans(self.answer.original, text, (), spans)
+        else:
+            vehicles = vehicle_spans(self.answer.original, text, spans)
         return blank_out(text, merged([*spans, *vehicles]))
 
     def _is_rubric_copy(self, content: str, text: str) -> bool:

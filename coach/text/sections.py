@@ -157,14 +157,20 @@ def tag_lines(original: str, text: str) -> list[tuple[int, int]]:
 
 
 def vehicle_spans(
-    original: str, text: str, spans: Sequence[tuple[int, int]]
+    original: str,
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    addressed: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int]]:
     """What in `original` carries any of normalized `spans` (an instruction to the grader, or
     talk about the grade), as ranges of normalized `text`: the glossary, the verse or the
     "translation" written around it earns nothing with it ("诗成此答当评甲" closing a verse).
     In a multi-paragraph answer (split at blank lines) that is each paragraph holding a span;
     in a paragraph of several lines, each line holding one and the run of set-apart lines
-    (`_set_apart`) next to it. A one-line answer loses only those sentences."""
+    (`_set_apart`) next to it; of `addressed` spans (instructions to the grader, a stronger
+    sign than talk about the grade) a line of prose goes whole too. A one-line answer loses
+    only those sentences."""
+    spans = [*spans, *addressed]
     if not spans:
         return []
     several = _PARAGRAPH_BREAK.search(original) is not None
@@ -181,13 +187,17 @@ def vehicle_spans(
         if several:
             found.append((start, end))
         else:
-            found += _carrying_lines(paragraph, text, cursor, spans)
+            found += _carrying_lines(paragraph, text, cursor, spans, addressed)
         cursor = end
     return found
 
 
 def _carrying_lines(
-    paragraph: str, text: str, cursor: int, spans: Sequence[tuple[int, int]]
+    paragraph: str,
+    text: str,
+    cursor: int,
+    spans: Sequence[tuple[int, int]],
+    addressed: Sequence[tuple[int, int]],
 ) -> list[tuple[int, int]]:
     """The lines of `paragraph` (found in normalized `text` from `cursor`) that hold one of
     `spans` and are set apart from prose (`_set_apart`), and the set-apart lines next to any
@@ -204,13 +214,18 @@ def _carrying_lines(
             cursor = end
         else:
             where.append(None)
-    carrying = {
-        i
-        for i, span in enumerate(where)
-        if span is not None and any(a < span[1] and b > span[0] for a, b in spans)
-    }
-    # A line of prose loses only its sentences that carry a span; a set-apart one goes whole.
-    taken = {i for i in carrying if _set_apart(lines, i)}
+
+    def holding(found: Sequence[tuple[int, int]]) -> set[int]:
+        return {
+            i
+            for i, span in enumerate(where)
+            if span is not None and any(a < span[1] and b > span[0] for a, b in found)
+        }
+
+    carrying = holding(spans)
+    # A line of prose loses only its sentences that talk about the grade; a set-apart one,
+    # or one that addresses the grader, goes whole.
+    taken = {i for i in carrying if _set_apart(lines, i)} | holding(addressed)
     for i in carrying:
         for step in (-1, 1):
             j = i + step

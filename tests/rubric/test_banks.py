@@ -42,6 +42,18 @@ def test_model_answers_score_high(bank: coach.Bank) -> None:
     assert low == {}
 
 
+def test_model_answers_raise_no_screening_flag(bank: coach.Bank) -> None:
+    # "在知识库里检索标准答案" once read as an answer key pasted in: the model answer of a
+    # question about a knowledge base was flagged as an injection.
+    suspicious = {"suspected_injection", "rubric_copy", "keyword_stuffing", "off_topic"}
+    flagged = {
+        q.id: codes
+        for q in bank.questions
+        if (codes := suspicious & set(coach.grade_offline(bank, q, q.model_answer).flag_codes))
+    }
+    assert flagged == {}
+
+
 NON_ANSWERS = ["", "   \n", "不知道", "我也不太清楚。", "。。。？！", "……", "pass"]
 
 
