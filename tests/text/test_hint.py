@@ -13,7 +13,10 @@ from hypothesis import strategies as st
 from coach.text.addressed import ANCHORS, _bounds, _hinted, addressed_spans
 from coach.text.grading_concepts import CONCEPTS, _concept_keys, _keys, candidates, hint
 from coach.text.injection import _ENCODED, _ENCODED_HINT, _STRUCTURE_HINT, _structure
+from coach.text.judged import _HINT as _VERDICT_HINT
+from coach.text.judged import _JUDGED, _VERDICT
 from coach.text.normalize import SENTENCE_END, normalize
+from coach.text.spelled import _POINTED, pointed
 from coach.text.trie import MAX_BRANCHES, branch_groups, trie_source
 
 SENTENCES = [
@@ -184,3 +187,40 @@ def test_the_sample_sentences_have_the_candidates_of_one_trie(sentence: str) -> 
     text = normalize(sentence).text
     assert candidates(text) == _candidates_one_trie(text)
     assert len(_concept_keys()[0]) >= 3
+
+
+# -- the test before looking for verdicts, and for a reading direction -----------------------
+
+_VERDICT_ALPHABET = "讲得清暖好处理边界晰楚完美专业很，。 我会professionalclear"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_VERDICT_ALPHABET, max_size=40))
+def test_every_verdict_the_judged_clauses_hold_passes_the_cheap_test(text: str) -> None:
+    clauses = [clause.strip(" ") for clause in re.split("[，。]", text)]
+    if any(clause and _JUDGED.search(clause) for clause in clauses):
+        assert _VERDICT_HINT.search(text) is not None
+    # The verdict after 得 is matched rather than looked behind: the same texts pass.
+    behind = re.compile(f"(?:{_VERDICT})[的了呀啊]?(?:[，。]|$)")
+    assert (behind.search(text) is None) == (_VERDICT_HINT.search(text) is None)
+
+
+_DIRECTION_ALPHABET = "藏头尾首字连每行的第一竖读纵从右往左上下到縦頭세로첫글acrostfilewnRAF "
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_DIRECTION_ALPHABET, max_size=40))
+def test_the_reading_direction_test_agrees_with_its_pattern(text: str) -> None:
+    assert pointed(text) == (_POINTED.search(text) is not None)
+
+
+@pytest.mark.parametrize("text", ["讲得清", "说得好。", "处理得体，", "very professional"])
+def test_a_verdict_closing_a_clause_passes_the_cheap_test(text: str) -> None:
+    assert _VERDICT_HINT.search(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text", ["ACROSTIC", "First letters of each line", "Read it down", "每行的第一字", "세로로"]
+)
+def test_a_reading_direction_in_either_case_is_found(text: str) -> None:
+    assert pointed(text)
