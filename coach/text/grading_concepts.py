@@ -360,14 +360,15 @@ def candidates(sentence: str) -> set[str]:
     return found
 
 
-def _keys(lexicon: tuple[str, ...]) -> set[str]:
+@functools.lru_cache(maxsize=64)  # `hint` asks for the same lexicons forwards and backwards
+def _keys(lexicon: tuple[str, ...]) -> frozenset[str]:
     """What every entry of `lexicon` starts with, as a plain string: its first word, folded."""
     keys = set()
     for entry in (e for line in lexicon for e in line.split("|")):
         core = reveal(normalize_phrase(entry.strip("*'"))).text.strip()
         if core:
             keys.add(core.split(" ")[0])
-    return keys
+    return frozenset(keys)
 
 
 @functools.lru_cache(maxsize=4)
