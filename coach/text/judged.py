@@ -60,6 +60,5 @@ _CLAUSE = re.compile(f"[{CLAUSE_BREAK}{SENTENCE_END}]")
 # A verdict closing a clause anywhere. The 得 is matched, not looked behind, so that every
 # branch opens on a character and `re` skips in C to the characters a verdict starts with.
 _HINT = re.compile(
-    f"(?:{_VERDICT_WORDS}|得(?:{_AFTER_DE}))"
-    f"[的了呀啊]?(?:[{CLAUSE_BREAK}{SENTENCE_END}]|$)"
+    f"(?:{_VERDICT_WORDS}|得(?:{_AFTER_DE}))[的了呀啊]?(?:[{CLAUSE_BREAK}{SENTENCE_END}]|$)"
 )
