@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from coach.text.grading_concepts import SHAPES, guards, hint, patterns, tags, vocabulary
+from coach.text.grading_concepts import SHAPES, guards, hint, patterns, shapes_in, tags, vocabulary
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
 from coach.text.reveal import Revealed, reveal
 
@@ -266,7 +266,7 @@ def _reading(
     (`addressed_spans`, `grading_talk_spans`), which tag the same sentences."""
     revealed = reveal(text, vocabulary())
     bounds = _bounds(revealed.text)
-    hinted = _hinted(revealed.text, bounds, (*hint(ANCHORS), *SHAPES))
+    hinted = _hinted(revealed.text, bounds, (*hint(ANCHORS), *shapes_in(revealed.text)))
     return revealed, tuple(bounds), tuple(hinted), {}
 
 

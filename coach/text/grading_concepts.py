@@ -53,6 +53,8 @@ _SCORE_KEY = "|".join(
 _AFTER_HIRE = re.compile(r" ?(?:后|以后|之后|的时候|了以后|after|later)")
 # The shapes that may make a sentence about the grade without a grading word.
 SHAPES = (PERFECT, POINTS, TICK)
+# What every match of a shape starts with: a digit or a tick.
+_SHAPE_START = re.compile(rf"\d|{TICK.pattern}")
 _SCORE_LINE = re.compile(
     rf"(?:{_SCORE_KEY})(?:[， ]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
     r"|[， ] ?(?:\d|a(?![a-z0-9]))|(?:应为|应该是|应是| should be| must be) ?\d)"
@@ -379,3 +381,9 @@ def hint(names: tuple[str, ...], backwards: bool = False) -> tuple[re.Pattern[st
     backwards holds them."""
     keys = set().union(*(_keys(CONCEPTS[name]) for name in names))
     return tries({key[::-1] for key in keys} if backwards else keys)
+
+
+def shapes_in(text: str) -> tuple[re.Pattern[str], ...]:
+    """The shapes worth looking for in `text`: none when it holds no digit and no tick (most
+    answers), which one scan tells instead of three."""
+    return SHAPES if _SHAPE_START.search(text) is not None else ()
