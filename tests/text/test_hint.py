@@ -275,3 +275,24 @@ def test_a_score_shape_is_still_looked_for(text: str) -> None:
 
 def test_an_answer_without_digits_or_ticks_skips_the_shapes() -> None:
     assert shapes_in(normalize("我会先安抚客户，再核实身份。").text) == ()
+
+
+# The cheap tests as first written, one branch after another: the class-led forms must pass
+# exactly the same texts.
+_ENCODED_BRANCHES = re.compile(r"[a-z0-9+/]{16}|\\[ux]|%[0-9a-f]{2}|&#")
+_STRUCTURE_BRANCHES = re.compile(r"[_<#/]|，(?<=[a-z]，)")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab0f9+/\\ux%&#_<，。 中z", max_size=40))
+def test_the_class_led_cheap_tests_pass_what_their_branches_pass(text: str) -> None:
+    assert (_ENCODED_HINT.search(text) is None) == (_ENCODED_BRANCHES.search(text) is None)
+    assert (_STRUCTURE_HINT.search(text) is None) == (_STRUCTURE_BRANCHES.search(text) is None)
+
+
+@pytest.mark.parametrize(
+    "text", ["，abc", "x，", "a_b", "，，a，", "%4f", "&#1", "\\u0", "ab12" * 4]
+)
+def test_the_class_led_cheap_tests_agree_at_the_edges(text: str) -> None:
+    assert (_ENCODED_HINT.search(text) is None) == (_ENCODED_BRANCHES.search(text) is None)
+    assert (_STRUCTURE_HINT.search(text) is None) == (_STRUCTURE_BRANCHES.search(text) is None)
