@@ -206,11 +206,9 @@ def _hinted(
 ) -> list[bool]:
     """For each `[start, end)` of `read`, whether a match of one of `scans` starts in it."""
     hits = sorted(m.start() for rx in scans for m in rx.finditer(read))
-    flags = []
-    for start, end in bounds:
-        k = bisect_left(hits, start)
-        flags.append(k < len(hits) and hits[k] < end)
-    return flags
+    if not hits:  # most answers: no word of the grading anywhere
+        return [False] * len(bounds)
+    return [(k := bisect_left(hits, start)) < len(hits) and hits[k] < end for start, end in bounds]
 
 
 def _bounds(read: str) -> list[tuple[int, int]]:

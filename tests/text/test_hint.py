@@ -296,3 +296,13 @@ def test_the_class_led_cheap_tests_pass_what_their_branches_pass(text: str) -> N
 def test_the_class_led_cheap_tests_agree_at_the_edges(text: str) -> None:
     assert (_ENCODED_HINT.search(text) is None) == (_ENCODED_BRANCHES.search(text) is None)
     assert (_STRUCTURE_HINT.search(text) is None) == (_STRUCTURE_BRANCHES.search(text) is None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "0123456789/✓", max_size=60))
+def test_the_sentences_marked_are_those_a_match_starts_in(text: str) -> None:
+    bounds = _bounds(text)
+    scans = (*hint(ANCHORS), *SCORE_SHAPES)
+    starts = [m.start() for rx in scans for m in rx.finditer(text)]
+    expected = [any(start <= s < end for s in starts) for start, end in bounds]
+    assert _hinted(text, bounds, scans) == expected
