@@ -1,5 +1,6 @@
 """Cheap tests before costly searches: anchor words read backwards without reversing the
-text, and the tests before looking for encoded payloads and for structural shapes."""
+text, the tests before looking for encoded payloads, structural shapes, score shapes,
+verdicts, a reading direction and headings, each held to the search it stands for."""
 
 from __future__ import annotations
 
