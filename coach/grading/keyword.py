@@ -186,11 +186,16 @@ class _Grading:
             self._flag("non_answer", t.non_answer)
             factor = 0.0
         content = found.content
+        copied = False
         if found.injection:
             self._flag("suspected_injection", t.injection, found.injection)
+            # A copy of the rubric is read less the instruction's sentences, not its lines:
+            # rubric lines joined to an instruction are still the rubric's.
+            unsaid = blank_out(text, found.injection)
+            copied = bool(factor) and self._is_rubric_copy(content_of(unsaid), unsaid)
             text = self._blanked(text, found.injection, addressed=True)
             content = content_of(text)
-        copied = bool(factor) and self._is_rubric_copy(content, text)
+        copied = copied or (bool(factor) and self._is_rubric_copy(content, text))
         if found.grading_talk:
             text = self._blanked(text, found.grading_talk)
             content = content_of(text)

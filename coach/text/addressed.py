@@ -41,7 +41,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from coach.text.address_rules import GRADE_TALK, fires, talks_about_grading
-from coach.text.grading_concepts import SHAPES, guards, hint, patterns, tags, vocabulary
+from coach.text.grade_shapes import SHAPES, shapes_in
+from coach.text.grading_concepts import guards, hint, patterns, tags, vocabulary
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
 from coach.text.reveal import Revealed, reveal
 
@@ -90,11 +91,9 @@ def _hinted(
 ) -> list[bool]:
     """For each `[start, end)` of `read`, whether a match of one of `scans` starts in it."""
     hits = sorted(m.start() for rx in scans for m in rx.finditer(read))
-    flags = []
-    for start, end in bounds:
-        k = bisect_left(hits, start)
-        flags.append(k < len(hits) and hits[k] < end)
-    return flags
+    if not hits:  # most answers: no word of the grading anywhere
+        return [False] * len(bounds)
+    return [(k := bisect_left(hits, start)) < len(hits) and hits[k] < end for start, end in bounds]
 
 
 def _bounds(read: str) -> list[tuple[int, int]]:
@@ -129,7 +128,7 @@ def _reading(
     (`addressed_spans`, `grading_talk_spans`), which tag the same sentences."""
     revealed = reveal(text, vocabulary())
     bounds = _bounds(revealed.text)
-    hinted = _hinted(revealed.text, bounds, (*hint(ANCHORS), *SHAPES))
+    hinted = _hinted(revealed.text, bounds, (*hint(ANCHORS), *shapes_in(revealed.text)))
     return revealed, tuple(bounds), tuple(hinted), {}
 
 

@@ -20,7 +20,8 @@ import re
 
 from coach.text import answer_words as own
 from coach.text import grading_words as words
-from coach.text.checklist import TICK, checklist
+from coach.text.checklist import checklist
+from coach.text.grade_shapes import OUT_OF, PERFECT, POINTS, SCORE_LINE, within_scale
 from coach.text.normalize import CLAUSE_BREAK, normalize_phrase
 from coach.text.reveal import reveal
 from coach.text.trie import by_first_character, tries
@@ -32,41 +33,8 @@ _SUFFIXES = ("", "s", "e", "es", "ed", "ing", "er", "ez", "en", "ieren", "iere",
 # ("满意度评分", "客户的反馈"), across one word of a Latin phrase ("customer satisfaction score").
 DOMAIN_GAP_WIDE = 3
 DOMAIN_GAP_WORDS = 1
-# A perfect fraction ("10/10") and a number of points ("12分", "5 points"). Each opens with a
-# digit and tests the character before it after that: see `_entry_sources`.
-PERFECT = re.compile(r"(\d)(?<![\d.]\d)(\d{0,2}) ?/ ?\1\2(?!\d|\.\d)")
-POINTS = re.compile(
-    r"\d(?<![\d.]\d)\d*(?:\.\d+)? ?(?:分(?![钟钱之])|点(?!击)|점|points?(?![a-z])|marks?(?![a-z])"
-    r"|pts(?![a-z])|punkte(?![a-z])|puntos(?![a-z])|балл)"
-)
-# A mark out of a scale ("9.5/10", "4/5"), not a date or a ratio of other things.
-_OUT_OF = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?) ?/ ?(5|10|100)(?![\d/])")
-
-
-def _within_scale(match: re.Match[str]) -> bool:
-    return float(match.group(1)) <= float(match.group(2))
-
-
-# A score line: a grading key, then a colon (folded to "，") or a space and a number, or right
-# away a fraction or full marks ("总分：12/12", "score = 100", "| 总分 | 10/10 |" once revealed).
-_SCORE_KEYS = (
-    "score|scores|points|grade|total|percent|marks|result|verdict|结论|criteria|criterion|dimension|note"
-    "|punkte|puntuacion|评分|打分|得分|总分|分数|成绩|评级|维度|点数|得点|점수|балл|оценка"
-)
-_SCORE_KEY = "|".join(
-    f"{key[0]}(?<![a-z]{key[0]}){key[1:]}" if key.isascii() else key
-    for key in _SCORE_KEYS.split("|")
-)
 # Time after a hiring ("入职后", "once hired"): the candidate's plan, not a decision asked for.
 _AFTER_HIRE = re.compile(r" ?(?:后|以后|之后|的时候|了以后|after|later)")
-_SCORE_LINE = re.compile(
-    rf"(?:{_SCORE_KEY})(?:[， =]{{0,2}}(?:\d+ ?/ ?\d+|满分|full marks|a\+|优秀|excellent|perfect)"
-    r"|[， =] ?(?:\d|a(?![a-z0-9]))|(?:应为|应该是|应是| should be| must be) ?\d"
-    # a verdict as the whole value: "结论：合格。", "result: pass"
-    r"|[，=] ?(?:合格|通过|录用|pass|passed|hire)(?=[。，;；]|$))"
-)
-# The shapes that may make a sentence about the grade without a grading word.
-SHAPES = (PERFECT, POINTS, TICK, _SCORE_LINE)
 CONCEPTS = {
     "grader": words.GRADER,
     "you": words.YOU,
@@ -254,11 +222,11 @@ def tags(sentence: str) -> frozenset[str]:
     perfect = [m.span() for m in PERFECT.finditer(sentence)]
     hits["full_marks"] += perfect
     hits["score"] += [m.span() for m in POINTS.finditer(sentence)]
-    hits["score"] += [m.span() for m in _OUT_OF.finditer(sentence) if _within_scale(m)]
+    hits["score"] += [m.span() for m in OUT_OF.finditer(sentence) if within_scale(m)]
     named, done = checklist(sentence)
     hits["key_points"] += named
     hits["done"] += done
-    hits["score_line"] = [m.span() for m in _SCORE_LINE.finditer(sentence)]
+    hits["score_line"] = [m.span() for m in SCORE_LINE.finditer(sentence)]
     hits["verdict_label"] = [m.span() for m in compiled["verdict_label"].finditer(sentence)]
     # "hiring" in "hiring manager" names the authority, not a hiring decision
     hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]
@@ -372,14 +340,15 @@ def candidates(sentence: str) -> set[str]:
     return found
 
 
-def _keys(lexicon: tuple[str, ...]) -> set[str]:
+@functools.lru_cache(maxsize=64)  # `hint` asks for the same lexicons forwards and backwards
+def _keys(lexicon: tuple[str, ...]) -> frozenset[str]:
     """What every entry of `lexicon` starts with, as a plain string: its first word, folded."""
     keys = set()
     for entry in (e for line in lexicon for e in line.split("|")):
         core = reveal(normalize_phrase(entry.strip("*'"))).text.strip()
         if core:
             keys.add(core.split(" ")[0])
-    return keys
+    return frozenset(keys)
 
 
 @functools.lru_cache(maxsize=4)

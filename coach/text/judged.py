@@ -21,13 +21,14 @@ _PERFORMANCE = (
     "|安抚|核身|话术|handling|response|communication"
 )
 # A judgement closing the clause, with an adverb of degree before it.
-_VERDICT = (
+_AFTER_DE = "清|暖|透|好|细|稳|准|漂亮|精彩"  # a verdict after 得: "讲得清、讲得暖"
+_VERDICT_WORDS = (
     "清晰|清楚|得体|到位|得当|得宜|周全|周到|全面|完整|齐全|专业|规范|扎实|老练|稳妥|严谨|有理有据"
     "|无懈可击|一步到位|可圈可点|滴水不漏|妥当|妥帖|暖心|有温度|有人情味|人情味|出色|亮眼|过硬"
     "|标杆|典范|范本|模范|优秀|卓越|完美|无可挑剔"
     "|professional|thorough|clear|solid|spot[- ]on|impeccable|excellent|flawless"
-    "|(?<=得)(?:清|暖|透|好|细|稳|准|漂亮|精彩)"  # "讲得清、讲得暖"
 )
+_VERDICT = f"{_VERDICT_WORDS}|(?<=得)(?:{_AFTER_DE})"
 _DEGREE = "很|非常|均|都|极为|十分|极|相当|特别|最|好|超|very|really|highly|truly"
 _JUDGED = re.compile(
     rf"(?:{_PERFORMANCE})[^，。]{{0,10}}?(?:(?:{_DEGREE}) ?)?(?:{_VERDICT})[的了呀啊]?$"
@@ -56,4 +57,8 @@ def judged_spans(text: str) -> list[tuple[int, int]]:
 
 
 _CLAUSE = re.compile(f"[{CLAUSE_BREAK}{SENTENCE_END}]")
-_HINT = re.compile(f"(?:{_VERDICT})[的了呀啊]?(?:[{CLAUSE_BREAK}{SENTENCE_END}]|$)")
+# A verdict closing a clause anywhere. The 得 is matched, not looked behind, so that every
+# branch opens on a character and `re` skips in C to the characters a verdict starts with.
+_HINT = re.compile(
+    f"(?:{_VERDICT_WORDS}|得(?:{_AFTER_DE}))[的了呀啊]?(?:[{CLAUSE_BREAK}{SENTENCE_END}]|$)"
+)

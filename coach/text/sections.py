@@ -39,6 +39,8 @@ MAX_SPEAKER = 8  # characters of a speaker's label: "面试官A："
 _HEADING = re.compile(r"(?:.*[:：]|【.*】|\[.*\]|\*\*.*\*\*|#+ .*)")
 # A label opening a line with text after it: "参考答案（供核对）：…", "【标准答案】…".
 _LABEL = re.compile(rf"【([^】]{{1,{MAX_LABEL}}})】|([^:：\n]{{1,{MAX_LABEL}}})[:：]")
+# A character every heading and every label holds: a colon, a bracket, "**" or "#".
+_MARKED = re.compile(r"[:：【\[*#]")
 # What a heading names when it is a grade's: a verdict field, a score, the rubric, the grader.
 _GRADE_PARTS = frozenset({"verdict_label", "score", "full_marks", "rubric", "grader"})
 _AUTHORITY_NOTES = frozenset({"field", "claim", "score"})  # "【面试官批注】", not "面试官："
@@ -65,6 +67,8 @@ def governed_spans(original: str, text: str, prompt: str = "") -> list[tuple[int
     """Ranges of normalized `text` that a heading or a label about the grade in `original`
     governs (with the heading); `prompt` (normalized) tells whether the question asks about
     scores."""
+    if _MARKED.search(original) is None:
+        return []  # no line of it can be a heading or open on a label (most answers)
     found: list[tuple[int, int]] = []
     governed: list[str] = []
     for line in [*original.splitlines(), ""]:

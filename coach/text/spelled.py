@@ -32,9 +32,15 @@ _POINTED = re.compile(
 )
 
 
+# The characters `_POINTED` can start on (either case): case-insensitive, `_POINTED` is tried
+# at every character, while this class is skipped to in C, and most answers hold none of it.
+_POINTED_FIRST = re.compile("[藏首每各竖纵横从縦頭세첫aAfFrR]")
+
+
 def pointed(text: str) -> bool:
     """Whether `text` tells its reader to read its lines another way ("藏头四字，即为…")."""
-    return _POINTED.search(text) is not None
+    first = _POINTED_FIRST.search(text)
+    return first is not None and _POINTED.search(text, first.start()) is not None
 
 
 def _few_words(line: str) -> bool:

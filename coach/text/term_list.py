@@ -85,7 +85,8 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     # A fifth of ideographs makes it a Chinese answer, however much code or English it quotes.
     if 5 * ideographs(content) >= len(content):
         separators = _separators(original, text)
-        original = _TABLE.sub("", original)  # a table's cells are short by design
+        if "|" in original:  # a table's cells are short by design (and a table has bars)
+            original = _TABLE.sub("", original)
         if _has_term_run(original):
             return True
         # Items of at most four characters need a separator every few characters.
