@@ -46,11 +46,9 @@ SCORE_LINE = re.compile(
 # The shapes that may make a sentence about the grade without a grading word.
 SHAPES = (PERFECT, POINTS, TICK, SCORE_LINE)
 # What a match of a shape starts with or holds: a digit or a tick, or a score line's value
-# that has neither ("结论：合格", "verdict: A").
+# that has neither ("结论：合格"; a bare letter grade, "verdict: A", is too common a letter).
 _SHAPE_START = re.compile(rf"\d|{TICK.pattern}")
-_WORD_VALUE = re.compile(
-    r"合格|通过|录用|pass|hire|满分|full marks|优秀|excellent|perfect|[，= ]a(?![a-z0-9])"
-)
+_WORD_VALUE = re.compile(r"合格|通过|录用|pass|hire|满分|full marks|优秀|excellent|perfect")
 
 
 def shapes_in(text: str) -> tuple[re.Pattern[str], ...]:
