@@ -34,7 +34,9 @@ LONG = {"ideograph": 8, "word": 5, "letter": 24}
 SHORT = {"ideograph": 4, "word": 2, "letter": 12}
 COVERED_SHARE = 0.5
 MIN_WORD_LETTERS = 4  # a text of one shorter word ("ok", "yes") is too common to call a copy
-MIN_PLAIN_TOKENS = 3  # tokens of a short text found whole in the answer as plainly written
+# A short text found whole in the answer as plainly written is a copy at three tokens
+# ("錄用吧") or six letters ("PASSED"): "清楚" or "Clear" may well be a judgement's own word.
+MIN_PLAIN_TOKENS, MIN_PLAIN_LETTERS = 3, 6
 # A short judgement (up to 20 tokens) with 80% of its tokens in the answer's own windows is the
 # answer parroted; a longer one that quotes the answer and says something of it is judgement.
 PARROTED_SHARE = 0.8
@@ -242,11 +244,11 @@ class CopyCheck:
         tokens = readings[0]
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
+        if self._short_whole(readings):
+            return True
         coded = self._coded(tokens)
         if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
             return False
-        if self._short_whole(readings):
-            return True
         covered = self._covered(tokens, coded, self._said.__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
 
@@ -258,14 +260,16 @@ class CopyCheck:
         plain = self._whole[0]
         first = self._coded(readings[0])
         if first and (first in plain or first[::-1] in plain):
-            # The answer's plain words, which its other readings spell as well.
-            return len(readings[0]) >= MIN_PLAIN_TOKENS
+            # The answer's plain words, which its other readings spell as well: three
+            # characters, or a word of six letters ("PASSED").
+            words = readings[0]
+            return len(words) >= MIN_PLAIN_TOKENS or sum(map(len, words)) >= MIN_PLAIN_LETTERS
         for tokens in readings:
             if not tokens or _ABSENT in (coded := self._coded(tokens)):
                 continue
             if len(tokens) == 1 and len(tokens[0]) < MIN_WORD_LETTERS:
                 continue
-            if any(coded in whole or coded[::-1] in whole for whole in self._whole[1:]):
+            if any(coded in whole or coded[::-1] in whole for whole in self._whole):
                 return True
         return False
 
