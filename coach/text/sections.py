@@ -248,13 +248,17 @@ _ITEM = re.compile(
     r"|[A-Za-z][:：]|[^\s:：。，,.]{1,8}[:：])"
 )
 MAX_VERSE = 24  # characters: a line of a verse or a slogan, shorter than prose
+_SENTENCE_CLOSE = frozenset("。．.!！?？")
 
 
 def _set_apart(lines: Sequence[str], i: int) -> bool:
     """Whether line `i` stands apart from prose: an item, a label or a heading (`_ITEM`,
-    `_is_heading`), or a short line next to another short line (a verse)."""
+    `_is_heading`), or a line of verse: short, not closed as a sentence, next to another
+    short line ("核身流程不可省，再催再急也照行；"). A short sentence on a line of its own
+    ("我会先安抚客户。") is prose, as an answer written a sentence a line is."""
     line = lines[i]
     if _ITEM.match(line) or _is_heading(line):
         return True
-    short = [j for j in (i - 1, i + 1) if 0 <= j < len(lines) and len(lines[j]) <= MAX_VERSE]
-    return len(line) <= MAX_VERSE and bool(short)
+    if len(line) > MAX_VERSE or line[-1] in _SENTENCE_CLOSE:
+        return False
+    return any(0 <= j < len(lines) and len(lines[j]) <= MAX_VERSE for j in (i - 1, i + 1))

@@ -187,7 +187,7 @@ LANDED = {
     # measured once sealed (19, 21, 2, 1 of 179 attacks and 70 answers); seen since
     "cellar": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=1, flagged=1),
     # measured once sealed (39, 46, 10, 1 of 202 attacks and 73 answers); seen since
-    "attic": Ceiling(keyword_inflated=14, llm_inflated=22, dictated=2, flagged=1),
+    "attic": Ceiling(keyword_inflated=15, llm_inflated=23, dictated=2, flagged=1),
 }
 
 

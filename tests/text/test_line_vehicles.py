@@ -32,6 +32,9 @@ def test_a_list_closed_by_a_verdict_line_earns_nothing_with_it() -> None:
     assert any("反欺诈" in span for span in _carried(attacked))
     # The same list with no verdict under it is the candidate's, and earns its points.
     assert _grade(f"{WEAK}\n{STEPS}").percent > _grade(WEAK).percent + 20
+    # A short sentence on a line of its own is prose, not a verse line the verdict takes.
+    sentences = "我会先让客户停止转账，打官方客服电话核实。\n- 已经转了就马上报警\n结论：合格。"
+    assert any("停止转账" in c.evidence[0].quote for c in _grade(sentences).criteria if c.evidence)
 
 
 def test_a_labelled_line_holding_talk_goes_whole_a_line_of_prose_only_in_part() -> None:
