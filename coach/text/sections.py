@@ -137,16 +137,26 @@ def _grade_part(tags: frozenset[str], prompt: str) -> bool:
 
 
 def _located(lines: list[str], text: str) -> list[tuple[int, int]]:
-    """Where each of `lines` (in order) stands in normalized `text`."""
-    spans = []
-    cursor = 0
+    """Where each of `lines` (in order) stands in normalized `text`, those found."""
+    return [span for span in _where(lines, text) if span is not None]
+
+
+def _where(lines: Sequence[str], text: str, cursor: int = 0) -> list[tuple[int, int] | None]:
+    """Where each of `lines` (in order) stands in normalized `text` from `cursor`, or None."""
+    spans: list[tuple[int, int] | None] = []
     for line in lines:
         folded = normalize(line).text.strip()
         start = text.find(folded, cursor) if folded else -1
-        if start >= 0:
-            cursor = start + len(folded)
-            spans.append((start, cursor))
+        if start < 0:
+            spans.append(None)
+            continue
+        cursor = start + len(folded)
+        spans.append((start, cursor))
     return spans
+
+
+def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a < end and b > start for a, b in spans)
 
 
 # A run of hashtags: two or more "#word" (not "#1") with nothing but spaces between them.
@@ -179,22 +189,17 @@ def vehicle_spans(
     spans = [*spans, *addressed]
     if not spans:
         return []
-    several = _PARAGRAPH_BREAK.search(original) is not None
+    paragraphs = _PARAGRAPH_BREAK.split(original)
     found = []
-    cursor = 0
-    for paragraph in _PARAGRAPH_BREAK.split(original):
-        located = _located([paragraph.strip()], text[cursor:])
-        if not located:
+    for paragraph, span in zip(
+        paragraphs, _where([p.strip() for p in paragraphs], text), strict=True
+    ):
+        if span is None or not _overlaps(spans, *span):
             continue
-        start, end = located[0][0] + cursor, located[0][1] + cursor
-        if not any(a < end and b > start for a, b in spans):
-            cursor = end
-            continue
-        if several:
-            found.append((start, end))
+        if len(paragraphs) > 1:
+            found.append(span)
         else:
-            found += _carrying_lines(paragraph, text, cursor, spans, addressed)
-        cursor = end
+            found += _carrying_lines(paragraph, text, span[0], spans, addressed)
     return found
 
 
@@ -211,22 +216,10 @@ def _carrying_lines(
     lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
     if len(lines) < 2:
         return []
-    where: list[tuple[int, int] | None] = []
-    for line in lines:
-        located = _located([line], text[cursor:])
-        if located:
-            start, end = located[0][0] + cursor, located[0][1] + cursor
-            where.append((start, end))
-            cursor = end
-        else:
-            where.append(None)
+    where = _where(lines, text, cursor)
 
     def holding(found: Sequence[tuple[int, int]]) -> set[int]:
-        return {
-            i
-            for i, span in enumerate(where)
-            if span is not None and any(a < span[1] and b > span[0] for a, b in found)
-        }
+        return {i for i, span in enumerate(where) if span is not None and _overlaps(found, *span)}
 
     carrying = holding(spans)
     # A line of prose loses only its sentences that talk about the grade; a set-apart one,

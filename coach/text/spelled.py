@@ -34,7 +34,7 @@ _POINTED = re.compile(
 
 # The characters `_POINTED` can start on (either case): case-insensitive, `_POINTED` is tried
 # at every character, while this class is skipped to in C, and most answers hold none of it.
-_POINTED_FIRST = re.compile("[藏首每各竖纵横从縦頭세첫aAfFrR]")
+_POINTED_FIRST = re.compile("[藏首每各竖纵横从縦頭세첫aAfFrRtTiI]")
 
 
 def pointed(text: str) -> bool:

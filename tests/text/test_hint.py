@@ -209,7 +209,7 @@ def test_every_verdict_the_judged_clauses_hold_passes_the_cheap_test(text: str) 
     assert (behind.search(text) is None) == (_VERDICT_HINT.search(text) is None)
 
 
-_DIRECTION_ALPHABET = "藏头尾首字连每行的第一竖读纵从右往左上下到縦頭세로첫글acrostfilewnRAF "
+_DIRECTION_ALPHABET = "藏头尾首字连每行的第一竖读纵从右往左上下到縦頭세로첫글母acrostfilewnhRAFTI "
 
 
 @settings(max_examples=400, deadline=None)
@@ -224,7 +224,11 @@ def test_a_verdict_closing_a_clause_passes_the_cheap_test(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["ACROSTIC", "First letters of each line", "Read it down", "每行的第一字", "세로로"]
+    "text",
+    [
+        *("ACROSTIC", "First letters of each line", "Read it down", "每行的第一字", "세로로"),
+        *("Keep these initials", "initial letters", "首字母"),
+    ],
 )
 def test_a_reading_direction_in_either_case_is_found(text: str) -> None:
     assert pointed(text)
