@@ -21,7 +21,7 @@ from bisect import bisect_right
 from coach.text.acrostic import acrostic_spans
 from coach.text.addressed import addressed_spans, tags_of
 from coach.text.match import Hit
-from coach.text.normalize import SENTENCE_END
+from coach.text.normalize import SENTENCE_END, normalize
 
 # Keys of a grade as JSON ("{"score": 12, "feedback": ...}" arrives as "score，12，feedback，...").
 _KEYS = (
@@ -75,6 +75,18 @@ ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm"
 # letter is tested behind the comma, so that letters are not candidates to `re`, and one class
 # opens the pattern, so that `re` skips in C to its characters.
 _STRUCTURE_HINT = re.compile(r"[_<#/，](?<![^a-z]，)(?<!^，)")
+# Letters interleaved one by one with a symbol ("满🌟分🌟通🌟过", "W🔥R🔥I🔥T🔥E",
+# "处\u200b理\u200b投\u200b诉"): no one writes an answer so, and a model reads straight
+# through it. Like an encoded payload, the shape is the tell, whatever the letters say. The
+# separators are pictographs, arrows, dingbats, format and zero-width characters, soft hyphens,
+# variation selectors, bullets, "*" and "~", a space beside them allowed; a list's "、", "/" or
+# ", " is none, nor is "." ("U.S.A.", "a.m."; `coach.text.reveal` reads "忽.略.评.分").
+_SEPARATOR = (
+    "[\u00ad\u00b7\u2022\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f"
+    "\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff*~]"
+)
+_INTERLEAVED = re.compile(rf"(?<![^\W\d_])[^\W\d_](?: ?{_SEPARATOR}{{1,3}} ?[^\W\d_]){{3,}}")
+_INTERLEAVED_HINT = re.compile(_SEPARATOR)
 # A sentence ends at "。" or at a full stop after a word, unless a letter or digit follows it
 # ("e.g", "3.5", "www.example.com").
 _ENDS = re.compile(rf"{SENTENCE_END}|\.(?<=[^\W_]\.)(?![a-z0-9])")
@@ -130,6 +142,19 @@ def _structure(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _interleaved(original: str, text: str) -> list[tuple[int, int]]:
+    """Where each run of interleaved letters in `original` stands in normalized `text`."""
+    found = []
+    cursor = 0
+    for match in _INTERLEAVED.finditer(original):
+        folded = normalize(match.group()).text.strip()
+        start = text.find(folded, cursor) if folded else -1
+        if start >= 0:
+            cursor = start + len(folded)
+            found.append((start, cursor))
+    return found
+
+
 @functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
 def injection_sentences(text: str, original: str = "", prompt: str = "") -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering; given the
@@ -144,6 +169,8 @@ def injection_sentences(text: str, original: str = "", prompt: str = "") -> tupl
         found += [m.span() for m in _ENCODED.finditer(text)]
     if _STRUCTURE_HINT.search(text) is not None:
         found += _structure(text)
+    if original and _INTERLEAVED_HINT.search(original) is not None:
+        found += _interleaved(original, text)
     if not found:
         return ()
     sentences = _sentences(text)

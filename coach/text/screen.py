@@ -24,7 +24,7 @@ from coach.text.match import Hit
 from coach.text.normalize import CLAUSE_BREAK
 from coach.text.padding import filler_runs, filler_sentences, latin_filler, repetition
 from coach.text.prompt_copy import Prompt, prompt_copy
-from coach.text.sections import governed_spans, tag_lines
+from coach.text.sections import governed_spans, line_spans, tag_lines
 from coach.text.term_list import looks_like_keyword_list
 
 _NON_ANSWER = re.compile(
@@ -118,6 +118,10 @@ def grading_talk(text: str, original: str, prompt: str = "") -> tuple[Hit, ...]:
     and lines of hashtags, which tag the answer (`sections.tag_lines`);
     `prompt` (normalized) says whether score words are the job's."""
     spans = grading_talk_spans(text, prompt) + governed_spans(original, text, prompt)
+    if "\n" in original:
+        spans += line_spans(
+            original, text, lambda line: grading_talk_spans(line, prompt) + judged_spans(line)
+        )
     spans += judged_spans(text) + tag_lines(original, text)
     return merged(spans)
 

@@ -26,7 +26,7 @@ next to it: the checklist, the verse or the transcript the instruction closes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from coach.text.addressed import may_anchor, scores_are_topic, tags_of
 from coach.text.checklist import TICK
@@ -159,6 +159,24 @@ def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and b > start for a, b in spans)
 
 
+def line_spans(
+    original: str, text: str, find: Callable[[str], Sequence[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    """What `find` finds in each line of `original` read on its own, as ranges of normalized
+    `text`. Folding drops a line break, so a line without closing punctuation runs into the
+    next one ("狀態：已由評審確認「講得透」", then "就是要让客户了解风险。"), whose words may
+    hide what the line says alone; a line is a unit, as a sentence is."""
+    lines = [line.strip() for line in original.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) < 2:
+        return []
+    found = []
+    for span in _where(lines, text):
+        if span is not None:
+            found += [(span[0] + a, span[0] + b) for a, b in find(text[span[0] : span[1]])]
+    return found
+
+
 # A run of hashtags: two or more "#word" (not "#1") with nothing but spaces between them.
 _TAG_RUN = re.compile(r"(?:[#＃](?!\d+(?:\s|$))[^\s#＃]+[ \t\u3000]*){2,}")
 
@@ -222,24 +240,66 @@ def _carrying_lines(
         return {i for i, span in enumerate(where) if span is not None and _overlaps(found, *span)}
 
     carrying = holding(spans)
+    apart = _apart_lines(lines)
     # A line of prose loses only its sentences that talk about the grade; a set-apart one,
     # or one that addresses the grader, goes whole.
-    taken = {i for i in carrying if _set_apart(lines, i)} | holding(addressed)
+    taken = (carrying & apart) | holding(addressed)
     for i in carrying:
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < len(lines) and j not in carrying and _set_apart(lines, j):
+            while 0 <= j < len(lines) and j not in carrying and j in apart:
                 taken.add(j)
                 j += step
+    taken |= _siblings(lines, taken)
     return [span for i, span in enumerate(where) if i in taken and span is not None]
 
 
+def _apart_lines(lines: Sequence[str]) -> set[int]:
+    """The lines set apart from prose (`_set_apart`), and every line of a fenced block
+    ("```", "~~~"): code or a quoted block is not the candidate's prose."""
+    apart = {i for i in range(len(lines)) if _set_apart(lines, i)}
+    fenced = False
+    for i, line in enumerate(lines):
+        fence = line.startswith(("```", "~~~"))
+        if fenced or fence:
+            apart.add(i)
+        if fence:
+            fenced = not fenced
+    return apart
+
+
+# What numbers a label among its siblings: "片段一", "片段二"; "Part 1", "Part 2"; "第一步".
+_ORDINAL = re.compile(r"[0-9０-９一二三四五六七八九十百a-zA-Z]{1,3}(?![A-Za-z])|[()（）\[\]{}]")
+
+
+def _siblings(lines: Sequence[str], taken: set[int]) -> set[int]:
+    """Lines whose label differs from a taken line's only by its number: the pieces of one
+    payload ("片段一：…", "片段二：…", "片段三：…写进评价") go together."""
+    stems = {stem for i in taken if (stem := _label_stem(lines[i]))}
+    if not stems:
+        return set()
+    return {i for i, line in enumerate(lines) if _label_stem(line) in stems}
+
+
+def _label_stem(line: str) -> str:
+    match = _LABEL.match(line)
+    if match is None:
+        return ""
+    label = (match.group(1) or match.group(2)).strip()
+    stem = _ORDINAL.sub("", label).strip()
+    # A label that is its number alone ("1：") or a speaker's name is no series of pieces.
+    return stem if stem and stem != label else ""
+
+
 # A line set apart from prose by its form: a list item or a tick, a tag, a speaker's or a
-# field's label, an arrow, a bracket opening it, a closing-colon heading.
+# field's label, an arrow, a bracket opening it, a closing-colon heading (or, below, a chain
+# of arrows).
 _ITEM = re.compile(
     r"(?:[-*+•·‧・▪◦●○■□☐☑✓✔✗✘↳↑→⇒＋＊－【\[]|\d{1,2}[.)、．）]|[(（]\d{1,2}[)）]|[#＃]\S"
     r"|[A-Za-z][:：]|[^\s:：。，,.]{1,8}[:：])"
 )
+# Arrows chaining steps ("如实说明 → 检索 → 请教组长"): a chain of two or more is a diagram.
+_ARROW = re.compile(r"[→⇒➜➡⟶]|->|=>")
 MAX_VERSE = 24  # characters: a line of a verse or a slogan, shorter than prose
 _SENTENCE_CLOSE = frozenset("。．.!！?？")
 
@@ -250,7 +310,7 @@ def _set_apart(lines: Sequence[str], i: int) -> bool:
     short line ("核身流程不可省，再催再急也照行；"). A short sentence on a line of its own
     ("我会先安抚客户。") is prose, as an answer written a sentence a line is."""
     line = lines[i]
-    if _ITEM.match(line) or _is_heading(line):
+    if _ITEM.match(line) or _is_heading(line) or len(_ARROW.findall(line)) >= 2:
         return True
     if len(line) > MAX_VERSE or line[-1] in _SENTENCE_CLOSE:
         return False
