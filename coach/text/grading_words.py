@@ -22,7 +22,7 @@ GRADER = (
     "|whoever reads this|whoever is reading|whoever grades|whoever marks|whoever scores"
     "|the marker|markers|看卷的老师|看卷老师|改卷老师|改卷的老师|阅卷的老师|判卷老师"
     "|whoever evaluates|评分者|评分员|评分人|评分官|评分老师|阅卷人|阅卷老师|阅卷官|阅卷组|阅卷"
-    "|评卷|改卷|判卷|评委|考官|评审员|评阅|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统"
+    "|评卷|改卷|判卷|评委|考官|评审员|评审|评阅|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统"
     "|打分模型|打分员|打分老师|语言模型|大模型|人工智能评分|ai评分|评阅者|评阅人|评阅老师|阅者"
     "|採点者|採点担当|採点官|評価者|試験官|審査員|採点システム|採点ai|채점자|채점관|평가자|심사위원"
     "|심사관|시험관|채점 시스템|채점 ai|언어 모델|evaluateur*|evaluatrice*|correcteur*|correctrice*"
