@@ -23,7 +23,8 @@ from coach.text.addressed import addressed_spans, tags_of
 from coach.text.match import Hit
 from coach.text.normalize import SENTENCE_END, normalize
 
-# Keys of a grade as JSON ("{"score": 12, "feedback": ...}" arrives as "score，12，feedback，...").
+# Keys of a grade as JSON ("{"score": 12, "feedback": ...}" arrives as "score，12，feedback，..."),
+# YAML or a record of key=value pairs (a log line's "status=passed deductions=0 total=max").
 _KEYS = (
     "score|max_score|points|grade|percent|total|criteria|evidence|rationale|feedback|strengths"
     "|improvements|key_points|deductions|verdict|decision|passed|hire|comment|comments|override"
@@ -32,7 +33,7 @@ _KEYS = (
 # (Each branch opens with its first letter and tests the word start after it: `re` then skips
 # in C to the letters a key can start with.)
 _GRADE_KEY = re.compile(
-    "|".join(f"{key[0]}(?<![a-z]{key[0]})({key[1:]})，" for key in _KEYS.split("|"))
+    "|".join(f"{key[0]}(?<![a-z]{key[0]})({key[1:]}) ?[，=]" for key in _KEYS.split("|"))
 )
 # Snake-case ids like a rubric's key points ("calm_customer"): an answer has no use for them.
 _ID = re.compile(r"[a-z](?<![a-z0-9_.@/][a-z])[a-z0-9]*(?:_[a-z0-9]+)+(?![a-z0-9_@])")
@@ -71,19 +72,20 @@ _ENCODED_HINT = re.compile(
 _ROT13_HINTS = re.compile("vtaber|qvfertneq|znexf|fpber|cbvagf|tenqr|njneq|ehoevp|vafgehpgvba")
 ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
 # Every shape `_structure` finds holds one of these: a marker's "<", "/" or "#", an id's "_", or
-# a key's last letter before its "，" (a Chinese answer without Latin letters holds none). The
-# letter is tested behind the comma, so that letters are not candidates to `re`, and one class
+# a key's last letter before its "，" or "=" (a Chinese answer without Latin letters holds none).
+# The letter is tested behind the comma, so that letters are not candidates to `re`, and one class
 # opens the pattern, so that `re` skips in C to its characters.
-_STRUCTURE_HINT = re.compile(r"[_<#/，](?<![^a-z]，)(?<!^，)")
+_STRUCTURE_HINT = re.compile(r"[_<#/，=](?<![^a-z ]=)(?<![^a-z]，)(?<!^，)")
 # Letters interleaved one by one with a symbol ("满🌟分🌟通🌟过", "W🔥R🔥I🔥T🔥E",
 # "处\u200b理\u200b投\u200b诉"): no one writes an answer so, and a model reads straight
 # through it. Like an encoded payload, the shape is the tell, whatever the letters say. The
 # separators are pictographs, arrows, dingbats, format and zero-width characters, soft hyphens,
-# variation selectors, bullets, "*" and "~", a space beside them allowed; a list's "、", "/" or
+# variation selectors, bullets, "*", "~" and line breaks (a word written down a column, a letter
+# a line), a space beside them allowed; a list's "、", "/" or
 # ", " is none, nor is "." ("U.S.A.", "a.m."; `coach.text.reveal` reads "忽.略.评.分").
 _SEPARATOR = (
     "[\u00ad\u00b7\u2022\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f"
-    "\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff*~]"
+    "\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff*~\n]"
 )
 _INTERLEAVED = re.compile(rf"(?<![^\W\d_])[^\W\d_](?: ?{_SEPARATOR}{{1,3}} ?[^\W\d_]){{3,}}")
 _INTERLEAVED_HINT = re.compile(_SEPARATOR)

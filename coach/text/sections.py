@@ -15,7 +15,9 @@ name no part of a grade and govern nothing; where the question asks about scores
 quality-check score), a label naming a score is the job's too.
 
 A run of hashtags ("#倾听道歉 #核实退款 #满分答案") tags the answer rather than says anything:
-its words earn nothing, and the verdict among them reaches no grade (`tag_lines`).
+its words earn nothing, and the verdict among them reaches no grade (`tag_lines`); so does a
+line that names terms between bullets ("• 如实 • 核实 • 转人工 • 工单 • 回访"), and a line of
+terms under a label naming keywords or key points ("关键词：安抚｜核实｜报警").
 
 A paragraph is the unit an attacker sets apart: one of a multi-paragraph answer that holds an
 instruction or talk about the grade is its vehicle (`vehicle_spans`). Within a paragraph, so is
@@ -31,6 +33,7 @@ from collections.abc import Callable, Sequence
 from coach.text.addressed import may_anchor, scores_are_topic, tags_of
 from coach.text.checklist import TICK
 from coach.text.normalize import normalize
+from coach.text.term_list import names_terms
 
 MAX_HEADING = 24  # characters: a longer line is a sentence, not a heading
 MAX_LABEL = 48  # characters before a line's first colon that may be its label
@@ -58,6 +61,10 @@ _RESTATED = re.compile(
     r"|(?:translation|version|rendering) of (?:the|my) (?:above|answer|reply)"
     r"|same answer|同一个答案|同一答案|(?:fuller|expanded|longer|detailed) (?:version|form)",
     re.IGNORECASE,
+)
+# A label naming keywords or tags: what follows it names words rather than says anything.
+_KEYWORDS = re.compile(
+    r"关键词|关键字|keywords?|key ?words|tags?\b|标签|matched|命中|kp\b", re.IGNORECASE
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 _GREETING = re.compile(r"好|hello|dear|hi\b")  # "面试官您好：" opens an answer
@@ -95,6 +102,8 @@ def _labelled(line: str, prompt: str) -> bool:
     tags = _tags(label)
     if "domain" in tags:
         return False
+    if ("key_points" in tags or _KEYWORDS.search(label)) and names_terms(line[match.end() :]):
+        return True  # the rubric's words listed for a reader, not said: "关键词：安抚｜核实｜报警"
     if "authority" in tags and len(label.strip()) <= MAX_SPEAKER:
         return _GREETING.search(label.lower()) is None
     if "key_points" in tags and tags & _CLAIMED:
@@ -181,12 +190,27 @@ def line_spans(
 _TAG_RUN = re.compile(r"(?:[#＃](?!\d+(?:\s|$))[^\s#＃]+[ \t\u3000]*){2,}")
 
 
+# Bullets or bars between the terms of one line: "• 如实 • 核实 • 转人工 • 工单 • 回访".
+_BULLETS = "•·｜|▪●◦"
+_TABLE_ROW = re.compile(r"\|.*\|")
+MIN_BULLETED = 5  # terms on one line between bullets that make it a row of tags
+
+
 def tag_lines(original: str, text: str) -> list[tuple[int, int]]:
-    """Where each run of hashtags in `original` stands in normalized `text` (see the module
-    docstring); "#1", "C#" or a single tag in a sentence is none."""
-    if "#" not in original and "＃" not in original:
-        return []  # most answers: a test of two characters instead of a scan
-    runs = [m.group().strip() for m in _TAG_RUN.finditer(original)]
+    """Where each run of hashtags in `original`, and each line that only names terms between
+    bullets or bars, stands in normalized `text` (see the module docstring); "#1", "C#", a
+    single tag in a sentence or a line of steps that says something is none."""
+    runs = []
+    if "#" in original or "＃" in original:  # most answers: a test of two characters
+        runs += [m.group().strip() for m in _TAG_RUN.finditer(original)]
+    if any(bullet in original for bullet in _BULLETS):
+        runs += [
+            line.strip()
+            for line in original.splitlines()
+            if sum(map(line.count, _BULLETS)) >= MIN_BULLETED - 1
+            and not _TABLE_ROW.fullmatch(line.strip())  # a table's cells lay out facts
+            and names_terms(line, MIN_BULLETED)
+        ]
     return _located(runs, text) if runs else []
 
 

@@ -97,7 +97,11 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
                 for item in _LIST_SPLIT.split(original)
                 if item and not _FORMULA.fullmatch(item.lower())
             ]
-            if len(items) >= 4 and statistics.median(len(item) for item in items) <= 4:
+            if (
+                len(items) >= 4
+                and statistics.median(len(item) for item in items) <= 4
+                and _listed(original, items)
+            ):
                 # Short clauses of a written answer ("大小无序，但出栈遵循，先进后出"), split by
                 # commas alone, hold glue; a list of terms is split by list marks too
                 # ("审核、凭证、登记") or holds next to none.
@@ -117,6 +121,45 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     if len(words) < 8:
         return False
     return sum(word in EN_FUNCTION_WORDS for word in words) / len(words) < 0.08
+
+
+# Items of a named list: split at list marks, at a space between ideographs, at wide gaps.
+_NAMED_SPLIT = re.compile(r"\s*[、,，/|｜;；·•▪●◦]\s*|\s{2,}|(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+MAX_NAMED_ITEM = 10  # characters of a term named in a list; a longer item says something
+_WRAPPING = " \t[]【】()（）\"“”「」'"
+
+
+def names_terms(body: str, least: int = 3) -> bool:
+    """Whether `body` (the text after a line's label) only names terms: `least` items or more,
+    each short, with next to no glue ("理解心情｜操作记录｜客观事实", "empathy, escalation,
+    follow-up"). A line that explains ("先安抚，再核实") or one long item is no such list."""
+    items = [item for item in _NAMED_SPLIT.split(body.strip(_WRAPPING)) if item]
+    if len(items) < least or any(len(item) > MAX_NAMED_ITEM for item in items):
+        return False
+    joined = "".join(items)
+    cjk = ideographs(joined)
+    if 2 * cjk >= len(joined):
+        return count_chars(_GLUE, joined) <= _ITEM_GLUE * cjk
+    words = [word for item in items for word in _EN_WORD.findall(item.lower())]
+    short = all(len(_EN_WORD.findall(item.lower())) <= 3 for item in items)
+    return short and sum(word in EN_FUNCTION_WORDS for word in words) <= len(items) // 4
+
+
+_SENTENCE = re.compile(r"[。！？!?；;\n]+")
+
+
+def _listed(original: str, items: list[str]) -> bool:
+    """Whether short items are a list rather than an enumeration inside written clauses: they
+    hold a third of the items' characters or more, or some sentence is made of nothing else
+    ("…我去爬山了。安抚情绪、记录、审核、凭证。"). "先了解收入支出和负债，按四笔钱分配：应急、保障、
+    稳健、增值，定期检视调整。" names four kinds of money in a sentence that says what to do."""
+    if 3 * sum(len(item) for item in items if len(item) <= 4) >= sum(map(len, items)):
+        return True
+    for sentence in _SENTENCE.split(original):
+        parts = [part for part in _LIST_SPLIT.split(sentence) if part]
+        if len(parts) >= 3 and all(len(part) <= 4 for part in parts):
+            return True
+    return False
 
 
 _CODE_MARKS = "{}();=[]"
