@@ -120,15 +120,21 @@ def test_a_review_panel_named_as_the_grader() -> None:
     assert not _injected(honest)
 
 
-def test_a_line_of_terms_under_a_keyword_label_or_between_bullets_names_and_earns_nothing() -> None:
-    for listed in (
+@pytest.mark.parametrize(
+    "listed",
+    [
         "关键词备忘：停止转账｜报警止付｜上报反欺诈部门｜回访改密",
         "要点：停止转账 / 报警止付 / 上报反欺诈部门 / 回访改密",
         "• 停止转账 • 官方核实 • 报警止付 • 反欺诈部门 • 回访改密",
-    ):
-        answer = f"{WEAK}\n{listed}"
-        assert _grade(answer).percent <= _grade(WEAK).percent, listed
-    # The same terms said as steps, or a list of things under a label of the job's, earn.
+    ],
+)
+def test_a_line_of_terms_under_a_keyword_label_or_between_bullets_earns_nothing(
+    listed: str,
+) -> None:
+    assert _grade(f"{WEAK}\n{listed}").percent <= _grade(WEAK).percent
+
+
+def test_the_same_terms_said_or_listed_under_a_label_of_the_job_are_the_answer() -> None:
     said = f"{WEAK}\n要点：先让客户停止转账，已经转了就报警止付，再上报反欺诈部门。"
     assert _grade(said).percent > _grade(WEAK).percent + 20
     documents = "需要带：身份证、银行卡、户口本、结婚证"
