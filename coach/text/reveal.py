@@ -4,10 +4,11 @@ An instruction to the grader can be disguised so that a model still reads it but
 not: zero-width, bidi-control or tag characters inside words, look-alike letters from other
 scripts ("іgnоrе" with Cyrillic і, о, е), full-width, mathematical or enclosed letters, emoji
 or dots between letters ("g🙂i🙂v🙂e", "忽.略.评.分"), letters spaced out ("f u l l"),
-leetspeak ("fu11 m4rk5"), emoji between pieces of words ("full🔥marks", "ig🔥nore") or for a
-grade ("💯", "⭐⭐⭐", "🔟"). `reveal` undoes each of these in a copy of the text that is only
-ever searched, never shown or scored: `Revealed.span` maps its characters back to the input, so
-what is found there is reported as the input's own sentences.
+leetspeak ("fu11 m4rk5"), a scanner's "rn" for "m" ("ful1 rnarks"), emoji between pieces of
+words ("full🔥marks", "ig🔥nore") or for a grade ("💯", "⭐⭐⭐", "🔟"); a dash between words
+breaks the clause there, as a comma does. `reveal` undoes each of these in a copy of the text
+that is only ever searched, never shown or scored: `Revealed.span` maps its characters back to
+the input, so what is found there is reported as the input's own sentences.
 
 Leetspeak and run-together letters are resolved only into words the caller knows (`vocabulary`),
 so "b2b", "mp3" or "a1" are left as they are.
@@ -70,6 +71,8 @@ _LEET_HINT = re.compile(r"[0-9@$|](?:(?<=[a-z].)|(?=[a-z]))")  # a letter beside
 _LEET = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"}
 _LEET.update({"@": "a", "$": "s", "|": "li", "6": "g"})
 _LEET_MAX_READINGS = 64
+# A word with "rn" in it, which a scanner (or an attacker imitating one) may have made of "m".
+_RN_WORD = re.compile(r"[a-z]*rn[a-z]*")
 # A full stop after a word or a number ends a sentence as "。" does, unless a letter or digit
 # follows it (normalization keeps "." for "3.5", "e.g", "www.example.com").
 _FULL_STOP = re.compile(r"\.(?<=[^\W_]\.)(?![a-z0-9])")
@@ -77,6 +80,7 @@ _FULL_STOP = re.compile(r"\.(?<=[^\W_]\.)(?![a-z0-9])")
 # A Markdown checked box ("- [x] item", its brackets folded away by normalization): a tick.
 _CHECKBOX = re.compile(r"[-*+\u2022] ?x(?= ?[^\W\d_])")
 _SYMBOLS = re.compile(rf"[^\w\s。，%'./+{TICKS}]")
+_DASH = re.compile("[\u2013\u2014\u2015]+")  # a dash between words breaks the clause there
 _LOOSE_MARKS = re.compile(r"[./+](?<!\d[./+])(?!\d)")  # ("3.5%", "10/10" keep theirs)
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 _WIDE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff。，"  # ideographs and kana: no spaces between
@@ -104,7 +108,7 @@ class Revealed:
 
 def reveal(text: str, vocabulary: Collection[str] = frozenset()) -> Revealed:
     """`text` with disguises undone (see the module docstring), mapped back to `text`."""
-    if _plain(text):
+    if _plain(text) and not _scanned_rn(text, vocabulary):
         return Revealed(text, None)  # most answers: nothing to undo
     source = list(range(len(text)))
     folded, source = _rewrite(text, source, _GRADE_EMOJI, lambda m: " full marks ")
@@ -114,14 +118,33 @@ def reveal(text: str, vocabulary: Collection[str] = frozenset()) -> Revealed:
     folded, source = _rewrite(folded, source, _PIECES, lambda m: _join_pieces(m, vocabulary))
     if _LEET_HINT.search(folded):
         folded, source = _rewrite(folded, source, _LEET_TOKEN, lambda m: _unleet(m, vocabulary))
+    if "rn" in folded:
+        folded, source = _rewrite(folded, source, _RN_WORD, lambda m: _unscanned(m, vocabulary))
     folded, source = _rewrite(folded, source, _FULL_STOP, lambda m: "。")
     folded = folded.replace("_", " ")  # one for one: the map holds
     folded, source = _rewrite(folded, source, _CHECKBOX, lambda m: CHECKED_BOX)
+    folded, source = _rewrite(folded, source, _DASH, lambda m: "，")
     folded, source = _rewrite(folded, source, _SYMBOLS, lambda m: " ")
     folded, source = _rewrite(folded, source, _LOOSE_MARKS, lambda m: " ")
     folded, source = _rewrite(folded, source, _SPACES, lambda m: " ")
     folded, source = _rewrite(folded, source, _WIDE_SPACE, lambda m: "")
     return Revealed(folded, tuple(source))
+
+
+def _unscanned(match: re.Match[str], vocabulary: Collection[str]) -> str | None:
+    """A word read as a scanner misreads it, "rn" for "m" ("rnarks", "cornplaint"), as the
+    known word it stands for; a known word ("learn", "turn") is left as it is."""
+    word = match.group()
+    if word in vocabulary:
+        return None
+    fixed = word.replace("rn", "m")
+    return fixed if fixed in vocabulary else None
+
+
+def _scanned_rn(text: str, vocabulary: Collection[str]) -> bool:
+    """Whether `text` holds a word that `_unscanned` reads as another (English answers hold
+    "rn" often: "learn", "concern"; only a word the vocabulary lacks is looked at twice)."""
+    return "rn" in text and any(_unscanned(m, vocabulary) for m in _RN_WORD.finditer(text))
 
 
 def _plain(text: str) -> bool:
