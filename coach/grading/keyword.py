@@ -199,6 +199,8 @@ class _Grading:
         if found.grading_talk:
             text = self._blanked(text, found.grading_talk)
             content = content_of(text)
+        if found.outlines:  # points named in an outline are earned where they are made
+            text = blank_out(text, found.outlines)
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").
         if factor and (copied or (found.grading_talk and self._is_rubric_copy(content, text))):
             self._flag("rubric_copy", t.rubric_copy)

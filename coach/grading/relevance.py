@@ -38,6 +38,7 @@ from coach.text.addressed import grading_talk_spans
 from coach.text.content import EN_FUNCTION_WORDS
 from coach.text.match import Clauses, compile_phrases
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize, normalize_phrase
+from coach.text.outline import outline_sentences
 
 # Weighted overlap a clause needs with a key point's wording: one unit no other key point of
 # the question uses, or two shared by a pair of key points, and so on (tuned on the development
@@ -134,7 +135,10 @@ class Relevance:
         if known is not None:
             return known
         known = []
-        for sentence in normalize(quote).text.split(SENTENCE_END):
+        said = quote
+        for outline in outline_sentences(quote):  # it names points, and bears on none
+            said = said.replace(outline, " ")
+        for sentence in normalize(said).text.split(SENTENCE_END):
             if not sentence.strip() or grading_talk_spans(sentence, self._prompt):
                 continue  # talk about the grade is about no key point
             known += [(clause, units(clause)) for clause in clauses_of(sentence)]

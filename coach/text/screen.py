@@ -22,6 +22,7 @@ from coach.text.injection import injection_sentences
 from coach.text.judged import judged_spans
 from coach.text.match import Hit
 from coach.text.normalize import CLAUSE_BREAK
+from coach.text.outline import outline_spans
 from coach.text.padding import filler_runs, filler_sentences, latin_filler, repetition
 from coach.text.prompt_copy import Prompt, prompt_copy
 from coach.text.sections import governed_spans, line_spans, tag_lines
@@ -54,6 +55,8 @@ class Screening(NamedTuple):
     # Sentences about the grade itself ("本回答覆盖了全部得分点", "示例：… → 10/10"): they earn
     # no key point, flagged or not (`address_rules.talks_about_grading`).
     grading_talk: tuple[Hit, ...]
+    # Sentences that announce the answer's points by name (`coach.text.outline`).
+    outlines: tuple[Hit, ...]
     keyword_list: bool
     language_mismatch: bool
     repetition: tuple[Hit, ...]  # the first repeated clause, when the answer repeats itself
@@ -103,6 +106,7 @@ def screen(
         non_answer=non_answer,
         injection=injection_sentences(text, original, question_prompt) if substantive else (),
         grading_talk=grading_talk(text, original, question_prompt) if substantive else (),
+        outlines=tuple(Hit(*span) for span in outline_spans(original, text)) if substantive else (),
         keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),
         repetition=repetition(text, content) if substantive else (),
