@@ -148,11 +148,14 @@ def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
     ]
     wording += [d.description for d in question.deductions]
     folded = normalize_phrase("。".join(wording))
+    # Wording the model answer uses too is what a strong answer says, not the rubric's own: a
+    # knowledge answer listing the eight consumer rights repeats the rubric's key points.
+    model = normalize_phrase(question.model_answer or "")
     grams: frozenset[int] | frozenset[str]
     if bank.language == "zh":
-        grams = all_packed_grams(content_of(folded))
+        grams = all_packed_grams(content_of(folded)) - all_packed_grams(content_of(model))
     else:
-        grams = frozenset(word_grams(folded))
+        grams = frozenset(word_grams(folded)) - frozenset(word_grams(model))
     patterns = {
         (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
     }

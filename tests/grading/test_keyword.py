@@ -259,3 +259,23 @@ def test_an_english_answer_to_a_chinese_bank_is_prose_not_a_term_list(mini: coac
     assert not grade(mini, prose).has_flag("keyword_stuffing")
     assert grade(mini, prose).has_flag("language_mismatch")
     assert grade(mini, terms).has_flag("keyword_stuffing")
+
+
+def test_a_strong_answer_in_the_model_answers_words_is_no_rubric_copy() -> None:
+    # A knowledge question's right answer names what the rubric names (the eight consumer
+    # rights): wording the model answer shares with the rubric is the answer's, not a copy.
+    strong = (
+        "消费者有八项权利：财产安全权、知情权、自主选择权、公平交易权、依法求偿权、受教育权、"
+        "受尊重权、信息安全权。适当性就是客户本人做风险测评，产品风险等级和客户匹配，如实揭示"
+        "风险并双录。投诉要公布渠道、登记，15日内给出处理结果，不满意可以申请调解。"
+    )
+    result = coach.grade_offline("finance-cs-manager", "k3", strong)
+    assert not result.has_flag("rubric_copy")
+    assert result.percent >= 60
+    # The rubric pasted is still a copy where its wording is its own (a scenario question).
+    question = coach.load_bank("finance-cs-manager").question("s4")
+    pasted = "；".join(
+        f"{c.name}：{c.description}。" + "；".join(kp.text for kp in c.key_points)
+        for c in question.criteria
+    )
+    assert coach.grade_offline("finance-cs-manager", "s4", pasted).has_flag("rubric_copy")
