@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import coach
 from coach.grading.relevance import units
 from coach.grading.topic import MIN_SHARE, Topic
@@ -111,3 +113,18 @@ def test_an_english_answer_about_lending_is_about_the_job() -> None:
     assert "language_mismatch" in result.flag_codes
     assert "off_topic" not in result.flag_codes
     assert Topic(question, "zh").off_topic(normalize(WEATHER_EN).text)
+
+
+@pytest.mark.parametrize(
+    ("answer", "least"),
+    [
+        ("投资有风险，亏损是正常的，不能退本金。", 2.0),  # the example: 0/12 before
+        ("我会先让客户冷静下来，然后跟他说理财是有风险的，再帮他看看怎么办。", 1.0),
+    ],
+)
+def test_plain_words_for_risk_and_for_no_refund_earn_their_key_points(
+    answer: str, least: float
+) -> None:
+    result = coach.grade_offline("finance-cs-manager", "s1", answer)
+    assert result.score >= least
+    assert not result.has_flag("off_topic")
