@@ -22,6 +22,7 @@ from coach.text.acrostic import acrostic_spans
 from coach.text.addressed import addressed_spans, tags_of
 from coach.text.match import Hit
 from coach.text.normalize import SENTENCE_END, normalize
+from coach.text.sections import aside_spans
 
 # Keys of a grade as JSON ("{"score": 12, "feedback": ...}" arrives as "score，12，feedback，..."),
 # YAML or a record of key=value pairs (a log line's "status=passed deductions=0 total=max").
@@ -173,6 +174,8 @@ def injection_sentences(text: str, original: str = "", prompt: str = "") -> tupl
         found += _structure(text)
     if original and _INTERLEAVED_HINT.search(original) is not None:
         found += _interleaved(original, text)
+    if original:
+        found += aside_spans(original, text, lambda bare: addressed_spans(bare, prompt))
     if not found:
         return ()
     sentences = _sentences(text)

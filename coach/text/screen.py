@@ -25,7 +25,8 @@ from coach.text.normalize import CLAUSE_BREAK
 from coach.text.outline import outline_spans
 from coach.text.padding import filler_runs, filler_sentences, latin_filler, repetition
 from coach.text.prompt_copy import Prompt, prompt_copy
-from coach.text.sections import governed_spans, line_spans, tag_lines
+from coach.text.sections import aside_spans, governed_spans, line_spans
+from coach.text.tag_lines import tag_lines
 from coach.text.term_list import looks_like_keyword_list
 
 _NON_ANSWER = re.compile(
@@ -119,13 +120,14 @@ def grading_talk(text: str, original: str, prompt: str = "") -> tuple[Hit, ...]:
     """Ranges of normalized `text` that talk about the grade, on both paths: its sentences
     (`addressed.grading_talk_spans`), what a heading or label about the grade in `original`
     governs (`sections.governed_spans`), verdicts on a performance (`judged.judged_spans`)
-    and lines of hashtags, which tag the answer (`sections.tag_lines`);
+    and lines that tag the answer (`coach.text.tag_lines`);
     `prompt` (normalized) says whether score words are the job's."""
     spans = grading_talk_spans(text, prompt) + governed_spans(original, text, prompt)
     if "\n" in original:
         spans += line_spans(
             original, text, lambda line: grading_talk_spans(line, prompt) + judged_spans(line)
         )
+    spans += aside_spans(original, text, lambda bare: grading_talk_spans(bare, prompt))
     spans += judged_spans(text) + tag_lines(original, text)
     return merged(spans)
 

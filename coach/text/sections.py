@@ -14,10 +14,8 @@ An answer's own headings and labels ("处理步骤：", "改进建议：", "Step
 name no part of a grade and govern nothing; where the question asks about scores (a
 quality-check score), a label naming a score is the job's too.
 
-A run of hashtags ("#倾听道歉 #核实退款 #满分答案") tags the answer rather than says anything:
-its words earn nothing, and the verdict among them reaches no grade (`tag_lines`); so does a
-line that names terms between bullets ("• 如实 • 核实 • 转人工 • 工单 • 回访"), and a line of
-terms under a label naming keywords or key points ("关键词：安抚｜核实｜报警").
+A line of terms under a label naming keywords or key points ("关键词：安抚｜核实｜报警") names
+them rather than says anything, as hashtags do (`coach.text.tag_lines`): its words earn nothing.
 
 A paragraph is the unit an attacker sets apart: one of a multi-paragraph answer that holds an
 instruction or talk about the grade is its vehicle (`vehicle_spans`). Within a paragraph, so is
@@ -84,10 +82,10 @@ def governed_spans(original: str, text: str, prompt: str = "") -> list[tuple[int
             governed.append(stripped)
             continue
         if len(governed) > 1:
-            found += _located(governed, text)
+            found += located(governed, text)
         governed = [stripped] if stripped and _names_grade(stripped, prompt) else []
         if not governed and stripped and _labelled(stripped, prompt):
-            found += _located([stripped], text)
+            found += located([stripped], text)
     return found
 
 
@@ -145,7 +143,7 @@ def _grade_part(tags: frozenset[str], prompt: str) -> bool:
     return bool(named)
 
 
-def _located(lines: list[str], text: str) -> list[tuple[int, int]]:
+def located(lines: list[str], text: str) -> list[tuple[int, int]]:
     """Where each of `lines` (in order) stands in normalized `text`, those found."""
     return [span for span in _where(lines, text) if span is not None]
 
@@ -186,32 +184,35 @@ def line_spans(
     return found
 
 
-# A run of hashtags: two or more "#word" (not "#1") with nothing but spaces between them.
-_TAG_RUN = re.compile(r"(?:[#＃](?!\d+(?:\s|$))[^\s#＃]+[ \t\u3000]*){2,}")
+# An aside in brackets, and a sentence of the original (up to its closing mark or line end).
+_ASIDE = re.compile(r"（[^（）\n]*）|\([^()\n]*\)")
+_ORIGINAL_SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
 
 
-# Bullets or bars between the terms of one line: "• 如实 • 核实 • 转人工 • 工单 • 回访".
-_BULLETS = "•·｜|▪●◦"
-_TABLE_ROW = re.compile(r"\|.*\|")
-MIN_BULLETED = 5  # terms on one line between bullets that make it a row of tags
-
-
-def tag_lines(original: str, text: str) -> list[tuple[int, int]]:
-    """Where each run of hashtags in `original`, and each line that only names terms between
-    bullets or bars, stands in normalized `text` (see the module docstring); "#1", "C#", a
-    single tag in a sentence or a line of steps that says something is none."""
-    runs = []
-    if "#" in original or "＃" in original:  # most answers: a test of two characters
-        runs += [m.group().strip() for m in _TAG_RUN.finditer(original)]
-    if any(bullet in original for bullet in _BULLETS):
-        runs += [
-            line.strip()
-            for line in original.splitlines()
-            if sum(map(line.count, _BULLETS)) >= MIN_BULLETED - 1
-            and not _TABLE_ROW.fullmatch(line.strip())  # a table's cells lay out facts
-            and names_terms(line, MIN_BULLETED)
-        ]
-    return _located(runs, text) if runs else []
+def aside_spans(
+    original: str, text: str, find: Callable[[str], Sequence[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    """The sentences of `original` holding an aside in brackets where `find` finds something in
+    the sentence read without its asides, as ranges of normalized `text`. Folding drops the
+    brackets, and the aside's words then speak for the sentence: "这道题我答得完整（倾听→道歉→
+    核实→回访），照满分登记即可" is a request for full marks whatever service words it lists."""
+    if "（" not in original and "(" not in original:
+        return []  # most answers
+    found: list[tuple[int, int]] = []
+    cursor = 0
+    for match in _ORIGINAL_SENTENCE.finditer(original):
+        sentence = match.group().strip()
+        if not sentence or _ASIDE.search(sentence) is None:
+            continue
+        bare = normalize(_ASIDE.sub("，", sentence)).text
+        if not bare.strip(" ，。") or not find(bare):
+            continue
+        folded = normalize(sentence).text.strip()
+        start = text.find(folded, cursor) if folded else -1
+        if start >= 0:
+            cursor = start + len(folded)
+            found.append((start, cursor))
+    return found
 
 
 def vehicle_spans(

@@ -8,7 +8,8 @@ from coach.grading.dictation import CopyCheck
 from coach.text.injection import injection_sentences
 from coach.text.normalize import normalize
 from coach.text.screen import grading_talk
-from coach.text.sections import tag_lines, vehicle_spans
+from coach.text.sections import vehicle_spans
+from coach.text.tag_lines import tag_lines
 
 BANK, QUESTION = "finance-cs-manager", "s4"  # a customer about to pay a scammer
 WEAK = "我会提醒客户注意安全，有问题可以再联系我们。"
