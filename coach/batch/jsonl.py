@@ -81,7 +81,7 @@ def result_bytes(job_id: str | None, result: GradeResult) -> bytes:
     body = result.__pydantic_serializer__.to_json(result)  # `model_dump_json`, not decoded
     if _may_need_escapes(body):
         body = _UNSAFE.sub(_escape, body.decode("utf-8")).encode("utf-8")
-    return b'{"id": ' + key.encode("utf-8") + b', "result": ' + body + b"}\n"
+    return b"".join((b'{"id": ', key.encode("utf-8"), b', "result": ', body, b"}\n"))  # one copy
 
 
 def result_line(job_id: str | None, result: GradeResult) -> str:
@@ -267,8 +267,9 @@ class OutcomeWriter(LineFile):
     def write(self, record: dict[str, Any]) -> None:
         self._write_bytes(self.encode(record))
 
-    def write_line(self, text: str) -> None:
-        """A line `dumps_line` made (elsewhere: a worker process), written as `write` does."""
+    def write_line(self, text: str | bytes) -> None:
+        """A line `dumps_line` or `result_bytes` made (elsewhere: a worker process), written
+        as `write` does."""
         self._write_bytes(self.encode_line(text))
 
     def write_result(self, job_id: str | None, result: GradeResult) -> None:
@@ -279,9 +280,10 @@ class OutcomeWriter(LineFile):
         """The bytes of one whole line of the file (a table writer writes a row instead)."""
         return dumps_line(record).encode("utf-8")
 
-    def encode_line(self, text: str) -> bytes:
-        """The bytes for a line `dumps_line` made (a table writer reads it back into a row)."""
-        return text.encode("utf-8")
+    def encode_line(self, text: str | bytes) -> bytes:
+        """The bytes for a line `dumps_line` or `result_bytes` made (a table writer reads it
+        back into a row)."""
+        return text if isinstance(text, bytes) else text.encode("utf-8")
 
     def encode_result(self, job_id: str | None, result: GradeResult) -> bytes:
         """The bytes of a graded item's line (a table writer makes a row of it instead)."""

@@ -32,7 +32,7 @@ from coach.batch.jsonl import (
     OutputError,
     Scan,
     cut_torn_tail,
-    result_line,
+    result_bytes,
     stays,
 )
 from coach.batch.table_in import SUFFIXES, need_extra
@@ -127,11 +127,11 @@ class TableWriter(OutcomeWriter):
         start, self.start = self.start, b""
         return start + line
 
-    def encode_line(self, text: str) -> bytes:
+    def encode_line(self, text: str | bytes) -> bytes:
         return self.encode(json.loads(text))
 
     def encode_result(self, job_id: str | None, result: GradeResult) -> bytes:
-        return self.encode_line(result_line(job_id, result))
+        return self.encode_line(result_bytes(job_id, result))
 
 
 def open_table_writer(path: Path, header: list[str], delimiter: str) -> TableWriter:
