@@ -9,11 +9,11 @@ one record is always exactly one line whoever reads it.
 Input is read as bytes and decoded line by line (`input_lines`), so a line in another encoding
 is that line's problem, not the file's; it is the one place a job's text is decoded.
 
-Output is appended with `OutcomeWriter`, whole lines gathered into blocks of up to 64 KB or half
-a second (`coach.batch.blocks`); when a write fails (a full disk, a quota) whatever part of the
-block got out is cut off again, so the file holds whole lines only and the error says what
-happened. `scan_output` reads an earlier run's
-output back, and cuts off a last line a crash left half-written.
+Output is appended with `OutcomeWriter`, whole lines gathered into blocks of up to 256 KB or
+half a second (`coach.batch.blocks`); when a write fails (a full disk, a quota) whatever part of
+the block got out is cut off again, so the file holds whole lines only and the error says what
+happened. `scan_output` reads an earlier run's output back, and cuts off a last line a crash
+left half-written.
 """
 
 from __future__ import annotations

@@ -205,7 +205,7 @@ def test_a_rerun_resumes_an_interrupted_csv_output(tmp_path: Path, mini_path: Pa
 
 @posix_only
 def test_a_csv_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_path: Path) -> None:
-    count = 3000  # rows are written in blocks of 64 KB: enough of them to kill the run mid-job
+    count = 3000  # rows are written in blocks of 256 KB: enough of them to kill the run mid-job
     rows = [["id", "answer"], *([f"q{n}", f"{ANSWER}{'，别着急' * (n % 3)}"] for n in range(count))]
     source = write_csv(tmp_path / "in.csv", rows)
     out = tmp_path / "out.csv"
