@@ -8,9 +8,9 @@ each graded against its own question):
   `Grader(mode="keyword").grade_many(...)` over the same answers, and of
   `coach grade-file --offline` in a child process (its CPU from
   `resource.getrusage(RUSAGE_CHILDREN)`: a job of the samples followed by the answers the
-  other paths grade, minus a job of the samples alone, run in the same round, so what is left
-  is the cost per line without the start-up, the bank loading and the patterns a process
-  compiles on first use, all paid once per job);
+  other paths grade (`FILE_PASSES` times over), minus a job of the samples alone, run in the
+  same round, so what is left is the cost per line without the start-up, the bank loading and
+  the patterns a process compiles on first use, all paid once per job);
 * grades per CPU-second and the ratio of each to the plain loop;
 * length scaling: answers of 100 to 3,000 characters, each built from different sentences of
   the sample answers (the question's own first, then the bank's others; no sentence twice, so
@@ -61,6 +61,11 @@ LENGTHS = (100, 300, 1000, 3000)
 # pass over pairs of sentences, makes it rise by more than noise).
 SCALING_LIMIT = 1.25
 SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
+# grade-file's job holds the other paths' answers this many times over: its figure is the
+# difference of two processes whose start-up alone varies by 0.1 s of CPU or more on a shared
+# machine, which over the 696 answers of one pass was +-150 us a line (1.02x to 2.11x of the
+# same code within minutes); five passes cut that fivefold.
+FILE_PASSES = 5
 
 Case = tuple[coach.Bank, coach.Question, str]
 
@@ -241,8 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # One job over the samples, and one over them and `cases` after: the difference is
             # what `cases` cost, without the start, the banks' loading and first-use patterns.
             cpu_once, wall_once = grade_file(samples, Path(workdir))
-            cpu_more, wall_more = grade_file([*samples, *cases], Path(workdir))
-            count = len(cases)
+            cpu_more, wall_more = grade_file([*samples, *cases * FILE_PASSES], Path(workdir))
+            count = len(cases) * FILE_PASSES
             runs["file"].append(
                 Timing((cpu_more - cpu_once) / count, (wall_more - wall_once) / count)
             )
@@ -267,9 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"- grade-file: a job of the {len(samples)} samples followed by the {len(cases)} graded "
-        f"on the other paths, minus a job of the samples alone (start-up, bank loading and "
-        f"first-use patterns: median {statistics.median(starts):.2f} s CPU), divided by "
-        f"{len(cases)}\n"
+        f"on the other paths, {FILE_PASSES} times over, minus a job of the samples alone "
+        f"(start-up, bank loading and first-use patterns: median "
+        f"{statistics.median(starts):.2f} s CPU), divided by {len(cases) * FILE_PASSES}\n"
     )
     labels = {
         "plain": "`KeywordGrader.grade`, plain loop (baseline)",

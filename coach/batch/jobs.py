@@ -6,9 +6,10 @@ Output: one line per input line, carrying its `id` and either `result` (a `Grade
 names an unknown bank or question, or repeats an id becomes an error line, never a crash.
 
 The input is read as a stream, a line at a time as workers free up, so memory does not grow
-with the file (only the set of ids seen does). Each outcome is appended as soon as it is known,
-a whole line or nothing (see `coach.batch.jsonl`), so a crash or Ctrl-C loses at most the items
-in flight, and a failed write stops the job with the file intact. A lock beside the output
+with the file (only the set of ids seen does). Each outcome is appended as a whole line, in
+blocks of up to 256 KB or half a second (see `coach.batch.blocks`), so Ctrl-C loses at most the
+items in flight, a crash at most the lines of the last half second, and a failed write stops
+the job with the file holding whole lines. A lock beside the output
 (`OUT.lock`, see `coach.batch.lock`) keeps a second run off the same output.
 
 Running the same job again resumes it: ids already in the output are skipped (a last line cut

@@ -9,24 +9,26 @@ one record is always exactly one line whoever reads it.
 Input is read as bytes and decoded line by line (`input_lines`), so a line in another encoding
 is that line's problem, not the file's; it is the one place a job's text is decoded.
 
-Output is appended with `OutcomeWriter`, one whole line per `os.write`-backed call; when a write
-fails (a full disk, a quota) whatever part of the line got out is cut off again, so the file
-holds whole lines only and the error says what happened. `scan_output` reads an earlier run's
-output back, and cuts off a last line a crash left half-written.
+Output is appended with `OutcomeWriter`, whole lines gathered into blocks of up to 256 KB or
+half a second (`coach.batch.blocks`); when a write fails (a full disk, a quota) whatever part of
+the block got out is cut off again, so the file holds whole lines only and the error says what
+happened. `scan_output` reads an earlier run's output back, and cuts off a last line a crash
+left half-written.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import json
 import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
 
+from coach.batch.blocks import BLOCK_BYTES, LineFile
+from coach.batch.blocks import OutputError as OutputError  # where it was first defined
 from coach.errors import CoachError
 from coach.result import GradeResult
 
@@ -79,7 +81,7 @@ def result_bytes(job_id: str | None, result: GradeResult) -> bytes:
     body = result.__pydantic_serializer__.to_json(result)  # `model_dump_json`, not decoded
     if _may_need_escapes(body):
         body = _UNSAFE.sub(_escape, body.decode("utf-8")).encode("utf-8")
-    return b'{"id": ' + key.encode("utf-8") + b', "result": ' + body + b"}\n"
+    return b"".join((b'{"id": ', key.encode("utf-8"), b', "result": ', body, b"}\n"))  # one copy
 
 
 def result_line(job_id: str | None, result: GradeResult) -> str:
@@ -150,10 +152,6 @@ def _wide_lines(path: Path, encoding: str) -> Iterator[InputLine]:
         yield InputLine(
             number + 1, None, f"line {number + 1} is not {encoding} text ({exc.reason})"
         )
-
-
-class OutputError(CoachError):
-    """The output file could not be written; what was written before is intact."""
 
 
 @dataclass
@@ -252,80 +250,44 @@ def cut_torn_tail(path: Path) -> bool:
         return True
 
 
-class OutcomeWriter:
-    """Appends whole lines to an output file, or none of a line: when a write fails, the part
-    that got out is cut off again and `OutputError` says why (a full disk: ENOSPC)."""
-
-    def __init__(self, handle: IO[bytes], name: str) -> None:
-        self._handle = handle  # unbuffered, so a failed line leaves nothing to flush later
-        self._name = name
-        self._size = handle.seek(0, os.SEEK_END)
-        self._failed: OutputError | None = None
-        self.lines = 0
+class OutcomeWriter(LineFile):
+    """Appends outcomes to an output file as whole lines, in blocks (`coach.batch.blocks`):
+    when a write fails, the part that got out is cut off again and `OutputError` says why (a
+    full disk: ENOSPC). Made directly, it writes every line at once; `append_to` writes blocks.
+    """
 
     @classmethod
-    def append_to(cls, path: Path) -> OutcomeWriter:
+    def append_to(cls, path: Path, *, block_bytes: int = BLOCK_BYTES) -> OutcomeWriter:
         try:
             handle = path.open("ab", buffering=0)
         except OSError as exc:
             raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
-        return cls(handle, str(path))
+        return cls(handle, str(path), block_bytes=block_bytes)
 
     def write(self, record: dict[str, Any]) -> None:
         self._write_bytes(self.encode(record))
 
-    def write_line(self, text: str) -> None:
-        """A line `dumps_line` made (elsewhere: a worker process), written as `write` does."""
+    def write_line(self, text: str | bytes) -> None:
+        """A line `dumps_line` or `result_bytes` made (elsewhere: a worker process), written
+        as `write` does."""
         self._write_bytes(self.encode_line(text))
 
     def write_result(self, job_id: str | None, result: GradeResult) -> None:
         """The line of a graded item (`result_bytes`), written as `write` does."""
         self._write_bytes(self.encode_result(job_id, result))
 
-    def _write_bytes(self, line: bytes) -> None:
-        if self._failed is not None:  # after one failure nothing more: the job is stopping
-            raise self._failed
-        data = memoryview(line)
-        try:
-            while data:
-                sent = self._handle.write(data)
-                if not sent:  # pragma: no cover - a raw file writes something or raises
-                    raise OSError("the file took no bytes")
-                data = data[sent:]
-            self._handle.flush()
-        except OSError as exc:
-            self._undo()
-            self._failed = OutputError(
-                f"cannot write {self._name!r}: {exc.strerror or exc}; the lines already in it "
-                "are whole, so running the same command again resumes the job"
-            )
-            raise self._failed from None
-        self._size += len(line)
-        self.lines += 1
-
     def encode(self, record: dict[str, Any]) -> bytes:
         """The bytes of one whole line of the file (a table writer writes a row instead)."""
         return dumps_line(record).encode("utf-8")
 
-    def encode_line(self, text: str) -> bytes:
-        """The bytes for a line `dumps_line` made (a table writer reads it back into a row)."""
-        return text.encode("utf-8")
+    def encode_line(self, text: str | bytes) -> bytes:
+        """The bytes for a line `dumps_line` or `result_bytes` made (a table writer reads it
+        back into a row)."""
+        return text if isinstance(text, bytes) else text.encode("utf-8")
 
     def encode_result(self, job_id: str | None, result: GradeResult) -> bytes:
         """The bytes of a graded item's line (a table writer makes a row of it instead)."""
         return result_bytes(job_id, result)
 
-    def _undo(self) -> None:
-        # Should this fail too, the next run's `scan_output` cuts the torn line off.
-        with contextlib.suppress(OSError):
-            self._handle.truncate(self._size)
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):  # nothing is buffered, so nothing is lost here
-            self._handle.close()
-
     def __enter__(self) -> OutcomeWriter:
         return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()

@@ -4,10 +4,10 @@ files written whole from a JSON-lines journal.
 A row holds `FIELDS` (the id, the bank and question ids, score, max, percent, method, status,
 the flag codes, the error as "Type: message" and whether it will be retried), then the input
 row's other columns. A CSV or TSV output is a journal of its own: each row is one physical line
-(line breaks inside a value are written as spaces), appended whole and flushed as its outcome
-is known, so resuming works as for JSON lines: a torn last row is cut off, ids already present
-are skipped, rows to retry are taken out. A new CSV file starts with a UTF-8 byte order mark,
-without which Excel reads Chinese text as the wrong encoding.
+(line breaks inside a value are written as spaces), appended whole in blocks as JSON lines
+are (`coach.batch.blocks`), so resuming works as for JSON lines: a torn last row is cut off,
+ids already present are skipped, rows to retry are taken out. A new CSV file starts with a
+UTF-8 byte order mark, without which Excel reads Chinese text as the wrong encoding.
 
 An Excel workbook or a Parquet file cannot be appended to, so the job appends to the JSON-lines
 journal `OUT.xlsx.jsonl` beside it (which is what resumes) and the table is written from it,
@@ -32,7 +32,7 @@ from coach.batch.jsonl import (
     OutputError,
     Scan,
     cut_torn_tail,
-    result_line,
+    result_bytes,
     stays,
 )
 from coach.batch.table_in import SUFFIXES, need_extra
@@ -127,11 +127,11 @@ class TableWriter(OutcomeWriter):
         start, self.start = self.start, b""
         return start + line
 
-    def encode_line(self, text: str) -> bytes:
+    def encode_line(self, text: str | bytes) -> bytes:
         return self.encode(json.loads(text))
 
     def encode_result(self, job_id: str | None, result: GradeResult) -> bytes:
-        return self.encode_line(result_line(job_id, result))
+        return self.encode_line(result_bytes(job_id, result))
 
 
 def open_table_writer(path: Path, header: list[str], delimiter: str) -> TableWriter:

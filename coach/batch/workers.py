@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Generic, TypeVar
 
-from coach.batch.jsonl import result_line
+from coach.batch.jsonl import result_bytes
 from coach.batch.run import BatchError, BatchItem, is_environmental
 from coach.result import GradeResult
 
@@ -85,7 +85,7 @@ class Graded:
 
     index: int
     id: str | None
-    line: str | None = None  # the whole output line of a result, "\n" included
+    line: bytes | None = None  # the whole output line of a result in UTF-8, "\n" included
     result: GradeResult | None = None
     error: BatchError | None = None
 
@@ -103,7 +103,8 @@ def grade_chunk(grade: GradeOne, tasks: list[Task], lines: bool) -> list[Graded]
             done.append(Graded(index, job_id, error=error))
             continue
         if lines:  # the line `coach.batch.jobs` would write, made here rather than in the parent
-            done.append(Graded(index, job_id, line=result_line(job_id, result)))
+            # (as bytes: pickled as they are, where text is encoded and decoded on the way)
+            done.append(Graded(index, job_id, line=result_bytes(job_id, result)))
         else:
             done.append(Graded(index, job_id, result=result))
     return done

@@ -205,7 +205,8 @@ def test_a_rerun_resumes_an_interrupted_csv_output(tmp_path: Path, mini_path: Pa
 
 @posix_only
 def test_a_csv_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_path: Path) -> None:
-    rows = [["id", "answer"], *([f"q{n}", f"{ANSWER}{'，别着急' * (n % 3)}"] for n in range(600))]
+    count = 3000  # rows are written in blocks of 256 KB: enough of them to kill the run mid-job
+    rows = [["id", "answer"], *([f"q{n}", f"{ANSWER}{'，别着急' * (n % 3)}"] for n in range(count))]
     source = write_csv(tmp_path / "in.csv", rows)
     out = tmp_path / "out.csv"
     args = ("grade-file", source, "--out", out, "--bank", mini_path, "--question", "atm")
@@ -220,7 +221,7 @@ def test_a_csv_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_p
         run.send_signal(signal.SIGKILL)
         run.wait(timeout=30)
     partial = out.read_bytes().count(b"\n") - 1  # the header
-    assert partial < 600  # killed before the end (else the test proves nothing)
+    assert partial < count  # killed before the end (else the test proves nothing)
     done = run_cli(*args, "--offline")
     assert done.returncode == 0, done.stderr
     assert f"{partial} already done" in done.stdout
