@@ -132,6 +132,12 @@ def _reading(
     return revealed, tuple(bounds), tuple(hinted), {}
 
 
+def hinted_anywhere(text: str) -> bool:
+    """Whether any sentence of normalized `text` may name a part of the grading (the cheap
+    test both screens run first; read from the reading they share)."""
+    return any(_reading(text)[2])
+
+
 def _tags(tagged: Tagged, piece: str) -> frozenset[str]:
     """`tags(piece)`, kept in `tagged` (one answer's) for the other screen."""
     found = tagged.get(piece)

@@ -19,7 +19,7 @@ import re
 from bisect import bisect_right
 
 from coach.text.acrostic import acrostic_spans
-from coach.text.addressed import addressed_spans, tags_of
+from coach.text.addressed import addressed_spans, hinted_anywhere, tags_of
 from coach.text.match import Hit
 from coach.text.normalize import SENTENCE_END, normalize
 from coach.text.sections import aside_spans
@@ -89,7 +89,11 @@ _SEPARATOR = (
     "\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff*~\n]"
 )
 _INTERLEAVED = re.compile(rf"(?<![^\W\d_])[^\W\d_](?: ?{_SEPARATOR}{{1,3}} ?[^\W\d_]){{3,}}")
-_INTERLEAVED_HINT = re.compile(_SEPARATOR)
+# A separator other than a line break, or two lines of one letter each in a row.
+_INTERLEAVED_HINT = re.compile(
+    _SEPARATOR.replace("\n]", "]") + r"|^[^\S\n]*[^\W\d_][^\S\n]*\n[^\S\n]*[^\W\d_][^\S\n]*$",
+    re.MULTILINE,
+)
 # A sentence ends at "。" or at a full stop after a word, unless a letter or digit follows it
 # ("e.g", "3.5", "www.example.com").
 _ENDS = re.compile(rf"{SENTENCE_END}|\.(?<=[^\W_]\.)(?![a-z0-9])")
@@ -174,7 +178,7 @@ def injection_sentences(text: str, original: str = "", prompt: str = "") -> tupl
         found += _structure(text)
     if original and _INTERLEAVED_HINT.search(original) is not None:
         found += _interleaved(original, text)
-    if original:
+    if original and hinted_anywhere(text):
         found += aside_spans(original, text, lambda bare: addressed_spans(bare, prompt))
     if not found:
         return ()

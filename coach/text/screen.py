@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from coach.text.addressed import grading_talk_spans
+from coach.text.addressed import grading_talk_spans, hinted_anywhere
 from coach.text.content import content_of, language_mismatch
 from coach.text.injection import injection_sentences
 from coach.text.judged import judged_spans
@@ -123,11 +123,14 @@ def grading_talk(text: str, original: str, prompt: str = "") -> tuple[Hit, ...]:
     and lines that tag the answer (`coach.text.tag_lines`);
     `prompt` (normalized) says whether score words are the job's."""
     spans = grading_talk_spans(text, prompt) + governed_spans(original, text, prompt)
-    if "\n" in original:
-        spans += line_spans(
-            original, text, lambda line: grading_talk_spans(line, prompt) + judged_spans(line)
-        )
-    spans += aside_spans(original, text, lambda bare: grading_talk_spans(bare, prompt))
+    # Lines and asides read apart hold no word of the grading that the whole text lacks (the
+    # cheap test, read once for the sentences above, spares most answers a second reading).
+    if hinted_anywhere(text):
+        if "\n" in original:
+            spans += line_spans(
+                original, text, lambda line: grading_talk_spans(line, prompt) + judged_spans(line)
+            )
+        spans += aside_spans(original, text, lambda bare: grading_talk_spans(bare, prompt))
     spans += judged_spans(text) + tag_lines(original, text)
     return merged(spans)
 

@@ -166,6 +166,9 @@ def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and b > start for a, b in spans)
 
 
+_LINE_CLOSE = frozenset("。．.!！?？;；")
+
+
 def line_spans(
     original: str, text: str, find: Callable[[str], Sequence[tuple[int, int]]]
 ) -> list[tuple[int, int]]:
@@ -178,8 +181,10 @@ def line_spans(
     if len(lines) < 2:
         return []
     found = []
-    for span in _where(lines, text):
-        if span is not None:
+    # Only a line that runs into the next can read otherwise alone: one closed by its own
+    # punctuation is a sentence of the text already, and so is the last line.
+    for line, span in zip(lines[:-1], _where(lines, text)[:-1], strict=True):
+        if span is not None and line[-1] not in _LINE_CLOSE:
             found += [(span[0] + a, span[0] + b) for a, b in find(text[span[0] : span[1]])]
     return found
 
@@ -205,7 +210,8 @@ def aside_spans(
         if not sentence or _ASIDE.search(sentence) is None:
             continue
         bare = normalize(_ASIDE.sub("，", sentence)).text
-        if not bare.strip(" ，。") or not find(bare):
+        # (Nothing to find where no word or shape of the grading is left: the cheap test.)
+        if not bare.strip(" ，。") or not may_anchor(bare) or not find(bare):
             continue
         folded = normalize(sentence).text.strip()
         start = text.find(folded, cursor) if folded else -1
