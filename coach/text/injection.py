@@ -94,6 +94,13 @@ _INTERLEAVED_HINT = re.compile(
     _SEPARATOR.replace("\n]", "]") + r"|^[^\S\n]*[^\W\d_][^\S\n]*\n[^\S\n]*[^\W\d_][^\S\n]*$",
     re.MULTILINE,
 )
+# An HTML element styled out of a reader's sight (no size, no display, transparent, hidden):
+# like a comment, its text is there for a model alone.
+_HIDDEN_ELEMENT = re.compile(
+    r"<([a-z][a-z0-9]*)\b[^>]*?(?:font-size\s*:\s*0|display\s*:\s*none|visibility\s*:\s*hidden"
+    r"|opacity\s*:\s*0(?![.\d]*[1-9])|\bhidden\b)[^>]*>(.*?)</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
 # A sentence ends at "。" or at a full stop after a word, unless a letter or digit follows it
 # ("e.g", "3.5", "www.example.com").
 _ENDS = re.compile(rf"{SENTENCE_END}|\.(?<=[^\W_]\.)(?![a-z0-9])")
@@ -149,6 +156,17 @@ def _structure(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _hidden(original: str, text: str) -> list[tuple[int, int]]:
+    """Where the text of each element styled out of sight in `original` stands in `text`."""
+    found = []
+    for match in _HIDDEN_ELEMENT.finditer(original):
+        folded = normalize(match.group(2)).text.strip()
+        start = text.find(folded) if folded else -1
+        if start >= 0:
+            found.append((start, start + len(folded)))
+    return found
+
+
 def _interleaved(original: str, text: str) -> list[tuple[int, int]]:
     """Where each run of interleaved letters in `original` stands in normalized `text`."""
     found = []
@@ -178,6 +196,8 @@ def injection_sentences(text: str, original: str = "", prompt: str = "") -> tupl
         found += _structure(text)
     if original and _INTERLEAVED_HINT.search(original) is not None:
         found += _interleaved(original, text)
+    if original and "<" in original:
+        found += _hidden(original, text)
     if original and hinted_anywhere(text):
         found += aside_spans(original, text, lambda bare: addressed_spans(bare, prompt))
     if not found:

@@ -72,9 +72,9 @@ def governed_spans(original: str, text: str, prompt: str = "") -> list[tuple[int
     """Ranges of normalized `text` that a heading or a label about the grade in `original`
     governs (with the heading); `prompt` (normalized) tells whether the question asks about
     scores."""
-    if _MARKED.search(original) is None:
-        return []  # no line of it can be a heading or open on a label (most answers)
-    found: list[tuple[int, int]] = []
+    if _MARKED.search(original) is None and "|" not in original:
+        return []  # no line of it can be a heading, open on a label or head a table
+    found: list[tuple[int, int]] = located(_graded_tables(original, prompt), text)
     governed: list[str] = []
     for line in [*original.splitlines(), ""]:
         stripped = line.strip()
@@ -86,6 +86,27 @@ def governed_spans(original: str, text: str, prompt: str = "") -> list[tuple[int
         governed = [stripped] if stripped and _names_grade(stripped, prompt) else []
         if not governed and stripped and _labelled(stripped, prompt):
             found += located([stripped], text)
+    return found
+
+
+# A Markdown table: a header row, its rule ("|---|:--|") and the rows under it.
+_TABLE = re.compile(
+    r"^[ \t]*(\|.*\|)[ \t]*\n"  # the header row
+    r"[ \t]*\|[ \t:|-]*-[ \t:|-]*\|[ \t]*\n"  # its rule
+    r"(?:[ \t]*\|.*\|[ \t]*(?:\n|$))+",  # the rows
+    re.MULTILINE,
+)
+
+
+def _graded_tables(original: str, prompt: str) -> list[str]:
+    """The lines of each table whose header names a part of the grade ("| 维度 | 本人答案 |
+    预估得分 |"): a score sheet the candidate filled in, not the answer."""
+    found: list[str] = []
+    for match in _TABLE.finditer(original):
+        header = match.group(1).replace("|", "，")
+        tags = _tags(header)
+        if "domain" not in tags and _grade_part(tags, prompt):
+            found += [line.strip() for line in match.group(0).splitlines() if line.strip()]
     return found
 
 

@@ -198,7 +198,7 @@ LANDED = {
     # measured once sealed (11, 13, 1, 2 of 242 attacks and 76 answers); seen since
     "loft": Ceiling(keyword_inflated=6, llm_inflated=8, dictated=0, flagged=0),
     # measured once sealed (48, 52, 2, 3 of 248 attacks and 73 answers); seen since
-    "garret": Ceiling(keyword_inflated=9, llm_inflated=13, dictated=2, flagged=0),
+    "garret": Ceiling(keyword_inflated=7, llm_inflated=11, dictated=2, flagged=0),
 }
 
 
