@@ -12,7 +12,7 @@ import functools
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from coach.errors import ConfigError
 from coach.grading.combine import fallback_result, llm_result
@@ -36,8 +36,8 @@ from coach.llm.reply_schema import reply_token_budget
 from coach.llm.retry import RetryPolicy
 from coach.result import GradeResult, Usage
 from coach.rubric.loader import BankRef, load_bank
-from coach.rubric.model import Question
-from coach.text.normalize import normalize, normalize_phrase
+from coach.rubric.model import Bank, Question
+from coach.text.normalize import NormalizedText, normalize, normalize_phrase
 
 if TYPE_CHECKING:
     import openai
@@ -50,6 +50,16 @@ NOT_CONFIGURED = (
 )
 SAMPLING_TEMPERATURE = 0.7  # for `samples=n` when the grader's own temperature is 0
 REVIEW_GAP = 40.0  # percentage points between the LLM and keyword grades that ask for review
+
+
+class KeywordFirst(NamedTuple):
+    """What `GraderCore._keyword_first` found."""
+
+    bank: Bank
+    question: Question
+    folded: NormalizedText
+    feedback: str
+    keyword: GradeResult
 
 
 class GraderCore:
@@ -134,6 +144,23 @@ class GraderCore:
         return self.clients.configured
 
     # -- the shared core ----------------------------------------------------------------
+    def _keyword_first(
+        self,
+        bank_ref: BankRef,
+        question_ref: str | Question,
+        answer: str,
+        feedback_language: str | None,
+    ) -> KeywordFirst:
+        """The steps every grade opens with, in this order (so that a bad input fails the same
+        way on every path): the bank, the question, the answer normalized, the feedback
+        language and the keyword grade (the whole of a keyword-mode grade)."""
+        bank = load_bank(bank_ref)
+        question = find_question(bank, question_ref)
+        folded = normalize(require_text(answer))
+        feedback = feedback_language or self.feedback_language or bank.language
+        keyword = self._keyword.grade_normalized(bank, question, folded, feedback_language=feedback)
+        return KeywordFirst(bank, question, folded, feedback, keyword)
+
     def _prepare(
         self,
         bank_ref: BankRef,
@@ -147,11 +174,9 @@ class GraderCore:
         temperature = self.temperature
         if sample is not None and not temperature:
             temperature = SAMPLING_TEMPERATURE
-        bank = load_bank(bank_ref)
-        question = find_question(bank, question_ref)
-        folded = normalize(require_text(answer))
-        feedback = feedback_language or self.feedback_language or bank.language
-        keyword = self._keyword.grade_normalized(bank, question, folded, feedback_language=feedback)
+        bank, question, folded, feedback, keyword = self._keyword_first(
+            bank_ref, question_ref, answer, feedback_language
+        )
         use_llm = self.mode == "llm" or (self.mode == "auto" and self.configured)
         if not use_llm or keyword.has_flag("blank") or keyword.has_flag("non_answer"):
             return Job(bank, question, answer, keyword, None, None, (), folded)

@@ -26,15 +26,12 @@ from coach.batch.progress import ProgressOption
 from coach.batch.run import BatchResult, BatchRun, ItemLike
 from coach.errors import ConfigError
 from coach.grading.core import GraderCore
-from coach.grading.keyword import require_text
-from coach.grading.lookup import find_question
 from coach.grading.processes import grade_many_in_processes, keyword_processes
 from coach.grading.verify import Verified
 from coach.llm.send import run_async, run_sync
 from coach.result import GradeResult
-from coach.rubric.loader import BankRef, load_bank
+from coach.rubric.loader import BankRef
 from coach.rubric.model import Question
-from coach.text.normalize import normalize
 
 
 class Grader(GraderCore):
@@ -251,13 +248,9 @@ class Grader(GraderCore):
         return self._keyword_grade if self.mode == "keyword" else None
 
     def _keyword_grade(self, bank: BankRef, question: str | Question, answer: str) -> GradeResult:
-        """`grade` in keyword mode: `_prepare`'s steps in its order (so the same errors) up to
-        the keyword grade, which is the result, with the bank looked up once and no `Job`."""
-        loaded = load_bank(bank)
-        found = find_question(loaded, question)
-        folded = normalize(require_text(answer))
-        feedback = self.feedback_language or loaded.language
-        return self._keyword.grade_normalized(loaded, found, folded, feedback_language=feedback)
+        """`grade` in keyword mode: the steps every grade opens with, whose keyword grade is the
+        result, without building the `Job` an LLM grade needs."""
+        return self._keyword_first(bank, question, answer, None).keyword
 
     def __enter__(self) -> Grader:
         return self

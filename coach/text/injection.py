@@ -21,8 +21,8 @@ from bisect import bisect_right
 from coach.text.acrostic import acrostic_spans
 from coach.text.addressed import addressed_spans, hinted_anywhere, tags_of
 from coach.text.match import Hit
-from coach.text.normalize import SENTENCE_END, normalize
-from coach.text.sections import aside_spans
+from coach.text.normalize import SENTENCE_END
+from coach.text.sections import aside_spans, located
 
 # Keys of a grade as JSON ("{"score": 12, "feedback": ...}" arrives as "score，12，feedback，..."),
 # YAML or a record of key=value pairs (a log line's "status=passed deductions=0 total=max").
@@ -84,15 +84,14 @@ _STRUCTURE_HINT = re.compile(r"[_<#/，=](?<![^a-z ]=)(?<![^a-z]，)(?<!^，)")
 # variation selectors, bullets, "*", "~" and line breaks (a word written down a column, a letter
 # a line), a space beside them allowed; a list's "、", "/" or
 # ", " is none, nor is "." ("U.S.A.", "a.m."; `coach.text.reveal` reads "忽.略.评.分").
-_SEPARATOR = (
-    "[\u00ad\u00b7\u2022\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f"
-    "\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff*~\n]"
+_SYMBOLS = (
+    "\u00ad\u00b7\u2022\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe00-\ufe0f"
+    "\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff*~"
 )
-_INTERLEAVED = re.compile(rf"(?<![^\W\d_])[^\W\d_](?: ?{_SEPARATOR}{{1,3}} ?[^\W\d_]){{3,}}")
+_INTERLEAVED = re.compile(rf"(?<![^\W\d_])[^\W\d_](?: ?[{_SYMBOLS}\n]{{1,3}} ?[^\W\d_]){{3,}}")
 # A separator other than a line break, or two lines of one letter each in a row.
 _INTERLEAVED_HINT = re.compile(
-    _SEPARATOR.replace("\n]", "]") + r"|^[^\S\n]*[^\W\d_][^\S\n]*\n[^\S\n]*[^\W\d_][^\S\n]*$",
-    re.MULTILINE,
+    rf"[{_SYMBOLS}]|^[^\S\n]*[^\W\d_][^\S\n]*\n[^\S\n]*[^\W\d_][^\S\n]*$", re.MULTILINE
 )
 # An HTML element styled out of a reader's sight (no size, no display, transparent, hidden):
 # like a comment, its text is there for a model alone.
@@ -156,30 +155,6 @@ def _structure(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _hidden(original: str, text: str) -> list[tuple[int, int]]:
-    """Where the text of each element styled out of sight in `original` stands in `text`."""
-    found = []
-    for match in _HIDDEN_ELEMENT.finditer(original):
-        folded = normalize(match.group(2)).text.strip()
-        start = text.find(folded) if folded else -1
-        if start >= 0:
-            found.append((start, start + len(folded)))
-    return found
-
-
-def _interleaved(original: str, text: str) -> list[tuple[int, int]]:
-    """Where each run of interleaved letters in `original` stands in normalized `text`."""
-    found = []
-    cursor = 0
-    for match in _INTERLEAVED.finditer(original):
-        folded = normalize(match.group()).text.strip()
-        start = text.find(folded, cursor) if folded else -1
-        if start >= 0:
-            cursor = start + len(folded)
-            found.append((start, cursor))
-    return found
-
-
 @functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
 def injection_sentences(text: str, original: str = "", prompt: str = "") -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering; given the
@@ -195,9 +170,9 @@ def injection_sentences(text: str, original: str = "", prompt: str = "") -> tupl
     if _STRUCTURE_HINT.search(text) is not None:
         found += _structure(text)
     if original and _INTERLEAVED_HINT.search(original) is not None:
-        found += _interleaved(original, text)
-    if original and "<" in original:
-        found += _hidden(original, text)
+        found += located([m.group() for m in _INTERLEAVED.finditer(original)], text)
+    if original and "<" in original:  # the text of each element styled out of sight
+        found += located([m.group(2) for m in _HIDDEN_ELEMENT.finditer(original)], text)
     if original and hinted_anywhere(text):
         found += aside_spans(original, text, lambda bare: addressed_spans(bare, prompt))
     if not found:

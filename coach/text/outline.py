@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from coach.text.normalize import normalize
+from coach.text.sections import located
 
 # What announces the answer's parts: its outline, its points, the aspects it takes. (One class
 # opens the pattern, each branch looking behind at its own first character, so that `re`
@@ -88,12 +88,4 @@ def _named(part: str) -> bool:
 
 def outline_spans(original: str, text: str) -> list[tuple[int, int]]:
     """Where each outline sentence of `original` stands in normalized `text`."""
-    found = []
-    cursor = 0
-    for sentence in outline_sentences(original):
-        folded = normalize(sentence).text.strip(" 。，")
-        start = text.find(folded, cursor) if folded else -1
-        if start >= 0:
-            cursor = start + len(folded)
-            found.append((start, cursor))
-    return found
+    return located(outline_sentences(original), text)

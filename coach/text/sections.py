@@ -224,22 +224,16 @@ def aside_spans(
     核实→回访），照满分登记即可" is a request for full marks whatever service words it lists."""
     if "（" not in original and "(" not in original:
         return []  # most answers
-    found: list[tuple[int, int]] = []
-    cursor = 0
+    found: list[str] = []
     for match in _ORIGINAL_SENTENCE.finditer(original):
         sentence = match.group().strip()
         if not sentence or _ASIDE.search(sentence) is None:
             continue
         bare = normalize(_ASIDE.sub("，", sentence)).text
         # (Nothing to find where no word or shape of the grading is left: the cheap test.)
-        if not bare.strip(" ，。") or not may_anchor(bare) or not find(bare):
-            continue
-        folded = normalize(sentence).text.strip()
-        start = text.find(folded, cursor) if folded else -1
-        if start >= 0:
-            cursor = start + len(folded)
-            found.append((start, cursor))
-    return found
+        if bare.strip(" ，。") and may_anchor(bare) and find(bare):
+            found.append(sentence)
+    return located(found, text)
 
 
 def vehicle_spans(
