@@ -201,6 +201,9 @@ class _Grading:
             content = content_of(text)
         if found.outlines:  # points named in an outline are earned where they are made
             text = blank_out(text, found.outlines)
+        # ... and so are points listed by name (`grading/inventory.py`).
+        if listed := self.rules.inventory.spans(text, self.answer):
+            text = blank_out(text, tuple(Hit(*span) for span in listed))
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").
         if factor and (copied or (found.grading_talk and self._is_rubric_copy(content, text))):
             self._flag("rubric_copy", t.rubric_copy)

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach.grading.inventory import Inventory
 from coach.rubric.loader import builtin_bank_ids, load_bank
 from coach.rubric.model import KeyPoint, Question
 from coach.text.addressed import grading_talk_spans
@@ -107,6 +108,9 @@ class Relevance:
                 pattern = compile_phrases(kp.variants, gaps=True)
                 patterns[kp.id] = pattern
                 raw[kp.id] = units(_wording(kp, model, model_clauses, pattern))
+        self._inventory = Inventory(
+            [[patterns[kp.id] for kp in criterion.key_points] for criterion in question.criteria]
+        )
         prompt = normalize(question.prompt).text
         self._prompt = prompt
         self._read: dict[str, list[tuple[str, set[str]]]] = {}  # quote -> `_clauses(quote)`
@@ -138,7 +142,11 @@ class Relevance:
         said = quote
         for outline in outline_sentences(quote):  # it names points, and bears on none
             said = said.replace(outline, " ")
-        for sentence in normalize(said).text.split(SENTENCE_END):
+        folded = normalize(said)
+        text = folded.text
+        for start, end in self._inventory.spans(text, folded):  # names points, makes none
+            text = text[:start] + CLAUSE_BREAK * (end - start) + text[end:]
+        for sentence in text.split(SENTENCE_END):
             if not sentence.strip() or grading_talk_spans(sentence, self._prompt):
                 continue  # talk about the grade is about no key point
             known += [(clause, units(clause)) for clause in clauses_of(sentence)]

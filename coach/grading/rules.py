@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from coach.grading.feedback import CoachingRules, coaching_rules
+from coach.grading.inventory import Inventory
 from coach.grading.texts import Texts
 from coach.grading.topic import Topic
 from coach.rubric.model import Bank, Criterion, Deduction, Question
@@ -114,6 +115,7 @@ class QuestionRules:
     prompt: Prompt  # the question's own words, to find them restated as padding
     asked: str  # the question's prompt, normalized
     key_point_patterns: tuple[re.Pattern[str], ...]  # what the rubric asks for
+    inventory: Inventory  # finds the key points listed by name (`grading/inventory.py`)
 
 
 def question_digest(question: Question) -> str:
@@ -171,4 +173,5 @@ def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
         prompt=compile_prompt(normalize_phrase(question.prompt), bank.language),
         asked=normalize_phrase(question.prompt),
         key_point_patterns=key_point_patterns,
+        inventory=Inventory([[kp.pattern for kp in rule.key_points] for rule in criteria]),
     )

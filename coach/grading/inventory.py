@@ -1,0 +1,247 @@
+"""The rubric's points listed by name: an inventory, not an answer.
+
+"如实、需要核实、换关键词、请教、转人工、工单、按时回复", placed before, inside or after a weak
+answer, under any label or none, in any vehicle: each item is nothing but a phrase of a key
+point, and together they name points of several criteria. Such a list says which points exist;
+it makes none of them. Its items earn nothing, and the answer earns the points where it says
+them.
+
+What tells it from an honest list is the rubric itself, not a label or a phrase:
+- every item is short and almost all of it is a key point's own wording (an item that says
+  something, "请他看产品说明" or "金条是现金借款", is more than the phrase it holds);
+- there are `MIN_ITEMS` or more in a row;
+- they name points of `MIN_CRITERIA` or more criteria. A list within one criterion is often
+  the enumeration the question asks for ("知情权、自主选择权、公平交易权……" for the consumer
+  rights), and keeps its credit.
+
+Works on normalized text, where list marks and commas are clause breaks and sentences end in
+"。"; spans are ranges of that text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText
+
+MIN_ITEMS = 4  # items in a row
+MAX_EDGE_EXTRA = 2  # characters beside the phrase of an item glued to what surrounds the list
+MIN_NAMED = 3  # of them made of the rubric's phrases; the others short, naming something else
+MAX_OTHER_CHARS = 8  # letters, digits and ideographs of such another item
+MIN_CRITERIA = 2  # criteria whose points the items name
+MAX_ITEM_CHARS = 12  # letters, digits and ideographs of an item that only names
+MAX_ITEM_WORDS = 4  # ... or English words
+COVERED = 0.8  # share of an item's letters, digits and ideographs that a phrase matches
+_NEWLINE = re.compile("\n")
+_LIST_MARK = re.compile("[、/|｜・•·;；\n]")
+_SENTENCE = re.compile(f"[^{SENTENCE_END}]+")
+_PIECE = re.compile(f"[^{SENTENCE_END}{CLAUSE_BREAK}]+")
+# Characters of a piece too long to be an item, whatever its spaces and marks.
+_LONGEST = 4 * MAX_ITEM_CHARS
+_WORDS = re.compile(r"[a-z0-9]+")
+_CONTENT = re.compile(r"[^\W_]")  # a letter, digit or ideograph
+# A person in an item makes it a clause of the answer: "我会先道歉", "I would apologise".
+_PERSON_WORDS = frozenset({"i", "we", "you", "he", "she", "they", "my", "our", "your"})
+_PERSON_CJK = re.compile("[我你您他她咱们]")
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+Span = tuple[int, int]
+
+
+class Inventory:
+    """Finds inventories of one question's key points; built once per question."""
+
+    def __init__(self, criteria: Sequence[Sequence[re.Pattern[str] | None]]) -> None:
+        """`criteria`: for each criterion, each key point's phrases as one pattern."""
+        sources = []
+        self._criterion: dict[str, int] = {}
+        for c, patterns in enumerate(criteria):
+            for k, pattern in enumerate(patterns):
+                if pattern is not None:
+                    name = f"k{c}_{k}"
+                    self._criterion[name] = c
+                    sources.append(f"(?P<{name}>{pattern.pattern})")
+        # One pass over an item finds every criterion's phrases in it.
+        self._phrases = re.compile("|".join(sources)) if sources else None
+
+    def spans(self, text: str, folded: NormalizedText | None = None) -> list[Span]:
+        """The ranges of `text` (normalized) that hold an inventory, first item to last.
+
+        `folded` (the answer `text` was normalized from, blanked or not) splits items at the
+        original's line breaks, which folding drops: "止付" ending one line is an item, not the
+        start of "止付我会提醒客户注意安全" on the next.
+        """
+        breaks = _line_breaks(folded) if folded is not None and "\n" in folded.original else []
+        # Most answers have too few clause breaks for a list at all.
+        if self._phrases is None or text.count(CLAUSE_BREAK) + len(breaks) < MIN_ITEMS - 1:
+            return []
+        found: list[Span] = []
+        for sentence in _SENTENCE.finditer(text):
+            start, end = sentence.span()
+            cuts = [b for b in breaks if start < b < end]
+            if text.count(CLAUSE_BREAK, start, end) + len(cuts) < MIN_ITEMS - 1:
+                continue
+            pieces = _pieces(text, start, end, cuts)
+            first = 0  # of the short pieces in a row: the candidates for items
+            for i, (start, end) in enumerate([*pieces, (0, _LONGEST + 1)]):
+                if end - start <= MAX_ITEM_CHARS or (
+                    end - start <= _LONGEST and _short(text[start:end])
+                ):
+                    continue
+                if i - first >= MIN_ITEMS:
+                    found += self._listed(text, pieces, first, i, folded)
+                first = i + 1
+        return found
+
+    def _listed(
+        self, text: str, pieces: list[Span], first: int, stop: int, folded: NormalizedText | None
+    ) -> list[Span]:
+        """The inventories among `pieces[first:stop]`, short pieces in a row; each reaches into
+        the pieces beside it for an item glued to its label or to what follows ("kp=理解您的
+        心情", "客户满意——评分的同事……"). Items set apart by commas alone may be the clauses
+        of a sentence ("微笑说您好，欢迎光临，请问需要办理什么业务"): all of them, and one more
+        than a list needs, must be the rubric's phrases."""
+        found: list[Span] = []
+        run: list[int] = []
+        bits: list[int] = []
+        for i in [*range(first, stop), -1]:
+            named = self._named(text[slice(*pieces[i])]) if i >= 0 else None
+            if named is not None:
+                run.append(i)
+                bits.append(named)
+                continue
+            counted = list(bits)  # the items between clauses, as the test below counts them
+            while bits and not bits[-1]:  # a list runs from its first named item to its last
+                del run[-1], bits[-1]
+            while bits and not bits[0]:
+                del run[0], bits[0]
+            before = after = None
+            if len(run) >= MIN_ITEMS - 2 and any(bits):  # else no edge could make it a list
+                if run[0] > 0:
+                    before = self._edge(text, pieces[run[0] - 1], last=True)
+                if run[-1] + 1 < len(pieces):
+                    after = self._edge(text, pieces[run[-1] + 1], last=False)
+            items = counted + [edge[1] for edge in (before, after) if edge is not None]
+            if _inventory(items):
+                start = before[0][0] if before else pieces[run[0]][0]
+                end = after[0][1] if after else pieces[run[-1]][1]
+                if (all(items) and len(items) > MIN_ITEMS) or _marked(folded, start, end):
+                    found.append((start, end))
+            run, bits = [], []
+        return found
+
+    def _edge(self, text: str, piece: Span, last: bool) -> tuple[Span, int] | None:
+        """An item glued to the list's neighbouring `piece`: a phrase at its end (`last`) or its
+        start, with its criterion (a bit), and the span the item takes. The phrase is glued by
+        a mark ("kp=别着急", "客户满意——评分的同事……"), not run into words of the answer's own
+        ("确认产品名称", "我会先在知识库里检索"); the item may hold a word or two more."""
+        assert self._phrases is not None
+        matches = list(self._phrases.finditer(text, *piece))
+        if not matches:
+            return None
+        match = matches[-1] if last else matches[0]
+        if match.lastgroup is None:
+            return None
+        if last:
+            item, rest = text[match.end() : piece[1]], text[piece[0] : match.start()]
+            glue, span = rest[-1:], (match.start(), piece[1])
+        else:
+            item, rest = text[piece[0] : match.start()], text[match.end() : piece[1]]
+            glue, span = rest[:1], (piece[0], match.end())
+        if len(_CONTENT.findall(item)) > MAX_EDGE_EXTRA or _content(glue) or _person(rest):
+            return None
+        return span, 1 << self._criterion[match.lastgroup]
+
+    def _named(self, item: str) -> int | None:
+        """What a short `item` is in a list: the criteria (a bit each) whose key points' phrases
+        make up nearly all of it; 0 for an item that names something else (a label, a word the
+        rubric does not use); None for one of the answer's clauses, with a person in it."""
+        size = len(_CONTENT.findall(item))
+        assert self._phrases is not None
+        criteria = 0
+        covered = 0
+        for match in self._phrases.finditer(item):
+            if match.lastgroup is not None:
+                criteria |= 1 << self._criterion[match.lastgroup]
+            covered += match.end() - match.start()  # a phrase is letters and ideographs
+        if criteria and covered >= COVERED * size:
+            return criteria
+        if _person(item):
+            return None
+        return 0 if size <= MAX_OTHER_CHARS else None
+
+
+def _short(item: str) -> bool:
+    """Whether `item` is short enough to be an item of a list (a cheap test first)."""
+    if _IDEOGRAPH.search(item):
+        return len(_CONTENT.findall(item)) <= MAX_ITEM_CHARS
+    words = _WORDS.findall(item)
+    return 0 < len(words) <= MAX_ITEM_WORDS
+
+
+def _inventory(bits: list[int]) -> bool:
+    """Whether items with these criteria bits (0: naming something else) are an inventory."""
+    named = sum(b > 0 for b in bits)
+    criteria = 0
+    for b in bits:
+        criteria |= b
+    # Most items are the rubric's phrases: a bulleted answer of facts names some in passing.
+    return (
+        len(bits) >= MIN_ITEMS
+        and named >= MIN_NAMED
+        and 2 * named > len(bits)
+        and criteria.bit_count() >= MIN_CRITERIA
+    )
+
+
+def _content(text: str) -> bool:
+    return _CONTENT.search(text) is not None
+
+
+def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[Span]:
+    """The pieces of `text[start:end]` between clause breaks and at `cuts`, spaces left out
+    (blanking leaves them between items)."""
+    pieces = []
+    for piece in _PIECE.finditer(text, start, end):
+        first, last = piece.span()
+        for cut in cuts:
+            if first < cut < last:
+                pieces.append((first, cut))
+                first = cut
+        pieces.append((first, last))
+    return [(a, b) for a, b in pieces if not text[a:b].isspace()]
+
+
+def _line_breaks(folded: NormalizedText) -> list[int]:
+    """Where the original's line breaks fall in the normalized text (folding drops them)."""
+    starts, origins = folded.starts, folded.origins
+    found = []
+    for at in (m.start() for m in _NEWLINE.finditer(folded.original)):
+        k = bisect_right(origins, at) - 1
+        if (
+            k >= 0
+            and at - origins[k]
+            < (starts[k + 1] if k + 1 < len(starts) else len(folded.text)) - starts[k]
+        ):
+            found.append(starts[k] + at - origins[k])  # kept as a character of its own
+        elif k + 1 < len(starts):
+            found.append(starts[k + 1])  # dropped: the break is where the next segment starts
+    return found
+
+
+def _marked(folded: NormalizedText | None, start: int, end: int) -> bool:
+    """Whether the original text of folded `[start, end)` sets its items apart as a list
+    does: list marks, bars, bullets or line breaks (folding turns them all into commas)."""
+    if folded is None:
+        return True
+    first, last = folded.original_span(start, end)
+    return _LIST_MARK.search(folded.original, first, last) is not None
+
+
+def _person(text: str) -> bool:
+    """Whether `text` has a person in it ("我", "您", "we"): it is a clause of the answer."""
+    return _PERSON_CJK.search(text) is not None or not _PERSON_WORDS.isdisjoint(
+        _WORDS.findall(text)
+    )
