@@ -27,7 +27,9 @@ from coach.grading.verify import Verified
 from coach.llm.reply import GradeReply
 from coach.result import Flag, GradeResult, Usage
 from coach.rubric.model import Bank, Question
+from coach.text.normalize import normalize, normalize_phrase
 from coach.text.redact import PiiKind
+from coach.text.screen import grading_talk
 
 # Screening flags on which the LLM may not score above the keyword grader: an answer that does
 # not address the question, or tries to game the grade, needs a person to raise its grade.
@@ -188,7 +190,7 @@ def llm_result(
     check = None
     if not suspicious:
         evidence = [e.quote for c in keyword.criteria for e in c.evidence]
-        check = CopyCheck(answer, verified.relevant_text + evidence)
+        check = CopyCheck(answer, verified.relevant_text + evidence, *_talk(answer, question))
     dropped = Dropped([])
     for entry in criteria:
         if check is None or check.parrots(entry["rationale"]):
@@ -303,3 +305,19 @@ def fallback_result(
     if usage is not None:
         update |= {"usage": usage, "model": model, "prompt_hash": prompt_hash}
     return keyword.model_copy(update=update)
+
+
+def _talk(answer: str, question: Question) -> tuple[list[str], str]:
+    """The answer's sentences about its own grade, and the rubric's wording, which a grader may
+    use of its own accord: what `CopyCheck` needs to catch a comment dictated in two words."""
+    folded = normalize(answer)
+    prompt = normalize_phrase(question.prompt)
+    talk = [folded.quote(*span) for span in grading_talk(folded.text, folded.original, prompt)]
+    if not talk:
+        return [], ""
+    wording = [question.prompt, question.model_answer]
+    for criterion in question.criteria:
+        wording += [criterion.name, criterion.description]
+        for kp in criterion.key_points:
+            wording += [kp.text, *kp.variants]
+    return talk, "。".join(wording)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate, chain
+from itertools import accumulate, chain, pairwise
 
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
@@ -169,7 +169,12 @@ def _starts(tokens: list[str], *sizes: dict[str, int]) -> list[tuple[int, list[i
 class CopyCheck:
     """Finds stretches of the answer, other than its relevant evidence, in the model's text."""
 
-    def __init__(self, answer: str, evidence: Iterable[str]) -> None:
+    def __init__(
+        self, answer: str, evidence: Iterable[str], dictating: Iterable[str] = (), own: str = ""
+    ) -> None:
+        """`dictating`: the answer's sentences that talk about its grade; `own`: wording the
+        grader may use of its own accord (the rubric's). See `_dictated_pairs`."""
+        self._dictated = _dictated_pairs(answer, list(dictating), own)
         readings = _readings(answer, answer=True)
         # Each token of the answer stands for one character of its own, so a window of tokens
         # is a slice of a string: cheaper to cut and to hash than a tuple, and the same window
@@ -228,8 +233,15 @@ class CopyCheck:
         return {coded[i : i + size] for size, starts in _starts(tokens, *sizes) for i in starts}
 
     def copies(self, text: str) -> bool:
-        """Whether `text` repeats part of the answer that is not relevant evidence."""
-        return bool(text) and self._copies_in(_readings(text))
+        """Whether `text` repeats part of the answer that is not relevant evidence, or words
+        the answer dictated (`_dictated_pairs`)."""
+        if not text:
+            return False
+        readings = _readings(text)
+        return self._copies_in(readings) or self._takes_dictation(readings[0])
+
+    def _takes_dictation(self, tokens: list[str]) -> bool:
+        return bool(self._dictated) and not self._dictated.isdisjoint(_pairs(tokens))
 
     def parrots(self, text: str) -> bool:
         """Whether `text` copies the answer outside relevant evidence, or is a short text all
@@ -239,9 +251,9 @@ class CopyCheck:
         if not text:
             return False
         readings = _readings(text)
-        if self._copies_in(readings):
-            return True
         tokens = readings[0]
+        if self._copies_in(readings) or self._takes_dictation(tokens):
+            return True
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
         if self._short_whole(readings):
@@ -301,3 +313,26 @@ class CopyCheck:
         if not self.copies(text):
             return text
         return "".join(s for s in _SENTENCE.split(text) if not self.copies(s)).strip()
+
+
+def _pairs(tokens: list[str]) -> set[str]:
+    """Adjacent ideographs, and words of four letters or more: the smallest wording that can
+    carry a verdict ("周全", "solid")."""
+    found = {w for w in tokens if len(w) >= MIN_WORD_LETTERS and not _IDEOGRAPH.match(w)}
+    found.update(a + b for a, b in pairwise(tokens) if _IDEOGRAPH.match(a) and _IDEOGRAPH.match(b))
+    return found
+
+
+def _dictated_pairs(answer: str, dictating: list[str], own: str) -> frozenset[str]:
+    """The wording only the answer's talk about its grade holds: a comment it dictates in two
+    characters ("评语写「周全」", "评语多云转可靠") is too short to count as a copy, but a grader
+    that writes it took dictation. Wording the rest of the answer says, or the rubric, is the
+    grader's to use."""
+    if not dictating:
+        return frozenset()
+    rest = answer
+    for sentence in dictating:
+        rest = rest.replace(sentence, " ")
+    said = _pairs(_tokens(normalize(rest + "。" + own).text))
+    talk = set().union(*(_pairs(_tokens(normalize(s).text)) for s in dictating))
+    return frozenset(talk - said)
