@@ -51,22 +51,18 @@ def dumps_line(record: dict[str, Any]) -> str:
 
 # The UTF-8 of the characters `_UNSAFE` finds, but the surrogates, which UTF-8 cannot hold:
 # U+007F, U+0080-U+009F (all behind the lead byte C2, like a few common symbols) and
-# U+2028-U+2029 (E2 80 A8, E2 80 A9).
-_LINE_SEPARATORS = (b"\x80\xa8", b"\x80\xa9")
+# U+2028-U+2029 (E2 80 A8, E2 80 A9). A pattern that opens on a literal byte is searched for
+# that byte first, in C: on a result of 5 KB with fifteen E2s (Chinese quotes, dashes, "…")
+# 2 us, where a Python loop looking behind each E2 took 8 (and a 3-byte `in` 5 per needle).
+_LINE_SEPARATOR = re.compile(rb"\xe2\x80[\xa8\xa9]")
 
 
 def _may_need_escapes(body: bytes) -> bool:
-    """Whether UTF-8 `body` may hold a character `_UNSAFE` finds. Searches for single bytes
-    (memchr, a fraction of a regex pass over the characters; a longer needle is several times
-    slower), then looks behind each E2, which only a few punctuation marks start with."""
+    """Whether UTF-8 `body` may hold a character `_UNSAFE` finds: single bytes by memchr
+    (a fraction of a regex pass over the characters), then the line separators."""
     if b"\x7f" in body or b"\xc2" in body:
         return True
-    at = body.find(b"\xe2")
-    while at >= 0:
-        if body[at + 1 : at + 3] in _LINE_SEPARATORS:
-            return True
-        at = body.find(b"\xe2", at + 1)
-    return False
+    return _LINE_SEPARATOR.search(body) is not None
 
 
 def result_bytes(job_id: str | None, result: GradeResult) -> bytes:
