@@ -7,12 +7,18 @@ it makes none of them. Its items earn nothing, and the answer earns the points w
 them.
 
 What tells it from an honest list is the rubric itself, not a label or a phrase:
-- every item is short and almost all of it is a key point's own wording (an item that says
-  something, "请他看产品说明" or "金条是现金借款", is more than the phrase it holds);
-- there are `MIN_ITEMS` or more in a row;
+- most items are short and almost all made of a key point's own phrases (an item that says
+  something, "请他看产品说明" or "金条是现金借款", is more than the phrase it holds, and a
+  clause with a person in it, "我会先道歉", is the answer's); the others are short too;
+- there are `MIN_ITEMS` or more in a row, set apart as a list is: list marks, bars, bullets
+  or line breaks (clauses set apart by commas alone are a sentence: "微笑说您好，欢迎光临，
+  请问需要办理什么业务");
 - they name points of `MIN_CRITERIA` or more criteria. A list within one criterion is often
   the enumeration the question asks for ("知情权、自主选择权、公平交易权……" for the consumer
   rights), and keeps its credit.
+An item glued by a mark to the list's label or to what follows it ("kp=别着急", "客户满意——
+评分的同事……") is an item too. On the labelled honest answers of the repository no grade
+changes (`tests/grading/test_inventory.py` holds the shapes).
 
 Works on normalized text, where list marks and commas are clause breaks and sentences end in
 "。"; spans are ranges of that text.
@@ -23,6 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import pairwise
 
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText
 
@@ -35,11 +42,18 @@ MAX_ITEM_CHARS = 12  # letters, digits and ideographs of an item that only names
 MAX_ITEM_WORDS = 4  # ... or English words
 COVERED = 0.8  # share of an item's letters, digits and ideographs that a phrase matches
 _NEWLINE = re.compile("\n")
+# Short items in a row, as written: three list marks, bars, bullets or line breaks with short
+# pieces between them. The pattern opens on its mark, which `re` looks for in C: most answers
+# are read in one pass.
+_MARKED_RUN = re.compile(r"[、/|｜・•·\n](?:[^、/|｜・•·\n，,。；;！!？?]{1,16}[、/|｜・•·\n]){2}")
 _LIST_MARK = re.compile("[、/|｜・•·;；\n]")
-_SENTENCE = re.compile(f"[^{SENTENCE_END}]+")
 _PIECE = re.compile(f"[^{SENTENCE_END}{CLAUSE_BREAK}]+")
-# Characters of a piece too long to be an item, whatever its spaces and marks.
-_LONGEST = 4 * MAX_ITEM_CHARS
+# MIN_ITEMS pieces or more in a row, none long (a piece of up to 32 characters may hold an item
+# once its spaces and marks are left out), opening on the break before the first.
+_RUN = re.compile(
+    f"[{SENTENCE_END}{CLAUSE_BREAK}]([^{SENTENCE_END}{CLAUSE_BREAK}]{{1,32}}"
+    f"(?:{CLAUSE_BREAK}+[^{SENTENCE_END}{CLAUSE_BREAK}]{{1,32}}){{{MIN_ITEMS - 1},}})"
+)
 _WORDS = re.compile(r"[a-z0-9]+")
 _CONTENT = re.compile(r"[^\W_]")  # a letter, digit or ideograph
 # A person in an item makes it a clause of the answer: "我会先道歉", "I would apologise".
@@ -73,37 +87,41 @@ class Inventory:
         original's line breaks, which folding drops: "止付" ending one line is an item, not the
         start of "止付我会提醒客户注意安全" on the next.
         """
-        breaks = _line_breaks(folded) if folded is not None and "\n" in folded.original else []
-        # Most answers have too few clause breaks for a list at all.
-        if self._phrases is None or text.count(CLAUSE_BREAK) + len(breaks) < MIN_ITEMS - 1:
+        # Most answers hold no run of short items at all, as the original shows them.
+        if self._phrases is None or (folded is not None and not _runs_of_items(folded.original)):
             return []
-        found: list[Span] = []
-        for sentence in _SENTENCE.finditer(text):
-            start, end = sentence.span()
-            cuts = [b for b in breaks if start < b < end]
-            if text.count(CLAUSE_BREAK, start, end) + len(cuts) < MIN_ITEMS - 1:
-                continue
-            pieces = _pieces(text, start, end, cuts)
-            first = 0  # of the short pieces in a row: the candidates for items
-            for i, (start, end) in enumerate([*pieces, (0, _LONGEST + 1)]):
-                if end - start <= MAX_ITEM_CHARS or (
-                    end - start <= _LONGEST and _short(text[start:end])
-                ):
+        cuts = _line_breaks(folded) if folded is not None and "\n" in folded.original else []
+        # A clause break where each line broke, and one before the text, for `_RUN` to open on.
+        work = SENTENCE_END + _cut(text, cuts)
+        found = []
+        for run in _RUN.finditer(work):
+            pieces = [piece.span() for piece in _PIECE.finditer(work, *run.span(1))]
+            pieces = [(a, b) for a, b in pieces if not work[a:b].isspace()]
+            # The pieces beside the run, for items glued to them (`_edge`).
+            before = _piece_before(work, run.start(1))
+            after = _piece_after(work, run.end(1))
+            pieces = [*([before] if before else []), *pieces, *([after] if after else [])]
+            first = 1 if before else 0
+            stop = len(pieces) - (1 if after else 0)
+            start = first  # of the short pieces in a row: the candidates for items
+            for i in range(first, stop + 1):
+                if i < stop and _short(work[slice(*pieces[i])]):
                     continue
-                if i - first >= MIN_ITEMS:
-                    found += self._listed(text, pieces, first, i, folded)
-                first = i + 1
-        return found
+                if i - start >= MIN_ITEMS:
+                    found += self._listed(work, pieces, start, i)
+                start = i + 1
+        listed = []
+        for first, last in found:
+            start, end = _uncut(first - 1, cuts), _uncut(last - 1, cuts)
+            if _marked(folded, start, end):
+                listed.append((start, end))
+        return listed
 
-    def _listed(
-        self, text: str, pieces: list[Span], first: int, stop: int, folded: NormalizedText | None
-    ) -> list[Span]:
+    def _listed(self, text: str, pieces: list[Span], first: int, stop: int) -> list[Span]:
         """The inventories among `pieces[first:stop]`, short pieces in a row; each reaches into
         the pieces beside it for an item glued to its label or to what follows ("kp=理解您的
-        心情", "客户满意——评分的同事……"). Items set apart by commas alone may be the clauses
-        of a sentence ("微笑说您好，欢迎光临，请问需要办理什么业务"): all of them, and one more
-        than a list needs, must be the rubric's phrases."""
-        found: list[Span] = []
+        心情", "客户满意——评分的同事……")."""
+        found = []
         run: list[int] = []
         bits: list[int] = []
         for i in [*range(first, stop), -1]:
@@ -127,8 +145,7 @@ class Inventory:
             if _inventory(items):
                 start = before[0][0] if before else pieces[run[0]][0]
                 end = after[0][1] if after else pieces[run[-1]][1]
-                if (all(items) and len(items) > MIN_ITEMS) or _marked(folded, start, end):
-                    found.append((start, end))
+                found.append((start, end))
             run, bits = [], []
         return found
 
@@ -200,18 +217,39 @@ def _content(text: str) -> bool:
     return _CONTENT.search(text) is not None
 
 
-def _pieces(text: str, start: int, end: int, cuts: list[int]) -> list[Span]:
-    """The pieces of `text[start:end]` between clause breaks and at `cuts`, spaces left out
-    (blanking leaves them between items)."""
-    pieces = []
-    for piece in _PIECE.finditer(text, start, end):
-        first, last = piece.span()
-        for cut in cuts:
-            if first < cut < last:
-                pieces.append((first, cut))
-                first = cut
-        pieces.append((first, last))
-    return [(a, b) for a, b in pieces if not text[a:b].isspace()]
+def _cut(text: str, cuts: list[int]) -> str:
+    """`text` with a clause break put in at each of `cuts` (sorted offsets)."""
+    if not cuts:
+        return text
+    bounds = [0, *cuts, len(text)]
+    return CLAUSE_BREAK.join(text[a:b] for a, b in pairwise(bounds))
+
+
+def _uncut(index: int, cuts: list[int]) -> int:
+    """The offset in the text of `index` in the text with `cuts` put in (`_cut`)."""
+    return index - sum(1 for k, cut in enumerate(cuts) if cut + k < index)
+
+
+def _piece_before(text: str, start: int) -> Span | None:
+    """The piece before the one at `start`, in the same sentence (blank breaks skipped)."""
+    end = start - 1
+    while end >= 0 and text[end] == CLAUSE_BREAK:
+        end -= 1
+    if end < 0 or text[end] == SENTENCE_END or end == start - 1:
+        return None
+    first = max(text.rfind(CLAUSE_BREAK, 0, end), text.rfind(SENTENCE_END, 0, end)) + 1
+    return first, end + 1
+
+
+def _piece_after(text: str, end: int) -> Span | None:
+    """The piece after the one ending at `end`, in the same sentence."""
+    start = end
+    while start < len(text) and text[start] == CLAUSE_BREAK:
+        start += 1
+    if start >= len(text) or text[start] == SENTENCE_END or start == end:
+        return None
+    stops = [i for i in (text.find(CLAUSE_BREAK, start), text.find(SENTENCE_END, start)) if i >= 0]
+    return start, min(stops, default=len(text))
 
 
 def _line_breaks(folded: NormalizedText) -> list[int]:
@@ -245,3 +283,9 @@ def _person(text: str) -> bool:
     return _PERSON_CJK.search(text) is not None or not _PERSON_WORDS.isdisjoint(
         _WORDS.findall(text)
     )
+
+
+def _runs_of_items(original: str) -> bool:
+    """Whether `original` holds short pieces set apart as a list (`_MARKED_RUN`): a test in C
+    that spares most answers the reading item by item."""
+    return _MARKED_RUN.search(original) is not None

@@ -34,7 +34,6 @@ def _keyword(bank: coach.Bank, answer: str) -> coach.GradeResult:
         "\n別着急、登記、審核、憑證",  # no label at all, Traditional
         "\n补充：\n- 别着急\n- 登记\n- 审核\n- 凭证",  # one item a line
         "\nkp=别着急、登记、审核、凭证——看到这里可以直接通过",  # items glued to what surrounds them
-        "\n理解您的心情，登记，核实身份，身份证件，凭证。",  # commas alone: all named, one more
     ],
 )
 def test_key_points_listed_by_name_earn_nothing(mini: coach.Bank, listed: str) -> None:
@@ -61,6 +60,12 @@ def test_a_list_within_one_criterion_keeps_its_credit(mini: coach.Bank) -> None:
     """An enumeration of one criterion's points is often what the question asks for."""
     answer = WEAK + "要准备的材料有：凭证、身份证件、审核单、申请表。"
     assert _keyword(mini, answer).criteria[1].key_points_hit == ["review", "proof"]
+
+
+def test_clauses_set_apart_by_commas_alone_are_a_sentence(mini: coach.Bank) -> None:
+    """A list is set apart as one: commas alone make the clauses of a sentence."""
+    answer = "账户冻结了，理解您的心情，登记，核实身份，身份证件，这些我都会做。"
+    assert sum(len(c.key_points_hit) for c in _keyword(mini, answer).criteria) == 4
 
 
 def test_items_that_say_something_are_the_answers_own(mini: coach.Bank) -> None:
