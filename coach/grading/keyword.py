@@ -39,6 +39,7 @@ from coach.rubric.model import Bank, Question
 from coach.text.content import content_of
 from coach.text.match import Clauses, Hit, asserted_hits
 from coach.text.normalize import NormalizedText, normalize
+from coach.text.plain_prose import unplain_spans
 from coach.text.prompt_copy import packed_grams
 from coach.text.screen import blank_out, merged, screen
 from coach.text.sections import vehicle_spans
@@ -194,6 +195,9 @@ class _Grading:
             unsaid = blank_out(text, found.injection)
             copied = bool(factor) and self._is_rubric_copy(content_of(unsaid), unsaid)
             text = self._blanked(text, found.injection, addressed=True)
+            # Caught planting text for the grader, it earns only with its plain prose.
+            unplain = unplain_spans(self.answer.original, text)
+            text = blank_out(text, tuple(Hit(*span) for span in unplain))
             content = content_of(text)
         copied = copied or (bool(factor) and self._is_rubric_copy(content, text))
         if found.grading_talk:

@@ -286,7 +286,7 @@ def _carrying_lines(
         return {i for i, span in enumerate(where) if span is not None and _overlaps(found, *span)}
 
     carrying = holding(spans)
-    apart = _apart_lines(lines)
+    apart = apart_lines(lines)
     # A line of prose loses only its sentences that talk about the grade; a set-apart one,
     # or one that addresses the grader, goes whole.
     taken = (carrying & apart) | holding(addressed)
@@ -300,7 +300,7 @@ def _carrying_lines(
     return [span for i, span in enumerate(where) if i in taken and span is not None]
 
 
-def _apart_lines(lines: Sequence[str]) -> set[int]:
+def apart_lines(lines: Sequence[str]) -> set[int]:
     """The lines set apart from prose (`_set_apart`), and every line of a fenced block
     ("```", "~~~"): code or a quoted block is not the candidate's prose."""
     apart = {i for i in range(len(lines)) if _set_apart(lines, i)}
@@ -347,7 +347,7 @@ _ITEM = re.compile(
 # Arrows chaining steps ("如实说明 → 检索 → 请教组长"): a chain of two or more is a diagram.
 _ARROW = re.compile(r"[→⇒➜➡⟶]|->|=>")
 MAX_VERSE = 24  # characters: a line of a verse or a slogan, shorter than prose
-_SENTENCE_CLOSE = frozenset("。．.!！?？")
+SENTENCE_CLOSE = frozenset("。．.!！?？")
 
 
 def _set_apart(lines: Sequence[str], i: int) -> bool:
@@ -358,6 +358,6 @@ def _set_apart(lines: Sequence[str], i: int) -> bool:
     line = lines[i]
     if _ITEM.match(line) or _is_heading(line) or len(_ARROW.findall(line)) >= 2:
         return True
-    if len(line) > MAX_VERSE or line[-1] in _SENTENCE_CLOSE:
+    if len(line) > MAX_VERSE or line[-1] in SENTENCE_CLOSE:
         return False
     return any(0 <= j < len(lines) and len(lines[j]) <= MAX_VERSE for j in (i - 1, i + 1))
