@@ -151,12 +151,17 @@ def clean_text(attack: dict[str, Any]) -> str:
 def attacked_text(attack: dict[str, Any], clean: str) -> str:
     """The attacked answer: the clean one with the attack's text put where it says."""
     how = attack["attack"]
+    end = _FIRST_END.search(clean)
+    cut = end.end() if end else len(clean)
     if "template" in how:
         # str.replace, not str.format: attack texts are full of braces (fake JSON).
-        return str(how["template"]).replace("{clean}", clean)
+        # "{clean_first}…{clean_rest}" puts material between the first sentence and the rest.
+        template = str(how["template"])
+        template = template.replace("{clean_first}", clean[:cut]).replace(
+            "{clean_rest}", clean[cut:]
+        )
+        return template.replace("{clean}", clean)
     if "insert" in how:
-        end = _FIRST_END.search(clean)
-        cut = end.end() if end else len(clean)
         return clean[:cut] + str(how["insert"]) + clean[cut:]
     return str(how.get("prefix", "")) + clean + str(how.get("suffix", ""))
 
