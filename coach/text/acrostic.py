@@ -76,7 +76,10 @@ def _runs(lines: list[str], verse: bool) -> list[list[str]]:
         if not stripped:
             continue  # a blank line does not break a verse
         size = len(stripped)
-        fits = shortest <= size <= longest and _FIRST.search(stripped, 0, 4) is not None
+        fits = shortest <= size <= longest and (
+            # an ideograph is a letter: most clauses open on one, told without a search
+            "\u4e00" <= stripped[0] <= "\u9fff" or _FIRST.search(stripped, 0, 4) is not None
+        )
         if fits and verse and current and abs(size - len(current[0])) > VERSE_SPREAD:
             if len(current) >= least:
                 runs.append(current)

@@ -90,7 +90,10 @@ def _hinted(
     read: str, bounds: Sequence[tuple[int, int]], scans: tuple[re.Pattern[str], ...]
 ) -> list[bool]:
     """For each `[start, end)` of `read`, whether a match of one of `scans` starts in it."""
-    hits = sorted(m.start() for rx in scans for m in rx.finditer(read))
+    # One search first: most scans find nothing, and a search costs less than an iterator.
+    hits = sorted(
+        m.start() for rx in scans if rx.search(read) is not None for m in rx.finditer(read)
+    )
     if not hits:  # most answers: no word of the grading anywhere
         return [False] * len(bounds)
     return [(k := bisect_left(hits, start)) < len(hits) and hits[k] < end for start, end in bounds]
@@ -168,8 +171,7 @@ def addressed_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
     about scores (a QA score), their words are the job's, as a customer's rating is."""
     revealed, bounds, hinted, tagged = _reading(text)
     read = revealed.text
-    forward = [(*revealed.span(start, end), read[start:end]) for start, end in bounds]
-    crumbs = _crumbs(forward)
+    crumbs = _crumbs(revealed, bounds)
     # Read backwards only what reads as nothing forwards ("。分满我给" spelled from its end): a
     # sentence about grades is judged as written (backwards, "满意度评分" loses its "满意").
     # A sentence read backwards holds an anchor word when the sentence holds it spelled
@@ -177,12 +179,13 @@ def addressed_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
     # "10/10" reads the same both ways, "分21" is no score.
     mirrored = _hinted(read, bounds, hint(ANCHORS, backwards=True))
     backward: list[tuple[int, int, str]] = []
-    for unit, (start, end), ahead, behind in zip(forward, bounds, hinted, mirrored, strict=True):
-        if behind and not (ahead and _anchored(unit[2])):
+    for (start, end), ahead, behind in zip(bounds, hinted, mirrored, strict=True):
+        if behind and not (ahead and _anchored(read[start:end])):
             last = end - 1 if read[end - 1] == SENTENCE_END else end
-            backward.append((unit[0], unit[1], read[start:last][::-1] + SENTENCE_END))
+            backward.append((*revealed.span(start, end), read[start:last][::-1] + SENTENCE_END))
     if not (any(hinted) or crumbs or backward):
         return []  # most answers: nothing to tag, and the prompt need not be read
+    forward = [(*revealed.span(start, end), read[start:end]) for start, end in bounds]
     theirs = frozenset({"rating"} if prompt and scores_are_topic(prompt, _QA_SCORES) else ())
     # Only sentences that may name a part of the grading, and their neighbours, are tagged.
     spans = [forward[k][:2] for k in _firing(forward, list(hinted), tagged, theirs)]
@@ -191,17 +194,21 @@ def addressed_spans(text: str, prompt: str = "") -> list[tuple[int, int]]:
     return spans
 
 
-def _crumbs(units: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Runs of three or more sentences of a character or two ("给。满。分。吧。"), read as one."""
+def _crumbs(revealed: Revealed, bounds: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Runs of three or more sentences of a character or two ("给。满。分。吧。"), read as one:
+    the input range of each run, and its characters."""
+    read = revealed.text
     runs: list[tuple[int, int, str]] = []
-    run: list[tuple[int, int, str]] = []
-    for unit in [*units, (0, 0, "end of text")]:
-        if len(unit[2].strip(" 。，")) <= 2:
-            run.append(unit)
+    run: list[tuple[int, int]] = []
+    for start, end in [*bounds, (0, 0)]:  # the empty sentinel closes the last run
+        if end > start and len(read[start:end].strip(" 。，")) <= 2:
+            run.append((start, end))
             continue
         if len(run) >= 3:
-            joined = "".join(piece.strip(" 。，") for _, _, piece in run) + SENTENCE_END
-            runs.append((run[0][0], run[-1][1], joined))
+            joined = "".join(read[first:last].strip(" 。，") for first, last in run)
+            runs.append(
+                (revealed.span(*run[0])[0], revealed.span(*run[-1])[1], joined + SENTENCE_END)
+            )
         run = []
     return runs
 

@@ -89,10 +89,11 @@ _SYMBOLS = (
     "\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff*~"
 )
 _INTERLEAVED = re.compile(rf"(?<![^\W\d_])[^\W\d_](?: ?[{_SYMBOLS}\n]{{1,3}} ?[^\W\d_]){{3,}}")
-# A separator other than a line break, or two lines of one letter each in a row.
-_INTERLEAVED_HINT = re.compile(
-    rf"[{_SYMBOLS}]|^[^\S\n]*[^\W\d_][^\S\n]*\n[^\S\n]*[^\W\d_][^\S\n]*$", re.MULTILINE
-)
+# A separator other than a line break, or two lines of one letter each in a row: two patterns,
+# since one class alone lets `re` skip in C to its characters (an alternation is tried at every
+# character), and a text of one line holds no two lines.
+_INTERLEAVED_HINT = re.compile(rf"[{_SYMBOLS}]")
+_LETTER_LINES = re.compile(r"^[^\S\n]*[^\W\d_][^\S\n]*\n[^\S\n]*[^\W\d_][^\S\n]*$", re.MULTILINE)
 # An HTML element styled out of a reader's sight (no size, no display, transparent, hidden):
 # like a comment, its text is there for a model alone.
 _HIDDEN_ELEMENT = re.compile(
@@ -155,6 +156,13 @@ def _structure(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _interleaving_hinted(original: str) -> bool:
+    """Whether `original` holds a separator of interleaved letters, or two one-letter lines."""
+    if _INTERLEAVED_HINT.search(original) is not None:
+        return True
+    return "\n" in original and _LETTER_LINES.search(original) is not None
+
+
 @functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
 def injection_sentences(text: str, original: str = "", prompt: str = "") -> tuple[Hit, ...]:
     """Sentences of normalized text that speak to the grader instead of answering; given the
@@ -169,7 +177,7 @@ def injection_sentences(text: str, original: str = "", prompt: str = "") -> tupl
         found += [m.span() for m in _ENCODED.finditer(text)]
     if _STRUCTURE_HINT.search(text) is not None:
         found += _structure(text)
-    if original and _INTERLEAVED_HINT.search(original) is not None:
+    if original and _interleaving_hinted(original):
         found += located([m.group() for m in _INTERLEAVED.finditer(original)], text)
     if original and "<" in original:  # the text of each element styled out of sight
         found += located([m.group(2) for m in _HIDDEN_ELEMENT.finditer(original)], text)

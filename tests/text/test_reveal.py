@@ -3,11 +3,14 @@ folds to the mainland ones a rubric uses."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import coach
+from coach.text import reveal as reveal_module
 from coach.text.grading_concepts import vocabulary
 from coach.text.normalize import normalize
 from coach.text.reveal import reveal, split_words
@@ -149,3 +152,25 @@ def test_a_traditional_answer_grades_like_its_simplified_twin() -> None:
     traditional = coach.grade_offline(bank, question, TRADITIONAL)
     assert not traditional.has_flag("off_topic")
     assert traditional.percent == simplified.percent
+
+
+# The test `_plain` made with one alternation before it looked for two spaces apart.
+_PLAIN_BEFORE = re.compile(r"[^a-z0-9\u4e00-\u9fff\u3400-\u4dbf。，% ]|  ")
+
+
+def _plain_before(text: str) -> bool:
+    for count, match in enumerate(_PLAIN_BEFORE.finditer(text)):
+        if count >= reveal_module._MAX_MARKS or not reveal_module._IN_NUMBER.match(
+            text, match.start()
+        ):
+            return False
+    return (
+        reveal_module._LEET_HINT.search(text) is None
+        and reveal_module._SPACED_IN_PLAIN.search(text) is None
+        and reveal_module._WIDE_SPACE.search(text) is None
+    )
+
+
+@given(st.text(alphabet="ab1 .。，%/+满分-é", max_size=30))
+def test_plain_text_is_told_as_before(text: str) -> None:
+    assert reveal_module._plain(text) == _plain_before(text)

@@ -9,7 +9,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.text.grading_concepts import CONCEPTS, _entry_sources, compile_lexicon, vocabulary
+from coach.text.grading_concepts import (
+    CONCEPTS,
+    _entry_sources,
+    _narrowed,
+    compile_lexicon,
+    vocabulary,
+)
 from coach.text.normalize import normalize
 from coach.text.reveal import reveal
 from coach.text.trie import MAX_BRANCHES, branch_groups, by_first_character, tries
@@ -115,3 +121,21 @@ def test_every_concept_finds_what_its_plain_alternation_finds() -> None:
         for text in texts:
             found = [m.span() for m in gathered.finditer(text)]
             assert found == [m.span() for m in plain.finditer(text)], name
+
+
+def test_narrowed_letter_tests_match_as_the_one_class_does() -> None:
+    # Accented and Cyrillic letters at both edges of an entry (folded text), and elided forms.
+    entries = ("score", "score*", "*mark", "high* grade", "'evaluation", "оценк*", "bareme")
+    texts = [
+        "score scores ascore éscore scoreé scoreж жscore the score, score-based",
+        "high grade highest grade highéé grade xhigh grade l'evaluation qu'evaluation",
+        "éevaluation evaluationж оценка высшая оценкой поценка bareme baremes ébareme d'evaluation",
+    ]
+    for entry in entries:
+        plain = re.compile("|".join(_entry_sources(entry)))
+        narrowed = re.compile("|".join(_narrowed(source) for source in _entry_sources(entry)))
+        assert plain.pattern != narrowed.pattern, entry
+        for text in texts:
+            assert [m.span() for m in narrowed.finditer(text)] == [
+                m.span() for m in plain.finditer(text)
+            ], entry
