@@ -27,7 +27,6 @@ Works on normalized text, where list marks and commas are clause breaks and sent
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -80,7 +79,7 @@ class Inventory:
         # One pass over an item finds every criterion's phrases in it.
         self._phrases = re.compile("|".join(sources)) if sources else None
 
-    def spans(self, text: str, folded: NormalizedText | None = None) -> list[Span]:
+    def spans(self, text: str, folded: NormalizedText) -> list[Span]:
         """The ranges of `text` (normalized) that hold an inventory, first item to last.
 
         `folded` (the answer `text` was normalized from, blanked or not) splits items at the
@@ -88,9 +87,9 @@ class Inventory:
         start of "止付我会提醒客户注意安全" on the next.
         """
         # Most answers hold no run of short items at all, as the original shows them.
-        if self._phrases is None or (folded is not None and not _runs_of_items(folded.original)):
+        if self._phrases is None or not _runs_of_items(folded.original):
             return []
-        cuts = _line_breaks(folded) if folded is not None and "\n" in folded.original else []
+        cuts = _line_breaks(folded) if "\n" in folded.original else []
         # A clause break where each line broke, and one before the text, for `_RUN` to open on.
         work = SENTENCE_END + _cut(text, cuts)
         found = []
@@ -254,26 +253,13 @@ def _piece_after(text: str, end: int) -> Span | None:
 
 def _line_breaks(folded: NormalizedText) -> list[int]:
     """Where the original's line breaks fall in the normalized text (folding drops them)."""
-    starts, origins = folded.starts, folded.origins
-    found = []
-    for at in (m.start() for m in _NEWLINE.finditer(folded.original)):
-        k = bisect_right(origins, at) - 1
-        if (
-            k >= 0
-            and at - origins[k]
-            < (starts[k + 1] if k + 1 < len(starts) else len(folded.text)) - starts[k]
-        ):
-            found.append(starts[k] + at - origins[k])  # kept as a character of its own
-        elif k + 1 < len(starts):
-            found.append(starts[k + 1])  # dropped: the break is where the next segment starts
-    return found
+    cuts = (folded.folded_index(m.start()) for m in _NEWLINE.finditer(folded.original))
+    return [cut for cut in cuts if cut < len(folded.text)]  # none after the last character
 
 
-def _marked(folded: NormalizedText | None, start: int, end: int) -> bool:
+def _marked(folded: NormalizedText, start: int, end: int) -> bool:
     """Whether the original text of folded `[start, end)` sets its items apart as a list
     does: list marks, bars, bullets or line breaks (folding turns them all into commas)."""
-    if folded is None:
-        return True
     first, last = folded.original_span(start, end)
     return _LIST_MARK.search(folded.original, first, last) is not None
 

@@ -63,6 +63,15 @@ class NormalizedText:
         k = bisect_right(self.starts, index) - 1
         return self.origins[k] + index - self.starts[k]
 
+    def folded_index(self, index: int) -> int:
+        """Where original character `index` stands in the folded text: its own place if it was
+        kept, else where the folded text goes on after it (a dropped line break, a bracket)."""
+        k = bisect_right(self.origins, index) - 1
+        following = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
+        if k >= 0 and index - self.origins[k] < following - self.starts[k]:
+            return self.starts[k] + index - self.origins[k]
+        return following if k >= 0 else 0
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original `[start, end)` range that folded characters `[start, end)` came from."""
         if start >= end:

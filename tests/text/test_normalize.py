@@ -84,3 +84,18 @@ def test_spans_agree_with_the_offset_map(text: str) -> None:
     for start in range(len(folded.text)):
         for end in range(start + 1, len(folded.text) + 1):
             assert folded.original_span(start, end) == (offsets[start], offsets[end - 1] + 1)
+
+
+@given(st.text(alphabet=st.sampled_from(MIXED), max_size=60))
+def test_folded_index_is_the_offset_maps_inverse(text: str) -> None:
+    """A kept character maps back to itself; a dropped one to the next kept character (or
+    the end), so that a line break folding drops still marks where the next line starts."""
+    folded = normalize(text)
+    offsets = folded.offsets
+    for index in range(len(text)):
+        at = folded.folded_index(index)
+        if index in offsets:
+            assert offsets[at] == index
+        else:
+            later = [k for k, origin in enumerate(offsets) if origin > index]
+            assert at == (later[0] if later else len(folded.text))
