@@ -196,8 +196,7 @@ class _Grading:
             copied = bool(factor) and self._is_rubric_copy(content_of(unsaid), unsaid)
             text = self._blanked(text, found.injection, addressed=True)
             # Caught planting text for the grader, it earns only with its plain prose.
-            unplain = unplain_spans(self.answer.original, text)
-            text = blank_out(text, tuple(Hit(*span) for span in unplain))
+            text = blank_out(text, merged(unplain_spans(self.answer.original, text)))
             content = content_of(text)
         copied = copied or (bool(factor) and self._is_rubric_copy(content, text))
         if found.grading_talk:
@@ -207,7 +206,7 @@ class _Grading:
             text = blank_out(text, found.outlines)
         # ... and so are points listed by name (`grading/inventory.py`).
         if listed := self.rules.inventory.spans(text, self.answer):
-            text = blank_out(text, tuple(Hit(*span) for span in listed))
+            text = blank_out(text, merged(listed))  # an edge may reach into the next list
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").
         if factor and (copied or (found.grading_talk and self._is_rubric_copy(content, text))):
             self._flag("rubric_copy", t.rubric_copy)

@@ -40,6 +40,7 @@ from coach.text.content import EN_FUNCTION_WORDS
 from coach.text.match import Clauses, compile_phrases
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize, normalize_phrase
 from coach.text.outline import outline_sentences
+from coach.text.screen import blank_out, merged
 
 # Weighted overlap a clause needs with a key point's wording: one unit no other key point of
 # the question uses, or two shared by a pair of key points, and so on (tuned on the development
@@ -144,8 +145,8 @@ class Relevance:
             said = said.replace(outline, " ")
         folded = normalize(said)
         text = folded.text
-        for start, end in self._inventory.spans(text, folded):  # names points, makes none
-            text = text[:start] + CLAUSE_BREAK * (end - start) + text[end:]
+        listed = self._inventory.spans(text, folded)  # names points, makes none
+        text = blank_out(text, merged(listed))
         for sentence in text.split(SENTENCE_END):
             if not sentence.strip() or grading_talk_spans(sentence, self._prompt):
                 continue  # talk about the grade is about no key point
