@@ -27,7 +27,7 @@ from coach.grading.verify import Verified
 from coach.llm.reply import GradeReply
 from coach.result import Flag, GradeResult, Usage
 from coach.rubric.model import Bank, Question
-from coach.text.normalize import normalize, normalize_phrase
+from coach.text.normalize import NormalizedText, normalize_phrase
 from coach.text.redact import PiiKind
 from coach.text.screen import grading_talk
 
@@ -165,7 +165,7 @@ def llm_result(
     prompt_hash: str,
     review_gap: float,
     offline_coaching: Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]],
-    answer: str,
+    answer: NormalizedText,
     model_coaching: bool = True,
 ) -> GradeResult:
     """The LLM's verified grade, bound by the keyword findings (see the module docstring).
@@ -174,7 +174,8 @@ def llm_result(
     stands in for the model's advice when the grader asked for the grade alone
     (`model_coaching=False`) and on an answer flagged as suspicious, where the model may have
     been made to write what the answer dictated: then no text of the model is kept, and each
-    criterion's rationale is the keyword grader's.
+    criterion's rationale is the keyword grader's. `answer` is the candidate's, normalized once
+    for the whole grade.
     """
     messages = _texts(bank.language)
     deductions = list(verified.deductions)
@@ -190,7 +191,8 @@ def llm_result(
     check = None
     if not suspicious:
         evidence = [e.quote for c in keyword.criteria for e in c.evidence]
-        check = CopyCheck(answer, verified.relevant_text + evidence, *_talk(answer, question))
+        quoted = verified.relevant_text + evidence
+        check = CopyCheck(answer.original, quoted, *_talk(answer, question))
     dropped = Dropped([])
     for entry in criteria:
         if check is None or check.parrots(entry["rationale"]):
@@ -307,12 +309,11 @@ def fallback_result(
     return keyword.model_copy(update=update)
 
 
-def _talk(answer: str, question: Question) -> tuple[list[str], str]:
+def _talk(answer: NormalizedText, question: Question) -> tuple[list[str], str]:
     """The answer's sentences about its own grade, and the rubric's wording, which a grader may
     use of its own accord: what `CopyCheck` needs to catch a comment dictated in two words."""
-    folded = normalize(answer)
     prompt = normalize_phrase(question.prompt)
-    talk = [folded.quote(*span) for span in grading_talk(folded.text, folded.original, prompt)]
+    talk = [answer.quote(*span) for span in grading_talk(answer.text, answer.original, prompt)]
     if not talk:
         return [], ""
     wording = [question.prompt, question.model_answer]

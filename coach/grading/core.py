@@ -330,7 +330,7 @@ class GraderCore:
                 job.folded,
                 feedback_language=job.feedback_language,
             ),
-            answer=job.answer,
+            answer=job.folded,
             model_coaching=self.coaching,
         )
         return result.model_copy(update={"cached": True}) if cached else result
