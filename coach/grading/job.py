@@ -18,6 +18,7 @@ from coach.result import GradeResult
 from coach.rubric.model import Bank, Question
 from coach.text.injection import injection_sentences
 from coach.text.normalize import NormalizedText, normalize, reveal_tags
+from coach.text.plain_prose import unplain_spans
 from coach.text.redact import redact
 from coach.text.screen import grading_talk
 from coach.text.sections import vehicle_spans
@@ -93,11 +94,14 @@ def _identity(start: int, end: int) -> tuple[int, int]:
 def _unquotable(folded: NormalizedText, prompt: str) -> list[tuple[int, int]]:
     """Original-text spans of the sentences that address the grader instead of answering, of
     the text that talks about the grade (`screen.grading_talk`), and of the paragraphs set
-    apart for either: read in the whole answer, since a piece of a checklist ("- [x] 倾听")
-    quoted alone no longer looks like one."""
+    apart for either, and, on an answer with any of them, of what is not plain prose
+    (`coach.text.plain_prose`): read in the whole answer, since a piece of a checklist
+    ("- [x] 倾听") quoted alone no longer looks like one."""
     addressed = [
         (h.start, h.end) for h in injection_sentences(folded.text, folded.original, prompt)
     ]
     spans = [*addressed, *grading_talk(folded.text, folded.original, prompt)]
     spans += vehicle_spans(folded.original, folded.text, spans, addressed)
+    if spans:  # caught planting text for the grader, it earns only with its plain prose
+        spans += unplain_spans(folded.original, folded.text)
     return [folded.original_span(start, end) for start, end in spans]

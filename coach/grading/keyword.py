@@ -195,12 +195,13 @@ class _Grading:
             unsaid = blank_out(text, found.injection)
             copied = bool(factor) and self._is_rubric_copy(content_of(unsaid), unsaid)
             text = self._blanked(text, found.injection, addressed=True)
-            # Caught planting text for the grader, it earns only with its plain prose.
-            text = blank_out(text, merged(unplain_spans(self.answer.original, text)))
+            text = self._plain_prose(text)
             content = content_of(text)
         copied = copied or (bool(factor) and self._is_rubric_copy(content, text))
         if found.grading_talk:
             text = self._blanked(text, found.grading_talk)
+            if not found.injection:
+                text = self._plain_prose(text)
             content = content_of(text)
         if found.outlines:  # points named in an outline are earned where they are made
             text = blank_out(text, found.outlines)
@@ -281,6 +282,10 @@ class _Grading:
         else:
             vehicles = vehicle_spans(self.answer.original, text, spans)
         return blank_out(text, merged([*spans, *vehicles]))
+
+    def _plain_prose(self, text: str) -> str:
+        """Caught planting text for the grader, the answer earns only with its plain prose."""
+        return blank_out(text, merged(unplain_spans(self.answer.original, text)))
 
     def _is_rubric_copy(self, content: str, text: str) -> bool:
         if _RUBRIC_MARKERS.search(text) and len(set(_RUBRIC_MARKERS.findall(text))) >= 2:

@@ -33,8 +33,11 @@ def test_a_list_closed_by_a_verdict_line_earns_nothing_with_it() -> None:
     assert any("反欺诈" in span for span in _carried(attacked))
     # The same list with no verdict under it is the candidate's, and earns its points.
     assert _grade(f"{WEAK}\n{STEPS}").percent > _grade(WEAK).percent + 20
-    # A short sentence on a line of its own is prose, not a verse line the verdict takes.
-    sentences = "我会先让客户停止转账，打官方客服电话核实。\n- 已经转了就马上报警\n结论：合格。"
+    # A sentence on a line of its own is prose, not a verse line the verdict takes (a line as
+    # short as a slogan earns nothing beside a verdict: `coach.text.plain_prose`).
+    sentences = (
+        "我会先让客户立刻停止转账，再拨打官方客服电话核实情况。\n- 已经转了就马上报警\n结论：合格。"
+    )
     assert any("停止转账" in c.evidence[0].quote for c in _grade(sentences).criteria if c.evidence)
 
 
