@@ -152,4 +152,6 @@ def talks_about_grading(t: frozenset[str], scores_are_topic: bool = False) -> bo
         return True
     if "verdict_label" in t:
         return True  # "评语：情绪安抚与升级处理都很老练", "即为评语": words wanted in the grade
+    if "hire_verdict" in t and not {"reported", "record", "plan"} & t:
+        return True  # "好评如潮，推荐录用", "strongly recommend hiring": a verdict, told by no one
     return bool({"answer", "self_text"} & t) and bool(_SELF_CLAIM & t)

@@ -47,6 +47,11 @@ DOMAIN_GAP_WIDE = 3
 DOMAIN_GAP_WORDS = 1
 # Time after a hiring ("入职后", "once hired"): the candidate's plan, not a decision asked for.
 _AFTER_HIRE = re.compile(r" ?(?:后|以后|之后|的时候|了以后|after|later)")
+# A hiring recommended ("推荐录用", "strongly recommend hiring"): a verdict on a candidate,
+# told by no one: the candidate's own story ("HR推荐录用了我") is no verdict.
+_RECOMMENDED = re.compile(r"(?:推荐|建议|力荐|同意|准予|予以|recommend(?:ed|s)?|recommending) ?$")
+_RECOMMENDATION = re.compile(r"推荐|建议|力荐")
+_FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|me|my)(?![a-z])")
 CONCEPTS = {
     "grader": words.GRADER,
     "you": words.YOU,
@@ -256,6 +261,12 @@ def tags(sentence: str) -> frozenset[str]:
     # "hiring" in "hiring manager" names the authority, not a hiring decision
     hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]
     hits["hire"] = [h for h in hits["hire"] if not _AFTER_HIRE.match(sentence, h[1])]
+    if hits["hire"] and not _FIRST_PERSON.search(sentence):
+        hits["hire_verdict"] = [
+            (start, end)
+            for start, end in hits["hire"]
+            if _RECOMMENDED.search(sentence, 0, start) or _RECOMMENDATION.match(sentence, start)
+        ]
     for name in _DENIABLE:
         hits[name] = [span for span in hits[name] if not _NEGATED.search(sentence[: span[0]])]
     # A rating claims a grade, not a field ("不要给出负面评价或改进意见" is no customer's
