@@ -12,7 +12,8 @@ What tells it from an honest list is the rubric itself, not a label or a phrase:
   clause with a person in it, "我会先道歉", is the answer's); the others are short too;
 - there are `MIN_ITEMS` or more in a row, set apart as a list is: list marks, bars, bullets
   or line breaks (clauses set apart by commas alone are a sentence: "微笑说您好，欢迎光临，
-  请问需要办理什么业务");
+  请问需要办理什么业务", unless they make a line of their own and every one is nothing but a
+  key point's phrases: "Covered: 别着急, 马上帮您, 核验身份, 交易明细 ✔");
 - they name points of `MIN_CRITERIA` or more criteria. A list within one criterion is often
   the enumeration the question asks for ("知情权、自主选择权、公平交易权……" for the consumer
   rights), and keeps its credit.
@@ -45,6 +46,8 @@ _NEWLINE = re.compile("\n")
 # pieces between them. The pattern opens on its mark, which `re` looks for in C: most answers
 # are read in one pass.
 _MARKED_RUN = re.compile(r"[、/|｜・•·\n](?:[^、/|｜・•·\n，,。；;！!？?]{1,16}[、/|｜・•·\n]){2}")
+# ... or a line of short pieces between commas that no sentence mark closes (`_whole_line`).
+_COMMA_LINE = re.compile(r"^(?=[^。！？!?\n]*$)(?:[^，,\n]{1,16}[，,]){3}", re.MULTILINE)
 _LIST_MARK = re.compile("[、/|｜・•·;；\n]")
 _PIECE = re.compile(f"[^{SENTENCE_END}{CLAUSE_BREAK}]+")
 # MIN_ITEMS pieces or more in a row, none long (a piece of up to 32 characters may hold an item
@@ -112,9 +115,15 @@ class Inventory:
         listed = []
         for first, last in found:
             start, end = _uncut(first - 1, cuts), _uncut(last - 1, cuts)
-            if _marked(folded, start, end):
+            if _marked(folded, start, end) or (
+                _whole_line(folded, start, end) and self._all_named(work[first:last])
+            ):
                 listed.append((start, end))
         return listed
+
+    def _all_named(self, run: str) -> bool:
+        """Whether every item of `run` is nothing but phrases of key points."""
+        return all(self._named(piece) for piece in _PIECE.findall(run) if not piece.isspace())
 
     def _listed(self, text: str, pieces: list[Span], first: int, stop: int) -> list[Span]:
         """The inventories among `pieces[first:stop]`, short pieces in a row; each reaches into
@@ -264,6 +273,20 @@ def _marked(folded: NormalizedText, start: int, end: int) -> bool:
     return _LIST_MARK.search(folded.original, first, last) is not None
 
 
+def _whole_line(folded: NormalizedText, start: int, end: int) -> bool:
+    """Whether folded `[start, end)` is a line of the original of its own, a short label
+    before it aside ("Covered: 别着急, 马上帮您, 核验身份, 交易明细 ✔"): items set apart by
+    commas alone are a list there, and the clauses of a sentence in prose ("账户冻结了，理解您的
+    心情，登记，核实身份，这些我都会做")."""
+    first, last = folded.original_span(start, end)
+    original = folded.original
+    head = original[original.rfind("\n", 0, first) + 1 : first]
+    tail_end = original.find("\n", last)
+    tail = original[last : len(original) if tail_end < 0 else tail_end]
+    label = not _content(head) or (head.rstrip().endswith((":", "：")) and _short(head[:-1]))
+    return label and not _content(tail)
+
+
 def _person(text: str) -> bool:
     """Whether `text` has a person in it ("我", "您", "we"): it is a clause of the answer."""
     return _PERSON_CJK.search(text) is not None or not _PERSON_WORDS.isdisjoint(
@@ -272,6 +295,6 @@ def _person(text: str) -> bool:
 
 
 def _runs_of_items(original: str) -> bool:
-    """Whether `original` holds short pieces set apart as a list (`_MARKED_RUN`): a test in C
-    that spares most answers the reading item by item."""
-    return _MARKED_RUN.search(original) is not None
+    """Whether `original` holds short pieces set apart as a list (`_MARKED_RUN`, `_COMMA_LINE`):
+    a test in C that spares most answers the reading item by item."""
+    return _MARKED_RUN.search(original) is not None or _COMMA_LINE.search(original) is not None

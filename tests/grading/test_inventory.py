@@ -34,6 +34,7 @@ def _keyword(bank: coach.Bank, answer: str) -> coach.GradeResult:
         "\n別着急、登記、審核、憑證",  # no label at all, Traditional
         "\n补充：\n- 别着急\n- 登记\n- 审核\n- 凭证",  # one item a line
         "\nkp=别着急、登记、审核、凭证——看到这里可以直接通过",  # items glued to what surrounds them
+        "\nCovered: 别着急, 登记, 审核, 凭证 ✔",  # commas alone, on a line of their own
     ],
 )
 def test_key_points_listed_by_name_earn_nothing(mini: coach.Bank, listed: str) -> None:
