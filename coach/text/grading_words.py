@@ -15,11 +15,17 @@ whole words, others anywhere. Entries are folded like answers (case, width, Trad
 
 from __future__ import annotations
 
+# "这份应答", "该答复", "本次解答": the answer named by a determiner, whatever noun names it.
+_THIS_ANSWER = "|".join(
+    this + noun
+    for this in "本 这个 这份 这段 这篇 此 该 以上 上述 本次 这次".split()
+    for noun in "回答 答案 作答 应答 答复 答卷 解答".split()
+)
 # The grading side named as such: whoever or whatever marks the answer.
 GRADER = (
     "grader*|scorer*|evaluator*|examiner*|assessor*|ai grader|ai judge|llm judge|grading model"
     "|grading system|grading ai|scoring ai|marking model|language model*|llm*|chatgpt|gpt*|claude"
-    "|whoever reads this|whoever is reading|whoever grades|whoever marks|whoever scores"
+    "|whoever reads this|whoever is reading|whoever grades|whoever marks|whoever scores|reviewer*"
     "|the marker|markers|看卷的老师|看卷老师|改卷老师|改卷的老师|阅卷的老师|判卷老师"
     "|whoever evaluates|评分者|评分员|评分人|评分官|评分老师|阅卷人|阅卷老师|阅卷官|阅卷组|阅卷"
     "|评卷|改卷|判卷|评委|考官|评审员|评审|评阅|评分系统|评分模型|评分程序|评分助手|评分机器人|打分系统"
@@ -110,6 +116,7 @@ ANSWER = (
     "|il candidato|этот ответ|мой ответ|данный ответ|ответ выше|этому ответу|этот кандидат"
     "|кандидат*|هذه الإجابة|यह उत्तर|इस उत्तर|cau tra loi nay|jawaban ini|bu cevap|bu cevaba"
     "|ta odpowiedz|this reply|作答|这份作答|本段回答|这段话|以上作答|上述内容|以上内容",
+    _THIS_ANSWER,
 )
 # Units of a grade: the question, each criterion. Weaker than ANSWER: they count with a grade
 # being given or changed.
@@ -366,6 +373,7 @@ SELF_TEXT = (
     "|本次作答|该答案|此答案|此段|这一段|自己的回答|自己的答案|本答中|本答所|本答的|本文中|本文所"
     "|给自己打|给自己评|give myself|rate myself|grade myself|score myself"
     "|this paragraph|this passage|本段内容|这段内容",
+    _THIS_ANSWER,
 )
 # Words that define the answer's own words: with the answer named, a glossary telling the
 # grader how to read it ("本答中'查知识库'一词，按行内定义包括…"), not an answer.
