@@ -372,7 +372,7 @@ SELF_TEXT = (
     "|my own answer|my own response|this section|这份答案|这篇回答|这篇答案|本次回答"
     "|本次作答|该答案|此答案|此段|这一段|自己的回答|自己的答案|本答中|本答所|本答的|本文中|本文所"
     "|给自己打|给自己评|give myself|rate myself|grade myself|score myself"
-    "|this paragraph|this passage|本段内容|这段内容",
+    "|this paragraph|this passage|本段内容|这段内容|据此|按此|照此|依此",
     _THIS_ANSWER,
 )
 # Words that define the answer's own words: with the answer named, a glossary telling the
