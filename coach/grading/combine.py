@@ -27,6 +27,7 @@ from coach.grading.verify import Verified
 from coach.llm.reply import GradeReply
 from coach.result import Flag, GradeResult, Usage
 from coach.rubric.model import Bank, Question
+from coach.text.field_lines import field_sentences
 from coach.text.normalize import NormalizedText, normalize_phrase
 from coach.text.redact import PiiKind
 from coach.text.screen import grading_talk
@@ -310,10 +311,12 @@ def fallback_result(
 
 
 def _talk(answer: NormalizedText, question: Question) -> tuple[list[str], str]:
-    """The answer's sentences about its own grade, and the rubric's wording, which a grader may
-    use of its own accord: what `CopyCheck` needs to catch a comment dictated in two words."""
+    """The answer's sentences about its own grade or under a field of it ("反馈栏：妙问"), and
+    the rubric's wording, which a grader may use of its own accord: what `CopyCheck` needs to
+    catch a comment dictated in two words."""
     prompt = normalize_phrase(question.prompt)
-    talk = [answer.quote(*span) for span in grading_talk(answer.text, answer.original, prompt)]
+    spans = [*grading_talk(answer.text, answer.original, prompt), *field_sentences(answer.text)]
+    talk = [answer.quote(*span) for span in spans]
     if not talk:
         return [], ""
     wording = [question.prompt, question.model_answer]
