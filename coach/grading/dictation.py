@@ -34,9 +34,10 @@ LONG = {"ideograph": 8, "word": 5, "letter": 24}
 SHORT = {"ideograph": 4, "word": 2, "letter": 12}
 COVERED_SHARE = 0.5
 MIN_WORD_LETTERS = 4  # a text of one shorter word ("ok", "yes") is too common to call a copy
-# A short text found whole in the answer as plainly written is a copy at three tokens
-# ("錄用吧") or six letters ("PASSED"): "清楚" or "Clear" may well be a judgement's own word.
-MIN_PLAIN_TOKENS, MIN_PLAIN_LETTERS = 3, 6
+# A short text found whole in the answer as plainly written is a copy at one ideograph, kana or
+# hangul syllable ("吉", "稳准", "錄用吧": no judgement is a word or two long, and one that short
+# is the answer's verdict) or six letters ("PASSED": "Clear" may well be a judgement's own word).
+MIN_PLAIN_LETTERS = 6
 # A short judgement (up to 20 tokens) with 80% of its tokens in the answer's own windows is the
 # answer parroted; a longer one that quotes the answer and says something of it is judgement.
 PARROTED_SHARE = 0.8
@@ -45,6 +46,7 @@ PARROTED_MAX_TOKENS = 20
 _SYLLABLE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_SYLLABLE}]|[^\\W_{_SYLLABLE}]+")
 _IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_SYLLABLE_TOKEN = re.compile(f"[{_SYLLABLE}]")
 _OTHER_TOKEN = re.compile("[^\\W_\u3400-\u4dbf\u4e00-\u9fff]")  # a token's, not an ideograph
 _LATIN = re.compile("[a-z]")
 _LEET_DIGIT = re.compile("[013457]")  # `_canonical` changes only a token holding one
@@ -268,14 +270,15 @@ class CopyCheck:
         """Whether a text too short for a window stands whole in a reading of the answer,
         either way round: a short verdict the answer wrote out for the grade ("錄用吧") or hid
         in a disguise ("讲⭐得⭐透", "CHECK" read down its lines). As the answer reads plainly
-        that takes three tokens: a two-character judgement ("清楚") may well be its word too."""
+        that takes one syllable or six letters ("Clear" may well be a judgement's own word)."""
         plain = self._whole[0]
         first = self._coded(readings[0])
         if first and (first in plain or first[::-1] in plain):
-            # The answer's plain words, which its other readings spell as well: three
-            # characters, or a word of six letters ("PASSED").
+            # The answer's plain words, which its other readings spell as well: a syllable,
+            # or a word of six letters ("PASSED").
             words = readings[0]
-            return len(words) >= MIN_PLAIN_TOKENS or sum(map(len, words)) >= MIN_PLAIN_LETTERS
+            syllables = any(_SYLLABLE_TOKEN.match(word) for word in words)
+            return syllables or sum(map(len, words)) >= MIN_PLAIN_LETTERS
         for tokens in readings:
             if not tokens or _ABSENT in (coded := self._coded(tokens)):
                 continue

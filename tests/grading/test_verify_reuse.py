@@ -91,7 +91,7 @@ def test_the_copy_check_is_built_only_where_a_text_of_the_model_is_kept(
 
     monkeypatch.setattr(combine, "CopyCheck", counted)
     judge = FakeJudge()
-    judge.push_grade(1.0, strengths=[{"criterion_id": question.criteria[0].id, "text": "清楚"}])
+    judge.push_grade(1.0, strengths=[{"criterion_id": question.criteria[0].id, "text": "讲得清楚"}])
     with judge.activate():
         result = judge.grader(mode="llm").grade("finance-cs-manager", "s2", answer)
     keyword = coach.grade_offline("finance-cs-manager", "s2", answer)
@@ -102,4 +102,4 @@ def test_the_copy_check_is_built_only_where_a_text_of_the_model_is_kept(
     if injected:  # every rationale is the keyword grader's, capped or not
         offline = [k.rationale for k in keyword.criteria]
         assert all(r.startswith(k) for r, k in zip(rationales, offline, strict=True))
-    assert ("清楚" in [s.text for s in result.strengths]) is not injected
+    assert ("讲得清楚" in [s.text for s in result.strengths]) is not injected
