@@ -29,6 +29,7 @@ from coach.text.phrase_forms import (
 )
 
 GAP_CHARS = 12  # the most characters an 'A*B' gap may hold
+_DEGREE = "最更较"  # what opens a comparison: "最大", "更多", "较低"
 GAP_WORDS_CHARS = 40  # ... between two English parts: about six words ("how long * rinsed")
 FILLER_WORDS = 3  # words a key point's English phrasing may have between two of its words
 NEGATION_WINDOW = 10  # how far before a trigger a negation still reaches, inside its clause
@@ -131,6 +132,10 @@ def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
     for k, part in enumerate(parts):
         if k and _ASCII_WORD.fullmatch(parts[k - 1]) and _ASCII_WORD.fullmatch(part):
             source += rf"{_IN_SENTENCE}{{0,{GAP_WORDS_CHARS}}}?"
+        elif k and part[:1] in _DEGREE:
+            # A gap before a comparison holds no other comparison: "B*最大" reads "B的质量最大",
+            # not "B的质量最小，C的质量最大".
+            source += f"(?:(?![{_DEGREE}])[^{SENTENCE_END}]){{0,{GAP_CHARS}}}?"
         elif k:
             source += f"[^{SENTENCE_END}]{{0,{GAP_CHARS}}}?"
         if _ASCII_WORD.fullmatch(part):

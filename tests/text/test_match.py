@@ -86,3 +86,19 @@ def test_deductions_skip_reported_and_supposed_speech(
     assert pattern is not None
     hits = list(asserted_hits(pattern, Clauses(normalize(text).text)))
     assert bool(hits) is asserted
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("样品B的质量最大。", True),
+        ("样品B在三个样品里质量最大。", True),
+        ("B的质量最小，C的质量最大。", False),  # the gap would jump over B's own comparison
+        ("B最小，A最大", False),
+        ("B更轻，所以C最大", False),
+    ],
+)
+def test_a_gap_before_a_comparison_holds_no_other(text: str, matches: bool) -> None:
+    pattern = compile_phrases(["B*最大"], gaps=True)
+    assert pattern is not None
+    assert (pattern.search(normalize(text).text) is not None) is matches
