@@ -193,7 +193,7 @@ def llm_result(
     if not suspicious:
         evidence = [e.quote for c in keyword.criteria for e in c.evidence]
         quoted = verified.relevant_text + evidence
-        check = CopyCheck(answer.original, quoted, *_talk(answer, talk, question))
+        check = CopyCheck(answer.original, quoted, *_talk(answer, talk, question), answer.text)
     dropped = Dropped([])
     for entry in criteria:
         if check is None or check.parrots(entry["rationale"]):

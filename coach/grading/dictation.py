@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate, chain, pairwise
+from itertools import accumulate, chain, pairwise, repeat
 
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
@@ -71,11 +71,12 @@ def _tokens(folded: str) -> list[str]:
     return [_canonical(t) for t in tokens]
 
 
-def _readings(text: str, answer: bool = False) -> list[list[str]]:
+def _readings(text: str, answer: bool = False, folded: str | None = None) -> list[list[str]]:
     """The tokens of `text` as written, and as read with its disguises undone (look-alike
     letters, letters spaced out or split by emoji: `coach.text.reveal`); an answer also as a
-    model could decode it (ROT13, base64)."""
-    folded = normalize(text).text
+    model could decode it (ROT13, base64). `folded`: `text` normalized, where the caller has it."""
+    if folded is None:
+        folded = normalize(text).text
     readings = [_tokens(folded)]
     revealed = reveal(folded).text
     if revealed != folded:
@@ -170,12 +171,21 @@ class CopyCheck:
     """Finds stretches of the answer, other than its relevant evidence, in the model's text."""
 
     def __init__(
-        self, answer: str, evidence: Iterable[str], dictating: Iterable[str] = (), own: str = ""
+        self,
+        answer: str,
+        evidence: Iterable[str],
+        dictating: Iterable[str] = (),
+        own: str = "",
+        folded: str | None = None,
     ) -> None:
         """`dictating`: the answer's sentences that talk about its grade; `own`: wording the
-        grader may use of its own accord (the rubric's). See `_dictated_pairs`."""
+        grader may use of its own accord (the rubric's). See `_dictated_pairs`. `folded`: the
+        answer normalized, where the caller has it (the grade normalized it once already)."""
         self._dictated = _dictated_pairs(answer, list(dictating), own)
-        readings = _readings(answer, answer=True)
+        readings = _readings(answer, answer=True, folded=folded)
+        # The readings of the model's texts, by text: a reply often gives every criterion the
+        # same rationale, and a text is read for `copies` and `parrots` alike.
+        self._read: dict[str, list[list[str]]] = {}
         # Each token of the answer stands for one character of its own, so a window of tokens
         # is a slice of a string: cheaper to cut and to hash than a tuple, and the same window
         # whatever text it was cut from. A token the answer lacks reads as `_ABSENT`, which no
@@ -225,8 +235,7 @@ class CopyCheck:
         return (window in windows or window[::-1] in windows) and window not in self._allowed
 
     def _coded(self, tokens: list[str]) -> str:
-        codes = self._codes
-        return "".join([codes.get(t, _ABSENT) for t in tokens])
+        return "".join(map(self._codes.get, tokens, repeat(_ABSENT)))  # no frame per token
 
     def _window_set(self, tokens: list[str], *sizes: dict[str, int]) -> set[str]:
         coded = self._coded(tokens)
@@ -237,8 +246,15 @@ class CopyCheck:
         the answer dictated (`_dictated_pairs`)."""
         if not text:
             return False
-        readings = _readings(text)
+        readings = self._text_readings(text)
         return self._copies_in(readings) or self._takes_dictation(readings[0])
+
+    def _text_readings(self, text: str) -> list[list[str]]:
+        """`_readings(text)` of a model's text, read once per text (see `_read`)."""
+        found = self._read.get(text)
+        if found is None:
+            found = self._read[text] = _readings(text)
+        return found
 
     def _takes_dictation(self, tokens: list[str]) -> bool:
         return bool(self._dictated) and not self._dictated.isdisjoint(_pairs(tokens))
@@ -250,7 +266,7 @@ class CopyCheck:
         otherwise come back as the judgement because the grader credited it."""
         if not text:
             return False
-        readings = _readings(text)
+        readings = self._text_readings(text)
         tokens = readings[0]
         if self._copies_in(readings) or self._takes_dictation(tokens):
             return True
