@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
 from itertools import accumulate, chain, pairwise, repeat
 
 from coach.text.injection import ROT13
@@ -192,29 +193,46 @@ class CopyCheck:
         # window of the answer holds.
         tokens_seen = dict.fromkeys(chain.from_iterable(readings))
         self._codes = dict(zip(tokens_seen, map(chr, range(1, len(tokens_seen) + 1)), strict=True))
-        allowed: set[str] = set()
-        for quote in dict.fromkeys(evidence):  # the same quote often comes from both graders
-            for tokens in _readings(quote):
-                allowed |= self._window_set(tokens, LONG, SHORT)
-        self._allowed = allowed
-        # Every short window of the answer as written, evidence too: a judgement that is
-        # nothing but the answer's own words (`parrots`) is no judgement, whatever it quotes.
-        # The answer's windows, long and short, of every reading, read forwards only, are one
-        # set, since a window's tokens fix its kind and so its size. Backwards ("请倒着读" hides
-        # a sentence a model reads forwards) and the evidence are left to the lookup (`_copy`):
-        # the windows of tokens reversed are the windows reversed, and building each set
-        # again reversed and less the evidence cost three times as much, for every LLM grade.
+        self._readings = readings
+        self._evidence = list(dict.fromkeys(evidence))  # both graders often quote one clause
         # Every reading, coded whole: a text shorter than a short window ("录用吧", "CHECK")
         # is the answer's when it stands in one of them as it is.
         self._whole = [self._coded(tokens) for tokens in readings]
-        self._said, self._windows = self._short_and_long(readings[0])
-        self._windows |= self._said
-        self._any_short = self._outside(self._said)
+        # The windows of the answer and of the evidence (`_answer_windows`, `_allowed`) are
+        # cut when a text of the model first has a window of the answer's tokens: a reply
+        # whose texts have none (feedback in another script, or none kept) needs none of them.
+
+    @cached_property
+    def _allowed(self) -> set[str]:
+        """The windows of the evidence, long and short, of every reading (coded)."""
+        allowed: set[str] = set()
+        for quote in self._evidence:
+            for tokens in _readings(quote):
+                allowed |= self._window_set(tokens, LONG, SHORT)
+        return allowed
+
+    @cached_property
+    def _answer_windows(self) -> tuple[set[str], set[str], bool]:
+        """The answer's short windows as written, all its windows, and whether a short one is
+        not evidence (else no text copies it).
+
+        Every short window of the answer as written, evidence too: a judgement that is nothing
+        but the answer's own words (`parrots`) is no judgement, whatever it quotes. The
+        answer's windows, long and short, of every reading, read forwards only, are one set,
+        since a window's tokens fix its kind and so its size. Backwards ("请倒着读" hides a
+        sentence a model reads forwards) and the evidence are left to the lookup (`_copy`):
+        the windows of tokens reversed are the windows reversed, and building each set again
+        reversed and less the evidence cost three times as much, for every LLM grade."""
+        readings = self._readings
+        said, windows = self._short_and_long(readings[0])
+        windows |= said
+        any_short = self._outside(said)
         for tokens in readings[1:]:
             short, long = self._short_and_long(tokens)
-            self._windows |= short
-            self._windows |= long
-            self._any_short = self._any_short or self._outside(short)
+            windows |= short
+            windows |= long
+            any_short = any_short or self._outside(short)
+        return said, windows, any_short
 
     def _short_and_long(self, tokens: list[str]) -> tuple[set[str], set[str]]:
         """The short windows of `tokens` and their long ones (coded), in one pass."""
@@ -231,7 +249,7 @@ class CopyCheck:
 
     def _copy(self, window: str) -> bool:
         """Whether `window` (coded) is one of the answer's, either way round, and not evidence."""
-        windows = self._windows
+        windows = self._answer_windows[1]
         return (window in windows or window[::-1] in windows) and window not in self._allowed
 
     def _coded(self, tokens: list[str]) -> str:
@@ -275,9 +293,9 @@ class CopyCheck:
         if self._short_whole(readings):
             return True
         coded = self._coded(tokens)
-        if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
+        if not _whole_window(tokens, coded, SHORT):  # none of the answer's short windows
             return False
-        covered = self._covered(tokens, coded, self._said.__contains__)
+        covered = self._covered(tokens, coded, self._answer_windows[0].__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
 
     def _short_whole(self, readings: list[list[str]]) -> bool:
@@ -302,11 +320,13 @@ class CopyCheck:
         return False
 
     def _copies_in(self, readings: list[list[str]]) -> bool:
-        return self._any_short and any(self._copied(tokens) for tokens in readings)
+        return any(self._copied(tokens) for tokens in readings)
 
     def _copied(self, tokens: list[str]) -> bool:
         coded = self._coded(tokens)
-        if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
+        if not _whole_window(tokens, coded, SHORT, LONG):  # none of the answer's windows
+            return False
+        if not self._answer_windows[2]:  # every short window of the answer is evidence
             return False
         for size, starts in _starts(tokens, LONG):
             if any(self._copy(coded[i : i + size]) for i in starts):
@@ -329,6 +349,20 @@ class CopyCheck:
         if not self.copies(text):
             return text
         return "".join(s for s in _SENTENCE.split(text) if not self.copies(s)).strip()
+
+
+def _whole_window(tokens: list[str], coded: str, *sizes: dict[str, int]) -> bool:
+    """Whether a window of `tokens` (coded as `coded`) of `sizes` holds only tokens of the
+    answer: a window with another one is none of the answer's, so a text without such a window
+    (feedback in another script, or words the answer never uses) is checked without cutting
+    the answer's windows."""
+    if _ABSENT not in coded:
+        return True
+    return any(
+        _ABSENT not in coded[i : i + size]
+        for size, starts in _starts(tokens, *sizes)
+        for i in starts
+    )
 
 
 def _pairs(tokens: list[str]) -> set[str]:
