@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from itertools import accumulate, chain, pairwise, repeat
+from typing import NamedTuple
 
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
@@ -186,7 +187,7 @@ class CopyCheck:
         readings = _readings(answer, answer=True, folded=folded)
         # The readings of the model's texts, by text: a reply often gives every criterion the
         # same rationale, and a text is read for `copies` and `parrots` alike.
-        self._read: dict[str, list[list[str]]] = {}
+        self._read: dict[str, list[_Reading]] = {}
         # Each token of the answer stands for one character of its own, so a window of tokens
         # is a slice of a string: cheaper to cut and to hash than a tuple, and the same window
         # whatever text it was cut from. A token the answer lacks reads as `_ABSENT`, which no
@@ -198,9 +199,8 @@ class CopyCheck:
         # Every reading, coded whole: a text shorter than a short window ("录用吧", "CHECK")
         # is the answer's when it stands in one of them as it is.
         self._whole = [self._coded(tokens) for tokens in readings]
-        # The windows of the answer and of the evidence (`_answer_windows`, `_allowed`) are
-        # cut when a text of the model first has a window of the answer's tokens: a reply
-        # whose texts have none (feedback in another script, or none kept) needs none of them.
+        # The answer's and the evidence's windows are cut when a text first has a window of
+        # the answer's tokens (`_whole_window`): many replies need none of them.
 
     @cached_property
     def _allowed(self) -> set[str]:
@@ -208,7 +208,7 @@ class CopyCheck:
         allowed: set[str] = set()
         for quote in self._evidence:
             for tokens in _readings(quote):
-                allowed |= self._window_set(tokens, LONG, SHORT)
+                allowed.update(*self._short_and_long(tokens))
         return allowed
 
     @cached_property
@@ -249,15 +249,13 @@ class CopyCheck:
 
     def _copy(self, window: str) -> bool:
         """Whether `window` (coded) is one of the answer's, either way round, and not evidence."""
+        if _ABSENT in window:  # a token the answer lacks: none of its windows, either way
+            return False
         windows = self._answer_windows[1]
         return (window in windows or window[::-1] in windows) and window not in self._allowed
 
     def _coded(self, tokens: list[str]) -> str:
         return "".join(map(self._codes.get, tokens, repeat(_ABSENT)))  # no frame per token
-
-    def _window_set(self, tokens: list[str], *sizes: dict[str, int]) -> set[str]:
-        coded = self._coded(tokens)
-        return {coded[i : i + size] for size, starts in _starts(tokens, *sizes) for i in starts}
 
     def copies(self, text: str) -> bool:
         """Whether `text` repeats part of the answer that is not relevant evidence, or words
@@ -265,13 +263,18 @@ class CopyCheck:
         if not text:
             return False
         readings = self._text_readings(text)
-        return self._copies_in(readings) or self._takes_dictation(readings[0])
+        return self._copies_in(readings) or self._takes_dictation(readings[0].tokens)
 
-    def _text_readings(self, text: str) -> list[list[str]]:
-        """`_readings(text)` of a model's text, read once per text (see `_read`)."""
+    def _text_readings(self, text: str) -> list[_Reading]:
+        """`_readings(text)`, coded, with its windows' starts: made once per text (`_read`)."""
         found = self._read.get(text)
         if found is None:
-            found = self._read[text] = _readings(text)
+            found = []
+            for tokens in _readings(text):
+                cut = _starts(tokens, SHORT, LONG)  # each kind's starts, found once
+                short, long = cut[: len(SHORT)], cut[len(SHORT) :]
+                found.append(_Reading(tokens, self._coded(tokens), short, long))
+            self._read[text] = found
         return found
 
     def _takes_dictation(self, tokens: list[str]) -> bool:
@@ -285,33 +288,33 @@ class CopyCheck:
         if not text:
             return False
         readings = self._text_readings(text)
-        tokens = readings[0]
+        first = readings[0]
+        tokens = first.tokens
         if self._copies_in(readings) or self._takes_dictation(tokens):
             return True
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
         if self._short_whole(readings):
             return True
-        coded = self._coded(tokens)
-        if not _whole_window(tokens, coded, SHORT):  # none of the answer's short windows
+        if not _whole_window(first.coded, first.short):  # none of the answer's short windows
             return False
-        covered = self._covered(tokens, coded, self._answer_windows[0].__contains__)
+        covered = _covered(first.coded, first.short, self._answer_windows[0].__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
 
-    def _short_whole(self, readings: list[list[str]]) -> bool:
+    def _short_whole(self, readings: list[_Reading]) -> bool:
         """Whether a text too short for a window stands whole in a reading of the answer,
         either way round: a short verdict the answer wrote out for the grade ("錄用吧") or hid
         in a disguise ("讲⭐得⭐透", "CHECK" read down its lines). As the answer reads plainly
         that takes three tokens: a two-character judgement ("清楚") may well be its word too."""
         plain = self._whole[0]
-        first = self._coded(readings[0])
+        first = readings[0].coded
         if first and (first in plain or first[::-1] in plain):
             # The answer's plain words, which its other readings spell as well: three
             # characters, or a word of six letters ("PASSED").
-            words = readings[0]
+            words = readings[0].tokens
             return len(words) >= MIN_PLAIN_TOKENS or sum(map(len, words)) >= MIN_PLAIN_LETTERS
-        for tokens in readings:
-            if not tokens or _ABSENT in (coded := self._coded(tokens)):
+        for tokens, coded, _short, _long in readings:
+            if not tokens or _ABSENT in coded:
                 continue
             if len(tokens) == 1 and len(tokens[0]) < MIN_WORD_LETTERS:
                 continue
@@ -319,30 +322,20 @@ class CopyCheck:
                 return True
         return False
 
-    def _copies_in(self, readings: list[list[str]]) -> bool:
-        return any(self._copied(tokens) for tokens in readings)
+    def _copies_in(self, readings: list[_Reading]) -> bool:
+        return any(self._copied(reading) for reading in readings)
 
-    def _copied(self, tokens: list[str]) -> bool:
-        coded = self._coded(tokens)
-        if not _whole_window(tokens, coded, SHORT, LONG):  # none of the answer's windows
+    def _copied(self, reading: _Reading) -> bool:
+        tokens, coded, short, long = reading
+        if not _whole_window(coded, short + long):  # none of the answer's windows
             return False
         if not self._answer_windows[2]:  # every short window of the answer is evidence
             return False
-        for size, starts in _starts(tokens, LONG):
+        for size, starts in long:
             if any(self._copy(coded[i : i + size]) for i in starts):
                 return True
-        covered = self._covered(tokens, coded, self._copy)
+        covered = _covered(coded, short, self._copy)
         return bool(covered) and len(covered) >= COVERED_SHARE * len(tokens)
-
-    @staticmethod
-    def _covered(tokens: list[str], coded: str, holds: Callable[[str], bool]) -> set[int]:
-        """The positions of `tokens` (coded as `coded`) inside a short window that `holds`."""
-        covered: set[int] = set()
-        for size, starts in _starts(tokens, SHORT):
-            for i in starts:
-                if holds(coded[i : i + size]):
-                    covered.update(range(i, i + size))
-        return covered
 
     def without_copies(self, text: str) -> str:
         """`text` without its sentences that repeat the answer outside relevant evidence."""
@@ -351,18 +344,36 @@ class CopyCheck:
         return "".join(s for s in _SENTENCE.split(text) if not self.copies(s)).strip()
 
 
-def _whole_window(tokens: list[str], coded: str, *sizes: dict[str, int]) -> bool:
-    """Whether a window of `tokens` (coded as `coded`) of `sizes` holds only tokens of the
-    answer: a window with another one is none of the answer's, so a text without such a window
-    (feedback in another script, or words the answer never uses) is checked without cutting
-    the answer's windows."""
+Starts = list[tuple[int, list[int]]]  # (size, where windows of that size start), by kind
+
+
+class _Reading(NamedTuple):
+    """One reading of a model's text: its tokens, coded, and where its windows start."""
+
+    tokens: list[str]
+    coded: str
+    short: Starts
+    long: Starts
+
+
+def _whole_window(coded: str, cut: Starts) -> bool:
+    """Whether a window of a text (coded as `coded`, starting as `cut` says) holds only the
+    answer's tokens: else none is the answer's, and the text (feedback in another script, words
+    the answer never uses) is checked without cutting the answer's windows."""
     if _ABSENT not in coded:
         return True
-    return any(
-        _ABSENT not in coded[i : i + size]
-        for size, starts in _starts(tokens, *sizes)
-        for i in starts
-    )
+    return any(_ABSENT not in coded[i : i + size] for size, starts in cut for i in starts)
+
+
+def _covered(coded: str, short: Starts, holds: Callable[[str], bool]) -> set[int]:
+    """The positions of a text's tokens (coded as `coded`, its short windows starting as
+    `short` says) inside a short window that `holds`."""
+    covered: set[int] = set()
+    for size, starts in short:
+        for i in starts:
+            if holds(coded[i : i + size]):
+                covered.update(range(i, i + size))
+    return covered
 
 
 def _pairs(tokens: list[str]) -> set[str]:
