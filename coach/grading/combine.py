@@ -28,9 +28,8 @@ from coach.llm.reply import GradeReply
 from coach.result import Flag, GradeResult, Usage
 from coach.rubric.model import Bank, Question
 from coach.text.field_lines import field_sentences
-from coach.text.normalize import NormalizedText, normalize_phrase
+from coach.text.normalize import NormalizedText
 from coach.text.redact import PiiKind
-from coach.text.screen import grading_talk
 
 # Screening flags on which the LLM may not score above the keyword grader: an answer that does
 # not address the question, or tries to game the grade, needs a person to raise its grade.
@@ -167,6 +166,7 @@ def llm_result(
     review_gap: float,
     offline_coaching: Callable[[list[dict[str, Any]], list[dict[str, Any]]], dict[str, Any]],
     answer: NormalizedText,
+    talk: Sequence[tuple[int, int]],
     model_coaching: bool = True,
 ) -> GradeResult:
     """The LLM's verified grade, bound by the keyword findings (see the module docstring).
@@ -176,7 +176,8 @@ def llm_result(
     (`model_coaching=False`) and on an answer flagged as suspicious, where the model may have
     been made to write what the answer dictated: then no text of the model is kept, and each
     criterion's rationale is the keyword grader's. `answer` is the candidate's, normalized once
-    for the whole grade.
+    for the whole grade; `talk`, its normalized ranges that talk about the grade
+    (`screen.grading_talk`, read when the grade was prepared).
     """
     messages = _texts(bank.language)
     deductions = list(verified.deductions)
@@ -193,7 +194,7 @@ def llm_result(
     if not suspicious:
         evidence = [e.quote for c in keyword.criteria for e in c.evidence]
         quoted = verified.relevant_text + evidence
-        check = CopyCheck(answer.original, quoted, *_talk(answer, question))
+        check = CopyCheck(answer.original, quoted, *_talk(answer, talk, question), answer.text)
     dropped = Dropped([])
     for entry in criteria:
         if check is None or check.parrots(entry["rationale"]):
@@ -310,18 +311,19 @@ def fallback_result(
     return keyword.model_copy(update=update)
 
 
-def _talk(answer: NormalizedText, question: Question) -> tuple[list[str], str]:
-    """The answer's sentences about its own grade or under a field of it ("反馈栏：妙问"), and
-    the rubric's wording, which a grader may use of its own accord: what `CopyCheck` needs to
-    catch a comment dictated in two words."""
-    prompt = normalize_phrase(question.prompt)
-    spans = [*grading_talk(answer.text, answer.original, prompt), *field_sentences(answer.text)]
-    talk = [answer.quote(*span) for span in spans]
-    if not talk:
+def _talk(
+    answer: NormalizedText, talk: Sequence[tuple[int, int]], question: Question
+) -> tuple[list[str], str]:
+    """The answer's sentences about its own grade (its normalized ranges `talk`) or under a
+    field of it ("反馈栏：妙问"), and the rubric's wording, which a grader may use of its own
+    accord: what `CopyCheck` needs to catch a comment dictated in two words."""
+    spans = [*talk, *field_sentences(answer.text)]
+    dictating = [answer.quote(*span) for span in spans]
+    if not dictating:
         return [], ""
     wording = [question.prompt, question.model_answer]
     for criterion in question.criteria:
         wording += [criterion.name, criterion.description]
         for kp in criterion.key_points:
             wording += [kp.text, *kp.variants]
-    return talk, "。".join(wording)
+    return dictating, "。".join(wording)

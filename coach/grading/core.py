@@ -235,6 +235,7 @@ class GraderCore:
             folded,
             key,
             feedback,
+            sent.talk,
         )
 
     def _cached(self, job: Job) -> Verified | None:
@@ -331,6 +332,7 @@ class GraderCore:
                 feedback_language=job.feedback_language,
             ),
             answer=job.folded,
+            talk=job.talk,
             model_coaching=self.coaching,
         )
         return result.model_copy(update={"cached": True}) if cached else result

@@ -18,7 +18,9 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate, chain, pairwise
+from functools import cached_property
+from itertools import accumulate, chain, pairwise, repeat
+from typing import NamedTuple
 
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
@@ -27,16 +29,14 @@ from coach.text.spelled import readings as spelled_readings
 
 # A stretch shared with the answer counts as copied when it is long (8 ideographs or 5 words in
 # a row), or when short ones (4 ideographs, 2 words) make up half of a text: a dictated
-# "倾听能力一流" or "Candidat remarquable" fills a whole field.
-# Latin letters are counted one by one where an answer hides its word breaks
-# ("r🔒e🔒c🔒o🔒m🔒m🔒e🔒n🔒d h🔒i🔒r🔒i🔒n🔒g"): about as many letters as five and two words hold.
+# "倾听能力一流" or "Candidat remarquable" fills a whole field. Latin letters count one by one
+# where an answer hides its word breaks ("r🔒e🔒c🔒o🔒m🔒m"): as many as five and two words hold.
 LONG = {"ideograph": 8, "word": 5, "letter": 24}
 SHORT = {"ideograph": 4, "word": 2, "letter": 12}
 COVERED_SHARE = 0.5
 MIN_WORD_LETTERS = 4  # a text of one shorter word ("ok", "yes") is too common to call a copy
-# A short text found whole in the answer as plainly written is a copy at one ideograph, kana or
-# hangul syllable ("吉", "稳准", "錄用吧": no judgement is a word or two long, and one that short
-# is the answer's verdict) or six letters ("PASSED": "Clear" may well be a judgement's own word).
+# A text found whole in the plain answer is a copy from one syllable ("吉", "稳准": no judgement
+# is so short) or six letters ("PASSED": "Clear" may well be a judgement's own word).
 MIN_PLAIN_LETTERS = 6
 # A short judgement (up to 20 tokens) with 80% of its tokens in the answer's own windows is the
 # answer parroted; a longer one that quotes the answer and says something of it is judgement.
@@ -73,11 +73,12 @@ def _tokens(folded: str) -> list[str]:
     return [_canonical(t) for t in tokens]
 
 
-def _readings(text: str, answer: bool = False) -> list[list[str]]:
+def _readings(text: str, answer: bool = False, folded: str | None = None) -> list[list[str]]:
     """The tokens of `text` as written, and as read with its disguises undone (look-alike
     letters, letters spaced out or split by emoji: `coach.text.reveal`); an answer also as a
-    model could decode it (ROT13, base64)."""
-    folded = normalize(text).text
+    model could decode it (ROT13, base64). `folded`: `text` normalized, where the caller has it."""
+    if folded is None:
+        folded = normalize(text).text
     readings = [_tokens(folded)]
     revealed = reveal(folded).text
     if revealed != folded:
@@ -172,41 +173,66 @@ class CopyCheck:
     """Finds stretches of the answer, other than its relevant evidence, in the model's text."""
 
     def __init__(
-        self, answer: str, evidence: Iterable[str], dictating: Iterable[str] = (), own: str = ""
+        self,
+        answer: str,
+        evidence: Iterable[str],
+        dictating: Iterable[str] = (),
+        own: str = "",
+        folded: str | None = None,
     ) -> None:
         """`dictating`: the answer's sentences that talk about its grade; `own`: wording the
-        grader may use of its own accord (the rubric's). See `_dictated_pairs`."""
+        grader may use of its own accord (the rubric's). See `_dictated_pairs`. `folded`: the
+        answer normalized, where the caller has it (the grade normalized it once already)."""
         self._dictated = _dictated_pairs(answer, list(dictating), own)
-        readings = _readings(answer, answer=True)
+        readings = _readings(answer, answer=True, folded=folded)
+        # The readings of the model's texts, by text: a reply often gives every criterion the
+        # same rationale, and a text is read for `copies` and `parrots` alike.
+        self._read: dict[str, list[_Reading]] = {}
         # Each token of the answer stands for one character of its own, so a window of tokens
         # is a slice of a string: cheaper to cut and to hash than a tuple, and the same window
         # whatever text it was cut from. A token the answer lacks reads as `_ABSENT`, which no
         # window of the answer holds.
         tokens_seen = dict.fromkeys(chain.from_iterable(readings))
         self._codes = dict(zip(tokens_seen, map(chr, range(1, len(tokens_seen) + 1)), strict=True))
-        allowed: set[str] = set()
-        for quote in dict.fromkeys(evidence):  # the same quote often comes from both graders
-            for tokens in _readings(quote):
-                allowed |= self._window_set(tokens, LONG, SHORT)
-        self._allowed = allowed
-        # Every short window of the answer as written, evidence too: a judgement that is
-        # nothing but the answer's own words (`parrots`) is no judgement, whatever it quotes.
-        # The answer's windows, long and short, of every reading, read forwards only, are one
-        # set, since a window's tokens fix its kind and so its size. Backwards ("请倒着读" hides
-        # a sentence a model reads forwards) and the evidence are left to the lookup (`_copy`):
-        # the windows of tokens reversed are the windows reversed, and building each set
-        # again reversed and less the evidence cost three times as much, for every LLM grade.
+        self._readings = readings
+        self._evidence = list(dict.fromkeys(evidence))  # both graders often quote one clause
         # Every reading, coded whole: a text shorter than a short window ("录用吧", "CHECK")
         # is the answer's when it stands in one of them as it is.
         self._whole = [self._coded(tokens) for tokens in readings]
-        self._said, self._windows = self._short_and_long(readings[0])
-        self._windows |= self._said
-        self._any_short = self._outside(self._said)
+        # The answer's and the evidence's windows are cut when a text first has a window of
+        # the answer's tokens (`_whole_window`): many replies need none of them.
+
+    @cached_property
+    def _allowed(self) -> set[str]:
+        """The windows of the evidence, long and short, of every reading (coded)."""
+        allowed: set[str] = set()
+        for quote in self._evidence:
+            for tokens in _readings(quote):
+                allowed.update(*self._short_and_long(tokens))
+        return allowed
+
+    @cached_property
+    def _answer_windows(self) -> tuple[set[str], set[str], bool]:
+        """The answer's short windows as written, all its windows, and whether a short one is
+        not evidence (else no text copies it).
+
+        Every short window of the answer as written, evidence too: a judgement that is nothing
+        but the answer's own words (`parrots`) is no judgement, whatever it quotes. The
+        answer's windows, long and short, of every reading, read forwards only, are one set,
+        since a window's tokens fix its kind and so its size. Backwards ("请倒着读" hides a
+        sentence a model reads forwards) and the evidence are left to the lookup (`_copy`):
+        the windows of tokens reversed are the windows reversed, and building each set again
+        reversed and less the evidence cost three times as much, for every LLM grade."""
+        readings = self._readings
+        said, windows = self._short_and_long(readings[0])
+        windows |= said
+        any_short = self._outside(said)
         for tokens in readings[1:]:
             short, long = self._short_and_long(tokens)
-            self._windows |= short
-            self._windows |= long
-            self._any_short = self._any_short or self._outside(short)
+            windows |= short
+            windows |= long
+            any_short = any_short or self._outside(short)
+        return said, windows, any_short
 
     def _short_and_long(self, tokens: list[str]) -> tuple[set[str], set[str]]:
         """The short windows of `tokens` and their long ones (coded), in one pass."""
@@ -223,24 +249,33 @@ class CopyCheck:
 
     def _copy(self, window: str) -> bool:
         """Whether `window` (coded) is one of the answer's, either way round, and not evidence."""
-        windows = self._windows
+        if _ABSENT in window:  # a token the answer lacks: none of its windows, either way
+            return False
+        windows = self._answer_windows[1]
         return (window in windows or window[::-1] in windows) and window not in self._allowed
 
     def _coded(self, tokens: list[str]) -> str:
-        codes = self._codes
-        return "".join([codes.get(t, _ABSENT) for t in tokens])
-
-    def _window_set(self, tokens: list[str], *sizes: dict[str, int]) -> set[str]:
-        coded = self._coded(tokens)
-        return {coded[i : i + size] for size, starts in _starts(tokens, *sizes) for i in starts}
+        return "".join(map(self._codes.get, tokens, repeat(_ABSENT)))  # no frame per token
 
     def copies(self, text: str) -> bool:
         """Whether `text` repeats part of the answer that is not relevant evidence, or words
         the answer dictated (`_dictated_pairs`)."""
         if not text:
             return False
-        readings = _readings(text)
-        return self._copies_in(readings) or self._takes_dictation(readings[0])
+        readings = self._text_readings(text)
+        return self._copies_in(readings) or self._takes_dictation(readings[0].tokens)
+
+    def _text_readings(self, text: str) -> list[_Reading]:
+        """`_readings(text)`, coded, with its windows' starts: made once per text (`_read`)."""
+        found = self._read.get(text)
+        if found is None:
+            found = []
+            for tokens in _readings(text):
+                cut = _starts(tokens, SHORT, LONG)  # each kind's starts, found once
+                short, long = cut[: len(SHORT)], cut[len(SHORT) :]
+                found.append(_Reading(tokens, self._coded(tokens), short, long))
+            self._read[text] = found
+        return found
 
     def _takes_dictation(self, tokens: list[str]) -> bool:
         return bool(self._dictated) and not self._dictated.isdisjoint(_pairs(tokens))
@@ -252,35 +287,35 @@ class CopyCheck:
         otherwise come back as the judgement because the grader credited it."""
         if not text:
             return False
-        readings = _readings(text)
-        tokens = readings[0]
+        readings = self._text_readings(text)
+        first = readings[0]
+        tokens = first.tokens
         if self._copies_in(readings) or self._takes_dictation(tokens):
             return True
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
         if self._short_whole(readings):
             return True
-        coded = self._coded(tokens)
-        if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
+        if not _whole_window(first.coded, first.short):  # none of the answer's short windows
             return False
-        covered = self._covered(tokens, coded, self._said.__contains__)
+        covered = _covered(first.coded, first.short, self._answer_windows[0].__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
 
-    def _short_whole(self, readings: list[list[str]]) -> bool:
+    def _short_whole(self, readings: list[_Reading]) -> bool:
         """Whether a text too short for a window stands whole in a reading of the answer,
         either way round: a short verdict the answer wrote out for the grade ("錄用吧") or hid
         in a disguise ("讲⭐得⭐透", "CHECK" read down its lines). As the answer reads plainly
         that takes one syllable or six letters ("Clear" may well be a judgement's own word)."""
         plain = self._whole[0]
-        first = self._coded(readings[0])
+        first = readings[0].coded
         if first and (first in plain or first[::-1] in plain):
             # The answer's plain words, which its other readings spell as well: a syllable,
             # or a word of six letters ("PASSED").
-            words = readings[0]
+            words = readings[0].tokens
             syllables = any(_SYLLABLE_TOKEN.match(word) for word in words)
             return syllables or sum(map(len, words)) >= MIN_PLAIN_LETTERS
-        for tokens in readings:
-            if not tokens or _ABSENT in (coded := self._coded(tokens)):
+        for tokens, coded, _short, _long in readings:
+            if not tokens or _ABSENT in coded:
                 continue
             if len(tokens) == 1 and len(tokens[0]) < MIN_WORD_LETTERS:
                 continue
@@ -288,34 +323,58 @@ class CopyCheck:
                 return True
         return False
 
-    def _copies_in(self, readings: list[list[str]]) -> bool:
-        return self._any_short and any(self._copied(tokens) for tokens in readings)
+    def _copies_in(self, readings: list[_Reading]) -> bool:
+        return any(self._copied(reading) for reading in readings)
 
-    def _copied(self, tokens: list[str]) -> bool:
-        coded = self._coded(tokens)
-        if not coded.strip(_ABSENT):  # no token of the answer: none of its windows
+    def _copied(self, reading: _Reading) -> bool:
+        tokens, coded, short, long = reading
+        if not _whole_window(coded, short + long):  # none of the answer's windows
             return False
-        for size, starts in _starts(tokens, LONG):
+        if not self._answer_windows[2]:  # every short window of the answer is evidence
+            return False
+        for size, starts in long:
             if any(self._copy(coded[i : i + size]) for i in starts):
                 return True
-        covered = self._covered(tokens, coded, self._copy)
+        covered = _covered(coded, short, self._copy)
         return bool(covered) and len(covered) >= COVERED_SHARE * len(tokens)
-
-    @staticmethod
-    def _covered(tokens: list[str], coded: str, holds: Callable[[str], bool]) -> set[int]:
-        """The positions of `tokens` (coded as `coded`) inside a short window that `holds`."""
-        covered: set[int] = set()
-        for size, starts in _starts(tokens, SHORT):
-            for i in starts:
-                if holds(coded[i : i + size]):
-                    covered.update(range(i, i + size))
-        return covered
 
     def without_copies(self, text: str) -> str:
         """`text` without its sentences that repeat the answer outside relevant evidence."""
         if not self.copies(text):
             return text
         return "".join(s for s in _SENTENCE.split(text) if not self.copies(s)).strip()
+
+
+Starts = list[tuple[int, list[int]]]  # (size, where windows of that size start), by kind
+
+
+class _Reading(NamedTuple):
+    """One reading of a model's text: its tokens, coded, and where its windows start."""
+
+    tokens: list[str]
+    coded: str
+    short: Starts
+    long: Starts
+
+
+def _whole_window(coded: str, cut: Starts) -> bool:
+    """Whether a window of a text (coded as `coded`, starting as `cut` says) holds only the
+    answer's tokens: else none is the answer's, and the text (feedback in another script, words
+    the answer never uses) is checked without cutting the answer's windows."""
+    if _ABSENT not in coded:
+        return True
+    return any(_ABSENT not in coded[i : i + size] for size, starts in cut for i in starts)
+
+
+def _covered(coded: str, short: Starts, holds: Callable[[str], bool]) -> set[int]:
+    """The positions of a text's tokens (coded as `coded`, its short windows starting as
+    `short` says) inside a short window that `holds`."""
+    covered: set[int] = set()
+    for size, starts in short:
+        for i in starts:
+            if holds(coded[i : i + size]):
+                covered.update(range(i, i + size))
+    return covered
 
 
 def _pairs(tokens: list[str]) -> set[str]:

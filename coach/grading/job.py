@@ -17,6 +17,7 @@ from coach.llm.exchange import Exchange
 from coach.result import GradeResult
 from coach.rubric.model import Bank, Question
 from coach.text.injection import injection_sentences
+from coach.text.match import Hit
 from coach.text.normalize import NormalizedText, normalize, reveal_tags
 from coach.text.plain_prose import unplain_spans
 from coach.text.redact import redact
@@ -39,6 +40,9 @@ class Job:
     folded: NormalizedText  # the answer normalized, for offline coaching
     cache_key: str | None = None
     feedback_language: str | None = None  # of the grader's own sentences; None: the bank's
+    # The answer's talk about its grade (`screen.grading_talk`), read once for the quote finder
+    # and kept for the copy check of the result.
+    talk: tuple[Hit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,7 @@ class Outgoing:
     finder: QuoteFinder
     flags: tuple[dict[str, Any], ...]
     cut: bool
+    talk: tuple[Hit, ...]  # normalized ranges of the answer that talk about its grade
 
     @property
     def sent_normalized(self) -> str:
@@ -80,27 +85,33 @@ def outgoing(
             to_original = redaction.original_span
             flags.append(pii_flag(language, redaction.counts))
     searched = folded if sent is answer else normalize(sent)  # no PII: the same text
-    finder = QuoteFinder(searched, to_original, _unquotable(folded, prompt))
+    talk = grading_talk(folded.text, folded.original, prompt)
+    finder = QuoteFinder(searched, to_original, _unquotable(folded, prompt, talk))
     sent, cut = truncate_to_budget(sent, max_answer_tokens, model)
     if cut:
         flags.append(truncated_flag(language, max_answer_tokens))
-    return Outgoing(sent, searched, finder, tuple(flags), cut)
+    return Outgoing(sent, searched, finder, tuple(flags), cut, talk)
 
 
 def _identity(start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _unquotable(folded: NormalizedText, prompt: str) -> list[tuple[int, int]]:
+def _unquotable(
+    folded: NormalizedText, prompt: str, talk: tuple[Hit, ...] | None = None
+) -> list[tuple[int, int]]:
     """Original-text spans of the sentences that address the grader instead of answering, of
     the text that talks about the grade (`screen.grading_talk`), and of the paragraphs set
     apart for either, and, on an answer with any of them, of what is not plain prose
     (`coach.text.plain_prose`): read in the whole answer, since a piece of a checklist
-    ("- [x] 倾听") quoted alone no longer looks like one."""
+    ("- [x] 倾听") quoted alone no longer looks like one. `talk`: that text, where the caller
+    has it."""
+    if talk is None:
+        talk = grading_talk(folded.text, folded.original, prompt)
     addressed = [
         (h.start, h.end) for h in injection_sentences(folded.text, folded.original, prompt)
     ]
-    spans = [*addressed, *grading_talk(folded.text, folded.original, prompt)]
+    spans = [*addressed, *talk]
     spans += vehicle_spans(folded.original, folded.text, spans, addressed)
     if spans:  # caught planting text for the grader, it earns only with its plain prose
         spans += unplain_spans(folded.original, folded.text)

@@ -114,28 +114,34 @@ class Relevance:
         )
         prompt = normalize(question.prompt).text
         self._prompt = prompt
-        self._read: dict[str, list[tuple[str, set[str]]]] = {}  # quote -> `_clauses(quote)`
+        self._read: dict[str, list[tuple[str, frozenset[str]]]] = {}  # quote -> `_clauses(quote)`
         asked = units(prompt) | generic_units(language)
         spread = Counter(u for found in raw.values() for u in found)
         self._wordings = {
             kp_id: _Wording({u: 1.0 / spread[u] for u in found if u not in asked}, patterns[kp_id])
             for kp_id, found in raw.items()
         }
+        # Unit -> the key points whose wording holds it, with its weight there: a clause's
+        # units are read once for every key point, not once per key point asked about.
+        self._holders: dict[str, list[tuple[str, float]]] = {}
+        for kp_id, wording in self._wordings.items():
+            for unit, weight in wording.units.items():
+                self._holders.setdefault(unit, []).append((kp_id, weight))
 
     def bearing(self, quote: str, key_points: Iterable[str]) -> dict[str, set[str]]:
         """The normalized clauses of the (original-text) `quote` that bear on one of
         `key_points` at least, each with the key points it bears on."""
         wanted = list(key_points)
         found: dict[str, set[str]] = {}
-        for clause, have in self._clauses(quote):
-            if kps := {kp for kp in wanted if self._score(kp, clause, have) >= THRESHOLD}:
+        for clause, close in self._clauses(quote):
+            if kps := {kp for kp in wanted if kp in close or self._named(kp, clause)}:
                 found[clause] = kps
         return found
 
-    def _clauses(self, quote: str) -> list[tuple[str, set[str]]]:
-        """The normalized clauses of `quote` that may bear on a key point, with their units;
-        kept for the quotes of the last replies, since a reply often quotes one sentence for
-        several criteria."""
+    def _clauses(self, quote: str) -> list[tuple[str, frozenset[str]]]:
+        """The normalized clauses of `quote` that may bear on a key point, each with the key
+        points whose wording it shares enough of (`_close`); kept for the quotes of the last
+        replies, since a reply often quotes one sentence for several criteria."""
         known = self._read.get(quote)
         if known is not None:
             return known
@@ -150,19 +156,27 @@ class Relevance:
         for sentence in text.split(SENTENCE_END):
             if not sentence.strip() or grading_talk_spans(sentence, self._prompt):
                 continue  # talk about the grade is about no key point
-            known += [(clause, units(clause)) for clause in clauses_of(sentence)]
+            known += [(clause, self._close(units(clause))) for clause in clauses_of(sentence)]
         if len(self._read) >= _READ_MAX:
             self._read.clear()
         self._read[quote] = known
         return known
 
-    def _score(self, key_point: str, clause: str, found: set[str]) -> float:
-        """How much of the key point's distinctive wording a normalized clause holds."""
-        wording = self._wordings[key_point]
-        if wording.variants is not None and wording.variants.search(clause):
-            return float("inf")
-        weights = wording.units
-        return sum(weights.get(u, 0.0) for u in found)
+    def _close(self, found: set[str]) -> frozenset[str]:
+        """The key points of which a clause's units `found` hold `THRESHOLD` of distinctive
+        wording or more. Each key point's weights are summed in the order of `found`, as
+        summing over `found` would: the same float, so the same verdict at the threshold."""
+        weights: dict[str, list[float]] = {}
+        holders = self._holders
+        for unit in found:
+            for kp, weight in holders.get(unit, ()):
+                weights.setdefault(kp, []).append(weight)
+        return frozenset(kp for kp, held in weights.items() if sum(held) >= THRESHOLD)
+
+    def _named(self, key_point: str, clause: str) -> bool:
+        """Whether a normalized clause says one of the key point's own variants."""
+        variants = self._wordings[key_point].variants
+        return variants is not None and variants.search(clause) is not None
 
 
 # The generic units of the shipped banks, counted ahead of time by `tools/build_tables.py`:

@@ -12,6 +12,7 @@ combines them all in `screen`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -116,6 +117,7 @@ def screen(
     )
 
 
+@functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
 def grading_talk(text: str, original: str, prompt: str = "") -> tuple[Hit, ...]:
     """Ranges of normalized `text` that talk about the grade, on both paths: its sentences
     (`addressed.grading_talk_spans`), what a heading or label about the grade in `original`
