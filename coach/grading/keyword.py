@@ -39,6 +39,7 @@ from coach.rubric.model import Bank, Question
 from coach.text.content import content_of
 from coach.text.match import Clauses, Hit, asserted_hits
 from coach.text.normalize import NormalizedText, normalize
+from coach.text.part_labels import part_label_spans
 from coach.text.plain_prose import unplain_spans
 from coach.text.prompt_copy import packed_grams
 from coach.text.screen import blank_out, merged, screen
@@ -208,6 +209,8 @@ class _Grading:
         # ... and so are points listed by name (`grading/inventory.py`).
         if listed := self.rules.inventory.spans(text, self.answer):
             text = blank_out(text, merged(listed))  # an edge may reach into the next list
+        if labels := part_label_spans(self.answer):  # "a. … b. …" names no option a or b
+            text = blank_out(text, merged(labels))
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").
         if factor and (copied or (found.grading_talk and self._is_rubric_copy(content, text))):
             self._flag("rubric_copy", t.rubric_copy)
