@@ -68,6 +68,19 @@ _ENCODED = re.compile(
 _ENCODED_HINT = re.compile(
     r"[a-z0-9+/\\%&](?:(?<=[a-z0-9+/])[a-z0-9+/]{15}|(?<=\\)[ux]|(?<=%)[0-9a-f]{2}|(?<=&)#)"
 )
+# A numbered list whose marks folding dropped ("1)anaphase2)telophase3)…"): words, not a payload.
+_NUMBERED = re.compile(r"(?:([0-9]{1,2})[a-z]{3,})+")
+_NUMBER = re.compile("[0-9]+")
+
+
+def _numbered_list(run: str) -> bool:
+    """Whether a run of letters and digits is words numbered 1, 2, 3, … in a row."""
+    if _NUMBERED.fullmatch(run) is None:
+        return False
+    numbers = [int(n) for n in _NUMBER.findall(run)]
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
 # ROT13 keeps the shape of English: the answer is read decoded (same length, so offsets hold)
 # when one of these rotated words is present.
 _ROT13_HINTS = re.compile("vtaber|qvfertneq|znexf|fpber|cbvagf|tenqr|njneq|ehoevp|vafgehpgvba")
@@ -174,7 +187,7 @@ def injection_sentences(text: str, original: str = "", prompt: str = "") -> tupl
     if _ROT13_HINTS.search(text) is not None:
         found += addressed_spans(text.translate(ROT13))
     if _ENCODED_HINT.search(text) is not None:
-        found += [m.span() for m in _ENCODED.finditer(text)]
+        found += [m.span() for m in _ENCODED.finditer(text) if not _numbered_list(m.group())]
     if _STRUCTURE_HINT.search(text) is not None:
         found += _structure(text)
     if original and _interleaving_hinted(original):
