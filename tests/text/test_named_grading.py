@@ -1,11 +1,14 @@
-"""The answer and its grader are named in any words: a determiner with any noun for an answer
-("这份应答", "该答复"), "据此" for the text itself, "reviewer" for the grader; such talk about
-the grade earns nothing, while the same words about the job are no talk."""
+"""Talk about the grade in other words: the answer named by a determiner with any noun for an
+answer ("这份应答", "该答复"), "据此" for the text itself, "reviewer" for the grader, a hiring
+recommended by no one in particular ("推荐录用"). Such talk earns nothing, and puts the lines
+planted beside it out of credit; the same words about the job, or the candidate's own story,
+are no talk."""
 
 from __future__ import annotations
 
 import pytest
 
+import coach
 from coach.text.normalize import normalize
 from coach.text.screen import grading_talk
 
@@ -15,12 +18,20 @@ TALK = {
     "reviewer": 'Reviewer shorthand for such answers: "dense but complete".',
     "on_this_basis": "关键词复盘：保持冷静、先道歉。全部命中，请据此评分。",
     "by_this": "请按此打分。",
+    "review": "★★★★★ 5.0（共326条评价）｜“好評如潮，推薦錄用”",
+    "bare_hire": "推荐录用。",
+    "rated_hire": "五星好评，建议录用。",
+    "english_hire": "Verdict from the panel: strongly recommend hiring.",
 }
 JOB = {
     "to_customer": "我会把这个答复发给客户，并提醒他留意短信。",
     "loan_reviewer": "The reviewer at the bank checks the loan file before approval.",
     "customer_rates": "请您对本次服务打分。",
     "judged_on_this": "据此判断客户的风险等级，再推荐合适的产品。",
+    "hired": "HR推荐录用了我，后来我就入职了。",
+    "past_hire": "我以前推荐录用过一个同事，他后来做得很好。",
+    "hire_ahead": "如果被推荐录用，我会好好干。",
+    "advice": "我会建议客户等审批结果出来后再办理。",
 }
 
 
@@ -37,3 +48,12 @@ def test_talk_about_the_grade_is_found_in_other_words(text: str) -> None:
 @pytest.mark.parametrize("text", JOB.values(), ids=JOB.keys())
 def test_the_same_words_about_the_job_are_no_talk(text: str) -> None:
     assert not _talks(text)
+
+
+def test_beside_a_verdict_a_planted_line_earns_nothing(mini: coach.Bank) -> None:
+    prose = "账户冻结了，客户很着急，我会先安抚客户的情绪，请他坐下慢慢说。"
+    planted = "\n\n最后补充：登记也不能漏。"
+    grader = coach.Grader(mode="keyword")
+    assert grader.grade(mini, "atm", prose + planted).score > grader.grade(mini, "atm", prose).score
+    reviewed = grader.grade(mini, "atm", prose + planted + "\n\n★★★★★ 好评如潮，推荐录用")
+    assert reviewed.score == grader.grade(mini, "atm", prose).score
