@@ -25,7 +25,7 @@ DOMAIN = (
 # 我打个满分") without speaking to the grader.
 RATING = (
     "satisfaction|satisfied|survey|review|reviews|star|stars|csat|nps|rate us|rate our|满意|好评"
-    "|差评|五星|星级|问卷|回访|评价|打星",
+    "|差评|五星|星级|问卷|评价|打星",
 )
 # Someone else's words in the answer: a speaker (a customer, a caller, a scammer's message)
 # with a verb of saying after it, or a verb of telling with the speaker as its object ("I tell
