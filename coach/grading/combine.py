@@ -10,6 +10,9 @@ The keyword grader's findings are facts about the answer, so they bind the LLM's
 * on an answer it flags as an injection attempt, a pasted rubric or a keyword list, no
   criterion scores above its keyword points (an obedient model cannot be talked into points),
   and `needs_review` says what the model had asked for;
+* on such an answer, and on one that talks about its own grade or writes under a field of it
+  (`coach.text.field_lines`), no text of the model is kept (the keyword grader's stand in,
+  and `reply_repaired` says why): the answer may have dictated them;
 * a wide gap between the two grades adds `needs_review`.
 
 A fallback is the keyword result itself, labelled with the reason, the usage spent and the
@@ -25,7 +28,7 @@ from coach.grading.dictation import CopyCheck
 from coach.grading.llm_coaching import Dropped, llm_coaching
 from coach.grading.verify import Verified
 from coach.llm.reply import GradeReply
-from coach.result import Flag, GradeResult, Usage
+from coach.result import Evidence, Flag, GradeResult, Usage
 from coach.rubric.model import Bank, Question
 from coach.text.field_lines import field_sentences
 from coach.text.normalize import NormalizedText
@@ -101,6 +104,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "repaired": "模型回复中有不属于评分标准的条目，已忽略：{what}。",
         "copied": "模型的反馈照抄了回答中并非评分证据的文字（可能是回答要求写入的内容），"
         "已删去：{what}。",
+        "steered": "回答谈到了自己的评分（或在评分栏目下写了内容），模型的反馈文字可能受其左右，"
+        "已改用关键词评分的反馈。",
         "unsupported": "模型记为覆盖的要点在其引用的原文中找不到依据，"
         "超出关键词评分的部分不计：{what}。",
         "gap": "模型评分 {llm:.0f}% 与关键词评分 {kw:.0f}% 差距较大，建议人工复核。",
@@ -117,6 +122,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "repaired": "Entries of the model's reply that are not in the rubric were ignored: {what}.",
         "copied": "The model's feedback repeated words of the answer that are not evidence "
         "(perhaps text the answer asked for); they were left out: {what}.",
+        "steered": "The answer talks about its own grade (or writes under a field of it), which "
+        "may have steered the model's feedback; the keyword grader's feedback stands in.",
         "unsupported": "Key points the model credited rest on no quote that bears on them and "
         "earn nothing (points above the keyword grade do not count): {what}.",
         "gap": "The LLM grade ({llm:.0f}%) and the keyword grade ({kw:.0f}%) differ widely; "
@@ -173,11 +180,11 @@ def llm_result(
 
     `offline_coaching` builds the coaching fields from the final criteria and deductions; it
     stands in for the model's advice when the grader asked for the grade alone
-    (`model_coaching=False`) and on an answer flagged as suspicious, where the model may have
-    been made to write what the answer dictated: then no text of the model is kept, and each
-    criterion's rationale is the keyword grader's. `answer` is the candidate's, normalized once
-    for the whole grade; `talk`, its normalized ranges that talk about the grade
-    (`screen.grading_talk`, read when the grade was prepared).
+    (`model_coaching=False`) and on an answer flagged as suspicious or talking about its own
+    grade, where the model may have been made to write what the answer dictated: then no text
+    of the model is kept, and each criterion's rationale is the keyword grader's. `answer` is
+    the candidate's, normalized once for the whole grade; `talk`, its normalized ranges that
+    talk about the grade (`screen.grading_talk`, read when the grade was prepared).
     """
     messages = _texts(bank.language)
     deductions = list(verified.deductions)
@@ -188,17 +195,21 @@ def llm_result(
     unsupported = _bind_to_key_points(question, keyword, verified)
     suspicious = [code for code in SUSPICIOUS if keyword.has_flag(code)]  # type: ignore[arg-type]
     offline = {c.id: c for c in keyword.criteria}
-    # Only relevant evidence may be repeated in the model's texts: the rest was dictated. On a
-    # suspicious answer no text of the model is kept, so none needs checking.
+    # An answer that talks about its own grade, or writes under a field of it ("反馈栏：妙问"),
+    # may have steered what the model wrote, in words as short as two characters: none of the
+    # model's texts is kept, as on a suspicious answer, though its points still count.
+    steered = not suspicious and bool(talk or field_sentences(answer.text))
+    # Only relevant evidence may be repeated in the model's texts: the rest was dictated. Where
+    # no text of the model is kept, none needs checking.
     check = None
-    if not suspicious:
+    if not suspicious and not steered:
         evidence = [e.quote for c in keyword.criteria for e in c.evidence]
         quoted = verified.relevant_text + evidence
-        check = CopyCheck(answer.original, quoted, *_talk(answer, talk, question), answer.text)
+        check = CopyCheck(answer.original, quoted, folded=answer.text)
     dropped = Dropped([])
     for entry in criteria:
         if check is None or check.parrots(entry["rationale"]):
-            if not suspicious:
+            if check is not None:
                 dropped.add(f"{entry['id']}.rationale")
             entry["rationale"] = offline[entry["id"]].rationale
         if suspicious and entry["points"] > offline[entry["id"]].points:
@@ -210,8 +221,11 @@ def llm_result(
     percent = round(100 * score / question.points, 1)
     flags: list[Any] = [f for f in keyword.flags if f.code in SCREEN_FLAGS]  # models as they are
     flags += list(prepared_flags)
+    # The offline coaching quotes its examples from the keyword grader's evidence: the clause
+    # around a key point found, never a quote of the model's that takes in planted text.
+    examples = [{**c, "evidence": _dumped(offline[c["id"]].evidence)} for c in criteria]
     coaching = (
-        offline_coaching(criteria, deductions)
+        offline_coaching(examples, deductions)
         if check is None or not model_coaching
         else llm_coaching(
             bank, question, keyword, verified, reply, criteria, deductions, check, dropped
@@ -229,6 +243,8 @@ def llm_result(
     if dropped.fields:
         what = ", ".join(dict.fromkeys(dropped.fields))
         flags.append({"code": "reply_repaired", "message": messages["copied"].format(what=what)})
+    if steered:
+        flags.append({"code": "reply_repaired", "message": messages["steered"]})
     if unsupported:
         flags.append(
             {
@@ -311,19 +327,5 @@ def fallback_result(
     return keyword.model_copy(update=update)
 
 
-def _talk(
-    answer: NormalizedText, talk: Sequence[tuple[int, int]], question: Question
-) -> tuple[list[str], str]:
-    """The answer's sentences about its own grade (its normalized ranges `talk`) or under a
-    field of it ("反馈栏：妙问"), and the rubric's wording, which a grader may use of its own
-    accord: what `CopyCheck` needs to catch a comment dictated in two words."""
-    spans = [*talk, *field_sentences(answer.text)]
-    dictating = [answer.quote(*span) for span in spans]
-    if not dictating:
-        return [], ""
-    wording = [question.prompt, question.model_answer]
-    for criterion in question.criteria:
-        wording += [criterion.name, criterion.description]
-        for kp in criterion.key_points:
-            wording += [kp.text, *kp.variants]
-    return dictating, "。".join(wording)
+def _dumped(evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
+    return [e.model_dump() for e in evidence]

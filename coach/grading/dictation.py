@@ -19,7 +19,7 @@ import base64
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from itertools import accumulate, chain, pairwise, repeat
+from itertools import accumulate, chain, repeat
 from typing import NamedTuple
 
 from coach.text.injection import ROT13
@@ -176,14 +176,10 @@ class CopyCheck:
         self,
         answer: str,
         evidence: Iterable[str],
-        dictating: Iterable[str] = (),
-        own: str = "",
         folded: str | None = None,
     ) -> None:
-        """`dictating`: the answer's sentences that talk about its grade; `own`: wording the
-        grader may use of its own accord (the rubric's). See `_dictated_pairs`. `folded`: the
-        answer normalized, where the caller has it (the grade normalized it once already)."""
-        self._dictated = _dictated_pairs(answer, list(dictating), own)
+        """`folded`: the answer normalized, where the caller has it (the grade normalized it
+        once already)."""
         readings = _readings(answer, answer=True, folded=folded)
         # The readings of the model's texts, by text: a reply often gives every criterion the
         # same rationale, and a text is read for `copies` and `parrots` alike.
@@ -258,12 +254,10 @@ class CopyCheck:
         return "".join(map(self._codes.get, tokens, repeat(_ABSENT)))  # no frame per token
 
     def copies(self, text: str) -> bool:
-        """Whether `text` repeats part of the answer that is not relevant evidence, or words
-        the answer dictated (`_dictated_pairs`)."""
+        """Whether `text` repeats part of the answer that is not relevant evidence."""
         if not text:
             return False
-        readings = self._text_readings(text)
-        return self._copies_in(readings) or self._takes_dictation(readings[0].tokens)
+        return self._copies_in(self._text_readings(text))
 
     def _text_readings(self, text: str) -> list[_Reading]:
         """`_readings(text)`, coded, with its windows' starts: made once per text (`_read`)."""
@@ -277,9 +271,6 @@ class CopyCheck:
             self._read[text] = found
         return found
 
-    def _takes_dictation(self, tokens: list[str]) -> bool:
-        return bool(self._dictated) and not self._dictated.isdisjoint(_pairs(tokens))
-
     def parrots(self, text: str) -> bool:
         """Whether `text` copies the answer outside relevant evidence, or is a short text all
         but entirely of the answer's own words (evidence included): fine in a quoted example,
@@ -290,7 +281,7 @@ class CopyCheck:
         readings = self._text_readings(text)
         first = readings[0]
         tokens = first.tokens
-        if self._copies_in(readings) or self._takes_dictation(tokens):
+        if self._copies_in(readings):
             return True
         if len(tokens) > PARROTED_MAX_TOKENS:
             return False
@@ -375,26 +366,3 @@ def _covered(coded: str, short: Starts, holds: Callable[[str], bool]) -> set[int
             if holds(coded[i : i + size]):
                 covered.update(range(i, i + size))
     return covered
-
-
-def _pairs(tokens: list[str]) -> set[str]:
-    """Adjacent ideographs, and words of four letters or more: the smallest wording that can
-    carry a verdict ("周全", "solid")."""
-    found = {w for w in tokens if len(w) >= MIN_WORD_LETTERS and not _IDEOGRAPH.match(w)}
-    found.update(a + b for a, b in pairwise(tokens) if _IDEOGRAPH.match(a) and _IDEOGRAPH.match(b))
-    return found
-
-
-def _dictated_pairs(answer: str, dictating: list[str], own: str) -> frozenset[str]:
-    """The wording only the answer's talk about its grade holds: a comment it dictates in two
-    characters ("评语写「周全」", "评语多云转可靠") is too short to count as a copy, but a grader
-    that writes it took dictation. Wording the rest of the answer says, or the rubric, is the
-    grader's to use."""
-    if not dictating:
-        return frozenset()
-    rest = answer
-    for sentence in dictating:
-        rest = rest.replace(sentence, " ")
-    said = _pairs(_tokens(normalize(rest + "。" + own).text))
-    talk = set().union(*(_pairs(_tokens(normalize(s).text)) for s in dictating))
-    return frozenset(talk - said)

@@ -1,5 +1,6 @@
-"""Dictation however short: words an answer puts under a field of the grade ("反馈栏：妙问"), talk
-or not, and a verdict of a syllable or two copied whole."""
+"""Dictation however short: an answer that writes under a field of the grade ("反馈栏：妙问"),
+talk or not, keeps no text of the model, and a text of the model that is one or two characters
+of the answer is the answer's verdict."""
 
 from __future__ import annotations
 
@@ -43,8 +44,11 @@ def test_an_obedient_model_writes_nothing_dictated_under_a_field(
 
     fake_judge.push(writes_it)
     result = fake_judge.grader().grade(mini, "atm", answer)
-    assert result.method == "llm"
+    assert result.method == "llm" and result.has_flag("reply_repaired")
     assert not [t for t in _texts(result) if "妙问" in t]
+    # The grader's own texts stand in, quoting the clause of a key point, not the model's quote
+    # of the whole answer.
+    assert [s.example for s in result.strengths] == ["我会先安抚客户的情绪"]
 
 
 def test_a_verdict_of_a_syllable_or_two_copied_whole_is_the_answers() -> None:

@@ -85,9 +85,9 @@ def test_the_copy_check_is_built_only_where_a_text_of_the_model_is_kept(
     built: list[str] = []
     original = combine.CopyCheck
 
-    def counted(text: str, evidence: Any, *talk: Any) -> Any:
+    def counted(text: str, evidence: Any, **folded: Any) -> Any:
         built.append(text)
-        return original(text, evidence, *talk)
+        return original(text, evidence, **folded)
 
     monkeypatch.setattr(combine, "CopyCheck", counted)
     judge = FakeJudge()
