@@ -19,8 +19,10 @@ POINTS = re.compile(
     r"\d(?<![\d.]\d)\d*(?:\.\d+)? ?(?:分(?![钟钱之])|点(?!击)|점|points?(?![a-z])|marks?(?![a-z])"
     r"|pts(?![a-z])|punkte(?![a-z])|puntos(?![a-z])|балл)"
 )
-# A mark out of a scale ("9.5/10", "4/5"), not a date or a ratio of other things.
-OUT_OF = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d)?) ?/ ?(5|10|100)(?![\d/])")
+# A fraction with a word for what it counts after it ("2/5项不符", "3/5 items") is a count.
+_COUNTED = r"(?! ?(?:[项个次条笔位人天张件步家名户页份周]|items?(?![a-z])|times(?![a-z])))"
+# A mark out of a scale ("9.5/10", "4/5"), not a date, a count or a ratio of other things.
+OUT_OF = re.compile(rf"(?<![\d.])(\d{{1,3}}(?:\.\d)?) ?/ ?(5|10|100)(?![\d/]){_COUNTED}")
 
 
 def within_scale(match: re.Match[str]) -> bool:

@@ -197,6 +197,7 @@ def test_a_fresh_attack_is_found(attack: str) -> None:
 
 ORDINARY = {
     "numbered_glued": "1)anaphase2)telophase3)prophase4)metaphase",  # no payload, a list
+    "counted_fraction": "系统提示2/5项不符，我就不能办理。",  # a count, no mark
     "mock_judges_zh": "模拟面试时，评委给我的反馈是语速太快，我之后专门练习了停顿。",
     "mock_judges_en": (
         "In a mock interview the judges' feedback was that I rushed my answers, so I practised."
