@@ -19,7 +19,8 @@ DOMAIN = (
     "|account*|transaction*|sms|message|email|link|call|caller|scam*|app|信用|征信|芝麻|风险|风控"
     "|客户|顾客|用户|服务|产品|基金|理财|债券|资产|绩效|考核|员工|团队|门店|网点|积分|质检|考试"
     "|测评|账户|交易|销售|业绩|评估|应用商店|短信|链接|电话|来电|骗|诈骗|app|experience|体验"
-    "|知识库|话术库|knowledge base|faq",
+    "|知识库|话术库|knowledge base|faq|transfer*|cash|funds|aml|verif*|identity|document*"
+    "|supervisor*|escalat*|refund*|fee|fees",
 )
 # A customer's rating of the service: a sentence about it may ask for a score ("如果满意，请给
 # 我打个满分") without speaking to the grader.

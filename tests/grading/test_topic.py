@@ -116,6 +116,31 @@ def test_an_english_answer_about_lending_is_about_the_job() -> None:
 
 
 @pytest.mark.parametrize(
+    ("bank", "question", "answer"),
+    [
+        (
+            "finance-cs-manager",
+            "k2",
+            "I check ID documents and run an online verification, and flag many small transfers "
+            "followed by one large cash withdrawal to the AML desk.",
+        ),
+        (
+            "finance-cs-skills",
+            "o1",
+            "I would record why customers had to come back, find the root cause and propose a "
+            "checklist through my supervisor.",
+        ),
+    ],
+)
+def test_the_words_of_verification_and_escalation_are_the_jobs(
+    bank: str, question: str, answer: str
+) -> None:
+    result = coach.grade_offline(bank, question, answer)
+    assert "off_topic" not in result.flag_codes
+    assert "language_mismatch" in result.flag_codes
+
+
+@pytest.mark.parametrize(
     ("answer", "least"),
     [
         ("投资有风险，亏损是正常的，不能退本金。", 2.0),  # the example: 0/12 before
