@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from coach.text.addressed import may_anchor, scores_are_topic, tags_of
 from coach.text.checklist import TICK
 from coach.text.normalize import normalize
-from coach.text.term_list import names_terms
+from coach.text.term_list import list_items, names_terms
 
 MAX_HEADING = 24  # characters: a longer line is a sentence, not a heading
 MAX_LABEL = 48  # characters before a line's first colon that may be its label
@@ -64,6 +64,10 @@ _RESTATED = re.compile(
 _KEYWORDS = re.compile(
     r"关键词|关键字|keywords?|key ?words|tags?\b|标签|matched|命中|kp\b", re.IGNORECASE
 )
+_SENTENCE_BEFORE = re.compile(r"^.*[。！？!?]")
+MIN_KEYWORDS = 3  # items of a list labelled as keywords ...
+# ... by a label that is the word itself, or ends with it: "关键词：", "本题关键词：", "Keywords:"
+_KEYWORD_LABEL = re.compile(r"^.{0,4}(?:关键词|关键字|keywords?|key ?words)\W*$", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 _GREETING = re.compile(r"好|hello|dear|hi\b")  # "面试官您好：" opens an answer
 
@@ -121,8 +125,14 @@ def _labelled(line: str, prompt: str) -> bool:
     tags = _tags(label)
     if "domain" in tags:
         return False
-    if ("key_points" in tags or _KEYWORDS.search(label)) and names_terms(line[match.end() :]):
+    body = line[match.end() :]
+    # The keywords named are the label's own, not a sentence's before it ("用这些关键词检索。
+    # 回答时说：…").
+    keywords = _KEYWORDS.search(_SENTENCE_BEFORE.sub("", label)) is not None
+    if ("key_points" in tags or keywords) and names_terms(body):
         return True  # the rubric's words listed for a reader, not said: "关键词：安抚｜核实｜报警"
+    if _KEYWORD_LABEL.search(label.strip()) and len(list_items(body)) >= MIN_KEYWORDS:
+        return True  # a list its label calls keywords, however long its items are
     if "authority" in tags and len(label.strip()) <= MAX_SPEAKER:
         return _GREETING.search(label.lower()) is None
     if "key_points" in tags and tags & _CLAIMED:

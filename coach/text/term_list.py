@@ -129,11 +129,16 @@ MAX_NAMED_ITEM = 10  # characters of a term named in a list; a longer item says 
 _WRAPPING = " \t[]【】()（）\"“”「」'"
 
 
+def list_items(body: str) -> list[str]:
+    """The items of `body` (the text after a line's label) between list marks."""
+    return [item for item in _NAMED_SPLIT.split(body.strip(_WRAPPING)) if item]
+
+
 def names_terms(body: str, least: int = 3) -> bool:
     """Whether `body` (the text after a line's label) only names terms: `least` items or more,
     each short, with next to no glue ("理解心情｜操作记录｜客观事实", "empathy, escalation,
     follow-up"). A line that explains ("先安抚，再核实") or one long item is no such list."""
-    items = [item for item in _NAMED_SPLIT.split(body.strip(_WRAPPING)) if item]
+    items = list_items(body)
     if len(items) < least or any(len(item) > MAX_NAMED_ITEM for item in items):
         return False
     joined = "".join(items)
