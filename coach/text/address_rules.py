@@ -144,7 +144,9 @@ def talks_about_grading(t: frozenset[str], scores_are_topic: bool = False) -> bo
     itself count."""
     # A customer's rating of the service and the candidate's own record ("满意度4.9分，满分5分")
     # hold scores that are the job's, not this answer's.
-    theirs = scores_are_topic or "rating" in t or "record" in t
+    # A rating of the answer itself ("本回答……低于满分的评价") is its grade.
+    rated = "rating" in t and not {"answer", "self_text"} & t
+    theirs = scores_are_topic or rated or "record" in t
     if not theirs and (GRADE_TALK & t or ("score" in t and _SCORE_TALK & t)):
         return True
     # The answer's key points named with a claim about them: "本答案要点：…", "要点全部覆盖".
