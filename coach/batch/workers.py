@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Generic, TypeVar
 
+from coach.batch.collect import YoungCollections
 from coach.batch.jsonl import result_bytes
 from coach.batch.run import BatchError, BatchItem, is_environmental
 from coach.result import GradeResult
@@ -91,22 +92,29 @@ class Graded:
 
 
 def grade_chunk(grade: GradeOne, tasks: list[Task], lines: bool) -> list[Graded]:
-    """Grade `tasks` one after another; every item ends in an outcome, whatever it holds."""
+    """Grade `tasks` one after another; every item ends in an outcome, whatever it holds.
+
+    Automatic collection is paused meanwhile (`coach.batch.collect`): the rules and caches a
+    process builds as it grades would otherwise set off full collections, each a walk over
+    every object the process holds, at a cost of a few hundred grades."""
     done: list[Graded] = []
-    for index, job_id, bank, question, answer in tasks:
-        try:
-            result = grade(bank, question, answer)
-        except Exception as exc:  # that item's error, never the chunk's
-            error = BatchError(
-                type=type(exc).__name__, message=str(exc), retry=is_environmental(exc)
-            )
-            done.append(Graded(index, job_id, error=error))
-            continue
-        if lines:  # the line `coach.batch.jobs` would write, made here rather than in the parent
-            # (as bytes: pickled as they are, where text is encoded and decoded on the way)
-            done.append(Graded(index, job_id, line=result_bytes(job_id, result)))
-        else:
-            done.append(Graded(index, job_id, result=result))
+    with YoungCollections() as collect:
+        for index, job_id, bank, question, answer in tasks:
+            collect.tick()
+            try:
+                result = grade(bank, question, answer)
+            except Exception as exc:  # that item's error, never the chunk's
+                collect.failed()
+                error = BatchError(
+                    type=type(exc).__name__, message=str(exc), retry=is_environmental(exc)
+                )
+                done.append(Graded(index, job_id, error=error))
+                continue
+            if lines:  # the line `coach.batch.jobs` would write, made here, not in the parent
+                # (as bytes: pickled as they are, where text is encoded and decoded on the way)
+                done.append(Graded(index, job_id, line=result_bytes(job_id, result)))
+            else:
+                done.append(Graded(index, job_id, result=result))
     return done
 
 

@@ -328,8 +328,10 @@ def cmd_grade_file(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _worker_processes(workers: int | None, mode: str) -> Processes | None:
-    """Offline grading on `--workers` processes (default: the CPUs available); None grades in
-    this process. An LLM job is bound by its requests, not the CPU: --workers is refused."""
+    """Offline grading on `--workers` processes (default: the CPUs available); one grades in
+    this process, as a worker would: each result made its output line at once, without the
+    bookkeeping of an LLM batch. None for an LLM job, which is bound by its requests, not
+    the CPU: --workers is refused."""
     from coach.batch.workers import available_cpus
     from coach.grading.processes import keyword_processes
 
@@ -343,7 +345,7 @@ def _worker_processes(workers: int | None, mode: str) -> Processes | None:
             )
         return None
     count = workers or available_cpus()
-    return keyword_processes(count) if count > 1 else None
+    return keyword_processes(count)
 
 
 def cmd_cache(args: argparse.Namespace, out: TextIO) -> int:

@@ -44,7 +44,9 @@ def acrostic_spans(original: str, text: str) -> list[tuple[int, int]]:
         # vehicle, whatever the message says.
         found += [span for run in spelled_runs(original) if (span := _located(run, text))]
     for unit, verse in ((_LINE, False), (_CLAUSE, True)):  # clauses where lines spell nothing
-        runs = _runs(unit.findall(original), verse)
+        # Most answers have too few lines to make a run: their lines are not read.
+        enough = verse or original.count("\n") + 1 >= MIN_LINES
+        runs = _runs(unit.findall(original), verse) if enough else []
         # One look at every run's first letters, folded one by one: most spell no grading word.
         letters = SENTENCE_END.join("".join(_letters(run)) for run in runs)
         if letters and may_anchor(_folded(letters)):
@@ -71,8 +73,8 @@ def _runs(lines: list[str], verse: bool) -> list[list[str]]:
     runs: list[list[str]] = []
     current: list[str] = []
     least, shortest, longest = (MIN_VERSE, *VERSE_LINE) if verse else (MIN_LINES, 1, MAX_LINE)
-    for line in lines:
-        stripped = line.strip()
+    opening = 0  # the length of the run's first line
+    for stripped in map(str.strip, lines):
         if not stripped:
             continue  # a blank line does not break a verse
         size = len(stripped)
@@ -80,11 +82,13 @@ def _runs(lines: list[str], verse: bool) -> list[list[str]]:
             # an ideograph is a letter: most clauses open on one, told without a search
             "\u4e00" <= stripped[0] <= "\u9fff" or _FIRST.search(stripped, 0, 4) is not None
         )
-        if fits and verse and current and abs(size - len(current[0])) > VERSE_SPREAD:
-            if len(current) >= least:
-                runs.append(current)
-            current = []
         if fits:
+            if verse and current and abs(size - opening) > VERSE_SPREAD:
+                if len(current) >= least:
+                    runs.append(current)
+                current = []
+            if not current:
+                opening = size
             current.append(stripped)
             continue
         if len(current) >= least:

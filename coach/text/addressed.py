@@ -90,9 +90,13 @@ def _hinted(
     read: str, bounds: Sequence[tuple[int, int]], scans: tuple[re.Pattern[str], ...]
 ) -> list[bool]:
     """For each `[start, end)` of `read`, whether a match of one of `scans` starts in it."""
-    # One search first: most scans find nothing, and a search costs less than an iterator.
+    # One search first: most scans find nothing, and a search costs less than an iterator,
+    # which then starts at the first match rather than scanning up to it again.
     hits = sorted(
-        m.start() for rx in scans if rx.search(read) is not None for m in rx.finditer(read)
+        m.start()
+        for rx in scans
+        if (first := rx.search(read)) is not None
+        for m in rx.finditer(read, first.start())
     )
     if not hits:  # most answers: no word of the grading anywhere
         return [False] * len(bounds)

@@ -34,7 +34,9 @@ def _separators(original: str, text: str) -> int:
     """Clause and list separators: folded punctuation plus the original's runs of whitespace
     (blank lines between paragraphs separate once, however many there are)."""
     folded = text.count(CLAUSE_BREAK) + text.count(SENTENCE_END)
-    return folded + len(_WHITESPACE_RUN.findall(original))
+    if " " in original or "\n" in original or "\u3000" in original:  # most hold none: no scan
+        folded += len(_WHITESPACE_RUN.findall(original))
+    return folded
 
 
 def _has_term_run(original: str) -> bool:
