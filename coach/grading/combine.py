@@ -223,9 +223,10 @@ def llm_result(
     flags += list(prepared_flags)
     # The offline coaching quotes its examples from the keyword grader's evidence: the clause
     # around a key point found, never a quote of the model's that takes in planted text.
-    examples = [{**c, "evidence": _dumped(offline[c["id"]].evidence)} for c in criteria]
     coaching = (
-        offline_coaching(examples, deductions)
+        offline_coaching(
+            [{**c, "evidence": _dumped(offline[c["id"]].evidence)} for c in criteria], deductions
+        )
         if check is None or not model_coaching
         else llm_coaching(
             bank, question, keyword, verified, reply, criteria, deductions, check, dropped

@@ -41,7 +41,7 @@ class Job:
     cache_key: str | None = None
     feedback_language: str | None = None  # of the grader's own sentences; None: the bank's
     # The answer's talk about its grade (`screen.grading_talk`), read once for the quote finder
-    # and kept for the copy check of the result.
+    # and kept for the result, which keeps no text of the model where there is any.
     talk: tuple[Hit, ...] = ()
 
 
@@ -105,7 +105,7 @@ def _unquotable(
     apart for either, and, on an answer with any of them, of what is not plain prose
     (`coach.text.plain_prose`): read in the whole answer, since a piece of a checklist
     ("- [x] 倾听") quoted alone no longer looks like one. `talk`: that text, where the caller
-    has it."""
+    has read it (the fuzz tests build a finder without)."""
     if talk is None:
         talk = grading_talk(folded.text, folded.original, prompt)
     addressed = [

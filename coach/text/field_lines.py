@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from coach.text.grading_concepts import patterns
+from coach.text.normalize import SENTENCE_END
 
-_SENTENCE = re.compile("[^。]+")
+_SENTENCE = re.compile(f"[^{SENTENCE_END}]+")
 
 
 def field_sentences(text: str) -> list[tuple[int, int]]:

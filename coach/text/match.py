@@ -29,8 +29,8 @@ from coach.text.phrase_forms import (
 )
 
 GAP_CHARS = 12  # the most characters an 'A*B' gap may hold
-_DEGREE = "最更较"  # what opens a comparison: "最大", "更多", "较低"
 GAP_WORDS_CHARS = 40  # ... between two English parts: about six words ("how long * rinsed")
+_DEGREE = "最更较"  # what opens a comparison: "最大", "更多", "较低"; no gap before one holds one
 FILLER_WORDS = 3  # words a key point's English phrasing may have between two of its words
 NEGATION_WINDOW = 10  # how far before a trigger a negation still reaches, inside its clause
 CONDEMN_WINDOW = 12  # how far after a trigger a condemnation still reaches

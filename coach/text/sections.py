@@ -61,13 +61,12 @@ _RESTATED = re.compile(
     re.IGNORECASE,
 )
 # A label naming keywords or tags: what follows it names words rather than says anything.
-_KEYWORDS = re.compile(
-    r"关键词|关键字|keywords?|key ?words|tags?\b|标签|matched|命中|kp\b", re.IGNORECASE
-)
+_KEYWORD_WORDS = r"关键词|关键字|keywords?|key ?words"
+_KEYWORDS = re.compile(rf"{_KEYWORD_WORDS}|tags?\b|标签|matched|命中|kp\b", re.IGNORECASE)
 _SENTENCE_BEFORE = re.compile(r"^.*[。！？!?]")
 MIN_KEYWORDS = 3  # items of a list labelled as keywords ...
 # ... by a label that is the word itself, or ends with it: "关键词：", "本题关键词：", "Keywords:"
-_KEYWORD_LABEL = re.compile(r"^.{0,4}(?:关键词|关键字|keywords?|key ?words)\W*$", re.IGNORECASE)
+_KEYWORD_LABEL = re.compile(rf"^.{{0,4}}(?:{_KEYWORD_WORDS})\W*$", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 _GREETING = re.compile(r"好|hello|dear|hi\b")  # "面试官您好：" opens an answer
 
