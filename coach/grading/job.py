@@ -8,6 +8,7 @@ characters, and refuses sentences addressed to the grader as evidence.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,9 +72,11 @@ def outgoing(
     max_answer_tokens: int,
     model: str,
     prompt: str = "",
+    recited: Sequence[tuple[int, int]] = (),
 ) -> Outgoing:
     """`answer` (already normalized as `folded`) made ready to send; `prompt` is the
-    question's, normalized (see `_unquotable`)."""
+    question's, normalized (see `_unquotable`); `recited`: ranges of `folded.text` that
+    recite key-point texts, which no quote may use (`grading/recital.py`)."""
     flags: list[dict[str, Any]] = []
     # Hidden tag characters go out as the text they spell, as the screen read them.
     sent = reveal_tags(answer)
@@ -86,7 +89,9 @@ def outgoing(
             flags.append(pii_flag(language, redaction.counts))
     searched = folded if sent is answer else normalize(sent)  # no PII: the same text
     talk = grading_talk(folded.text, folded.original, prompt)
-    finder = QuoteFinder(searched, to_original, _unquotable(folded, prompt, talk))
+    unquotable = _unquotable(folded, prompt, talk)
+    unquotable += [folded.original_span(start, end) for start, end in recited]
+    finder = QuoteFinder(searched, to_original, unquotable)
     sent, cut = truncate_to_budget(sent, max_answer_tokens, model)
     if cut:
         flags.append(truncated_flag(language, max_answer_tokens))

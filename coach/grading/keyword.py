@@ -141,6 +141,14 @@ class KeywordGrader:
         clauses = Clauses(answer.text)
         return offline_feedback(rules.coaching, t, criteria, deductions, answer, clauses, True)
 
+    def recited(
+        self, bank: Bank, question: Question, answer: NormalizedText, feedback_language: str
+    ) -> list[tuple[int, int]]:
+        """The ranges of normalized `answer` that recite the question's key-point texts
+        (`grading/recital.py`): on the LLM path too they are evidence for nothing."""
+        rules = self._rules_for(bank, question, feedback_language)  # compiled by the grade
+        return rules.recital.spans(answer.original, answer.text)
+
 
 class _Grading:
     """One grading run: the steps of the module docstring, in order.
@@ -209,6 +217,9 @@ class _Grading:
         # ... and so are points listed by name (`grading/inventory.py`).
         if listed := self.rules.inventory.spans(text, self.answer):
             text = blank_out(text, merged(listed))  # an edge may reach into the next list
+        # ... or their texts recited (`grading/recital.py`).
+        if recited := self.rules.recital.spans(self.answer.original, text):
+            text = blank_out(text, merged(recited))
         if labels := part_label_spans(self.answer):  # "a. … b. …" names no option a or b
             text = blank_out(text, merged(labels))
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").

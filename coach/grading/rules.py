@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from coach.grading.feedback import CoachingRules, coaching_rules
 from coach.grading.inventory import Inventory
+from coach.grading.recital import Recital
 from coach.grading.texts import Texts
 from coach.grading.topic import Topic
 from coach.rubric.model import Bank, Criterion, Deduction, Question
@@ -116,6 +117,7 @@ class QuestionRules:
     asked: str  # the question's prompt, normalized
     key_point_patterns: tuple[re.Pattern[str], ...]  # what the rubric asks for
     inventory: Inventory  # finds the key points listed by name (`grading/inventory.py`)
+    recital: Recital  # finds their texts recited (`grading/recital.py`)
 
 
 def question_digest(question: Question) -> str:
@@ -174,4 +176,5 @@ def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
         asked=normalize_phrase(question.prompt),
         key_point_patterns=key_point_patterns,
         inventory=Inventory([[kp.pattern for kp in rule.key_points] for rule in criteria]),
+        recital=Recital([kp.text for c in question.criteria for kp in c.key_points]),
     )

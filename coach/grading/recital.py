@@ -1,0 +1,91 @@
+"""The rubric's key-point texts recited one by one: a copy of the rubric, not an answer.
+
+"1. 主动询问离开的真实原因 / 2. 不预设答案、不质疑客户 / 3. 明确按原因分情况处理" under a weak
+answer, ticked, bulleted, in a table or a fence: each line is a key point's own text, nearly
+word for word. An inventory (`grading/inventory.py`) names points in a word or two; a recital
+copies their whole sentences, which are too long for an inventory's items and say as much as
+an honest list item would. What tells them apart is how close they stay to the rubric's
+wording: candidates write their own sentences, and of some 1,300 labelled honest answers none
+holds more than two pieces that are a key point's text nearly verbatim, while a pasted list
+holds three or more. The pieces of a recital earn nothing; the answer earns the points where
+it says them in its own words.
+
+A piece is a line, a sentence, or an item between semicolons, bullets or bars, without its
+list mark; it recites a key point when the key point's text (folded as answers are) holds
+`SHARE` of its letters, digits and ideographs and it holds `COVER` of the key point's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from coach.text.normalize import normalize_phrase
+from coach.text.sections import located
+
+MIN_RECITED = 3  # key points recited, each in a piece of its own
+MIN_CHARS = 6  # letters, digits and ideographs of a key point's text, and of a piece
+SHARE = 0.9  # of a piece that the key point's text matches
+COVER = 0.6  # of the key point's text that the piece matches
+_ANCHOR = 4  # characters of a key point's text looked for first (its start, middle and end)
+_PIECE = re.compile(r"[^\n；;|｜•·・。！？!?]+[。！？!?]?")
+# A list mark, a number, a tick or a box opening a piece: "1. ", "- [x] ", "☑ ", "（3）".
+_MARK = re.compile(r"^[\s\-*>#•·・●○◦▪■□☐☑☒✓✔✗✘\[\]xX\d０-９一二三四五六七八九十、.．)）(（:：]+")
+# A label before an item ("【答题要点】", "要点清单："); some key points open with one of their own
+# ("服务原因：道歉并改进服务安排"), so a piece is read with its label and without.
+_LABEL = re.compile(r"^(?:【[^】]{1,12}】|[^：:]{1,12}[：:])")
+_NOT_CONTENT = re.compile(r"[\W_]+")
+
+Span = tuple[int, int]
+
+
+def _content(text: str) -> str:
+    """The letters, digits and ideographs of folded `text`."""
+    return _NOT_CONTENT.sub("", text)
+
+
+class Recital:
+    """Finds key-point texts recited in an answer; built once per question."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        """`texts`: the question's key-point texts, as the rubric writes them."""
+        folded = (_content(normalize_phrase(text)) for text in texts)
+        self._texts = [text for text in folded if len(text) >= MIN_CHARS]
+        self._anchors = [
+            {text[:_ANCHOR], text[-_ANCHOR:], text[(len(text) - _ANCHOR) // 2 :][:_ANCHOR]}
+            for text in self._texts
+        ]
+
+    def spans(self, original: str, text: str) -> list[Span]:
+        """The ranges of normalized `text` that recite key points, where `original` recites
+        `MIN_RECITED` or more of them."""
+        if len(self._texts) < MIN_RECITED:
+            return []
+        # Most answers hold no key point's words verbatim: three cheap look-ups each tell.
+        content = _content(text)
+        near = [i for i, anchors in enumerate(self._anchors) if any(a in content for a in anchors)]
+        if len(near) < MIN_RECITED:
+            return []
+        recited: dict[str, int] = {}
+        for piece in _PIECE.findall(original):
+            piece = _MARK.sub("", piece.strip())
+            for read in (piece, _LABEL.sub("", piece)):
+                said = _content(normalize_phrase(read)) if read else ""
+                if len(said) >= MIN_CHARS and (i := self._recited(said, near)) is not None:
+                    recited[read] = i
+                    break
+        if len(set(recited.values())) < MIN_RECITED:
+            return []
+        return located(list(recited), text)
+
+    def _recited(self, said: str, near: Sequence[int]) -> int | None:
+        """The first of the key points `near` that `said` (content only) recites, if any."""
+        return next((i for i in near if _recites(said, self._texts[i])), None)
+
+
+def _recites(piece: str, key_point: str) -> bool:
+    """Whether `piece` is `key_point`'s text nearly word for word (both content only)."""
+    blocks = SequenceMatcher(None, piece, key_point, autojunk=False).get_matching_blocks()
+    common = sum(block.size for block in blocks)
+    return common >= SHARE * len(piece) and common >= COVER * len(key_point)
