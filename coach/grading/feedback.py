@@ -105,9 +105,10 @@ def offline_feedback(
     answer: NormalizedText,
     clauses: Clauses,
     attempted: bool,
+    searched: str = "",
 ) -> dict[str, Any]:
     """The coaching fields of a keyword `GradeResult`, as plain data and the models of
-    `rules` (the texts fixed by the rubric)."""
+    `rules` (the texts fixed by the rubric); `searched`: the answer as graded (`star_parts`)."""
     strengths = []
     improvements: list[dict[str, Any] | Feedback] = [
         {"text": t.avoid.format(what=d["description"]), "deduction_id": d["id"]} for d in deductions
@@ -130,7 +131,7 @@ def offline_feedback(
             continue
         for kp_id in criterion["key_points_missed"][:TIPS_PER_CRITERION]:
             improvements.append(rules.key_points[cid, kp_id].improvement)
-    star = star_parts(answer, clauses) if rules.behavioral else None
+    star = star_parts(answer, clauses, searched) if rules.behavioral else None
     if star is not None and attempted:
         absent = [t.star_names[part] for part, found in star.items() if not found["present"]]
         if absent:

@@ -264,7 +264,7 @@ class _Grading:
         max_score = self.question.points
         attempted = not (found.blank or found.non_answer)
         coaching = offline_feedback(
-            self.rules.coaching, t, criteria, deductions, self.answer, self.clauses, attempted
+            self.rules.coaching, t, criteria, deductions, self.answer, self.clauses, attempted, text
         )
         return GradeResult.model_validate(
             {

@@ -32,6 +32,7 @@ from coach.text.normalize import normalize
 
 MIN_REWRITE_CONTENT = 15  # a rewrite shorter than this is not an answer ("string", "N/A")
 MIN_FOLLOW_UP_CONTENT = 8  # "string", "N/A", "Why?" are not probes
+MIN_STAR_QUOTE = 6  # a part of a story told in fewer characters is a word picked out ("脱帽")
 
 
 @dataclass
@@ -125,7 +126,8 @@ def _star(
     for name, part in (verified.star or {}).items():
         if not part["present"]:
             continue
-        if check.copies(part["evidence"]["quote"]):
+        quote = part["evidence"]["quote"]
+        if check.copies(quote) or not substantial(quote, MIN_STAR_QUOTE):
             # Told, says the model, but the quote is no evidence of the grade: it may be text
             # the answer planted to be shown. The keyword cue's quote, or none, stands in.
             if not star[name]["present"]:

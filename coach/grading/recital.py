@@ -29,12 +29,13 @@ MIN_CHARS = 6  # letters, digits and ideographs of a key point's text, and of a 
 SHARE = 0.9  # of a piece that the key point's text matches
 COVER = 0.6  # of the key point's text that the piece matches
 _ANCHOR = 4  # characters of a key point's text looked for first (its start, middle and end)
-_PIECE = re.compile(r"[^\n；;|｜•·・。！？!?]+[。！？!?]?")
+# Quotes and brackets part pieces too: a list may be data ('covered = ["…", "…"]').
+_PIECE = re.compile(r"[^\n；;|｜•·・。！？!?\"“”「」『』\[\]{}]+[。！？!?]?")
 # A list mark, a number, a tick or a box opening a piece: "1. ", "- [x] ", "☑ ", "（3）".
 _MARK = re.compile(r"^[\s\-*>#•·・●○◦▪■□☐☑☒✓✔✗✘\[\]xX\d０-９一二三四五六七八九十、.．)）(（:：]+")
 # A label before an item ("【答题要点】", "要点清单："); some key points open with one of their own
 # ("服务原因：道歉并改进服务安排"), so a piece is read with its label and without.
-_LABEL = re.compile(r"^(?:【[^】]{1,12}】|[^：:]{1,12}[：:])")
+_LABEL = re.compile(r"^(?:【[^】]{1,12}】|[^：:]{1,24}[：:])")
 _NOT_CONTENT = re.compile(r"[\W_]+")
 
 Span = tuple[int, int]

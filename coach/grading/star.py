@@ -55,11 +55,13 @@ _CUES = {
 _PATTERNS = {part: re.compile(cue) for part, cue in _CUES.items()}
 
 
-def star_parts(answer: NormalizedText, clauses: Clauses) -> dict[str, Any]:
-    """The `Star` of `answer`, as plain data (validated by the caller with the result)."""
+def star_parts(answer: NormalizedText, clauses: Clauses, searched: str = "") -> dict[str, Any]:
+    """The `Star` of `answer`, as plain data (validated by the caller with the result).
+    `searched`: the answer's text as graded (`answer.text` with what earns nothing blanked,
+    offsets unchanged), so that no cue is read in text planted for the grader ("好评“…”×1")."""
     parts: dict[str, Any] = {}
     for part, pattern in _PATTERNS.items():
-        match = pattern.search(answer.text)
+        match = pattern.search(searched or answer.text)
         if match is None:
             parts[part] = {"present": False, "evidence": None}
             continue

@@ -269,6 +269,9 @@ def tags(sentence: str) -> frozenset[str]:
         ]
     for name in _DENIABLE:
         hits[name] = [span for span in hits[name] if not _NEGATED.search(sentence[: span[0]])]
+    # "也不透露任何交易信息" tells no one to reveal anything (`address_rules`).
+    denied = all(_NEGATED.search(sentence[: span[0]]) for span in hits["write"])
+    hits["unsaid"] = hits["write"] if denied else []
     # A rating claims a grade, not a field ("不要给出负面评价或改进意见" is no customer's
     # feedback), nor itself: "五星" alone is a verdict ("自评：五星"), "五星好评" a rating.
     ratings = set(hits["rating"])
