@@ -46,6 +46,8 @@ def _recital() -> Recital:
         "\n| " + " | ".join(RECITED[:4]) + " |",  # a table row
         "\n• " + "\n• ".join(RECITED[1:4]),  # any three will do
         "\n> - 主動詢問離開的真實原因\n> - 不預設答案、不質疑客戶\n> - 明確按原因分情況處理",
+        '\n[result]\ncovered = ["' + '", "'.join(RECITED[:3]) + '"]',  # data, not lines
+        "\nDeclared contents: " + "; ".join(RECITED[:3]),  # an English label before the first
     ],
 )
 def test_key_point_texts_recited_earn_nothing(recital: str) -> None:
