@@ -188,7 +188,7 @@ class GraderCore:
             max_answer_tokens=self.max_answer_tokens,
             model=self.model,
             prompt=normalize_phrase(question.prompt),
-            recited=self._keyword.recited(bank, question, folded, feedback),
+            recited=self._keyword.recited(bank, question, folded, feedback_language=feedback),
         )
         style = self.protocol.prompt_style
         messages = self.messages.build(bank, question, sent.text, feedback, style)

@@ -142,11 +142,18 @@ class KeywordGrader:
         return offline_feedback(rules.coaching, t, criteria, deductions, answer, clauses, True)
 
     def recited(
-        self, bank: Bank, question: Question, answer: NormalizedText, feedback_language: str
+        self,
+        bank: BankRef,
+        question: str | Question,
+        answer: NormalizedText,
+        *,
+        feedback_language: str | None = None,
     ) -> list[tuple[int, int]]:
         """The ranges of normalized `answer` that recite the question's key-point texts
         (`grading/recital.py`): on the LLM path too they are evidence for nothing."""
-        rules = self._rules_for(bank, question, feedback_language)  # compiled by the grade
+        loaded = load_bank(bank)
+        language = self._language(loaded, feedback_language)
+        rules = self._rules_for(loaded, find_question(loaded, question), language)
         return rules.recital.spans(answer.original, answer.text)
 
 
