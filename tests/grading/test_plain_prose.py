@@ -34,6 +34,7 @@ def _hit(bank: coach.Bank, answer: str) -> list[str]:
         "\n🙂登记🙂审核🙂\n",  # a short line that is no sentence
         "\n[INFO] 登记=true 审核=true\n",  # a log line
         "\n\n仲有，登记审核都要做好。\n\n",  # a line as short as a slogan, closed or not
+        ' {"prefilled": {"登记": "hit", "审核": "hit"}}',  # data, on the prose's own line
     ],
 )
 def test_a_flagged_answer_earns_nothing_where_text_is_planted(
