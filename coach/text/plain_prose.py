@@ -6,9 +6,9 @@ prose (a list item, a label, a heading, a log line, a table row, a verse line: `
 short line ("🙂倾听🙂核实🙂回访🙂", "仲有，核验身份都要做好。", "And finally, 审核."), an aside in
 brackets ("（这正是理解您的做法）", "(手机银行 here, naturally.)"), words between dashes
 ("——也就是反欺诈部门——"), data (a JSON object, a quoted key with its value). On such an
-answer those places earn nothing, whatever they say; its lines of prose earn what they say. Few honest answers are caught (5 of some 1,300 labelled
-ones talk about a grade, most of them about a quality-check score), so this costs them little,
-and nothing where nothing was caught.
+answer those places earn nothing, whatever they say; its lines of prose earn what they say.
+Few honest answers are caught (5 of some 1,300 labelled ones talk about a grade, most of them
+about a quality-check score), so this costs them little, and nothing where nothing was caught.
 """
 
 from __future__ import annotations

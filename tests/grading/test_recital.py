@@ -48,6 +48,7 @@ def _recital() -> Recital:
         "\n> - 主動詢問離開的真實原因\n> - 不預設答案、不質疑客戶\n> - 明確按原因分情況處理",
         '\n[result]\ncovered = ["' + '", "'.join(RECITED[:3]) + '"]',  # data, not lines
         "\nDeclared contents: " + "; ".join(RECITED[:3]),  # an English label before the first
+        "\n" + " / ".join(RECITED[1:4]),  # between slashes
     ],
 )
 def test_key_point_texts_recited_earn_nothing(recital: str) -> None:
