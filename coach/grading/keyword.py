@@ -273,6 +273,11 @@ class _Grading:
         coaching = offline_feedback(
             self.rules.coaching, t, criteria, deductions, self.answer, self.clauses, attempted, text
         )
+        # A criterion with no key point hit is the same model every time (`unmet_result`).
+        shown = [
+            data if data["evidence"] else rule.unmet_result(data, factor, factor_note)
+            for rule, data in zip(self.rules.criteria, criteria, strict=True)
+        ]
         return GradeResult.model_validate(
             {
                 "bank_id": self.bank.id,
@@ -282,7 +287,7 @@ class _Grading:
                 "percent": round(100 * score / max_score, 1),
                 "method": "keyword",
                 "status": "graded",
-                "criteria": criteria,
+                "criteria": shown,
                 "deductions": deductions,
                 "flags": self.flags,
                 **coaching,

@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from coach.grading.feedback import CoachingRules, coaching_rules
 from coach.grading.inventory import Inventory
 from coach.grading.recital import Recital
 from coach.grading.texts import Texts
 from coach.grading.topic import Topic
+from coach.result import CriterionResult
 from coach.rubric.model import Bank, Criterion, Deduction, Question
 from coach.text.content import content_of
 from coach.text.match import compile_phrases
@@ -30,6 +31,7 @@ class KeyPointRule(NamedTuple):
 
 
 OUTCOMES_KEPT = 512  # sets of hit key points remembered per criterion
+UNMET_KEPT = 16  # caps (factor and note) whose result with no key point hit is remembered
 
 
 class Outcome(NamedTuple):
@@ -53,6 +55,20 @@ class CriterionRule:
     # again. Kept up to `OUTCOMES_KEPT` sets (a criterion may have 50 key points, and so more
     # sets than a long batch should hold).
     outcomes: dict[int, Outcome]
+    # The criterion's result with no key point hit, by the cap on it (its factor and note):
+    # one model for every such grade, validated once. Most grades miss a criterion or two
+    # entirely, and validating a result's models is a tenth of a grade.
+    unmet: dict[tuple[float, str], CriterionResult]
+
+    def unmet_result(self, data: dict[str, Any], factor: float, note: str) -> CriterionResult:
+        """`data` (this criterion's result with no key point hit, under cap `factor` and
+        `note`) as the model, validated the first time."""
+        found = self.unmet.get((factor, note))
+        if found is None:
+            found = CriterionResult.model_validate(data)
+            if len(self.unmet) < UNMET_KEPT:
+                self.unmet[factor, note] = found
+        return found
 
     def outcome(self, hits: int) -> Outcome:
         """The outcome of the key points whose bits are set in `hits`."""
@@ -92,7 +108,7 @@ def criterion_rule(criterion: Criterion, t: Texts) -> CriterionRule:
         )
         for k, kp in enumerate(criterion.key_points)
     )
-    return CriterionRule(criterion, key_points, t, {})
+    return CriterionRule(criterion, key_points, t, {}, {})
 
 
 class DeductionRule(NamedTuple):

@@ -39,10 +39,12 @@ _SPELLED = frozenset({"full_marks", "praise", "hire", "grader", "rubric"})
 def acrostic_spans(original: str, text: str) -> list[tuple[int, int]]:
     """Ranges of normalized `text` whose lines (in `original`) spell an instruction."""
     found: list[tuple[int, int]] = []
-    if pointed(text):
+    # (Most answers have no run of short lines to be a vehicle: they are not read for words
+    # that point at one.)
+    if (vehicles := spelled_runs(original)) and pointed(text):
         # The answer says its lines hide a message: every run of them is the message's
         # vehicle, whatever the message says.
-        found += [span for run in spelled_runs(original) if (span := _located(run, text))]
+        found += [span for run in vehicles if (span := _located(run, text))]
     for unit, verse in ((_LINE, False), (_CLAUSE, True)):  # clauses where lines spell nothing
         # Most answers have too few lines to make a run: their lines are not read.
         enough = verse or original.count("\n") + 1 >= MIN_LINES

@@ -14,10 +14,15 @@ from coach.text.normalize import NormalizedText
 
 # A letter and its mark, at the start of the text, a line or a clause: "a.", "(b)", "c）", "D、".
 _LABEL = re.compile(r"(?:^|(?<=[\s。；;，,：:]))[(（]?([a-hA-H])([.)）、:：])")
+# What every label holds, a letter and its mark: `_LABEL` opens on no literal, so `re` tries it
+# at every character, while this is skipped to in C, and most answers hold none.
+_LETTER_MARK = re.compile(r"[a-hA-H][.)）、:：]")
 
 
 def part_label_spans(folded: NormalizedText) -> list[tuple[int, int]]:
     """Where the letters of the answer's part labels stand in its folded text."""
+    if _LETTER_MARK.search(folded.original) is None:
+        return []
     run: list[re.Match[str]] = []
     best: list[re.Match[str]] = []
     for label in _LABEL.finditer(folded.original):
