@@ -50,6 +50,8 @@ _SYLLABLE_TOKEN = re.compile(f"[{_SYLLABLE}]")
 _OTHER_TOKEN = re.compile("[^\\W_\u3400-\u4dbf\u4e00-\u9fff]")  # a token's, not an ideograph
 _LATIN = re.compile("[a-z]")
 _LEET_DIGIT = re.compile("[013457]")  # `_canonical` changes only a token holding one
+# A whole token (as `_TOKEN` cuts it) holding one of those digits.
+_LEET_TOKEN = re.compile(f"(?<![^\\W_{_SYLLABLE}])[^\\W_{_SYLLABLE}]*[013457][^\\W_{_SYLLABLE}]*")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 _ABSENT = "\x00"  # the code of a token the answer does not have
@@ -70,7 +72,10 @@ def _tokens(folded: str) -> list[str]:
     tokens: list[str] = _TOKEN.findall(folded)
     if _LEET_DIGIT.search(folded) is None:  # the common case: every token reads as written
         return tokens
-    return [_canonical(t) for t in tokens]
+    # Only a token holding such a digit can change, and most (years, sums) are plain numbers:
+    # those few are read once each, the rest passed through without a call per token.
+    changed = {t: c for t in set(_LEET_TOKEN.findall(folded)) if (c := _canonical(t)) != t}
+    return list(map(changed.get, tokens, tokens)) if changed else tokens
 
 
 def _readings(text: str, answer: bool = False, folded: str | None = None) -> list[list[str]]:
