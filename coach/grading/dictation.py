@@ -55,6 +55,7 @@ _LEET_TOKEN = re.compile(f"(?<![^\\W_{_SYLLABLE}])[^\\W_{_SYLLABLE}]*[013457][^\
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 _ABSENT = "\x00"  # the code of a token the answer does not have
+_FIRST_TOKENS = 32  # of the answer, whose windows are looked at first (`_any_short`)
 
 
 _LEET = str.maketrans("013457", "oieast")
@@ -217,19 +218,19 @@ class CopyCheck:
     @cached_property
     def _any_short(self) -> bool:
         """Whether a short window of the answer, of any reading, forwards or backwards, is not
-        evidence: else no text copies it (the common case ends at the first window).
-
-        Every short window of the answer as written, evidence too, counts for `parrots`: a
-        judgement that is nothing but the answer's own words is no judgement, whatever it
-        quotes. Backwards ("请倒着读" hides a sentence a model reads forwards) is left to the
-        lookup (`_copy`): the windows of tokens reversed are the windows reversed."""
+        evidence: else no text copies it."""
         evidence = self._evidence_code
         for tokens, coded in zip(self._readings, self._whole, strict=True):
-            for size, starts in _starts(tokens, SHORT):
-                for i in starts:
-                    window = coded[i : i + size]
-                    if window not in evidence or window[::-1] not in evidence:
-                        return True
+            # Its first tokens' windows first: one of them is almost always outside the
+            # evidence, and finding every window of a long answer costs more than the rest.
+            for cut in (tokens[:_FIRST_TOKENS], tokens):
+                for size, starts in _starts(cut, SHORT):
+                    for i in starts:
+                        window = coded[i : i + size]
+                        if window not in evidence or window[::-1] not in evidence:
+                            return True
+                if len(cut) == len(tokens):
+                    break
         return False
 
     def _copy(self, window: str) -> bool:
