@@ -124,6 +124,49 @@ def test_failures_raise_the_sdks_errors(response: Any, kind: type[Exception], cl
         )
 
 
+@pytest.mark.parametrize(
+    "http",
+    [
+        httpx.Client(),
+        httpx.AsyncClient(
+            headers={"X-Team": "a", "X-Stainless-Read-Timeout": "1", "Authorization": "no"},
+            cookies={"session": "s1"},
+        ),
+        httpx.Client(params={"tenant": "t"}),
+    ],
+    ids=["plain", "headers-cookies", "params"],
+)
+def test_requests_are_built_as_the_http_client_builds_them(http: Any) -> None:
+    """The URL, headers (in order), cookies, body and timeout of `build_request`, also after
+    the HTTP client's headers and cookies change."""
+    kind = openai.AsyncOpenAI if isinstance(http, httpx.AsyncClient) else openai.OpenAI
+    client = kind(api_key="k", base_url=BASE_URL, http_client=http)
+    sender = direct_post(client, ENDPOINT)
+    assert sender is not None
+
+    def same(timeout: float) -> None:
+        ours = sender._request(BODY, timeout)
+        headers = {**sender._headers, "x-stainless-read-timeout": str(timeout)}
+        content = json.dumps(BODY, ensure_ascii=False, separators=(",", ":")).encode()
+        theirs = http.build_request(
+            "POST", sender._url, headers=headers, content=content, timeout=timeout
+        )
+        assert (ours.method, ours.url, ours.headers.raw) == (
+            theirs.method,
+            theirs.url,
+            theirs.headers.raw,
+        )
+        assert (ours.content, ours.extensions) == (theirs.content, theirs.extensions)
+
+    same(12.5)
+    same(3.0)
+    http.headers["X-Team"] = "b"
+    http.cookies.set("late", "l")
+    same(12.5)
+    http.headers = {"Accept": "text/plain"}
+    same(7.0)
+
+
 def plain() -> openai.AsyncOpenAI:
     return openai.AsyncOpenAI(api_key="k", base_url=BASE_URL)
 
