@@ -95,11 +95,12 @@ class DirectPost:
                 "POST", self._url, headers=headers, content=content, timeout=timeout
             )
         own = http.headers.raw
-        if self._merged is None or self._merged[0] != own:
+        known = self._merged  # read once: a sync client may post from several threads
+        if known is None or known[0] != own:
             merged = http.headers.copy()
             merged.update(self._headers)
-            self._merged = (own, merged)
-        headers = self._merged[1].copy()
+            known = self._merged = (own, merged)
+        headers = known[1].copy()
         headers.update(timeout_header)  # as `build_request` merges: replaced, then last
         return self._request_type(
             "POST",
