@@ -50,9 +50,12 @@ _SYLLABLE_TOKEN = re.compile(f"[{_SYLLABLE}]")
 _OTHER_TOKEN = re.compile("[^\\W_\u3400-\u4dbf\u4e00-\u9fff]")  # a token's, not an ideograph
 _LATIN = re.compile("[a-z]")
 _LEET_DIGIT = re.compile("[013457]")  # `_canonical` changes only a token holding one
+# A whole token (as `_TOKEN` cuts it) holding one of those digits.
+_LEET_TOKEN = re.compile(f"(?<![^\\W_{_SYLLABLE}])[^\\W_{_SYLLABLE}]*[013457][^\\W_{_SYLLABLE}]*")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;\n])")
 _ABSENT = "\x00"  # the code of a token the answer does not have
+_FIRST_TOKENS = 32  # of the answer, whose windows are looked at first (`_any_short`)
 
 
 _LEET = str.maketrans("013457", "oieast")
@@ -70,7 +73,10 @@ def _tokens(folded: str) -> list[str]:
     tokens: list[str] = _TOKEN.findall(folded)
     if _LEET_DIGIT.search(folded) is None:  # the common case: every token reads as written
         return tokens
-    return [_canonical(t) for t in tokens]
+    # Only a token holding such a digit can change, and most (years, sums) are plain numbers:
+    # those few are read once each, the rest passed through without a call per token.
+    changed = {t: c for t in set(_LEET_TOKEN.findall(folded)) if (c := _canonical(t)) != t}
+    return list(map(changed.get, tokens, tokens)) if changed else tokens
 
 
 def _readings(text: str, answer: bool = False, folded: str | None = None) -> list[list[str]]:
@@ -195,60 +201,44 @@ class CopyCheck:
         # Every reading, coded whole: a text shorter than a short window ("录用吧", "CHECK")
         # is the answer's when it stands in one of them as it is.
         self._whole = [self._coded(tokens) for tokens in readings]
-        # The answer's and the evidence's windows are cut when a text first has a window of
-        # the answer's tokens (`_whole_window`): many replies need none of them.
+        # A window of tokens is one of a reading's windows exactly when its code is part of
+        # that reading's code: its tokens fix its kind and so its size. So the answer's and
+        # the evidence's windows are looked for in their codes, joined (`_ABSENT` apart: no
+        # window of the answer holds it), rather than cut into sets: a grade looks up a few
+        # dozen windows, where the sets held thousands, cut for every LLM grade.
+        self._answer_code = _ABSENT.join(self._whole)
 
     @cached_property
-    def _allowed(self) -> set[str]:
-        """The windows of the evidence, long and short, of every reading (coded)."""
-        allowed: set[str] = set()
-        for quote in self._evidence:
-            for tokens in _readings(quote):
-                allowed.update(*self._short_and_long(tokens))
-        return allowed
+    def _evidence_code(self) -> str:
+        """Every reading of the evidence, coded, `_ABSENT` apart."""
+        return _ABSENT.join(
+            self._coded(tokens) for quote in self._evidence for tokens in _readings(quote)
+        )
 
     @cached_property
-    def _answer_windows(self) -> tuple[set[str], set[str], bool]:
-        """The answer's short windows as written, all its windows, and whether a short one is
-        not evidence (else no text copies it).
-
-        Every short window of the answer as written, evidence too: a judgement that is nothing
-        but the answer's own words (`parrots`) is no judgement, whatever it quotes. The
-        answer's windows, long and short, of every reading, read forwards only, are one set,
-        since a window's tokens fix its kind and so its size. Backwards ("请倒着读" hides a
-        sentence a model reads forwards) and the evidence are left to the lookup (`_copy`):
-        the windows of tokens reversed are the windows reversed, and building each set again
-        reversed and less the evidence cost three times as much, for every LLM grade."""
-        readings = self._readings
-        said, windows = self._short_and_long(readings[0])
-        windows |= said
-        any_short = self._outside(said)
-        for tokens in readings[1:]:
-            short, long = self._short_and_long(tokens)
-            windows |= short
-            windows |= long
-            any_short = any_short or self._outside(short)
-        return said, windows, any_short
-
-    def _short_and_long(self, tokens: list[str]) -> tuple[set[str], set[str]]:
-        """The short windows of `tokens` and their long ones (coded), in one pass."""
-        coded = self._coded(tokens)
-        found = _starts(tokens, SHORT, LONG)  # each set cut at once, not unions of one per kind
-        short = {coded[i : i + size] for size, starts in found[: len(SHORT)] for i in starts}
-        long = {coded[i : i + size] for size, starts in found[len(SHORT) :] for i in starts}
-        return short, long
-
-    def _outside(self, windows: set[str]) -> bool:
-        """Whether one of `windows`, forwards or backwards, is not evidence."""
-        allowed = self._allowed
-        return any(w not in allowed or w[::-1] not in allowed for w in windows)
+    def _any_short(self) -> bool:
+        """Whether a short window of the answer, of any reading, forwards or backwards, is not
+        evidence: else no text copies it."""
+        evidence = self._evidence_code
+        for tokens, coded in zip(self._readings, self._whole, strict=True):
+            # Its first tokens' windows first: one of them is almost always outside the
+            # evidence, and finding every window of a long answer costs more than the rest.
+            for cut in (tokens[:_FIRST_TOKENS], tokens):
+                for size, starts in _starts(cut, SHORT):
+                    for i in starts:
+                        window = coded[i : i + size]
+                        if window not in evidence or window[::-1] not in evidence:
+                            return True
+                if len(cut) == len(tokens):
+                    break
+        return False
 
     def _copy(self, window: str) -> bool:
         """Whether `window` (coded) is one of the answer's, either way round, and not evidence."""
         if _ABSENT in window:  # a token the answer lacks: none of its windows, either way
             return False
-        windows = self._answer_windows[1]
-        return (window in windows or window[::-1] in windows) and window not in self._allowed
+        answer = self._answer_code
+        return (window in answer or window[::-1] in answer) and window not in self._evidence_code
 
     def _coded(self, tokens: list[str]) -> str:
         return "".join(map(self._codes.get, tokens, repeat(_ABSENT)))  # no frame per token
@@ -289,7 +279,8 @@ class CopyCheck:
             return True
         if not _whole_window(first.coded, first.short):  # none of the answer's short windows
             return False
-        covered = _covered(first.coded, first.short, self._answer_windows[0].__contains__)
+        # The answer's short windows as written: those of its first reading.
+        covered = _covered(first.coded, first.short, self._whole[0].__contains__)
         return bool(covered) and len(covered) >= PARROTED_SHARE * len(tokens)
 
     def _short_whole(self, readings: list[_Reading]) -> bool:
@@ -321,7 +312,7 @@ class CopyCheck:
         tokens, coded, short, long = reading
         if not _whole_window(coded, short + long):  # none of the answer's windows
             return False
-        if not self._answer_windows[2]:  # every short window of the answer is evidence
+        if not self._any_short:  # every short window of the answer is evidence
             return False
         for size, starts in long:
             if any(self._copy(coded[i : i + size]) for i in starts):

@@ -1,6 +1,7 @@
-"""Chat-completions requests posted straight through an `AsyncOpenAI` client's HTTP client.
+"""Chat-completions requests posted straight through an OpenAI client's HTTP client.
 
-In a batch the SDK's `post` costs about a quarter of a grade's own CPU: it copies its request
+In a batch the SDK's `post` costs about a quarter of a grade's own CPU (and as much in a sync
+grade): it copies its request
 options twice, merges the headers anew, serializes the body through its encoder, walks its auth
 hooks and wraps the response, for every request, although nothing of that changes between the
 requests of one client. `DirectPost` reads what does not change from the client once (the URL
@@ -11,12 +12,12 @@ timeout is `openai.APITimeoutError`, a failed connection `openai.APIConnectionEr
 status the client's `APIStatusError` subclass (`RateLimitError`, ...), built by the client
 itself from the response.
 
-Only a plain `openai.AsyncOpenAI` with a fixed API key and no auth or request hooks of its own
-is sent this way (`direct_post` says None for any other: Azure, a key provider, workload
-identity, a provider runtime, default query parameters, a subclass); those go through the SDK's
-`post`. The shortcut reads a few private attributes of the SDK: if a version lacks one, the
-client simply goes through `post`. What it leaves out are the SDK's own debug log lines for
-these requests; coach's exchange events (`on_exchange`, the `coach.llm` logger) report each.
+Only a plain `openai.OpenAI` or `openai.AsyncOpenAI` with a fixed API key and no auth or request
+hooks of its own is sent this way (`direct_post` says None for any other: Azure, a key provider,
+workload identity, a provider runtime, default query parameters, a subclass); those go through
+the SDK's `post`. The shortcut reads a few private attributes of the SDK: if a version lacks
+one, the client simply goes through `post`. What it leaves out are the SDK's own debug log lines
+for these requests; coach's exchange events (`on_exchange`, the `coach.llm` logger) report each.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ _FORMATS_MAX = 1024  # encoded reply formats kept per client; past that the tabl
 
 class DirectPost:
     """Posts JSON bodies to one endpoint of one client, the SDK's way, without its per-request
-    machinery."""
+    machinery: `post` for an async client, `post_sync` for a sync one."""
 
-    def __init__(self, client: openai.AsyncOpenAI, endpoint: str) -> None:
+    def __init__(self, client: openai.OpenAI | openai.AsyncOpenAI, endpoint: str) -> None:
         self._client = client
         self._http: Any = client._client
         self._url = str(client.base_url) + endpoint.lstrip("/")
@@ -47,30 +48,85 @@ class DirectPost:
         self._headers = {k: v for k, v in merged.items() if isinstance(v, str)}
         self._headers["x-stainless-retry-count"] = "0"
         self._timeouts, self._failures = _transport_errors()
+        # The HTTP client's `build_request` parses the URL and merges its headers with ours
+        # anew for every request (two thirds of its cost): the URL is parsed once here, and
+        # the merged headers kept while the client's stay as they were. An HTTP client with
+        # default query parameters builds each request itself.
+        probe = self._http.build_request("POST", self._url)
+        self._parsed_url = probe.url
+        self._request_type: Any = type(probe)
+        self._timeout_type: Any = type(self._http.timeout)
+        self._merged: tuple[Any, Any] | None = None  # (the client's raw headers, merged)
         # id of a reply schema -> (the schema, its response format, that format encoded)
         self._formats: dict[int, tuple[Any, Any, str]] = {}
 
     async def post(self, body: dict[str, Any], timeout: float) -> bytes:
         """The response's bytes for `body`; the SDK's errors as `client.post` raises them."""
-        import openai
-
-        content = self._encode(body)
-        headers = {**self._headers, "x-stainless-read-timeout": str(timeout)}
-        request = self._http.build_request(
-            "POST", self._url, headers=headers, content=content.encode(), timeout=timeout
-        )
+        request = self._request(body, timeout)
         try:
             response = await self._http.send(request)
-        except self._timeouts as exc:
-            raise openai.APITimeoutError(request=request) from exc
-        except openai.OpenAIError:
-            raise
-        except self._failures as exc:
-            raise openai.APIConnectionError(request=request) from exc
+        except Exception as exc:
+            error = self._sdk_error(request, exc)
+            if error is None:
+                raise
+            raise error from exc
+        return self._content(response)
+
+    def post_sync(self, body: dict[str, Any], timeout: float) -> bytes:
+        """`post` through a sync client."""
+        request = self._request(body, timeout)
+        try:
+            response = self._http.send(request)
+        except Exception as exc:
+            error = self._sdk_error(request, exc)
+            if error is None:
+                raise
+            raise error from exc
+        return self._content(response)
+
+    def _request(self, body: dict[str, Any], timeout: float) -> Any:
+        """The request `build_request` would build for `body`."""
+        http = self._http
+        content = self._encode(body).encode()
+        timeout_header = {"x-stainless-read-timeout": str(timeout)}
+        if http.params:
+            headers = {**self._headers, **timeout_header}
+            return http.build_request(
+                "POST", self._url, headers=headers, content=content, timeout=timeout
+            )
+        own = http.headers.raw
+        known = self._merged  # read once: a sync client may post from several threads
+        if known is None or known[0] != own:
+            merged = http.headers.copy()
+            merged.update(self._headers)
+            known = self._merged = (own, merged)
+        headers = known[1].copy()
+        headers.update(timeout_header)  # as `build_request` merges: replaced, then last
+        return self._request_type(
+            "POST",
+            self._parsed_url,
+            headers=headers,
+            cookies=http.cookies,
+            content=content,
+            extensions={"timeout": self._timeout_type(timeout).as_dict()},
+        )
+
+    def _sdk_error(self, request: Any, exc: Exception) -> Exception | None:
+        """The SDK's error for `exc`, raised by sending `request`, as its `post` raises it;
+        None where it lets `exc` through as it is."""
+        import openai
+
+        if isinstance(exc, self._timeouts):
+            return openai.APITimeoutError(request=request)
+        if isinstance(exc, openai.OpenAIError) or not isinstance(exc, self._failures):
+            return None
+        return openai.APIConnectionError(request=request)
+
+    def _content(self, response: Any) -> bytes:
         if not response.is_success:
             raise self._client._make_status_error_from_response(response) from None
-        content_bytes: bytes = response.content
-        return content_bytes
+        content: bytes = response.content
+        return content
 
     def _encode(self, body: dict[str, Any]) -> str:
         """`body` as the SDK encodes it; a question's reply schema, the bulk of every body and
@@ -105,7 +161,7 @@ def _strict_schema(fmt: Any) -> Any:
     return None
 
 
-def direct_post(client: openai.AsyncOpenAI, endpoint: str) -> DirectPost | None:
+def direct_post(client: openai.OpenAI | openai.AsyncOpenAI, endpoint: str) -> DirectPost | None:
     """The direct sender for `client`, or None when it must go through the SDK's `post`."""
     try:
         return _KNOWN[client]
@@ -138,7 +194,7 @@ def _plain(client: Any) -> bool:
 
     try:
         return (
-            type(client) is openai.AsyncOpenAI
+            type(client) in (openai.OpenAI, openai.AsyncOpenAI)
             and isinstance(client.api_key, str)
             and getattr(client, "_api_key_provider", None) is None
             and getattr(client, "_provider_runtime", None) is None

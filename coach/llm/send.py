@@ -1,11 +1,11 @@
 """The send loops of one grade: an `Exchange`'s requests sent until a verified grade.
 
 `run_sync` posts with an `OpenAI` client, `run_async` with an `AsyncOpenAI` one (a plain client
-straight through its HTTP client, `DirectPost`). Both send the first request on its own and
-enter the retry loop (tenacity, under the exchange's policy) only when it fails: most grades
-take one request, and setting the loop up cost about as much CPU as reading the reply. The
-loop then judges that first failure as it judges any other (retried or raised, the same wait),
-so a grade goes exactly as it would had the loop run from the start.
+of either kind straight through its HTTP client, `DirectPost`). Both send the first request on
+its own and enter the retry loop (tenacity, under the exchange's policy) only when it fails:
+most grades take one request, and setting the loop up cost about as much CPU as reading the
+reply. The loop then judges that first failure as it judges any other (retried or raised, the
+same wait), so a grade goes exactly as it would had the loop run from the start.
 """
 
 from __future__ import annotations
@@ -23,14 +23,22 @@ if TYPE_CHECKING:
 
 
 def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any = None) -> Any:
-    """Send the exchange's requests until a verified grade, under its retry policy."""
+    """Send the exchange's requests until a verified grade, under its retry policy; a plain
+    client is posted to directly (`DirectPost`)."""
     import openai  # loaded here, not at import: offline grading never loads the SDK
+
+    direct = direct_post(client, ENDPOINT)
 
     def attempt() -> Any:
         request = exchange.request()
         started = time.perf_counter()
         try:
-            body = client.post(ENDPOINT, body=request.body, cast_to=bytes, options=request.options)
+            if direct is not None:
+                body = direct.post_sync(request.body, request.timeout)
+            else:
+                body = client.post(
+                    ENDPOINT, body=request.body, cast_to=bytes, options=request.options
+                )
         except openai.APIError as exc:
             exchange.failed(request, started, exc)
             raise
@@ -53,7 +61,7 @@ def run_sync(client: openai.OpenAI, exchange: Exchange, verify: Any, sleep: Any 
 async def run_async(
     client: openai.AsyncOpenAI, exchange: Exchange, verify: Any, sleep: Any = None
 ) -> Any:
-    """`run_sync` for an `AsyncOpenAI` client; a plain one is posted to directly (`DirectPost`)."""
+    """`run_sync` for an `AsyncOpenAI` client."""
     import openai  # loaded here, not at import: offline grading never loads the SDK
 
     direct = direct_post(client, ENDPOINT)

@@ -1,4 +1,4 @@
-"""Requests posted straight through an AsyncOpenAI client's HTTP client (`coach.llm.direct`):
+"""Requests posted straight through an OpenAI client's HTTP client (`coach.llm.direct`):
 the same request on the wire as the SDK's `post`, the SDK's errors, the SDK's way for clients
 it cannot stand in for, and the same grades either way."""
 
@@ -19,7 +19,7 @@ from coach.llm.direct import DirectPost, direct_post
 from coach.llm.exchange import ENDPOINT
 from coach.llm.reply_schema import output_schema, strict_schema
 from tests.llm.fake_openai import FakeOpenAI, connection_reset, json_reply, rate_limited
-from tests.llm.support import BASE_URL, async_client, completion_body, error
+from tests.llm.support import BASE_URL, async_client, completion_body, error, sync_client
 
 BODY = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "评分：沟通"}]}
 
@@ -57,10 +57,36 @@ def sent(
         return route.calls.last.request, outcome
 
 
-def test_the_request_on_the_wire_is_the_sdks() -> None:
+def sent_sync(direct: bool, response: httpx.Response | Exception) -> tuple[httpx.Request, Any]:
+    """`sent` through a sync client: its `post_sync`, or the SDK's `post`."""
+    client = sync_client().with_options(max_retries=0)
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as api:
+        route = api.post("/chat/completions").mock(side_effect=[response])
+        try:
+            if direct:
+                sender = direct_post(client, ENDPOINT)
+                assert sender is not None
+                outcome: Any = sender.post_sync(BODY, 12.5)
+            else:
+                outcome = client.post(ENDPOINT, body=BODY, cast_to=bytes, options={"timeout": 12.5})
+        except Exception as exc:
+            outcome = exc
+        finally:
+            client.close()
+        return route.calls.last.request, outcome
+
+
+def sides(kind: str, response: httpx.Response | Exception) -> tuple[tuple[Any, Any], ...]:
+    """(request, outcome) of the direct post and of the SDK's, with an async or a sync client."""
+    if kind == "sync":
+        return sent_sync(True, response), sent_sync(False, response)
+    return sent(direct_send, response), sent(sdk_post, response)
+
+
+@pytest.mark.parametrize("kind", ["async", "sync"])
+def test_the_request_on_the_wire_is_the_sdks(kind: str) -> None:
     reply = httpx.Response(200, json=completion_body("{}"))
-    ours, got = sent(direct_send, reply)
-    theirs, expected = sent(sdk_post, reply)
+    (ours, got), (theirs, expected) = sides(kind, reply)
     assert got == expected == reply.content
     assert str(ours.url) == str(theirs.url) == f"{BASE_URL}/chat/completions"
     assert ours.content == theirs.content  # the same JSON bytes
@@ -83,9 +109,9 @@ def test_the_request_on_the_wire_is_the_sdks() -> None:
     ],
     ids=["429", "400", "503-html", "302", "connect", "timeout"],
 )
-def test_failures_raise_the_sdks_errors(response: Any, kind: type[Exception]) -> None:
-    _, ours = sent(direct_send, response)
-    _, theirs = sent(sdk_post, response)
+@pytest.mark.parametrize("client", ["async", "sync"])
+def test_failures_raise_the_sdks_errors(response: Any, kind: type[Exception], client: str) -> None:
+    (_, ours), (_, theirs) = sides(client, response)
     assert type(ours) is type(theirs)
     assert isinstance(ours, kind)
     assert str(ours) == str(theirs)
@@ -96,6 +122,49 @@ def test_failures_raise_the_sdks_errors(response: Any, kind: type[Exception]) ->
             theirs.body,
             theirs.code,
         )
+
+
+@pytest.mark.parametrize(
+    "http",
+    [
+        httpx.Client(),
+        httpx.AsyncClient(
+            headers={"X-Team": "a", "X-Stainless-Read-Timeout": "1", "Authorization": "no"},
+            cookies={"session": "s1"},
+        ),
+        httpx.Client(params={"tenant": "t"}),
+    ],
+    ids=["plain", "headers-cookies", "params"],
+)
+def test_requests_are_built_as_the_http_client_builds_them(http: Any) -> None:
+    """The URL, headers (in order), cookies, body and timeout of `build_request`, also after
+    the HTTP client's headers and cookies change."""
+    kind = openai.AsyncOpenAI if isinstance(http, httpx.AsyncClient) else openai.OpenAI
+    client = kind(api_key="k", base_url=BASE_URL, http_client=http)
+    sender = direct_post(client, ENDPOINT)
+    assert sender is not None
+
+    def same(timeout: float) -> None:
+        ours = sender._request(BODY, timeout)
+        headers = {**sender._headers, "x-stainless-read-timeout": str(timeout)}
+        content = json.dumps(BODY, ensure_ascii=False, separators=(",", ":")).encode()
+        theirs = http.build_request(
+            "POST", sender._url, headers=headers, content=content, timeout=timeout
+        )
+        assert (ours.method, ours.url, ours.headers.raw) == (
+            theirs.method,
+            theirs.url,
+            theirs.headers.raw,
+        )
+        assert (ours.content, ours.extensions) == (theirs.content, theirs.extensions)
+
+    same(12.5)
+    same(3.0)
+    http.headers["X-Team"] = "b"
+    http.cookies.set("late", "l")
+    same(12.5)
+    http.headers = {"Accept": "text/plain"}
+    same(7.0)
 
 
 def plain() -> openai.AsyncOpenAI:
@@ -111,6 +180,13 @@ async def fixed_key() -> str:
     [
         (plain, True),
         (lambda: plain().with_options(max_retries=0), True),
+        (lambda: openai.OpenAI(api_key="k", base_url=BASE_URL), True),
+        (
+            lambda: openai.AzureOpenAI(
+                api_key="k", azure_endpoint="https://x.test", api_version="2024-06-01"
+            ),
+            False,
+        ),
         (lambda: openai.AsyncOpenAI(api_key=fixed_key, base_url=BASE_URL), False),
         (lambda: openai.AsyncOpenAI(api_key="k", base_url=f"{BASE_URL}?tenant=a"), False),
         (
@@ -124,7 +200,16 @@ async def fixed_key() -> str:
             False,
         ),
     ],
-    ids=["plain", "with-options", "key-provider", "url-query", "default-query", "azure"],
+    ids=[
+        "plain",
+        "with-options",
+        "sync",
+        "sync-azure",
+        "key-provider",
+        "url-query",
+        "default-query",
+        "azure",
+    ],
 )
 def test_only_plain_clients_are_posted_to_directly(
     build: Callable[[], openai.AsyncOpenAI], direct: bool
