@@ -54,6 +54,7 @@ class Recital:
         """`texts`: the question's key-point texts, as the rubric writes them."""
         folded = (_content(normalize_phrase(text)) for text in texts)
         self._texts = [text for text in folded if len(text) >= MIN_CHARS]
+        self._letters = [frozenset(text) for text in self._texts]
         self._anchors = [
             {text[:_ANCHOR], text[-_ANCHOR:], text[(len(text) - _ANCHOR) // 2 :][:_ANCHOR]}
             for text in self._texts
@@ -69,11 +70,17 @@ class Recital:
         near = [i for i, anchors in enumerate(self._anchors) if any(a in content for a in anchors)]
         if len(near) < MIN_RECITED:
             return []
+        # A piece much longer than every key point near is a sentence of the answer's own;
+        # folding keeps a piece's length but for a character or two.
+        longest = max(len(self._texts[i]) for i in near) / SHARE + 2
         recited: dict[str, int] = {}
         for piece in _PIECE.findall(original):
             piece = _MARK.sub("", piece.strip())
-            for read in (piece, _LABEL.sub("", piece)):
-                said = _content(normalize_phrase(read)) if read else ""
+            unlabelled = _LABEL.sub("", piece)
+            for read in (piece, unlabelled) if unlabelled != piece else (piece,):
+                if not MIN_CHARS <= len(_content(read)) <= longest:
+                    continue
+                said = _content(normalize_phrase(read))
                 if len(said) >= MIN_CHARS and (i := self._recited(said, near)) is not None:
                     recited[read] = i
                     break
@@ -83,7 +90,18 @@ class Recital:
 
     def _recited(self, said: str, near: Sequence[int]) -> int | None:
         """The first of the key points `near` that `said` (content only) recites, if any."""
-        return next((i for i in near if _recites(said, self._texts[i])), None)
+        letters = frozenset(said)
+        for i in near:
+            key_point = self._texts[i]
+            # What no SequenceMatcher can match: a length out of bounds, or more of the
+            # piece's letters missing from the key point than `SHARE` leaves unmatched.
+            if not COVER * len(key_point) <= len(said) <= len(key_point) / SHARE:
+                continue
+            if len(letters - self._letters[i]) > (1 - SHARE) * len(said):
+                continue
+            if _recites(said, key_point):
+                return i
+        return None
 
 
 def _recites(piece: str, key_point: str) -> bool:
