@@ -59,12 +59,24 @@ class Recital:
             {text[:_ANCHOR], text[-_ANCHOR:], text[(len(text) - _ANCHOR) // 2 :][:_ANCHOR]}
             for text in self._texts
         ]
+        # The last answer read: an LLM grade asks twice, for the keyword grade beside it and
+        # for the quotes it may not use.
+        self._last: tuple[str, str, list[Span]] = ("", "", [])
 
     def spans(self, original: str, text: str) -> list[Span]:
         """The ranges of normalized `text` that recite key points, where `original` recites
         `MIN_RECITED` or more of them."""
         if len(self._texts) < MIN_RECITED:
             return []
+        last_original, last_text, found = self._last
+        if original == last_original and text == last_text:
+            return list(found)
+        found = self._find(original, text)
+        self._last = (original, text, found)
+        return list(found)
+
+    def _find(self, original: str, text: str) -> list[Span]:
+        """`spans`, read afresh."""
         # Most answers hold no key point's words verbatim: three cheap look-ups each tell.
         content = _content(text)
         near = [i for i, anchors in enumerate(self._anchors) if any(a in content for a in anchors)]
