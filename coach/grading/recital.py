@@ -56,8 +56,13 @@ class Recital:
         self._texts = [text for text in folded if len(text) >= MIN_CHARS]
         self._letters = [frozenset(text) for text in self._texts]
         self._anchors = [
-            {text[:_ANCHOR], text[-_ANCHOR:], text[(len(text) - _ANCHOR) // 2 :][:_ANCHOR]}
-            for text in self._texts
+            (anchor, i)
+            for i, text in enumerate(self._texts)
+            for anchor in {
+                text[:_ANCHOR],
+                text[-_ANCHOR:],
+                text[(len(text) - _ANCHOR) // 2 :][:_ANCHOR],
+            }
         ]
         # The last answer read: an LLM grade asks twice, for the keyword grade beside it and
         # for the quotes it may not use.
@@ -79,7 +84,7 @@ class Recital:
         """`spans`, read afresh."""
         # Most answers hold no key point's words verbatim: three cheap look-ups each tell.
         content = _content(text)
-        near = [i for i, anchors in enumerate(self._anchors) if any(a in content for a in anchors)]
+        near = sorted({i for anchor, i in self._anchors if anchor in content})
         if len(near) < MIN_RECITED:
             return []
         # A piece much longer than every key point near is a sentence of the answer's own;
