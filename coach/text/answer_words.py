@@ -16,7 +16,7 @@ DOMAIN = (
     "|bank|banks|banking|loan*|debt*|cash flow|deposit*|mortgage*|repay*|overdue|borrower*|lender*"
     "|complaint*|money|payment*|card|cards|invest*|insurance|interest rate*"
     "|product|fund|bond|fico|loyalty|reward*|bonus|redeem*|cashback|miles|member*|test|exam|sales"
-    "|account*|transaction*|sms|message|email|link|call|caller|scam*|app|信用|征信|芝麻|风险|风控"
+    "|account*|transaction*|sms|message|email|link|call|calls|caller|scam*|app|信用|征信|芝麻|风险|风控"
     "|客户|顾客|用户|服务|产品|基金|理财|债券|资产|绩效|考核|员工|团队|门店|网点|积分|质检|考试"
     "|测评|账户|交易|销售|业绩|评估|应用商店|短信|链接|电话|来电|骗|诈骗|app|experience|体验"
     "|知识库|话术库|knowledge base|faq|transfer*|cash|funds|aml|verif*|identity|document*"

@@ -215,7 +215,7 @@ FIELD = (
     "|follow up question*|improved answer|model answer|justification|remarks|评语|点评|总评"
     "|改进建议"
     "|反馈意见|反馈|追问|改写后的回答|改写|示范回答|评分理由|评价意见|优点栏|优点一栏|优点部分|优点里"
-    "|优点中|给出优点|在优点|缺点栏|缺点一栏|缺点部分|缺点里|缺点中|在缺点"
+    "|优点中|给出优点|在优点|入优点|进优点|缺点栏|缺点一栏|缺点部分|缺点里|缺点中|在缺点|入缺点|进缺点"
     "|フィードバック|コメント|講評|讲评|改善点|長所|长所|所見|所见|피드백|코멘트|강점|개선점"
     "|개선 사항|평가 의견|총평|commentaire*|retour*|points forts|axes d'amelioration|appreciation"
     "|justification|ruckmeldung|kommentar*|starken|verbesserung*|begrundung|comentario*"

@@ -130,6 +130,12 @@ def test_an_english_answer_about_lending_is_about_the_job() -> None:
             "I would record why customers had to come back, find the root cause and propose a "
             "checklist through my supervisor.",
         ),
+        (  # a call centre's calls, with the supervisor who samples them
+            "finance-cs-skills",
+            "b3",
+            "I'd thank my supervisor for the feedback, go through each deduction, and re-listen "
+            "to the sampled calls.",
+        ),
     ],
 )
 def test_the_words_of_verification_and_escalation_are_the_jobs(
