@@ -125,7 +125,7 @@ def input_lines(path: Path, encoding: str | None = None) -> Iterator[InputLine]:
                 continue
             if number == 1:
                 text = text.removeprefix("\ufeff")  # a byte order mark is no part of the id
-            if not text.isspace():  # (`text` is never empty: it holds at least one byte)
+            if text.strip():  # (a first line may hold nothing but the byte order mark)
                 yield InputLine(number, text.rstrip("\r\n"))
 
 

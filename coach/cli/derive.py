@@ -73,7 +73,9 @@ def add_derive_parsers(sub: Any) -> None:
         "--bank-id", metavar="ID", help="the bank's id (FILE.jsonl: as --id; --question: derived)"
     )
     derive.add_argument("--title", metavar="TEXT", help="bank title")
-    derive.add_argument("--out", metavar="FILE", help="write the YAML here (default stdout)")
+    derive.add_argument(
+        "--out", "-o", "--output", metavar="FILE", help="write the YAML here (default stdout)"
+    )
     add_encoding_option(derive, "FILE.jsonl")
     calibrate = sub.add_parser(
         "calibrate",
@@ -85,7 +87,7 @@ def add_derive_parsers(sub: Any) -> None:
     calibrate.add_argument("labels", metavar="LABELS.jsonl", help="question, answer, score[, bank]")
     calibrate.add_argument("--method", choices=["weights", "bands"], default="weights")
     calibrate.add_argument("--seed", type=int, default=0, help="seed of the inner folds (0)")
-    calibrate.add_argument("--out", metavar="FILE", required=True)
+    calibrate.add_argument("--out", "-o", "--output", metavar="FILE", required=True)
     add_encoding_option(calibrate, "LABELS.jsonl and of a rubric file")
 
 

@@ -100,7 +100,9 @@ def add_grade_parsers(sub: Any) -> None:
     jobs.add_argument(
         "source", metavar="IN.jsonl", help="lines of {id, bank, question, answer}, or a table"
     )
-    jobs.add_argument("--out", required=True, metavar="OUT.jsonl", help="appended to, resumable")
+    jobs.add_argument(
+        "--out", "-o", "--output", required=True, metavar="OUT.jsonl", help="appended to, resumable"
+    )
     jobs.add_argument("--offline", action="store_true", help="keyword grader only, no network")
     jobs.add_argument(
         "--mode",

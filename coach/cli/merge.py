@@ -22,6 +22,8 @@ def add_merge_parser(sub: Any) -> None:
     merge.add_argument("sources", nargs="+", metavar="OUT.jsonl", help="the parts' outputs")
     merge.add_argument(
         "--out",
+        "-o",
+        "--output",
         required=True,
         metavar="ALL.jsonl",
         help="one line per id (.csv, .tsv, .xlsx or .parquet: that table, from ALL.xx.jsonl)",

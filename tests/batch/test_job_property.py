@@ -70,9 +70,9 @@ def job_file(draw: st.DrawFn, bank: str) -> bytes:
 
 def non_blank_lines(data: bytes) -> int:
     """What the output must hold: a line for each line with text in it, or with bytes that
-    are not UTF-8 text."""
+    are not UTF-8 text (a byte order mark opening the file is no text)."""
     count = 0
-    for segment in data.split(b"\n"):
+    for segment in data.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
         try:
             count += bool(segment.decode("utf-8").strip())
         except UnicodeDecodeError:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import coach
 from coach.batch.jobs import run_job
 from coach.batch.jsonl import scan_output
@@ -95,6 +97,30 @@ def test_the_command_line(tmp_path: Path, mini_path: Path) -> None:
     assert "8 already done" in rerun.stdout and len(read_out(out)) == 8
     missing = run_cli("grade-file", tmp_path / "nope.jsonl", "--out", out)
     assert missing.returncode == 1 and missing.stderr.startswith("coach: error: cannot read")
+
+
+def test_the_output_file_may_be_named_as_most_tools_name_it(
+    tmp_path: Path, mini_path: Path
+) -> None:
+    """`-o` and `--output` are `--out` (argparse would read `--output` as `--output-mode`)."""
+    source = job_input(tmp_path, mini_path)
+    for flag in ("-o", "--output"):
+        out = tmp_path / f"out{flag}.jsonl"
+        done = run_cli("grade-file", source, flag, out, "--offline")
+        assert done.returncode == 0, done.stderr
+        assert len(read_out(out)) == 8
+
+
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\n", b"\xef\xbb\xbf \r\n"])
+def test_a_byte_order_mark_alone_on_the_first_line_is_no_input(
+    tmp_path: Path, content: bytes
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    done = run_cli("grade-file", source, "--out", out, "--offline")
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == b""
 
 
 def test_a_spent_budget_leaves_the_rest_for_the_next_run(
