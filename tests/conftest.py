@@ -1,18 +1,26 @@
 """Shared fixtures: a small rubric written for precise expectations, the built-in banks, and an
-OpenAI-compatible API mocked with respx."""
+OpenAI-compatible API mocked with respx; and the property tests' settings."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import respx
+from hypothesis import settings
 
 import coach
 from coach.testing import fake_judge  # noqa: F401 (the test kit's fixture, as users import it)
 from tests.llm.support import BASE_URL
 from tests.support import MINI_BANK
+
+# Property tests draw the same examples on every run and machine, so a red run can be re-run
+# and a green one means the same everywhere; `HYPOTHESIS_PROFILE=explore` draws afresh.
+settings.register_profile("coach", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "coach"))
 
 
 @pytest.fixture
