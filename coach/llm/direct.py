@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import json
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     import openai
@@ -66,10 +66,7 @@ class DirectPost:
         try:
             response = await self._http.send(request)
         except Exception as exc:
-            error = self._sdk_error(request, exc)
-            if error is None:
-                raise
-            raise error from exc
+            self._reraise(request, exc)
         return self._content(response)
 
     def post_sync(self, body: dict[str, Any], timeout: float) -> bytes:
@@ -78,11 +75,15 @@ class DirectPost:
         try:
             response = self._http.send(request)
         except Exception as exc:
-            error = self._sdk_error(request, exc)
-            if error is None:
-                raise
-            raise error from exc
+            self._reraise(request, exc)
         return self._content(response)
+
+    def _reraise(self, request: Any, exc: Exception) -> NoReturn:
+        """`exc` as the SDK raises it (`_sdk_error`), or as it is."""
+        error = self._sdk_error(request, exc)
+        if error is None:
+            raise exc
+        raise error from exc
 
     def _request(self, body: dict[str, Any], timeout: float) -> Any:
         """The request `build_request` would build for `body`."""
