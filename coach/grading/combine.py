@@ -223,14 +223,10 @@ def llm_result(
     flags += list(prepared_flags)
     # The offline coaching quotes its examples from the keyword grader's evidence: the clause
     # around a key point found, never a quote of the model's that takes in planted text.
-    # Its STAR reading is the keyword grade's, made on the answer as graded (planted text left
-    # out), not on the whole answer again.
-    star = keyword.star.model_dump() if keyword.star is not None else None
     coaching = (
         offline_coaching(
             [{**c, "evidence": _dumped(offline[c["id"]].evidence)} for c in criteria], deductions
         )
-        | {"star": star}
         if check is None or not model_coaching
         else llm_coaching(
             bank, question, keyword, verified, reply, criteria, deductions, check, dropped

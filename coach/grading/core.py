@@ -329,7 +329,7 @@ class GraderCore:
                 self._keyword.coaching_for,
                 job.bank,
                 job.question,
-                job.folded,
+                star=job.keyword.star,
                 feedback_language=job.feedback_language,
             ),
             answer=job.folded,

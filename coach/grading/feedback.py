@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from coach.grading.quotes import quote_span
-from coach.grading.star import star_parts
 from coach.grading.texts import Texts
 from coach.result import Feedback, FollowUp, ImprovedAnswer
 from coach.rubric.model import Question
 from coach.text.match import Clauses
-from coach.text.normalize import NormalizedText, normalize
+from coach.text.normalize import normalize
 
 STRONG_SHARE = 0.75  # a criterion at or above this share of its points is named a strength
 TIPS_PER_CRITERION = 3
@@ -102,13 +101,12 @@ def offline_feedback(
     t: Texts,
     criteria: list[dict[str, Any]],
     deductions: list[dict[str, Any]],
-    answer: NormalizedText,
-    clauses: Clauses,
+    star: dict[str, Any] | None,
     attempted: bool,
-    searched: str = "",
 ) -> dict[str, Any]:
     """The coaching fields of a keyword `GradeResult`, as plain data and the models of
-    `rules` (the texts fixed by the rubric); `searched`: the answer as graded (`star_parts`)."""
+    `rules` (the texts fixed by the rubric); `star`: the answer's STAR reading (`star_parts`,
+    made on the answer as graded), None where the question is not behavioral."""
     strengths = []
     improvements: list[dict[str, Any] | Feedback] = [
         {"text": t.avoid.format(what=d["description"]), "deduction_id": d["id"]} for d in deductions
@@ -131,7 +129,6 @@ def offline_feedback(
             continue
         for kp_id in criterion["key_points_missed"][:TIPS_PER_CRITERION]:
             improvements.append(rules.key_points[cid, kp_id].improvement)
-    star = star_parts(answer, clauses, searched) if rules.behavioral else None
     if star is not None and attempted:
         absent = [t.star_names[part] for part, found in star.items() if not found["present"]]
         if absent:

@@ -32,8 +32,9 @@ from coach.grading.rules import (
     rubric_version,
     word_grams,
 )
+from coach.grading.star import star_parts
 from coach.grading.texts import Texts, texts_for
-from coach.result import FlagCode, GradeResult
+from coach.result import FlagCode, GradeResult, Star
 from coach.rubric.loader import BankRef, load_bank
 from coach.rubric.model import Bank, Question
 from coach.text.content import content_of
@@ -125,21 +126,22 @@ class KeywordGrader:
         self,
         bank: BankRef,
         question: str | Question,
-        answer: NormalizedText,
         criteria: list[dict[str, Any]],
         deductions: list[dict[str, Any]],
         *,
+        star: Star | None = None,
         feedback_language: str | None = None,
     ) -> dict[str, Any]:
         """The offline coaching fields for a grade made elsewhere (`criteria` and `deductions`
         as plain data, in `GradeResult`'s shape): the tips follow that grade's missed key
-        points, so they agree with it."""
+        points, so they agree with it. `star`: the answer's STAR reading, the keyword grade's
+        (made on the answer as graded), for a behavioral question."""
         loaded = load_bank(bank)
         language = self._language(loaded, feedback_language)
         rules = self._rules_for(loaded, find_question(loaded, question), language)
+        reading = star.model_dump() if star is not None else None
         t = texts_for(language)
-        clauses = Clauses(answer.text)
-        return offline_feedback(rules.coaching, t, criteria, deductions, answer, clauses, True)
+        return offline_feedback(rules.coaching, t, criteria, deductions, reading, True)
 
     def recited(
         self,
@@ -270,9 +272,11 @@ class _Grading:
         score = round(max(0.0, earned - lost), 2)
         max_score = self.question.points
         attempted = not (found.blank or found.non_answer)
-        coaching = offline_feedback(
-            self.rules.coaching, t, criteria, deductions, self.answer, self.clauses, attempted, text
-        )
+        # STAR cues are read in the answer as graded: none in text planted for the grader.
+        star = None
+        if self.rules.coaching.behavioral:
+            star = star_parts(self.answer, self.clauses, text)
+        coaching = offline_feedback(self.rules.coaching, t, criteria, deductions, star, attempted)
         # A criterion with no key point hit is the same model every time (`unmet_result`).
         shown = [
             data if data["evidence"] else rule.unmet_result(data, factor, factor_note)
