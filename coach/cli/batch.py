@@ -16,7 +16,7 @@ import json
 from typing import Any, TextIO
 
 from coach.batch.run import BatchItem, BatchResult
-from coach.cli.common import add_llm_options, llm_options
+from coach.cli.common import OUT_FLAGS, add_llm_options, llm_options
 from coach.errors import CoachError
 
 
@@ -25,7 +25,7 @@ def add_batch_parser(sub: Any) -> None:
     steps = batch.add_subparsers(dest="step", metavar="STEP", required=True)
     prepare = steps.add_parser("prepare", help="write the request file for a job file")
     prepare.add_argument("source", metavar="IN.jsonl")
-    prepare.add_argument("--out", "-o", "--output", required=True, metavar="REQUESTS.jsonl")
+    prepare.add_argument(*OUT_FLAGS, required=True, metavar="REQUESTS.jsonl")
     submit = steps.add_parser("submit", help="upload the request file and start the batch")
     submit.add_argument("requests", metavar="REQUESTS.jsonl")
     status = steps.add_parser("status", help="how far the batch has got")
@@ -33,7 +33,7 @@ def add_batch_parser(sub: Any) -> None:
     collect = steps.add_parser("collect", help="download and verify the grades")
     collect.add_argument("batch_id", metavar="BATCH_ID")
     collect.add_argument("source", metavar="IN.jsonl", help="the job file the batch was made of")
-    collect.add_argument("--out", "-o", "--output", required=True, metavar="OUT.jsonl")
+    collect.add_argument(*OUT_FLAGS, required=True, metavar="OUT.jsonl")
     for step in (prepare, submit, status, collect):
         add_llm_options(step)
 

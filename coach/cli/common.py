@@ -22,6 +22,9 @@ from coach.rubric.loader import bank_file, load_bank, parse_decoded, read_file
 from coach.rubric.model import Bank
 
 PROG = "coach"
+# The output file's option, as most tools spell it too ("--output" alone would otherwise be
+# taken as an abbreviation of another option, such as grade-file's --output-mode).
+OUT_FLAGS = ("--out", "-o", "--output")
 
 
 class UsageError(Exception):

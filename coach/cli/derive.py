@@ -34,7 +34,7 @@ from typing import Any, TextIO
 
 from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
 from coach.authoring.draft import QuestionSource, derive_bank, dump_bank
-from coach.cli.common import add_encoding_option, open_bank, read_text
+from coach.cli.common import OUT_FLAGS, add_encoding_option, open_bank, read_text
 from coach.cli.labels import human_score
 from coach.errors import CoachError
 from coach.rubric.loader import load_bank
@@ -73,9 +73,7 @@ def add_derive_parsers(sub: Any) -> None:
         "--bank-id", metavar="ID", help="the bank's id (FILE.jsonl: as --id; --question: derived)"
     )
     derive.add_argument("--title", metavar="TEXT", help="bank title")
-    derive.add_argument(
-        "--out", "-o", "--output", metavar="FILE", help="write the YAML here (default stdout)"
-    )
+    derive.add_argument(*OUT_FLAGS, metavar="FILE", help="write the YAML here (default stdout)")
     add_encoding_option(derive, "FILE.jsonl")
     calibrate = sub.add_parser(
         "calibrate",
@@ -87,7 +85,7 @@ def add_derive_parsers(sub: Any) -> None:
     calibrate.add_argument("labels", metavar="LABELS.jsonl", help="question, answer, score[, bank]")
     calibrate.add_argument("--method", choices=["weights", "bands"], default="weights")
     calibrate.add_argument("--seed", type=int, default=0, help="seed of the inner folds (0)")
-    calibrate.add_argument("--out", "-o", "--output", metavar="FILE", required=True)
+    calibrate.add_argument(*OUT_FLAGS, metavar="FILE", required=True)
     add_encoding_option(calibrate, "LABELS.jsonl and of a rubric file")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from coach.cli.common import (
+    OUT_FLAGS,
     UsageError,
     add_encoding_option,
     add_llm_options,
@@ -100,9 +101,7 @@ def add_grade_parsers(sub: Any) -> None:
     jobs.add_argument(
         "source", metavar="IN.jsonl", help="lines of {id, bank, question, answer}, or a table"
     )
-    jobs.add_argument(
-        "--out", "-o", "--output", required=True, metavar="OUT.jsonl", help="appended to, resumable"
-    )
+    jobs.add_argument(*OUT_FLAGS, required=True, metavar="OUT.jsonl", help="appended to, resumable")
     jobs.add_argument("--offline", action="store_true", help="keyword grader only, no network")
     jobs.add_argument(
         "--mode",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from coach.cli.common import OUT_FLAGS
 from coach.errors import CoachError
 
 
@@ -21,9 +22,7 @@ def add_merge_parser(sub: Any) -> None:
     )
     merge.add_argument("sources", nargs="+", metavar="OUT.jsonl", help="the parts' outputs")
     merge.add_argument(
-        "--out",
-        "-o",
-        "--output",
+        *OUT_FLAGS,
         required=True,
         metavar="ALL.jsonl",
         help="one line per id (.csv, .tsv, .xlsx or .parquet: that table, from ALL.xx.jsonl)",
