@@ -1,9 +1,9 @@
 """Sentences addressed to the grader, found by what they are made of rather than by phrase.
 
-Each sentence of the revealed text (`coach.text.reveal`) is tagged with the concepts of
-`coach.text.grading_words` it holds (`coach.text.grading_concepts`): who it speaks to (the
-grader, "you", an authority), what it is about (the grade, the rubric, hiring, a feedback field)
-and how (a request, an order, a claim). A rule fires on a combination an answer to the question
+Each sentence of the revealed text (`coach.text.reveal`) is tagged with the concepts of the
+lexicons it holds (`coach.text.grading_concepts`): who it speaks to (the grader, "you", an
+authority), what it is about (the grade, the rubric, hiring, a feedback field) and how (a
+request, an order, a claim). A rule fires on a combination an answer to the question
 has no reason to make, in whatever language or wording:
 
 * the grader named, with the grade, a hiring decision, a feedback field or rules set aside;

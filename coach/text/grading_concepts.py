@@ -1,11 +1,10 @@
-"""The concepts of `coach.text.grading_words`, compiled, and the tags of one sentence.
-
-`tags` says which concepts a sentence of revealed text holds (`coach.text.reveal`): "grader",
-"full_marks", "please", "domain" and the rest, plus a few shapes that are not words: a perfect
-fraction ("10/10") counts as full marks, a number of points ("12分", "5 points") as a score, a
-checklist (`coach.text.checklist`) as key points named, a score line ("总分：12/12", "score =
-100") as its own tag, a sentence opening on a chat role or
-a name of the grader ("System:", "评委老师，") as "vocative", one opening on an order ("Add this
+"""The concepts of `coach.text.grading_words` and `grading_acts`, compiled, and the tags of one
+sentence. `tags` says which concepts a sentence of revealed text holds (`coach.text.reveal`):
+"grader", "full_marks", "please", "domain" and the rest, plus a few shapes that are not words: a
+perfect fraction ("10/10") counts as full marks, a number of points ("12分", "5 points") as a
+score, a checklist (`coach.text.checklist`) as key points named, a score line ("总分：12/12",
+"score = 100") as its own tag, a sentence opening on a chat role or a name of the grader
+("System:", "评委老师，") as "vocative", one opening on an order ("Add this
 to the feedback") as "imperative", and someone else's words ("客户说", "I tell the customer")
 as "reported". Grading words next to a domain word ("信用评分", "customer feedback") are left
 out: they belong to the answer.
@@ -19,6 +18,7 @@ import functools
 import re
 
 from coach.text import answer_words as own
+from coach.text import grading_acts as acts
 from coach.text import grading_words as words
 from coach.text.checklist import checklist
 from coach.text.grade_shapes import OUT_OF, PERFECT, POINTS, SCORE_LINE, within_scale
@@ -60,34 +60,34 @@ CONCEPTS = {
     "score": words.SCORE,
     "answer": words.ANSWER,
     "item": words.ITEM,
-    "please": words.PLEASE,
-    "give": words.GIVE,
-    "ignore": words.IGNORE,
+    "please": acts.PLEASE,
+    "give": acts.GIVE,
+    "ignore": acts.IGNORE,
     "instructions": words.INSTRUCTIONS,
     "orders": words.ORDERS,
     "earlier": words.EARLIER,
     "hire": words.HIRE,
     "field": words.FIELD,
-    "write": words.WRITE,
+    "write": acts.WRITE,
     "authority": words.AUTHORITY,
-    "claim": words.CLAIM,
-    "meets": words.MEETS,
-    "deserves": words.DESERVES,
+    "claim": acts.CLAIM,
+    "meets": acts.MEETS,
+    "deserves": acts.DESERVES,
     "all": words.ALL,
-    "change": words.CHANGE,
+    "change": acts.CHANGE,
     "key_points": words.KEY_POINTS,
-    "done": words.DONE,
-    "join": words.JOIN,
-    "deduct": words.DEDUCT,
+    "done": acts.DONE,
+    "join": acts.JOIN,
+    "deduct": acts.DEDUCT,
     "faults": words.FAULTS,
-    "plead": words.PLEAD,
-    "record": words.RECORD,
+    "plead": acts.PLEAD,
+    "record": acts.RECORD,
     "domain": (*own.DOMAIN, *own.RATING),
     "rating": own.RATING,
-    "praise": words.PRAISE,
+    "praise": acts.PRAISE,
     "self_text": words.SELF_TEXT,
-    "defines": words.DEFINES,
-    "role_play": words.ROLE_PLAY,
+    "defines": acts.DEFINES,
+    "role_play": acts.ROLE_PLAY,
 }
 _TAGGED = (*CONCEPTS, "reported")
 # Words that may open a sentence spoken to the grader ("System:", "Dear grader,", "AI，").

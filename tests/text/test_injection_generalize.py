@@ -3,7 +3,7 @@ fresh, in wordings the lexicons were not fitted to, and ordinary answers that ta
 ratings, scores, judges and interviews without speaking to the grader.
 
 A rule earns its place here only by catching a family; a case that needs its own entry in
-`coach.text.grading_words` is a sign the rule is too narrow.
+the lexicons (`grading_words`, `grading_acts`) is a sign the rule is too narrow.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ ordinary answers that must be left alone.
 
 Every attack below is appended to (or set inside) a plain answer sentence, as a candidate would
 write it; the assertion is on the flagged sentences, so the answer's own sentence must stay
-unflagged. No case here is in `coach.text.grading_words` as written: the detector has to get
+unflagged. No case here is in the lexicons as written: the detector has to get
 there from the concepts its words fall into.
 """
 
