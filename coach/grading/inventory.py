@@ -41,14 +41,42 @@ MIN_CRITERIA = 2  # criteria whose points the items name
 MAX_ITEM_CHARS = 12  # letters, digits and ideographs of an item that only names
 MAX_ITEM_WORDS = 4  # ... or English words
 COVERED = 0.8  # share of an item's letters, digits and ideographs that a phrase matches
-_NEWLINE = re.compile("\n")
+# Where the original breaks items that folding runs together: a line break, or a space beside
+# an ideograph ("G1024 倾听", "倾听 正点"), unless that ideograph stands alone between spaces,
+# as letters spaced out do ("核 验 本 人"); an English phrase keeps its spaces.
+_IDEOGRAPH_CLASS = "\u3400-\u4dbf\u4e00-\u9fff"
+_ITEM_BREAK = re.compile(
+    f"\\n|(?<=[^\\s][{_IDEOGRAPH_CLASS}])[ \\t\u3000]+(?![{_IDEOGRAPH_CLASS}](?:\\s|$))"
+    f"|(?<![{_IDEOGRAPH_CLASS}])[ \\t\u3000]+(?=[{_IDEOGRAPH_CLASS}][^\\s])"
+)
+# Marks that set items apart besides the comma-like ones: slashes, bars, bullets, arrows, ticks,
+# triangles, boxes, stars and the like ("倾听→道歉→核实", "风险提示 ✓ | 风险测评 ✓"). Normalizing
+# keeps them, and an item holds none. Markdown's bullets and headings ("-", "*", "+", "#") mark
+# lines, which line breaks set apart already, and a table's bars its cells (`_TABLE_RULE`).
+_SYMBOLS = (
+    "/|>~=\u00b7\u2010-\u2027\u2030-\u205e\u2190-\u23ff\u2500-\u27bf\u2b00-\u2bff\u30fb"
+    "\U0001f300-\U0001faff"
+)
+_MARKS = f"、｜\n{_SYMBOLS}"
 # Short items in a row, as written: three list marks, bars, bullets or line breaks with short
 # pieces between them. The pattern opens on its mark, which `re` looks for in C: most answers
 # are read in one pass.
-_MARKED_RUN = re.compile(r"[、/|｜・•·\n](?:[^、/|｜・•·\n，,。；;！!？?]{1,16}[、/|｜・•·\n]){2}")
+_MARKED_RUN = re.compile(f"[{_MARKS}](?:[^{_MARKS}，,。；;！!？?]{{1,16}}[{_MARKS}]){{2}}")
+# A run of those marks in normalized text, unless it stands inside a word or a number ("10/10",
+# "jd-b1", "e-mail"): each is a clause break where the items are read.
+_SYMBOL_MARK = re.compile(f"(?<![a-z0-9])[{_SYMBOLS}]+|[{_SYMBOLS}]+(?![a-z0-9])")
+_CELL_SYMBOLS = _SYMBOLS.replace("|", "")
+_CELL_MARK = re.compile(f"(?<![a-z0-9])[{_CELL_SYMBOLS}]+|[{_CELL_SYMBOLS}]+(?![a-z0-9])")
+# A Markdown table's rule ("|---|:--|"): its cells are facts side by side, each read alone.
+_TABLE_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$", re.MULTILINE)
 # ... or a line of short pieces between commas that no sentence mark closes (`_whole_line`).
 _COMMA_LINE = re.compile(r"^(?=[^。！？!?\n]*$)(?:[^，,\n]{1,16}[，,]){3}", re.MULTILINE)
-_LIST_MARK = re.compile("[、/|｜・•·;；\n]")
+_LIST_MARK = re.compile(f"[{_MARKS};；]")
+# A piece that is no item: marks, or a list number alone ("1" of "① 别着急", "-" of "- 登记",
+# spaced off).
+_BARE = re.compile(r"[\W_]*(?:[0-9]{1,2}[\W_]*)?")
+# An item's number: "1 ", "2." (a circled "①" folds to "1").
+_NUMBERING = re.compile(r"^\s*[0-9]{1,2}\s*[.)]?\s*(?=[^\W0-9_])")
 _PIECE = re.compile(f"[^{SENTENCE_END}{CLAUSE_BREAK}]+")
 # MIN_ITEMS pieces or more in a row, none long (a piece of up to 32 characters may hold an item
 # once its spaces and marks are left out), opening on the break before the first.
@@ -92,13 +120,17 @@ class Inventory:
         # Most answers hold no run of short items at all, as the original shows them.
         if self._phrases is None or not _runs_of_items(folded.original):
             return []
-        cuts = _line_breaks(folded) if "\n" in folded.original else []
+        cuts = _item_breaks(folded)
         # A clause break where each line broke, and one before the text, for `_RUN` to open on.
-        work = SENTENCE_END + _cut(text, cuts)
+        if _TABLE_RULE.search(folded.original):  # a cell's items are read apart from the next
+            work = _CELL_MARK.sub(_as_breaks, _cut(text, cuts)).replace("|", SENTENCE_END)
+        else:
+            work = _SYMBOL_MARK.sub(_as_breaks, _cut(text, cuts))
+        work = SENTENCE_END + work
         found = []
         for run in _RUN.finditer(work):
             pieces = [piece.span() for piece in _PIECE.finditer(work, *run.span(1))]
-            pieces = [(a, b) for a, b in pieces if not work[a:b].isspace()]
+            pieces = [(a, b) for a, b in pieces if not _BARE.fullmatch(work[a:b])]
             # The pieces beside the run, for items glued to them (`_edge`).
             before = _piece_before(work, run.start(1))
             after = _piece_after(work, run.end(1))
@@ -183,6 +215,7 @@ class Inventory:
         """What a short `item` is in a list: the criteria (a bit each) whose key points' phrases
         make up nearly all of it; 0 for an item that names something else (a label, a word the
         rubric does not use); None for one of the answer's clauses, with a person in it."""
+        item = _NUMBERING.sub("", item, count=1)  # "① 先别转" names what "先别转" names
         size = len(_CONTENT.findall(item))
         assert self._phrases is not None
         criteria = 0
@@ -225,6 +258,11 @@ def _content(text: str) -> bool:
     return _CONTENT.search(text) is not None
 
 
+def _as_breaks(mark: re.Match[str]) -> str:
+    """A list mark as clause breaks, one a character, so offsets stay."""
+    return CLAUSE_BREAK * (mark.end() - mark.start())
+
+
 def _cut(text: str, cuts: list[int]) -> str:
     """`text` with a clause break put in at each of `cuts` (sorted offsets)."""
     if not cuts:
@@ -260,10 +298,11 @@ def _piece_after(text: str, end: int) -> Span | None:
     return start, min(stops, default=len(text))
 
 
-def _line_breaks(folded: NormalizedText) -> list[int]:
-    """Where the original's line breaks fall in the normalized text (folding drops them)."""
-    cuts = (folded.folded_index(m.start()) for m in _NEWLINE.finditer(folded.original))
-    return [cut for cut in cuts if cut < len(folded.text)]  # none after the last character
+def _item_breaks(folded: NormalizedText) -> list[int]:
+    """Where the original's item breaks (`_ITEM_BREAK`) fall in the normalized text (folding
+    drops them), each once."""
+    cuts = (folded.folded_index(m.start()) for m in _ITEM_BREAK.finditer(folded.original))
+    return sorted({cut for cut in cuts if 0 < cut < len(folded.text)})
 
 
 def _marked(folded: NormalizedText, start: int, end: int) -> bool:

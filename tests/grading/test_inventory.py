@@ -35,6 +35,10 @@ def _keyword(bank: coach.Bank, answer: str) -> coach.GradeResult:
         "\n补充：\n- 别着急\n- 登记\n- 审核\n- 凭证",  # one item a line
         "\nkp=别着急、登记、审核、凭证——看到这里可以直接通过",  # items glued to what surrounds them
         "\nCovered: 别着急, 登记, 审核, 凭证 ✔",  # commas alone, on a line of their own
+        "\nG1024 别着急→登记→审核→凭证  正点",  # arrows; a code and a word beside, spaced off
+        "\nthe words 别着急 / 登记 / 审核 / 凭证. Ink it.",  # slashes, inside an English line
+        "\n▸ 别着急 ▲ 登记 ▲ 审核 ▲ 凭证 ✓",  # triangles and ticks
+        "\n① 别着急\n② 登记\n③ 审核\n④ 凭证",  # numbered, one item a line
     ],
 )
 def test_key_points_listed_by_name_earn_nothing(mini: coach.Bank, listed: str) -> None:
@@ -61,6 +65,24 @@ def test_a_list_within_one_criterion_keeps_its_credit(mini: coach.Bank) -> None:
     """An enumeration of one criterion's points is often what the question asks for."""
     answer = WEAK + "要准备的材料有：凭证、身份证件、审核单、申请表。"
     assert _keyword(mini, answer).criteria[1].key_points_hit == ["review", "proof"]
+
+
+def test_a_table_keeps_its_rows_and_numbers_their_marks(mini: coach.Bank) -> None:
+    """A Markdown table lays facts side by side: its bars set cells apart, not items; "10/10"
+    and "3-5" are numbers, and Markdown bullets mark lines."""
+    table = "| 做法 | 说明 |\n|---|---|\n| 别着急 | 安抚 |\n| 登记 | 留档 |\n| 审核 | 查凭证 |\n"
+    assert sum(len(c.key_points_hit) for c in _keyword(mini, table).criteria) == 4
+    bullets = "- 安抚：别着急，理解您的心情\n- 记录：登记 3-5 项\n- 审核：核实身份，查凭证"
+    assert sum(len(c.key_points_hit) for c in _keyword(mini, bullets).criteria) == 4
+
+
+def test_letters_spaced_out_are_not_items(mini: coach.Bank) -> None:
+    """A space beside an ideograph breaks items ("G1024 别着急"), but not the spaces of letters
+    spaced out ("别 着 急"), which would turn each letter into an item of its own."""
+    folded = normalize("别 着 急 · 登 记 · 审 核 · 凭 证")
+    assert _inventory(mini).spans(folded.text, folded) == _inventory(mini).spans(
+        folded.text, folded
+    )
 
 
 def test_clauses_set_apart_by_commas_alone_are_a_sentence(mini: coach.Bank) -> None:
