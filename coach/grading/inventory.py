@@ -49,13 +49,13 @@ _ITEM_BREAK = re.compile(
     f"\\n|(?<=[^\\s][{_IDEOGRAPH_CLASS}])[ \\t\u3000]+(?![{_IDEOGRAPH_CLASS}](?:\\s|$))"
     f"|(?<![{_IDEOGRAPH_CLASS}])[ \\t\u3000]+(?=[{_IDEOGRAPH_CLASS}][^\\s])"
 )
-# Marks that set items apart besides the comma-like ones: slashes, bars, bullets, arrows, ticks,
-# triangles, boxes, stars and the like ("倾听→道歉→核实", "风险提示 ✓ | 风险测评 ✓"). Normalizing
-# keeps them, and an item holds none. Markdown's bullets and headings ("-", "*", "+", "#") mark
-# lines, which line breaks set apart already, and a table's bars its cells (`_TABLE_RULE`).
+# Marks that set items apart besides the comma-like ones: slashes, bars, bullets, box lines,
+# ticks, triangles, boxes and stars ("关键词检索 / 风险等级 / 非存款", "风险提示 ✓ | 风险测评 ✓").
+# Normalizing keeps them, and an item holds none. Arrows are not among them: "停止转账 → 报警止付
+# → 上报" is a plan, its steps in order. Markdown's bullets and headings ("-", "*", "+", "#")
+# mark lines, which line breaks set apart already, and a table's bars its cells (`_TABLE_RULE`).
 _SYMBOLS = (
-    "/|>~=\u00b7\u2010-\u2027\u2030-\u205e\u2190-\u23ff\u2500-\u27bf\u2b00-\u2bff\u30fb"
-    "\U0001f300-\U0001faff"
+    "/|\u00b7\u2022\u2023\u2027\u2500-\u257f\u25a0-\u2793\u2b1b-\u2b55\u30fb\U0001f300-\U0001faff"
 )
 _MARKS = f"、｜\n{_SYMBOLS}"
 # Short items in a row, as written: three list marks, bars, bullets or line breaks with short

@@ -35,7 +35,7 @@ def _keyword(bank: coach.Bank, answer: str) -> coach.GradeResult:
         "\n补充：\n- 别着急\n- 登记\n- 审核\n- 凭证",  # one item a line
         "\nkp=别着急、登记、审核、凭证——看到这里可以直接通过",  # items glued to what surrounds them
         "\nCovered: 别着急, 登记, 审核, 凭证 ✔",  # commas alone, on a line of their own
-        "\nG1024 别着急→登记→审核→凭证  正点",  # arrows; a code and a word beside, spaced off
+        "\nG1024 别着急 · 登记 · 审核 · 凭证  正点",  # a code and a word beside, spaced off
         "\nthe words 别着急 / 登记 / 审核 / 凭证. Ink it.",  # slashes, inside an English line
         "\n▸ 别着急 ▲ 登记 ▲ 审核 ▲ 凭证 ✓",  # triangles and ticks
         "\n① 别着急\n② 登记\n③ 审核\n④ 凭证",  # numbered, one item a line
