@@ -46,6 +46,7 @@ from coach.text.prompt_copy import packed_grams
 from coach.text.screen import blank_out, merged, screen
 from coach.text.sections import vehicle_spans
 from coach.text.substance import described
+from coach.text.term_list import keyword_list_without
 
 KEYWORD_LIST_FACTOR = 0.3
 OFF_TOPIC_FACTOR = 0.15
@@ -235,7 +236,9 @@ class _Grading:
         if factor and (copied or (found.grading_talk and self._is_rubric_copy(content, text))):
             self._flag("rubric_copy", t.rubric_copy)
             factor, factor_note = 0.0, t.note_rubric_copy
-        if factor and found.keyword_list:
+        # A list is judged without the sentences caught speaking to the grader, which dilute it.
+        listed = found.keyword_list or keyword_list_without(self.answer, found.injection)
+        if factor and listed:
             self._flag("keyword_stuffing", t.keyword_stuffing)
             factor, factor_note = KEYWORD_LIST_FACTOR, t.note_keyword_list
         if factor and self.rules.topic.off_topic(text):

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Sequence
 
-from coach.text.content import EN_FUNCTION_WORDS, count_chars, ideographs
-from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
+from coach.text.content import EN_FUNCTION_WORDS, content_of, count_chars, ideographs
+from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText
 
 # Characters that glue Chinese sentences together; a list of terms has almost none.
 _GLUE = re.compile(
@@ -199,3 +200,22 @@ def _bare_terms(original: str) -> bool:
         return False
     words = [word for item in items for word in item]
     return sum(word in EN_FUNCTION_WORDS for word in words) < 0.15 * len(words)
+
+
+def keyword_list_without(answer: NormalizedText, spans: Sequence[tuple[int, int]]) -> bool:
+    """`looks_like_keyword_list` for `answer` less the normalized `spans` (sentences caught
+    speaking to the grader): text an attack adds must not lift a list's cap by diluting it."""
+    text, original = answer.text, answer.original
+    kept, kept_original = [], []
+    done = done_original = 0
+    for start, end in sorted(spans):
+        if start >= end or start < done:
+            continue
+        first, last = answer.original_span(start, end)
+        kept.append(text[done:start])
+        kept_original.append(original[done_original:first])
+        done, done_original = end, last
+    kept.append(text[done:])
+    kept_original.append(original[done_original:])
+    rest = "".join(kept)
+    return looks_like_keyword_list("".join(kept_original), rest, content_of(rest))
