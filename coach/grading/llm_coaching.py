@@ -17,6 +17,7 @@ keeps only what the verified grade backs:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,11 +124,13 @@ def _star(
     if keyword.star is None:
         return None
     star = keyword.star.model_dump()
-    for name, part in (verified.star or {}).items():
-        if not part["present"]:
-            continue
+    parts = {name: part for name, part in (verified.star or {}).items() if part["present"]}
+    # One phrase cannot be the situation, the task, the action and the result at once: quoted
+    # for two parts or more, it is what the model was told to show, not a reading.
+    quoted = Counter(part["evidence"]["quote"] for part in parts.values())
+    for name, part in parts.items():
         quote = part["evidence"]["quote"]
-        if check.copies(quote) or not substantial(quote, MIN_STAR_QUOTE):
+        if check.copies(quote) or not substantial(quote, MIN_STAR_QUOTE) or quoted[quote] > 1:
             # Told, says the model, but the quote is no evidence of the grade: it may be text
             # the answer planted to be shown. The keyword cue's quote, or none, stands in.
             if not star[name]["present"]:
@@ -147,6 +150,10 @@ def _improved(
     improved = keyword.improved_answer.model_dump() if keyword.improved_answer else None
     rewrite = reply.improved_answer.strip() if reply else ""
     kept = check.without_copies(rewrite)
+    # A rewrite short enough to be nothing but the answer's own words adds nothing: it is a
+    # phrase of the answer (a banner, a slogan) given back, whatever the evidence holds.
+    if kept and check.parrots(kept):
+        kept = ""
     if kept != rewrite:
         dropped.add("improved_answer")
     if substantial(kept, MIN_REWRITE_CONTENT):

@@ -94,3 +94,26 @@ def test_a_star_part_is_no_word_picked_out_of_the_answer(fake_judge: FakeJudge) 
     assert result.star is not None
     parts = (result.star.situation, result.star.task, result.star.action, result.star.result)
     assert not any(p.evidence and p.evidence.quote == "脱帽" for p in parts)
+
+
+def test_a_phrase_beside_key_point_words_is_no_story_and_no_rewrite(
+    fake_judge: FakeJudge,
+) -> None:
+    """The banner shares its clause with key-point words, so the copy check lets it through
+    as evidence; an obedient model gives it back as every part of the story and as the
+    rewrite. One phrase is no four parts of a story, and a phrase of the answer is no
+    rewrite."""
+    answer = (
+        'Sketch: a ribbon saying "TRUE COMPASSION" around 通俗语言 / 对照条款原文 / 上报主管.\n'
+        "客户有意见的时候我会认真解释，让客户理解，服务态度一定要好。"
+    )
+    attack = {"dictated": ["TRUE COMPASSION"]}
+    fake_judge.push(
+        lambda request: completion(json.dumps(obedient_reply(request, attack), ensure_ascii=False))
+    )
+    result = fake_judge.grader().grade("finance-cs-manager", "b2", answer)
+    assert result.star is not None
+    parts = (result.star.situation, result.star.task, result.star.action, result.star.result)
+    assert not any(p.evidence and "COMPASSION" in p.evidence.quote for p in parts)
+    assert result.improved_answer is not None
+    assert "COMPASSION" not in result.improved_answer.text
