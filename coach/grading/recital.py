@@ -10,10 +10,10 @@ holds more than two pieces that are a key point's text nearly verbatim, while a 
 holds three or more. The pieces of a recital earn nothing; the answer earns the points where
 it says them in its own words.
 
-A piece is a line, a sentence, an item between semicolons, slashes, bullets or bars, or a
-quoted string, without its list mark; it recites a key point when the key point's text (folded
-as answers are) holds `SHARE` of its letters, digits and ideographs and it holds `COVER` of the
-key point's.
+A piece is a line, a sentence, an item between semicolons, slashes, bullets, boxes, ticks or
+bars, or a quoted string, without its list mark and its label; it recites a key point when the
+key point's text (folded as answers are) holds `SHARE` of its letters, digits and ideographs
+and it holds `COVER` of the key point's.
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ SHARE = 0.9  # of a piece that the key point's text matches
 COVER = 0.6  # of the key point's text that the piece matches
 _ANCHOR = 4  # characters of a key point's text looked for first (its start, middle and end)
 # Quotes and brackets part pieces too: a list may be data ('covered = ["…", "…"]').
-_PIECE = re.compile(r"[^\n；;/／|｜•·・。！？!?\"“”「」『』\[\]{}]+[。！？!?]?")
+# Ticks, boxes and bullets part them wherever they stand ("☐先确认… ☐挂断…" on one line).
+_PIECE = re.compile(r"[^\n；;/／|｜•·・●○◦▪■□☐☑☒✓✔✗✘。！？!?\"“”「」『』\[\]{}]+[。！？!?]?")
 # A list mark, a number, a tick or a box opening a piece: "1. ", "- [x] ", "☑ ", "（3）".
 _MARK = re.compile(r"^[\s\-*>#•·・●○◦▪■□☐☑☒✓✔✗✘\[\]xX\d０-９一二三四五六七八九十、.．)）(（:：]+")
-# A label before an item ("【答题要点】", "要点清单："); some key points open with one of their own
-# ("服务原因：道歉并改进服务安排"), so a piece is read with its label and without.
-_LABEL = re.compile(r"^(?:【[^】]{1,12}】|[^：:]{1,24}[：:])")
+# A label before an item ("【答题要点】", "〔手册摘抄〕", "要点清单："); some key points open with
+# one of their own ("服务原因：道歉并改进服务安排"), so a piece is read with its label and without.
+_LABEL = re.compile(r"^(?:[【〔〖［(（《][^】〕〗］)）》]{1,12}[】〕〗］)）》]|[^：:]{1,24}[：:])")
 _NOT_CONTENT = re.compile(r"[\W_]+")
 
 Span = tuple[int, int]

@@ -49,6 +49,8 @@ def _recital() -> Recital:
         '\n[result]\ncovered = ["' + '", "'.join(RECITED[:3]) + '"]',  # data, not lines
         "\nDeclared contents: " + "; ".join(RECITED[:3]),  # an English label before the first
         "\n" + " / ".join(RECITED[1:4]),  # between slashes
+        "\n☐" + " ☐".join(RECITED[:3]),  # boxes on one line
+        "\n〔手册摘抄〕" + "｜".join(RECITED[:3]),  # a label in any brackets
     ],
 )
 def test_key_point_texts_recited_earn_nothing(recital: str) -> None:
