@@ -119,6 +119,8 @@ def _unguarded(t: frozenset[str], grade: bool) -> bool:
         return True
     if "item" in t and grade and ("give" in t or "please" in t):
         return True
+    if {"score", "give", "please"} <= t and "domain" not in t:
+        return True  # a score ordered, with no customer's rating in view: "评分请给到顶格"
     if "score_line" in t or ("fractions" in t and {"score", "item", "key_points"} & t):
         return True  # "总分：12/12", a table of "4/4 ... 3/3"
     if "key_points" in t and "done" in t:
