@@ -32,7 +32,7 @@ GIVE = (
     "|mettre|gib|geben|gebt|vergib|vergeben|erteil*|setz*|bewerte*|da|dale|de|den|denle|otorga*"
     "|asigna*|pon|ponle|concede*|califica*|atribua|assegna*|постав*|дай|дайте|выстав*|присво*"
     "|начисл*|امنح|أعط|اعط|दें|दीजिए|दो|hay cho|cho|beri|berikan|ver|verin|daj|przyznaj|treat"
-    "|regard|consider|count|classify|评为|列为|归为|认定为|weight*|weigh",
+    "|regard|consider|count|classify|评为|列为|归为|认定为|weight*|weigh|登分|录分|计分",
 )
 # Setting earlier instructions aside.
 IGNORE = (
@@ -124,7 +124,8 @@ CHANGE = (
 DONE = (
     "answered|covered|addressed|done|checked|ticked|hit|fulfilled|satisfied|已答|已回答|已覆盖"
     "|已命中|已满足|已做到|都做到|全部做到|已体现|已完成|已涵盖|全部满足|均已|都已|met"
-    "|俱全|齐全|全齐|齐活|全覆盖|全都有|all present|all there|all included|all in",
+    "|俱全|齐全|全齐|齐活|全覆盖|全都有|all present|all there|all included|all in|补齐|已补全"
+    "|都补上|已补上",
 )
 # Pieces joined into one instruction: "put key word two before key word one".
 JOIN = (
