@@ -138,7 +138,7 @@ def _labelled(line: str, prompt: str) -> bool:
         return True
     if (tags & _OWN_POINTS or _SELF_CHECK.search(label)) and len(TICK.findall(line)) >= 2:
         return True
-    return _grade_part(tags, prompt)
+    return _grade_part(tags, prompt, "" if _IDEOGRAPH.search(line) else label)
 
 
 def _is_heading(line: str) -> bool:
@@ -166,11 +166,30 @@ def _tags(label: str) -> frozenset[str]:
     return tags_of(folded) if may_anchor(folded) else frozenset()
 
 
-def _grade_part(tags: frozenset[str], prompt: str) -> bool:
+def _grade_part(tags: frozenset[str], prompt: str, label: str = "") -> bool:
+    """Whether `tags` (of a heading or a label) name a part of the grade; where the only such
+    word is "points", with no number, the `label` names the answer's points, as "要点：" does
+    ("Main compliance points: ..."). `_labelled` passes no label for a line with ideographs:
+    a Latin label over Chinese items ("Key points: 道歉 / 倾听") is set apart from the answer."""
     named = tags & _GRADE_PARTS
     if named <= {"score"} and prompt and scores_are_topic(prompt):
         return False
+    if named == {"score"} and label and _items_named(normalize(label).text):
+        return False
     return bool(named)
+
+
+_POINTS = re.compile(r"(?<![a-z])(?:key )?points?(?![a-z])")
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _items_named(label: str) -> bool:
+    """Whether normalized `label` calls the answer's points "points": no number, and nothing
+    of the grading but that word ("Key compliance points", not "Points awarded" or "Points:
+    10")."""
+    if _POINTS.search(label) is None or any(c.isdigit() for c in label):
+        return False
+    return not tags_of(_POINTS.sub(" ", label)) - {"domain"}
 
 
 def located(lines: list[str], text: str) -> list[tuple[int, int]]:

@@ -179,3 +179,16 @@ def test_points_ticked_off_under_a_label_of_the_answers_own_are_no_answer() -> N
         assert governed_spans(answer, folded), line
     steps = "我会耐心地跟客户沟通。\n处理步骤：✓核实身份 ✓冻结账户 ✓上报主管"
     assert governed_spans(steps, normalize(steps).text) == []
+
+
+def test_a_label_calling_the_answers_points_points_governs_nothing() -> None:
+    """An English label calling the answer's points "points" names them, as "要点：" does;
+    the same label over Chinese items, or "points" with a grading word, still governs."""
+    english = "Key compliance points: protect the customer's ID; verify identity first."
+    folded = normalize(english)
+    assert governed_spans(folded.original, folded.text) == []
+    result = coach.grade_offline("jd-finance-cs", "k2", english)
+    assert not result.has_flag("off_topic")
+    for line in ("Key points: 向客户道歉并表达理解 / 耐心倾听", "Points awarded: all of them."):
+        folded = normalize(line)
+        assert governed_spans(folded.original, folded.text), line
