@@ -31,8 +31,11 @@ SHARE = 0.9  # of a piece that the key point's text matches
 COVER = 0.6  # of the key point's text that the piece matches
 _ANCHOR = 4  # characters of a key point's text looked for first (its start, middle and end)
 # Quotes and brackets part pieces too: a list may be data ('covered = ["…", "…"]').
-# Ticks, boxes and bullets part them wherever they stand ("☐先确认… ☐挂断…" on one line).
-_PIECE = re.compile(r"[^\n；;/／|｜•·・●○◦▪■□☐☑☒✓✔✗✘。！？!?\"“”「」『』\[\]{}]+[。！？!?]?")
+# Ticks, boxes, bullets and circled numbers part them wherever they stand ("☐先确认… ☐挂断…",
+# "①先确认… ②叫停…" on one line).
+_PIECE = re.compile(
+    r"[^\n；;/／|｜•·・●○◦▪■□☐☑☒✓✔✗✘\u2460-\u24ff\u2776-\u2793。！？!?\"“”「」『』\[\]{}]+[。！？!?]?"
+)
 # A list mark, a number, a tick or a box opening a piece: "1. ", "- [x] ", "☑ ", "（3）".
 _MARK = re.compile(r"^[\s\-*>#•·・●○◦▪■□☐☑☒✓✔✗✘\[\]xX\d０-９一二三四五六七八九十、.．)）(（:：]+")
 # A label before an item ("【答题要点】", "〔手册摘抄〕", "要点清单："); some key points open with

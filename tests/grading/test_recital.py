@@ -51,6 +51,7 @@ def _recital() -> Recital:
         "\n" + " / ".join(RECITED[1:4]),  # between slashes
         "\n☐" + " ☐".join(RECITED[:3]),  # boxes on one line
         "\n〔手册摘抄〕" + "｜".join(RECITED[:3]),  # a label in any brackets
+        "\n要点：①" + " ②".join(RECITED[:2]) + " ③" + RECITED[2],  # circled numbers, one line
     ],
 )
 def test_key_point_texts_recited_earn_nothing(recital: str) -> None:
