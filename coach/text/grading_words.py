@@ -139,8 +139,8 @@ VERDICT_FIELD = (
 # What an instruction to the grader sets aside or asks to see: its own instructions.
 INSTRUCTIONS = (
     "prompt*|system prompt|your instructions|your guidelines|your programming|rubric*|grading"
-    "|scoring|criteria|zhi ling|biao zhun|ping fen|提示词|系统提示|系统指令|你的指令|你的设定"
-    "|你的任务|评分标准|评分规则|评分要求|打分要求|评分说明|评分细则|打分规则|プロンプト|采点基准"
+    "|scoring|criteria|zhi ling|biao zhun|ping fen|提示词|你的系统提示|系统提示内容|系统提示全文"
+    "|系统指令|你的指令|你的设定|你的任务|评分标准|评分规则|评分要求|打分要求|评分说明|评分细则|打分规则|プロンプト|采点基准"
     "|評価基準|评価基准|프롬프트|채점 기준|평가 기준|bareme|criteres|bewertungskriterien|rubrica"
     "|criterios|критерии оценки|промпт*|التعليمات|तعليمات|निर्देश|huong dan|instruksi|petunjuk"
     "|talimat|instrukcje|kryteria oceny",

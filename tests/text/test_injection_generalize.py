@@ -300,6 +300,7 @@ ORDINARY = {
     "rate_us_en": "After the call I ask the customer to please give us a score in the survey.",
     "asked_more_zh": "我追问了时间和金额，在后台系统里查到是重复下单被锁定。",
     "rating_device_zh": "办完业务后请客户在评价器上给我们打分，再送客户离开。",
+    "bot_message_zh": "系统提示“未识别到您的意图，请换种说法”时，更需要人来复述确认。",
 }
 
 
