@@ -126,6 +126,8 @@ def _parse(
 
 
 def _is_text(value: str) -> bool:
+    if value.isascii():  # most ids: nothing to encode
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

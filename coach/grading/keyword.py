@@ -341,18 +341,15 @@ class _Grading:
         criterion = rule.criterion
         evidence = []
         hits = 0
-        for kp in rule.key_points:
-            pattern = kp.pattern
-            if pattern is None:
-                continue
-            if kp.explained:  # the first match that is described, not only named
+        for pattern, explained, bit in rule.searches:
+            if explained:  # the first match that is described, not only named
                 found = (m for m in pattern.finditer(text) if described(text, *m.span()))
                 match = next(found, None)
             else:
                 match = pattern.search(text)
             if match is not None:
-                hits |= kp.bit
-                evidence.append(self._evidence(match.start(), match.end()))
+                hits |= bit
+                evidence.append(self._evidence(*match.span()))
         outcome = rule.outcome(hits)
         rationale = outcome.rationale
         if note and outcome.points:

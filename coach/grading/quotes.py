@@ -18,13 +18,13 @@ MAX_QUOTE_CHARS = 120  # the longest quote, in normalized characters
 MAX_ORIGINAL_CHARS = 2 * MAX_QUOTE_CHARS  # and in the answer as written (folding may shrink it)
 
 
-def _word_char(char: str) -> bool:
-    return char.isascii() and char.isalnum()
-
-
 def _inside_word(text: str, index: int) -> bool:
     """True when `index` falls between two characters of one Latin word or number."""
-    return 0 < index < len(text) and _word_char(text[index - 1]) and _word_char(text[index])
+    # (No helper call per character: this runs a few times for every evidence quote.)
+    if not 0 < index < len(text):
+        return False
+    before, after = text[index - 1], text[index]
+    return before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
 
 
 def quote_span(clauses: Clauses, start: int, end: int, before: int, chars: int) -> tuple[int, int]:

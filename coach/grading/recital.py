@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from coach.text.normalize import normalize_phrase
+from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize_phrase
 from coach.text.sections import located
 
 MIN_RECITED = 3  # key points recited, each in a piece of its own
@@ -48,7 +48,10 @@ Span = tuple[int, int]
 
 def _content(text: str) -> str:
     """The letters, digits and ideographs of folded `text`."""
-    return _NOT_CONTENT.sub("", text)
+    # Folded sentence and clause marks are most of what goes: dropped in C, and the regex is
+    # run only when something else is left (`isalnum` is the complement of `[\W_]`).
+    content = text.replace(SENTENCE_END, "").replace(CLAUSE_BREAK, "")
+    return content if content.isalnum() else _NOT_CONTENT.sub("", content)
 
 
 class Recital:

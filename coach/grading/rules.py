@@ -59,6 +59,9 @@ class CriterionRule:
     # one model for every such grade, validated once. Most grades miss a criterion or two
     # entirely, and validating a result's models is a tenth of a grade.
     unmet: dict[tuple[float, str], CriterionResult]
+    # The key points that have a phrasing, as (pattern, explained, bit): what a grade searches,
+    # unpacked once here rather than read field by field from each key point per grade.
+    searches: tuple[tuple[re.Pattern[str], bool, int], ...] = ()
 
     def unmet_result(self, data: dict[str, Any], factor: float, note: str) -> CriterionResult:
         """`data` (this criterion's result with no key point hit, under cap `factor` and
@@ -108,7 +111,10 @@ def criterion_rule(criterion: Criterion, t: Texts) -> CriterionRule:
         )
         for k, kp in enumerate(criterion.key_points)
     )
-    return CriterionRule(criterion, key_points, t, {}, {})
+    searches = tuple(
+        (kp.pattern, kp.explained, kp.bit) for kp in key_points if kp.pattern is not None
+    )
+    return CriterionRule(criterion, key_points, t, {}, {}, searches)
 
 
 class DeductionRule(NamedTuple):
