@@ -237,8 +237,8 @@ class _Grading:
             self._flag("rubric_copy", t.rubric_copy)
             factor, factor_note = 0.0, t.note_rubric_copy
         # A list is judged without the sentences caught speaking to the grader, which dilute it.
-        listed = found.keyword_list or keyword_list_without(self.answer, found.injection)
-        if factor and listed:
+        terms = found.keyword_list or keyword_list_without(self.answer, found.injection)
+        if factor and terms:
             self._flag("keyword_stuffing", t.keyword_stuffing)
             factor, factor_note = KEYWORD_LIST_FACTOR, t.note_keyword_list
         if factor and self.rules.topic.off_topic(text):
