@@ -25,7 +25,7 @@ _THIS_ANSWER = "|".join(
 )
 # The grading side named as such: whoever or whatever marks the answer.
 GRADER = (
-    "grader*|scorer*|evaluator*|examiner*|assessor*|ai grader|ai judge|llm judge|grading model"
+    "grader*|scorer*|evaluator*|examiner*|assessor*|judge|judges|ai grader|llm judge|grading model"
     "|grading system|grading ai|scoring ai|marking model|language model*|llm*|chatgpt|gpt*|claude"
     "|whoever reads this|whoever is reading|whoever grades|whoever marks|whoever scores|reviewer*"
     "|the marker|markers|看卷的老师|看卷老师|改卷老师|改卷的老师|阅卷的老师|判卷老师"
