@@ -237,7 +237,9 @@ class _Grading:
             self._flag("rubric_copy", t.rubric_copy)
             factor, factor_note = 0.0, t.note_rubric_copy
         # A list is judged without the sentences caught speaking to the grader, which dilute it.
-        terms = found.keyword_list or keyword_list_without(self.answer, found.injection)
+        terms = found.keyword_list or (
+            bool(found.injection) and keyword_list_without(self.answer, found.injection)
+        )
         if factor and terms:
             self._flag("keyword_stuffing", t.keyword_stuffing)
             factor, factor_note = KEYWORD_LIST_FACTOR, t.note_keyword_list
