@@ -13,7 +13,7 @@ import re
 from coach.text.checklist import TICK
 
 # A perfect fraction ("10/10") and a number of points ("12分", "5 points"). Each opens with a
-# digit and tests the character before it after that: see `grading_concepts._entry_sources`.
+# digit and tests the character before it after that: see `lexicon_patterns._entry_sources`.
 PERFECT = re.compile(r"(\d)(?<![\d.]\d)(\d{0,2}) ?/ ?\1\2(?!\d|\.\d)")
 POINTS = re.compile(
     r"\d(?<![\d.]\d)\d*(?:\.\d+)? ?(?:分(?![钟钱之])|点(?!击)|점|points?(?![a-z])|marks?(?![a-z])"

@@ -1,13 +1,13 @@
-"""The concepts of `coach.text.grading_words` and `grading_acts`, compiled, and the tags of one
-sentence. `tags` says which concepts a sentence of revealed text holds (`coach.text.reveal`):
-"grader", "full_marks", "please", "domain" and the rest, plus a few shapes that are not words: a
-perfect fraction ("10/10") counts as full marks, a number of points ("12分", "5 points") as a
-score, a checklist (`coach.text.checklist`) as key points named, a score line ("总分：12/12",
-"score = 100") as its own tag, a sentence opening on a chat role or a name of the grader
-("System:", "评委老师，") as "vocative", one opening on an order ("Add this
-to the feedback") as "imperative", and someone else's words ("客户说", "I tell the customer")
-as "reported". Grading words next to a domain word ("信用评分", "customer feedback") are left
-out: they belong to the answer.
+"""The concepts of `coach.text.grading_words` and `grading_acts`, compiled
+(`coach.text.lexicon_patterns`), and the tags of one sentence. `tags` says which concepts a
+sentence of revealed text holds (`coach.text.reveal`): "grader", "full_marks", "please",
+"domain" and the rest, plus a few shapes that are not words: a perfect fraction ("10/10")
+counts as full marks, a number of points ("12分", "5 points") as a score, a checklist
+(`coach.text.checklist`) as key points named, a score line ("总分：12/12", "score = 100") as
+its own tag, a sentence opening on a chat role or a name of the grader ("System:", "评委老师，")
+as "vocative", one opening on an order ("Add this to the feedback") as "imperative", and
+someone else's words ("客户说", "I tell the customer") as "reported". Grading words next to a
+domain word ("信用评分", "customer feedback") are left out: they belong to the answer.
 
 Everything is compiled on first use, so importing costs nothing.
 """
@@ -22,24 +22,11 @@ from coach.text import grading_acts as acts
 from coach.text import grading_words as words
 from coach.text.checklist import checklist
 from coach.text.grade_shapes import OUT_OF, PERFECT, POINTS, SCORE_LINE, within_scale
+from coach.text.lexicon_patterns import compile_lexicon
 from coach.text.normalize import CLAUSE_BREAK, normalize_phrase
 from coach.text.reveal import reveal
-from coach.text.trie import by_first_character, tries
+from coach.text.trie import tries
 
-_LETTER = r"a-z\u00e0-\u024f\u0400-\u04ff"
-_LATIN_ENTRY = re.compile(rf"[{_LETTER}0-9' +/-]+")
-# The letter class in the forms `_narrowed` writes it: classes of at most two ranges, since
-# `re` compiles a class of three into a 64K-entry table and the concepts hold ~3,000 copies
-# (0.37 s of start-up). `(?!)`, a branch that never matches, keeps the parser from merging
-# the two classes of the repeat back into one.
-_ASCII, _WIDE = "a-z", r"\u00e0-\u024f\u0400-\u04ff"
-_NARROW_FORMS = {
-    f"[{_LETTER}]*": rf"(?:[{_ASCII}]|[{_WIDE}]|(?!))*",
-    f"(?![{_LETTER}])": rf"(?![{_ASCII}])(?![{_WIDE}])",
-}
-_LETTER_TESTS = re.compile(
-    "|".join(map(re.escape, _NARROW_FORMS)) + "|" + re.escape(f"(?<![{_LETTER}]") + r"(\\?.)\)"
-)
 _SUFFIXES = ("", "s", "e", "es", "ed", "ing", "er", "ez", "en", "ieren", "iere", "a", "o")
 # How far a domain word reaches to claim a grading word: across a few characters of a compound
 # ("满意度评分", "客户的反馈"), across one word of a Latin phrase ("customer satisfaction score").
@@ -131,60 +118,6 @@ _BARE_PARTS = (
     *("full_marks", "score", "score_line", "please", "praise", "self_text", "answer"),
     *("you", "grader", "hire", "all"),
 )
-
-
-def _entry_sources(entry: str) -> list[str]:
-    """Regex sources for one lexicon entry (see `grading_words` for the syntax).
-
-    Every source starts with a literal character, the word-start test after it: `re` then
-    skips in C to the characters an entry can start with, instead of trying every branch at
-    every position (a leading lookbehind costs a hundred times as much).
-    """
-    head, tail, elided = entry.startswith("*"), entry.endswith("*"), entry.startswith("'")
-    core = reveal(normalize_phrase(entry.strip("*'"))).text.strip()
-    # A word inside a phrase may go on too ("высш* балл*": высший балл, высшая оценка).
-    inner = [part.endswith("*") for part in entry.split(" ")[:-1]] + [False]
-    parts = core.split(" ")
-    if len(parts) != len(inner):
-        inner = [False] * len(parts)
-    source = " ?".join(
-        re.escape(part) + (f"[{_LETTER}]*" if more else "")
-        for part, more in zip(parts, inner, strict=True)
-    )
-    if not _LATIN_ENTRY.fullmatch(core):
-        return [source]  # ideographs, kana, hangul: no word boundaries to keep
-    right = f"[{_LETTER}]*" if tail else f"(?![{_LETTER}])"
-    starts = [""]
-    if elided:
-        starts += ["c'", "d'", "j'", "l'", "m'", "n'", "s'", "t'", "qu'", *"cdjlmnst"]
-    sources = []
-    for start in starts:
-        whole = re.escape(start) + source
-        first = re.escape((start + core)[0])
-        test = "" if head and not start else f"(?<![{_LETTER}]{first})"
-        sources.append(f"{first}{test}{whole[len(first) :]}{right}")
-    return sources
-
-
-def compile_lexicon(lexicon: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for every entry of `lexicon`, longest first (gathered by first character:
-    the same matches, see `coach.text.trie.by_first_character`)."""
-    entries = {e for line in lexicon for e in line.split("|") if e.strip("*' ")}
-    sources = {source for entry in entries for source in _entry_sources(entry)}
-    ordered = sorted(sources, key=lambda s: (-len(s), s))
-    return re.compile(by_first_character([_narrowed(source) for source in ordered]))
-
-
-def _narrowed(source: str) -> str:
-    """`source` with its letter tests in classes of at most two ranges: the same matches."""
-
-    def narrow(test: re.Match[str]) -> str:
-        first = test.group(1)  # the character a lookbehind ends on
-        if first is None:
-            return _NARROW_FORMS[test.group()]
-        return f"(?<![{_ASCII}]{first})(?<![{_WIDE}]{first})"
-
-    return _LETTER_TESTS.sub(narrow, source)
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,13 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.text.grading_concepts import (
-    CONCEPTS,
-    _entry_sources,
-    _narrowed,
-    compile_lexicon,
-    vocabulary,
-)
+from coach.text.grading_concepts import CONCEPTS, vocabulary
+from coach.text.lexicon_patterns import _entry_sources, _narrowed, compile_lexicon
 from coach.text.normalize import normalize
 from coach.text.reveal import reveal
 from coach.text.trie import MAX_BRANCHES, branch_groups, by_first_character, tries
