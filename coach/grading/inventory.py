@@ -62,15 +62,20 @@ _MARKS = f"、｜\n{_SYMBOLS}"
 # pieces between them. The pattern opens on its mark, which `re` looks for in C: most answers
 # are read in one pass.
 _MARKED_RUN = re.compile(f"[{_MARKS}](?:[^{_MARKS}，,。；;！!？?]{{1,16}}[{_MARKS}]){{2}}")
-# A run of those marks in normalized text, unless it stands inside a word or a number ("10/10",
-# "jd-b1", "e-mail"): each is a clause break where the items are read.
-_SYMBOL_MARK = re.compile(f"(?<![a-z0-9])[{_SYMBOLS}]+|[{_SYMBOLS}]+(?![a-z0-9])")
-_CELL_SYMBOLS = _SYMBOLS.replace("|", "")
-_CELL_MARK = re.compile(f"(?<![a-z0-9])[{_CELL_SYMBOLS}]+|[{_CELL_SYMBOLS}]+(?![a-z0-9])")
-# A Markdown table's rule ("|---|:--|"): its cells are facts side by side, each read alone.
-_TABLE_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$", re.MULTILINE)
 # ... or a line of short pieces between commas that no sentence mark closes (`_whole_line`).
 _COMMA_LINE = re.compile(r"^(?=[^。！？!?\n]*$)(?:[^，,\n]{1,16}[，,]){3}", re.MULTILINE)
+
+
+def _outside_words(symbols: str) -> re.Pattern[str]:
+    """A run of `symbols` in normalized text, unless it stands inside a word or a number
+    ("10/10", "jd-b1", "e-mail"): each is a clause break where the items are read."""
+    return re.compile(f"(?<![a-z0-9])[{symbols}]+|[{symbols}]+(?![a-z0-9])")
+
+
+_SYMBOL_MARK = _outside_words(_SYMBOLS)
+_CELL_MARK = _outside_words(_SYMBOLS.replace("|", ""))  # a table's bars part its cells
+# A Markdown table's rule ("|---|:--|"): its cells are facts side by side, each read alone.
+_TABLE_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$", re.MULTILINE)
 _LIST_MARK = re.compile(f"[{_MARKS};；]")
 # A piece that is no item: marks, or a list number alone ("1" of "① 别着急", "-" of "- 登记",
 # spaced off).
@@ -89,7 +94,7 @@ _CONTENT = re.compile(r"[^\W_]")  # a letter, digit or ideograph
 # A person in an item makes it a clause of the answer: "我会先道歉", "I would apologise".
 _PERSON_WORDS = frozenset({"i", "we", "you", "he", "she", "they", "my", "our", "your"})
 _PERSON_CJK = re.compile("[我你您他她咱们]")
-_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_IDEOGRAPH = re.compile(f"[{_IDEOGRAPH_CLASS}]")
 
 Span = tuple[int, int]
 
