@@ -22,6 +22,7 @@ from functools import cached_property
 from itertools import accumulate, chain, repeat
 from typing import NamedTuple
 
+from coach.text.content import IDEOGRAPH
 from coach.text.injection import ROT13
 from coach.text.normalize import normalize
 from coach.text.reveal import reveal
@@ -45,7 +46,6 @@ PARROTED_MAX_TOKENS = 20
 # One token per ideograph, kana or hangul syllable; a word of letters or digits otherwise.
 _SYLLABLE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(f"[{_SYLLABLE}]|[^\\W_{_SYLLABLE}]+")
-_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _SYLLABLE_TOKEN = re.compile(f"[{_SYLLABLE}]")
 _OTHER_TOKEN = re.compile("[^\\W_\u3400-\u4dbf\u4e00-\u9fff]")  # a token's, not an ideograph
 _LATIN = re.compile("[a-z]")
@@ -93,7 +93,7 @@ def _readings(text: str, answer: bool = False, folded: str | None = None) -> lis
     # reader skips "表1️⃣现2️⃣优3️⃣秀" to "表现优秀", and so does a model.
     # (Every ideograph is a token of its own, so there are other tokens where the text has a
     # word character that is not an ideograph; read by searches, not token by token.)
-    if _OTHER_TOKEN.search(revealed) and (ideographs := _IDEOGRAPH.findall(revealed)):
+    if _OTHER_TOKEN.search(revealed) and (ideographs := IDEOGRAPH.findall(revealed)):
         readings.append(ideographs)
     if answer:
         readings += _decoded_readings(text, revealed)

@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from coach.text.content import IDEOGRAPH, IDEOGRAPHS
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText
 
 MIN_ITEMS = 4  # items in a row
@@ -44,10 +45,9 @@ COVERED = 0.8  # share of an item's letters, digits and ideographs that a phrase
 # Where the original breaks items that folding runs together: a line break, or a space beside
 # an ideograph ("G1024 倾听", "倾听 正点"), unless that ideograph stands alone between spaces,
 # as letters spaced out do ("核 验 本 人"); an English phrase keeps its spaces.
-_IDEOGRAPH_CLASS = "\u3400-\u4dbf\u4e00-\u9fff"
 _ITEM_BREAK = re.compile(
-    f"\\n|(?<=[^\\s][{_IDEOGRAPH_CLASS}])[ \\t\u3000]+(?![{_IDEOGRAPH_CLASS}](?:\\s|$))"
-    f"|(?<![{_IDEOGRAPH_CLASS}])[ \\t\u3000]+(?=[{_IDEOGRAPH_CLASS}][^\\s])"
+    f"\\n|(?<=[^\\s][{IDEOGRAPHS}])[ \\t\u3000]+(?![{IDEOGRAPHS}](?:\\s|$))"
+    f"|(?<![{IDEOGRAPHS}])[ \\t\u3000]+(?=[{IDEOGRAPHS}][^\\s])"
 )
 # Marks that set items apart besides the comma-like ones: slashes, bars, bullets, box lines,
 # ticks, triangles, boxes and stars ("关键词检索 / 风险等级 / 非存款", "风险提示 ✓ | 风险测评 ✓").
@@ -94,7 +94,6 @@ _CONTENT = re.compile(r"[^\W_]")  # a letter, digit or ideograph
 # A person in an item makes it a clause of the answer: "我会先道歉", "I would apologise".
 _PERSON_WORDS = frozenset({"i", "we", "you", "he", "she", "they", "my", "our", "your"})
 _PERSON_CJK = re.compile("[我你您他她咱们]")
-_IDEOGRAPH = re.compile(f"[{_IDEOGRAPH_CLASS}]")
 
 Span = tuple[int, int]
 
@@ -238,7 +237,7 @@ class Inventory:
 
 def _short(item: str) -> bool:
     """Whether `item` is short enough to be an item of a list (a cheap test first)."""
-    if _IDEOGRAPH.search(item):
+    if IDEOGRAPH.search(item):
         return len(_CONTENT.findall(item)) <= MAX_ITEM_CHARS
     words = _WORDS.findall(item)
     return 0 < len(words) <= MAX_ITEM_WORDS

@@ -36,7 +36,7 @@ from coach.grading.inventory import Inventory
 from coach.rubric.loader import builtin_bank_ids, load_bank
 from coach.rubric.model import KeyPoint, Question
 from coach.text.addressed import grading_talk_spans
-from coach.text.content import EN_FUNCTION_WORDS
+from coach.text.content import EN_FUNCTION_WORDS, IDEOGRAPHS
 from coach.text.match import Clauses, compile_phrases
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize, normalize_phrase
 from coach.text.outline import outline_sentences
@@ -47,7 +47,7 @@ from coach.text.screen import blank_out, merged
 # half of the honest-credit and attack corpora; see bench/relevance_cost.py).
 THRESHOLD = 2.0
 _READ_MAX = 256  # quotes whose clauses a `Relevance` keeps; past that it starts over
-_IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_IDEOGRAPH_RUN = re.compile(f"[{IDEOGRAPHS}]+")
 _LATIN = re.compile(r"[a-z][a-z0-9]*|[0-9]+")
 _CLAUSE = re.compile(f"[{SENTENCE_END}{CLAUSE_BREAK}]")
 GENERIC_SHARE = 0.3  # of the shipped banks' questions whose wording holds a unit: generic
@@ -70,7 +70,7 @@ def units(folded: str) -> set[str]:
     """The units of normalized text: ideograph pairs, and English word stems without the
     function words (a lone ideograph is too common to tell anything)."""
     found: set[str] = set()
-    for run in _IDEOGRAPHS.findall(folded):
+    for run in _IDEOGRAPH_RUN.findall(folded):
         found.update(
             run[i : i + 2]
             for i in range(len(run) - 1)
@@ -99,7 +99,7 @@ class Relevance:
     def __init__(self, question: Question, language: str | None = None) -> None:
         self.question = question
         if language is None:  # the bank's, where the caller knows it; else the model answer's
-            language = "zh" if _IDEOGRAPHS.search(question.model_answer) else "en"
+            language = "zh" if _IDEOGRAPH_RUN.search(question.model_answer) else "en"
         model = normalize(question.model_answer).text
         model_clauses = Clauses(model)
         raw: dict[str, set[str]] = {}

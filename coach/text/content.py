@@ -11,8 +11,12 @@ import re
 
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
 
-_CONTENT = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
-_NOT_CONTENT = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]")
+# The ideographs an answer is read in: the unified CJK block and extension A (normalizing
+# folds compatibility ideographs into them).
+IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff"
+IDEOGRAPH = re.compile(f"[{IDEOGRAPHS}]")
+_CONTENT = re.compile(f"[0-9a-z{IDEOGRAPHS}]+")
+_NOT_CONTENT = re.compile(f"[^0-9a-z{IDEOGRAPHS}]")
 LATIN_WORD = re.compile(r"[a-z]+")
 EN_FUNCTION_WORDS = frozenset(
     [

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 
 from coach.text.addressed import may_anchor, scores_are_topic, tags_of
 from coach.text.checklist import TICK
+from coach.text.content import IDEOGRAPH
 from coach.text.normalize import normalize
 from coach.text.term_list import list_items, names_terms
 
@@ -138,7 +139,7 @@ def _labelled(line: str, prompt: str) -> bool:
         return True
     if (tags & _OWN_POINTS or _SELF_CHECK.search(label)) and len(TICK.findall(line)) >= 2:
         return True
-    return _grade_part(tags, prompt, "" if _IDEOGRAPH.search(line) else label)
+    return _grade_part(tags, prompt, "" if IDEOGRAPH.search(line) else label)
 
 
 def _is_heading(line: str) -> bool:
@@ -180,7 +181,6 @@ def _grade_part(tags: frozenset[str], prompt: str, label: str = "") -> bool:
 
 
 _POINTS = re.compile(r"(?<![a-z])(?:key )?points?(?![a-z])")
-_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _items_named(label: str) -> bool:

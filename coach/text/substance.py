@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 
-from coach.text.content import EN_FUNCTION_WORDS
+from coach.text.content import EN_FUNCTION_WORDS, IDEOGRAPH
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
 
 MIN_WORDS = 2  # content words in English, besides the match
 MIN_IDEOGRAPHS = 4  # ideographs in Chinese, besides the match
 _WORD = re.compile(r"[a-z]{3,}")
-_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def described(text: str, start: int, end: int) -> bool:
@@ -61,6 +60,6 @@ def _end(text: str, mark: str, start: int) -> int:
 
 
 def _says_something(text: str, ideographs: int = MIN_IDEOGRAPHS, words: int = MIN_WORDS) -> bool:
-    if len(_IDEOGRAPH.findall(text)) >= ideographs:
+    if len(IDEOGRAPH.findall(text)) >= ideographs:
         return True
     return sum(w not in EN_FUNCTION_WORDS for w in _WORD.findall(text)) >= words

@@ -12,7 +12,13 @@ import statistics
 import unicodedata
 from collections.abc import Sequence
 
-from coach.text.content import EN_FUNCTION_WORDS, content_of, count_chars, ideographs
+from coach.text.content import (
+    EN_FUNCTION_WORDS,
+    IDEOGRAPH,
+    content_of,
+    count_chars,
+    ideographs,
+)
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText
 
 # Characters that glue Chinese sentences together; a list of terms has almost none.
@@ -23,7 +29,6 @@ _GLUE = re.compile(
 _LIST_SPLIT = re.compile(
     r"(?:[\s,，、;；。!！?？|·]|(?<![0-9a-z)）])[./\-]|[./\-](?![0-9a-z(（]))+"
 )
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 TERM_RUN_ITEMS = 10  # bare terms in one sentence that make it a term list, not an enumeration
 _TERM_SEPARATORS = ("、", ",", " ", "/", "|")
 # TERM_RUN_ITEMS items of at most six characters in a row, within one sentence (the pattern
@@ -53,7 +58,7 @@ def _has_term_run(original: str) -> bool:
     for run in _TERM_RUN.finditer(original):
         items = [item for item in _LIST_SPLIT.split(run.group(0)) if item]
         terms = "".join(items)
-        cjk = count_chars(_CJK, terms)
+        cjk = count_chars(IDEOGRAPH, terms)
         if cjk >= len(terms) // 2 and count_chars(_GLUE, terms) < 0.05 * cjk:
             return True
     return False

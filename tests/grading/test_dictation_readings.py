@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import random
 
-from coach.grading.dictation import _IDEOGRAPH, _LATIN, _TOKEN, CopyCheck, _canonical, _readings
+from coach.grading.dictation import _LATIN, _TOKEN, CopyCheck, _canonical, _readings
+from coach.text.content import IDEOGRAPH
 from coach.text.normalize import normalize
 from coach.text.reveal import reveal
 from tests.grading.test_dictation_windows import ANSWER, ReferenceCheck
@@ -20,7 +21,7 @@ def reference(text: str) -> list[list[str]]:
     revealed = reveal(folded).text
     if revealed != folded:
         readings.append([_canonical(t) for t in _TOKEN.findall(revealed)])
-    ideographs = [t for t in readings[-1] if _IDEOGRAPH.fullmatch(t)]
+    ideographs = [t for t in readings[-1] if IDEOGRAPH.fullmatch(t)]
     if len(ideographs) < len(readings[-1]) and ideographs:
         readings.append(ideographs)
     if _LATIN.search(revealed):
@@ -72,7 +73,7 @@ def test_readings_match_their_definition() -> None:
         first = [t for t in _TOKEN.findall(normalize(text).text)]
         seen["leetspeak" if readings[0] != first else "plain"] += 1
         seen["ideographs-only"] += any(
-            r and all(_IDEOGRAPH.fullmatch(t) for t in r) and r != readings[0] for r in readings
+            r and all(IDEOGRAPH.fullmatch(t) for t in r) and r != readings[0] for r in readings
         )
     assert min(seen.values()) > 20  # every branch was put to the test
 
