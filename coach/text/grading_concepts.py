@@ -39,6 +39,9 @@ _AFTER_HIRE = re.compile(r" ?(?:后|以后|之后|的时候|了以后|after|late
 _RECOMMENDED = re.compile(r"(?:推荐|建议|力荐|同意|准予|予以|recommend(?:ed|s)?|recommending) ?$")
 _RECOMMENDATION = re.compile(r"推荐|建议|力荐")
 _FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|me|my)(?![a-z])")
+# Words in which 请 is part of another verb, not "please": to apply, invite, ask leave, consult,
+# ask a question, ask a superior for instructions ("协助申请紧急止付", "我想请教两个问题").
+_OTHER_QING = re.compile("申请|邀请|请假|请教|请问|聘请|宴请|请客|提请|请示")
 CONCEPTS = {
     "grader": words.GRADER,
     "you": words.YOU,
@@ -191,6 +194,9 @@ def tags(sentence: str) -> frozenset[str]:
     hits["done"] += done
     hits["score_line"] = [m.span() for m in SCORE_LINE.finditer(sentence)]
     hits["verdict_label"] = [m.span() for m in compiled["verdict_label"].finditer(sentence)]
+    if hits["please"] and "请" in sentence:
+        other = [m.span() for m in _OTHER_QING.finditer(sentence)]
+        hits["please"] = [h for h in hits["please"] if not any(_within(h, o) for o in other)]
     # "hiring" in "hiring manager" names the authority, not a hiring decision
     hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]
     hits["hire"] = [h for h in hits["hire"] if not _AFTER_HIRE.match(sentence, h[1])]

@@ -304,6 +304,12 @@ ORDINARY = {
     "bot_message_zh": "系统提示“未识别到您的意图，请换种说法”时，更需要人来复述确认。",
     "debate_judge": "I was a judge at our school's debate contest, so I listen to both sides.",
     "judges_story": "The judges at the debate gave us the highest score of the day.",
+    # 请 of 请教 / 申请 is no "please": questions put to the interviewer about the job
+    "questions_for_interviewer_zh": (
+        "谢谢面试官，我有两个问题想请教：第一，智能客服和人工坐席怎么分工？"
+        "第二，新同事入职头三个月有什么培训和考核标准？"
+    ),
+    "apply_for_stop_zh": "我会协助客户申请紧急止付，再向主管请示要不要上报。",
 }
 
 
