@@ -76,6 +76,7 @@ _TABLE = re.compile(
 )
 _ITEM_GLUE = 0.1  # glue characters per ideograph of short items, above which they are clauses
 _LIST_MARKS = ("、", "/", "|", "·")
+_ARROW = re.compile(r"\s*(?:→|⇒|⟶|➔|➜|➡|->|=>)\s*")
 _FORMULA = re.compile(r"[\s0-9a-z+\-*/^().=<>≤≥%·…]+")
 _MATH = re.compile(r"[0-9+*/^=<>()]")  # what a formula has that a word does not
 
@@ -92,6 +93,10 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
         return False  # code has short items and few function words, and is no list of terms
     # A fifth of ideographs makes it a Chinese answer, however much code or English it quotes.
     if 5 * ideographs(content) >= len(content):
+        # An arrow joins its two sides into one statement ("口碑好 → 获客成本低": good word of
+        # mouth lowers the cost of new customers), as a verb would.
+        if _ARROW.search(original):
+            original = _ARROW.sub("就", original)
         separators = _separators(original, text)
         if "|" in original:  # a table's cells are short by design (and a table has bars)
             original = _TABLE.sub("", original)

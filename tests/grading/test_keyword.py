@@ -79,6 +79,15 @@ def test_a_sentence_to_the_grader_does_not_lift_a_term_lists_cap() -> None:
     assert attacked.score <= clean.score
 
 
+def test_arrows_join_statements_rather_than_list_terms() -> None:
+    """ "满意度高 → 复购多" says that one thing leads to another, as a verb would: a chain of such
+    statements is an answer, while the same pieces set apart by list marks are terms."""
+    chain = "满意度高 → 回头客多、流失少；口碑好 → 拉新成本低；满意度差 → 投诉多，监管风险也大。"
+    listed = "满意度高、回头客多、流失少、口碑好、拉新成本低、满意度差、投诉多、监管风险大"
+    assert not coach.grade_offline("jd-finance-cs", "k5", chain).has_flag("keyword_stuffing")
+    assert coach.grade_offline("jd-finance-cs", "k5", listed).has_flag("keyword_stuffing")
+
+
 def test_a_markdown_table_is_structure_not_a_term_list(mini: coach.Bank) -> None:
     table = (
         "卡被冻结时先安抚客户情绪，再按流程处理：\n"
