@@ -41,6 +41,8 @@ _RECOMMENDATION = re.compile(r"推荐|建议|力荐")
 _FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|me|my)(?![a-z])")
 # Words in which 请 is part of another verb, not "please": to apply, invite, ask leave, consult,
 # ask a question, ask a superior for instructions ("协助申请紧急止付", "我想请教两个问题").
+# The candidate's assessment of themselves or of the answer: no customer's rating of the service.
+_SELF_RATED = re.compile(r"自我评价|self[- ]?(?:assessment|review|evaluation|rating)")
 _OTHER_QING = re.compile("申请|邀请|请假|请教|请问|聘请|宴请|请客|提请|请示")
 CONCEPTS = {
     "grader": words.GRADER,
@@ -197,6 +199,8 @@ def tags(sentence: str) -> frozenset[str]:
     if hits["please"] and "请" in sentence:
         other = [m.span() for m in _OTHER_QING.finditer(sentence)]
         hits["please"] = [h for h in hits["please"] if not any(_within(h, o) for o in other)]
+    if hits["rating"] and (own_ratings := [m.span() for m in _SELF_RATED.finditer(sentence)]):
+        hits["rating"] = [h for h in hits["rating"] if not any(_within(h, o) for o in own_ratings)]
     # "hiring" in "hiring manager" names the authority, not a hiring decision
     hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]
     hits["hire"] = [h for h in hits["hire"] if not _AFTER_HIRE.match(sentence, h[1])]

@@ -126,7 +126,7 @@ ITEM = (
     "this question|each criterion|every criterion|each item|every item|per criterion|each part"
     "|本题|此题|这道题|该题|每一项|每项|各项|每个要点|每一个要点|呢题|この問題|各項目|이 문제"
     "|각 항목|cette question|chaque critere|diese frage|jedes kriterium|esta pregunta|cada criterio"
-    "|этот вопрос|каждый критерий|这题",
+    "|этот вопрос|каждый критерий|这题|这一题|这一道题|这个题|这个题目|本道题|本小题|这小题",
 )
 # Fields only a grade has (its comment, its rationale): one named as a label, "评语：…", holds
 # the words someone wants the grade to say.
