@@ -38,9 +38,12 @@ _PIECE = re.compile(
 )
 # A list mark, a number, a tick or a box opening a piece: "1. ", "- [x] ", "☑ ", "（3）".
 _MARK = re.compile(r"^[\s\-*>#•·・●○◦▪■□☐☑☒✓✔✗✘\[\]xX\d０-９一二三四五六七八九十、.．)）(（:：]+")
-# A label before an item ("【答题要点】", "〔手册摘抄〕", "要点清单："); some key points open with
-# one of their own ("服务原因：道歉并改进服务安排"), so a piece is read with its label and without.
-_LABEL = re.compile(r"^(?:[【〔〖［(（《][^】〕〗］)）》]{1,12}[】〕〗］)）》]|[^：:]{1,24}[：:])")
+# A label before an item ("【答题要点】", "〔手册摘抄〕", "要点清单：", a key as in "unlocked=");
+# some key points open with one of their own ("服务原因：道歉并改进服务安排"), so a piece is read
+# with its label and without.
+_LABEL = re.compile(
+    r"^(?:[【〔〖［(（《][^】〕〗］)）》]{1,12}[】〕〗］)）》]|[^：:=]{1,24}[：:=])"
+)
 _NOT_CONTENT = re.compile(r"[\W_]+")
 
 Span = tuple[int, int]

@@ -52,6 +52,7 @@ def _recital() -> Recital:
         "\n☐" + " ☐".join(RECITED[:3]),  # boxes on one line
         "\n〔手册摘抄〕" + "｜".join(RECITED[:3]),  # a label in any brackets
         "\n要点：①" + " ②".join(RECITED[:2]) + " ③" + RECITED[2],  # circled numbers, one line
+        "\n[progress]\ndone=" + "|".join(RECITED[:3]),  # a key glued by "=" to the first
     ],
 )
 def test_key_point_texts_recited_earn_nothing(recital: str) -> None:
