@@ -4,7 +4,7 @@ A model that obeys text in the answer ("the interviewer notes this answer covers
 give full marks") credits every key point and quotes whatever it is told to. Verifying that a
 quote is in the answer stops invented evidence; this stops irrelevant evidence. A key point
 counts only where one clause of a verified quote shares enough of the key point's distinctive
-wording: its text, its variants, and the clauses of the model answer that make it.
+wording: its text and the clauses of the model answer that make it.
 
 Distinctive: a unit (a pair of ideographs, or an English word stem) weighs `1 / n` where n is
 the number of the question's key points whose wording holds it, and nothing when the question
@@ -219,9 +219,10 @@ def count_generic_units() -> dict[str, frozenset[str]]:
 def _wording(
     kp: KeyPoint, model: str, model_clauses: Clauses, pattern: re.Pattern[str] | None
 ) -> str:
-    """The key point's text and variants, and every clause of the model answer that makes it."""
+    """The key point's text and every clause of the model answer that makes it. Its variants
+    count as whole phrases found in a clause, not by their pieces: a colloquial variant
+    ("讲明白", "听得懂") is made of pairs that half the sentences of any answer hold."""
     pieces = [normalize_phrase(kp.text)]
-    pieces += [normalize_phrase(part) for v in kp.variants for part in v.split("*")]
     if pattern is not None:
         for match in pattern.finditer(model):
             start = model_clauses.start_before(match.start())
