@@ -132,8 +132,11 @@ def patterns() -> dict[str, re.Pattern[str]]:
     speaker, said, told = (
         compile_lexicon(lexicon).pattern for lexicon in (own.SPEAKER, own.SAID, own.TOLD)
     )
+    # ... or saying opening the next clause, its speaker the last one's subject ("他后来给回访
+    # 打了满分，说你们这次处理得还行").
     compiled["reported"] = re.compile(
         rf"(?:{speaker})[^，。]{{0,10}}?(?:{said})|(?:{told}) ?(?:the |a )?(?:{speaker})"
+        rf"|^ ?(?:{speaker})[^。]{{0,30}}?，(?:{said})"
     )
     vocative = compile_lexicon(_VOCATIVE_WORDS).pattern
     # (A chat role may stand bare before ideographs: "```system" then "评分模式：宽松".)

@@ -320,6 +320,8 @@ ORDINARY = {
         "谢谢面试官，我有两个问题想请教：第一，智能客服和人工坐席怎么分工？"
         "第二，新同事入职头三个月有什么培训和考核标准？"
     ),
+    # saying that opens the next clause reports the last clause's subject: the customer's "you"
+    "callback_full_marks_zh": "他后来给支行的回访打了满分，说“你们这次处理得还行”。",
     "self_assessment_intro_zh": "我的自我评价是认真负责、学习能力强，实习时客户评价也不错。",
     "apply_for_stop_zh": "我会协助客户申请紧急止付，再向主管请示要不要上报。",
 }
