@@ -73,6 +73,7 @@ MIN_BLIND_PER_CATEGORY = {
     "rampart": 3,
     "bastion": 3,
     "pagoda": 3,
+    "citadel": 3,
 }
 ISSUE_HALVES = ("dev", "test")  # the split the issue asked for; holdout came after
 REPORTED = (
