@@ -74,6 +74,7 @@ MIN_BLIND_PER_CATEGORY = {
     "bastion": 3,
     "pagoda": 3,
     "arcade": 3,
+    "citadel": 3,
 }
 ISSUE_HALVES = ("dev", "test")  # the split the issue asked for; holdout came after
 REPORTED = (
