@@ -41,9 +41,9 @@ _RECOMMENDATION = re.compile(r"推荐|建议|力荐")
 _FIRST_PERSON = re.compile(r"我|(?<![a-z])(?:i|me|my)(?![a-z])")
 # Words in which 请 is part of another verb, not "please": to apply, invite, ask leave, consult,
 # ask a question, ask a superior for instructions ("协助申请紧急止付", "我想请教两个问题").
+_OTHER_QING = re.compile("申请|邀请|请假|请教|请问|聘请|宴请|请客|提请|请示")
 # The candidate's assessment of themselves or of the answer: no customer's rating of the service.
 _SELF_RATED = re.compile(r"自我评价|self[- ]?(?:assessment|review|evaluation|rating)")
-_OTHER_QING = re.compile("申请|邀请|请假|请教|请问|聘请|宴请|请客|提请|请示")
 CONCEPTS = {
     "grader": words.GRADER,
     "you": words.YOU,
@@ -199,13 +199,13 @@ def tags(sentence: str) -> frozenset[str]:
     hits["done"] += done
     hits["score_line"] = [m.span() for m in SCORE_LINE.finditer(sentence)]
     hits["verdict_label"] = [m.span() for m in compiled["verdict_label"].finditer(sentence)]
+    # A word inside a longer one is that word's: 请 in 申请 is no "please", 评价 in 自我评价 no
+    # customer's rating, "hiring" in "hiring manager" names the authority, not a decision.
     if hits["please"] and "请" in sentence:
-        other = [m.span() for m in _OTHER_QING.finditer(sentence)]
-        hits["please"] = [h for h in hits["please"] if not any(_within(h, o) for o in other)]
-    if hits["rating"] and (own_ratings := [m.span() for m in _SELF_RATED.finditer(sentence)]):
-        hits["rating"] = [h for h in hits["rating"] if not any(_within(h, o) for o in own_ratings)]
-    # "hiring" in "hiring manager" names the authority, not a hiring decision
-    hits["hire"] = [h for h in hits["hire"] if not any(_within(h, a) for a in hits["authority"])]
+        hits["please"] = _outside(hits["please"], _spans(_OTHER_QING, sentence))
+    if hits["rating"]:
+        hits["rating"] = _outside(hits["rating"], _spans(_SELF_RATED, sentence))
+    hits["hire"] = _outside(hits["hire"], hits["authority"])
     hits["hire"] = [h for h in hits["hire"] if not _AFTER_HIRE.match(sentence, h[1])]
     if hits["hire"] and not _FIRST_PERSON.search(sentence):
         hits["hire_verdict"] = [
@@ -266,6 +266,15 @@ def guards(text: str) -> frozenset[str]:
     """The tags of `text` that keep what follows from giving orders: reported words, ratings."""
     compiled = patterns()
     return frozenset(name for name in ("reported", "rating") if compiled[name].search(text))
+
+
+def _spans(pattern: re.Pattern[str], sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(sentence)]
+
+
+def _outside(spans: list[tuple[int, int]], longer: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` less those that are part of one of the `longer` words."""
+    return [span for span in spans if not any(_within(span, word) for word in longer)]
 
 
 def _within(domain: tuple[int, int], word: tuple[int, int]) -> bool:
