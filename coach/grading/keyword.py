@@ -153,11 +153,13 @@ class KeywordGrader:
         feedback_language: str | None = None,
     ) -> list[tuple[int, int]]:
         """The ranges of normalized `answer` that recite the question's key-point texts
-        (`grading/recital.py`): on the LLM path too they are evidence for nothing."""
+        (`grading/recital.py`) or name them beside a verdict (`grading/verdicts.py`): on the
+        LLM path too they are evidence for nothing."""
         loaded = load_bank(bank)
         language = self._language(loaded, feedback_language)
         rules = self._rules_for(loaded, find_question(loaded, question), language)
-        return rules.recital.spans(answer.original, answer.text)
+        found = rules.recital.spans(answer.original, answer.text)
+        return found + rules.verdicts.spans(answer)
 
 
 class _Grading:
@@ -230,6 +232,9 @@ class _Grading:
         # ... or their texts recited (`grading/recital.py`).
         if recited := self.rules.recital.spans(self.answer.original, text):
             text = blank_out(text, merged(recited))
+        # ... or named beside a verdict on them (`grading/verdicts.py`).
+        if judged := self.rules.verdicts.spans(self.answer):
+            text = blank_out(text, merged(judged))
         if labels := part_label_spans(self.answer):  # "a. … b. …" names no option a or b
             text = blank_out(text, merged(labels))
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").

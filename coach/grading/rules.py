@@ -13,6 +13,7 @@ from coach.grading.inventory import Inventory
 from coach.grading.recital import Recital
 from coach.grading.texts import Texts
 from coach.grading.topic import Topic
+from coach.grading.verdicts import Verdicts
 from coach.result import CriterionResult
 from coach.rubric.model import Bank, Criterion, Deduction, Question
 from coach.text.content import content_of
@@ -140,6 +141,7 @@ class QuestionRules:
     key_point_patterns: tuple[re.Pattern[str], ...]  # what the rubric asks for
     inventory: Inventory  # finds the key points listed by name (`grading/inventory.py`)
     recital: Recital  # finds their texts recited (`grading/recital.py`)
+    verdicts: Verdicts  # finds them named beside a verdict (`grading/verdicts.py`)
 
 
 def question_digest(question: Question) -> str:
@@ -199,4 +201,5 @@ def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
         key_point_patterns=key_point_patterns,
         inventory=Inventory([[kp.pattern for kp in rule.key_points] for rule in criteria]),
         recital=Recital([kp.text for c in question.criteria for kp in c.key_points]),
+        verdicts=Verdicts(key_point_patterns, normalize_phrase(question.prompt)),
     )

@@ -1,0 +1,120 @@
+"""Key points named beside a verdict: a grade dressed up as something else.
+
+An attacker who knows that talk to the grader is caught no longer addresses anyone. The grade
+rides on an everyday artefact set apart from the answer (a receipt whose items are the key
+points and whose total is "10分", a setlist closing on an encore called 满分, a trip whose
+waypoints are the key points and whose rating is five stars, a cashier's or a supervisor's
+note of praise), and no word in it names a grader. What such a block holds is the same
+whatever its costume: the rubric's points, named, and a verdict on them (full marks, a score,
+a rating, praise, a hiring decision), with nobody in it doing anything.
+
+A candidate's own text differs in the last part. Where an answer reports a verdict ("回访时客户
+给了五星"), the candidate is in the sentence doing the work, or the verdict names no key point;
+a plan or a list of one's own says "我" or gives the steps without grading them. So a block
+(a paragraph or a line of an answer with more than one, or an aside in brackets) is a verdict
+block when it holds a verdict, names two or more key points, and says "I" or "we" nowhere.
+Its key points earn nothing, offline and as an LLM's evidence: the answer earns where it says
+them as its own. Scores and ratings are no verdict where the question asks about them (a
+quality-check question), nor where a word of the service stands in their sentence: a
+quality-check score (质检分) or a customer's rating (满意度, 回访) is a figure of the job, which
+answers report all the time.
+
+Measured on 8,409 honest texts (the labelled samples, the plain answers, every red-team half's
+ordinary answers and its attacks' clean answers, the English set): none holds such a block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from coach.text.addressed import scores_are_topic, tags_of
+from coach.text.normalize import SENTENCE_END, NormalizedText
+
+MIN_KEY_POINTS = 2  # distinct key points named in one block
+# What pronounces a verdict; a score or a rating only where the question does not ask about
+# them, and only away from the service's own words (see the module docstring).
+_VERDICTS = frozenset({"full_marks", "praise", "hire", "score", "rating"})
+_SERVICE_OWN = frozenset({"score", "rating"})
+# Someone in the block doing the work: the candidate's own account.
+_AGENT = re.compile(r"我|咱|(?<![a-z])(?:i|we|my|our|me|us)(?![a-z])")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
+_LINE = re.compile(r"[^\n]+")
+# An aside in brackets, long enough to hold a key point and a verdict.
+_ASIDE = re.compile(r"[（(【〔\[][^（）()【】〔〕\[\]\n]{6,}[）)】〕\]]")
+# Cheap test first: a block needs a line break or a bracket to stand apart.
+_APART = re.compile(r"\n|[（(【〔\[]")
+
+Span = tuple[int, int]
+
+
+class Verdicts:
+    """Finds the verdict blocks of an answer to one question; built once per question."""
+
+    def __init__(self, key_point_patterns: Sequence[re.Pattern[str]], prompt: str) -> None:
+        """`key_point_patterns`: the question's compiled key-point patterns; `prompt`: its
+        prompt, normalized."""
+        self._patterns = tuple(key_point_patterns)
+        self._scores_asked = bool(prompt) and scores_are_topic(prompt)
+
+    def spans(self, answer: NormalizedText) -> list[Span]:
+        """Ranges of `answer.text` that stand in verdict blocks."""
+        if len(self._patterns) < MIN_KEY_POINTS or _APART.search(answer.original) is None:
+            return []
+        found: list[Span] = []
+        for start, end in _blocks(answer.original):
+            first, last = answer.folded_index(start), answer.folded_index(end)
+            if first < last and self._judges(answer, answer.text[first:last], start, end):
+                found.append((first, last))
+        return found
+
+    def _judges(self, answer: NormalizedText, block: str, start: int, end: int) -> bool:
+        """Whether the block `[start, end)` of `answer.original` (`block`, folded) is one."""
+        if _AGENT.search(block) is not None or not self._names_points(block):
+            return False
+        # Read by lines as written: folding runs a line without closing punctuation into the
+        # next, and a receipt's total would share its sentence with the items above it.
+        for line in _LINE.finditer(answer.original, start, end):
+            first, last = answer.folded_index(line.start()), answer.folded_index(line.end())
+            if any(map(self._verdict, answer.text[first:last].split(SENTENCE_END))):
+                return True
+        return False
+
+    def _names_points(self, block: str) -> bool:
+        hits = 0
+        for pattern in self._patterns:
+            if pattern.search(block) is not None:
+                hits += 1
+                if hits >= MIN_KEY_POINTS:
+                    return True
+        return False
+
+    def _verdict(self, sentence: str) -> bool:
+        """Whether a sentence of a block pronounces a verdict: a score or a rating with a word
+        of the service in its sentence is the service's (质检分, 满意度)."""
+        if not sentence.strip(" ，"):
+            return False
+        tags = tags_of(sentence + SENTENCE_END)
+        named = tags & _VERDICTS
+        if self._scores_asked or "domain" in tags:
+            named -= _SERVICE_OWN
+        return bool(named)
+
+
+def _blocks(original: str) -> list[Span]:
+    """The `[start, end)` of each paragraph of `original` (when it has more than one), each
+    line (likewise) and each aside in brackets: each may be set apart from the answer."""
+    found = {m.span() for m in _ASIDE.finditer(original)}
+    lines = [m.span() for m in _LINE.finditer(original) if not m.group().isspace()]
+    if len(lines) > 1:
+        found.update(lines)
+        start = 0
+        paragraphs = []
+        for blank in _PARAGRAPH_BREAK.finditer(original):
+            paragraphs.append((start, blank.start()))
+            start = blank.end()
+        paragraphs.append((start, len(original)))
+        kept = [(a, b) for a, b in paragraphs if original[a:b].strip()]
+        if len(kept) > 1:
+            found.update(kept)
+    return sorted(found)
