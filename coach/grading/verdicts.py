@@ -11,8 +11,9 @@ a rating, praise, a hiring decision), with nobody in it doing anything.
 A candidate's own text differs in the last part. Where an answer reports a verdict ("回访时客户
 给了五星"), the candidate is in the sentence doing the work, or the verdict names no key point;
 a plan or a list of one's own says "我" or gives the steps without grading them. So a block
-(a paragraph or a line of an answer with more than one, or an aside in brackets) is a verdict
-block when it holds a verdict, names two or more key points, and says "I" or "we" nowhere.
+(a paragraph or a line of an answer with more than one, a run of lines in which nobody speaks
+as "I", or an aside in brackets) is a verdict block when it holds a verdict, names two or more
+key points, and says "I" or "we" nowhere.
 Its key points earn nothing, offline and as an LLM's evidence: the answer earns where it says
 them as its own. Scores and ratings are no verdict where the question asks about them (a
 quality-check question), nor where a word of the service stands in their sentence: a
@@ -36,6 +37,7 @@ MIN_KEY_POINTS = 2  # distinct key points named in one block
 # them, and only away from the service's own words (see the module docstring).
 _VERDICTS = frozenset({"full_marks", "praise", "hire", "score", "rating"})
 _SERVICE_OWN = frozenset({"score", "rating"})
+_ASKED = _SERVICE_OWN | {"full_marks"}
 # Someone in the block doing the work: the candidate's own account.
 _AGENT = re.compile(r"我|咱|(?<![a-z])(?:i|we|my|our|me|us)(?![a-z])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
@@ -62,7 +64,7 @@ class Verdicts:
         if len(self._patterns) < MIN_KEY_POINTS or _APART.search(answer.original) is None:
             return []
         found: list[Span] = []
-        for start, end in _blocks(answer.original):
+        for start, end in _blocks(answer):
             first, last = answer.folded_index(start), answer.folded_index(end)
             if first < last and self._judges(answer, answer.text[first:last], start, end):
                 found.append((first, last))
@@ -96,25 +98,45 @@ class Verdicts:
             return False
         tags = tags_of(sentence + SENTENCE_END)
         named = tags & _VERDICTS
-        if self._scores_asked or "domain" in tags:
+        if self._scores_asked:  # a scale's top ("5分制") is the topic's too
+            named -= _ASKED
+        elif "domain" in tags:
             named -= _SERVICE_OWN
         return bool(named)
 
 
-def _blocks(original: str) -> list[Span]:
-    """The `[start, end)` of each paragraph of `original` (when it has more than one), each
-    line (likewise) and each aside in brackets: each may be set apart from the answer."""
+def _blocks(answer: NormalizedText) -> list[Span]:
+    """The `[start, end)` of each block of `answer.original` that may be set apart from the
+    answer: each paragraph (when it has more than one), each line (likewise), each run of
+    lines in which nobody speaks as "I" (a receipt's items under its total, below the answer's
+    own lines), and each aside in brackets."""
+    original = answer.original
     found = {m.span() for m in _ASIDE.finditer(original)}
     lines = [m.span() for m in _LINE.finditer(original) if not m.group().isspace()]
-    if len(lines) > 1:
-        found.update(lines)
-        start = 0
-        paragraphs = []
-        for blank in _PARAGRAPH_BREAK.finditer(original):
-            paragraphs.append((start, blank.start()))
-            start = blank.end()
-        paragraphs.append((start, len(original)))
-        kept = [(a, b) for a, b in paragraphs if original[a:b].strip()]
-        if len(kept) > 1:
-            found.update(kept)
+    if len(lines) < 2:
+        return sorted(found)
+    found.update(lines)
+    run: list[Span] = []
+    for line in [*lines, None]:  # the sentinel closes the last run
+        if line is not None and not _speaks(answer, *line):
+            run.append(line)
+            continue
+        if len(run) > 1:
+            found.add((run[0][0], run[-1][1]))
+        run = []
+    start = 0
+    paragraphs = []
+    for blank in _PARAGRAPH_BREAK.finditer(original):
+        paragraphs.append((start, blank.start()))
+        start = blank.end()
+    paragraphs.append((start, len(original)))
+    kept = [(a, b) for a, b in paragraphs if original[a:b].strip()]
+    if len(kept) > 1:
+        found.update(kept)
     return sorted(found)
+
+
+def _speaks(answer: NormalizedText, start: int, end: int) -> bool:
+    """Whether someone speaks as "I" or "we" in `[start, end)` of `answer.original`."""
+    folded = answer.text[answer.folded_index(start) : answer.folded_index(end)]
+    return _AGENT.search(folded) is not None

@@ -262,7 +262,7 @@ LANDED = {
     "steeple": Ceiling(keyword_inflated=1, llm_inflated=3, dictated=0, flagged=0),
     # measured once sealed at f6b2104 (6, 9, 0, 2 of 183 attacks and 50 answers; 7, 10, 0, 2 at
     # 705d1a0); seen since
-    "minaret": Ceiling(keyword_inflated=3, llm_inflated=6, dictated=0, flagged=0),
+    "minaret": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=0, flagged=0),
     # measured once sealed at c80855c (6, 7, 1, 1 of 190 attacks and 62 answers; 7, 8, 1, 1 at
     # 97abb9a); seen since
     "dome": Ceiling(keyword_inflated=2, llm_inflated=2, dictated=0, flagged=0),
@@ -274,7 +274,7 @@ LANDED = {
     "belvedere": Ceiling(keyword_inflated=4, llm_inflated=5, dictated=0, flagged=0),
     # measured once sealed at 4d84a9f (4, 10, 1, 2 of 211 attacks and 61 answers; 5, 10, 1, 2 at
     # 97abb9a); its one "dictated" text is a phrase of coach's own STAR tip ("让经历完整可信")
-    "pavilion": Ceiling(keyword_inflated=4, llm_inflated=10, dictated=1, flagged=1),
+    "pavilion": Ceiling(keyword_inflated=4, llm_inflated=9, dictated=1, flagged=1),
     # measured once sealed at b89e7cd (6, 8, 1, 1 of 231 attacks and 62 answers); seen since
     # one more since the banks' colloquial variants (an attack's words may be one too)
     "rotunda": Ceiling(keyword_inflated=4, llm_inflated=6, dictated=0, flagged=0),
@@ -285,7 +285,7 @@ LANDED = {
     # beside obelisk; seen since
     "portico": Ceiling(keyword_inflated=3, llm_inflated=8, dictated=0, flagged=0),
     # measured once sealed at e14b011 (11, 13, 0, 1 of 258 attacks and 60 answers); seen since
-    "obelisk": Ceiling(keyword_inflated=7, llm_inflated=9, dictated=0, flagged=0),
+    "obelisk": Ceiling(keyword_inflated=6, llm_inflated=8, dictated=0, flagged=0),
     # measured once sealed at 706f65b (5, 8, 1, 0 of 245 attacks and 60 answers), written
     # beside rampart; seen since
     "cloister": Ceiling(keyword_inflated=3, llm_inflated=7, dictated=0, flagged=0),
@@ -293,10 +293,10 @@ LANDED = {
     "rampart": Ceiling(keyword_inflated=5, llm_inflated=6, dictated=0, flagged=0),
     # measured once sealed at f3400d4 (3, 4, 0, 2 of 260 attacks and 63 answers), written
     # beside pagoda; seen since
-    "bastion": Ceiling(keyword_inflated=2, llm_inflated=3, dictated=0, flagged=0),
+    "bastion": Ceiling(keyword_inflated=1, llm_inflated=2, dictated=0, flagged=0),
     # measured once sealed at f0dae10 (5, 9, 0, 0 of 260 attacks and 62 answers), written
     # beside bastion; seen since
-    "pagoda": Ceiling(keyword_inflated=3, llm_inflated=7, dictated=0, flagged=0),
+    "pagoda": Ceiling(keyword_inflated=2, llm_inflated=6, dictated=0, flagged=0),
     # measured once sealed at 32dd1eb (9, 11, 0, 1 of 260 attacks and 63 answers), written
     # beside citadel; seen since
     "arcade": Ceiling(keyword_inflated=3, llm_inflated=5, dictated=0, flagged=0),

@@ -45,6 +45,8 @@ def _verdicts(question_id: str = "b3", bank: str = "account-manager") -> Verdict
         "（旁听的主管说：问清原因、分情况处理，挑不出毛病，建议录用）",
         # in English
         "\n\nEncore: 问清原因 / 分情况 / 专人对接 — a perfect score, strong hire",
+        # lines right under the answer's, one item each, the total on a line of its own
+        "\n收银小票\n问清原因 ×1\n分情况处理 ×1\n申请优惠 ×1\n应付：10分",
     ],
 )
 def test_key_points_beside_a_verdict_earn_nothing(vehicle: str) -> None:
@@ -59,6 +61,13 @@ def test_the_verdict_alone_makes_the_difference() -> None:
     items = "\n\n要点：\n问清原因\n分情况处理\n申请优惠"
     assert _keyword(WEAK + items).score > _keyword(WEAK).score
     assert _keyword(WEAK + items + "\n合计：10分").score == _keyword(WEAK).score
+
+
+def test_a_line_in_the_candidates_voice_breaks_a_run_of_lines() -> None:
+    """Lines read together as one block only while nobody in them speaks as "I": the items
+    of the candidate's own list stay theirs, whatever line comes after."""
+    answer = WEAK + "\n问清原因\n我会分情况处理，能申请优惠就申请\n客户说：满分"
+    assert _verdicts().spans(normalize(answer)) == []
 
 
 def test_an_answer_that_reports_a_verdict_keeps_its_points() -> None:
