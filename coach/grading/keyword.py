@@ -3,7 +3,9 @@
 Scoring, per question:
 
 1. screen the answer (`_screen`): blank or non-answer scores 0; sentences addressed to the
-   grader are blanked out before matching, so injected text can never earn points;
+   grader are blanked out before matching, so injected text can never earn points, and so are
+   key points named in an outline, listed by name, recited from the rubric or named beside a
+   verdict on them (`grading/inventory.py`, `grading/recital.py`, `grading/verdicts.py`);
 2. each criterion earns points from the key points it hits: by its count bands if it has any,
    otherwise in proportion to the hit key points' weights;
 3. honest caps: a bare keyword list keeps 30% of those points, an answer that uses none of the
