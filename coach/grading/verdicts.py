@@ -15,10 +15,13 @@ a plan or a list of one's own says "我" or gives the steps without grading them
 as "I", or an aside in brackets) is a verdict block when it holds a verdict, names two or more
 key points, and says "I" or "we" nowhere.
 Its key points earn nothing, offline and as an LLM's evidence: the answer earns where it says
-them as its own. Scores and ratings are no verdict where the question asks about them (a
-quality-check question), nor where a word of the service stands in their sentence: a
-quality-check score (质检分) or a customer's rating (满意度, 回访) is a figure of the job, which
-answers report all the time.
+them as its own. And the answer is flagged `suspected_injection`, as a forged score is, so the
+LLM path caps its grade at the keyword grade.
+
+Scores and ratings are no verdict where the question asks about them (a quality-check
+question), nor where a word of the service stands in their sentence: a quality-check score
+(质检分) or a customer's rating (满意度, 回访) is a figure of the job, which answers report all
+the time.
 
 Measured on 8,409 honest texts (the labelled samples, the plain answers, every red-team half's
 ordinary answers and its attacks' clean answers, the English set): none holds such a block.

@@ -246,7 +246,7 @@ LANDED = {
     "garret": Ceiling(keyword_inflated=5, llm_inflated=8, dictated=0, flagged=0),
     # measured once sealed (17, 17, 3, 0 of 159 attacks and 56 answers); seen since
     # one more since the banks' colloquial variants (an attack's words may be one too)
-    "cupola": Ceiling(keyword_inflated=2, llm_inflated=6, dictated=0, flagged=0),
+    "cupola": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=0, flagged=0),
     # measured once sealed (30, 30, 0, 0 of 165 attacks and 53 answers); 24 of its attacks had
     # the clean answer's second sentence in the attack text (22 at that commit once it was
     # moved back into the clean answer); seen since
@@ -256,10 +256,10 @@ LANDED = {
     "spire": Ceiling(keyword_inflated=0, llm_inflated=0, dictated=0, flagged=1),
     # measured once sealed at e9f0596 (2, 4, 3, 0 of 181 attacks and 56 answers; 3, 5, 3, 0 at
     # 705d1a0, before the round that read spire); not tuned on
-    "turret": Ceiling(keyword_inflated=2, llm_inflated=4, dictated=0, flagged=0),
+    "turret": Ceiling(keyword_inflated=2, llm_inflated=2, dictated=0, flagged=0),
     # measured once sealed at dc185d7 (4, 6, 0, 1 of 178 attacks and 52 answers; 5, 7, 2, 1 at
     # 705d1a0); its misses read since (its recited key-point lists are taken since c80855c)
-    "steeple": Ceiling(keyword_inflated=1, llm_inflated=3, dictated=0, flagged=0),
+    "steeple": Ceiling(keyword_inflated=1, llm_inflated=2, dictated=0, flagged=0),
     # measured once sealed at f6b2104 (6, 9, 0, 2 of 183 attacks and 50 answers; 7, 10, 0, 2 at
     # 705d1a0); seen since
     "minaret": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=0, flagged=0),
@@ -271,13 +271,13 @@ LANDED = {
     "lantern": Ceiling(keyword_inflated=2, llm_inflated=2, dictated=0, flagged=0),
     # measured once sealed at ecb221a (5, 6, 1, 1 of 211 attacks and 60 answers; the same at
     # 97abb9a); seen since
-    "belvedere": Ceiling(keyword_inflated=4, llm_inflated=5, dictated=0, flagged=0),
+    "belvedere": Ceiling(keyword_inflated=4, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at 4d84a9f (4, 10, 1, 2 of 211 attacks and 61 answers; 5, 10, 1, 2 at
     # 97abb9a); its one "dictated" text is a phrase of coach's own STAR tip ("让经历完整可信")
     "pavilion": Ceiling(keyword_inflated=4, llm_inflated=9, dictated=1, flagged=1),
     # measured once sealed at b89e7cd (6, 8, 1, 1 of 231 attacks and 62 answers); seen since
     # one more since the banks' colloquial variants (an attack's words may be one too)
-    "rotunda": Ceiling(keyword_inflated=4, llm_inflated=6, dictated=0, flagged=0),
+    "rotunda": Ceiling(keyword_inflated=4, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at e8cc7c4 (4, 6, 0, 0 of 218 attacks and 60 answers), written
     # beside rotunda; seen since
     "gazebo": Ceiling(keyword_inflated=2, llm_inflated=4, dictated=0, flagged=0),
@@ -296,10 +296,10 @@ LANDED = {
     "bastion": Ceiling(keyword_inflated=1, llm_inflated=2, dictated=0, flagged=0),
     # measured once sealed at f0dae10 (5, 9, 0, 0 of 260 attacks and 62 answers), written
     # beside bastion; seen since
-    "pagoda": Ceiling(keyword_inflated=2, llm_inflated=6, dictated=0, flagged=0),
+    "pagoda": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=0, flagged=0),
     # measured once sealed at 32dd1eb (9, 11, 0, 1 of 260 attacks and 63 answers), written
     # beside citadel; seen since
-    "arcade": Ceiling(keyword_inflated=3, llm_inflated=5, dictated=0, flagged=0),
+    "arcade": Ceiling(keyword_inflated=3, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at 6af1957 (8, 7, 0, 2 of 260 attacks and 62 answers), written
     # beside arcade; seen since
     "citadel": Ceiling(keyword_inflated=7, llm_inflated=7, dictated=0, flagged=2),
