@@ -19,20 +19,18 @@ The same answer always gives byte-identical JSON.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from typing import Any
 
 from coach.errors import AnswerError
 from coach.grading.feedback import offline_feedback
 from coach.grading.lookup import find_question
 from coach.grading.quotes import quote_evidence, quote_span, run_evidence
+from coach.grading.rubric_copy import is_rubric_copy
 from coach.grading.rules import (
     CriterionRule,
     QuestionRules,
     compile_question,
     rubric_version,
-    word_grams,
 )
 from coach.grading.star import star_parts
 from coach.grading.texts import Texts, texts_for
@@ -44,7 +42,6 @@ from coach.text.match import Clauses, Hit, asserted_hits
 from coach.text.normalize import NormalizedText, normalize
 from coach.text.part_labels import part_label_spans
 from coach.text.plain_prose import unplain_spans
-from coach.text.prompt_copy import packed_grams
 from coach.text.screen import blank_out, merged, screen
 from coach.text.sections import vehicle_spans
 from coach.text.substance import described
@@ -54,15 +51,7 @@ KEYWORD_LIST_FACTOR = 0.3
 OFF_TOPIC_FACTOR = 0.15
 EVIDENCE_CONTEXT = 20  # characters of the clause kept before a hit in an evidence quote
 EVIDENCE_CHARS = 40  # an evidence quote stops at its clause's end or after about this many
-RUBRIC_COPY_SHARE = 0.5  # share of the answer's 4-grams found in the rubric's own wording
-# ... and never fewer than this many: a short answer that uses the rubric's terms ("APR stands
-# for annual percentage rate") shares half its few grams by necessity, a pasted rubric is long.
-RUBRIC_COPY_MIN_GRAMS = 6
 DEFAULT_MIN_CHARS = {"zh": 30, "en": 80}
-_RUBRIC_MARKERS = re.compile(
-    r"key_points|keypoints|variants|criteria|model_answer|deductions|topic_terms|评分标准|评分要点"
-    r"|得分点|扣分项|考察点|高分回答思路|答案要点"
-)
 
 
 def require_text(answer: object) -> str:
@@ -333,19 +322,7 @@ class _Grading:
         return blank_out(text, merged(unplain_spans(self.answer.original, text)))
 
     def _is_rubric_copy(self, content: str, text: str) -> bool:
-        if _RUBRIC_MARKERS.search(text) and len(set(_RUBRIC_MARKERS.findall(text))) >= 2:
-            return True
-        if len(content) < 20:
-            return False
-        # The answer cut into consecutive 4-grams is a fair sample of how much is rubric wording;
-        # a gram repeated in the answer counts once, which only errs towards "not a copy".
-        grams: Sequence[object] = (
-            packed_grams(content) if self.bank.language == "zh" else word_grams(text, 3)
-        )
-        if not grams:
-            return False
-        shared = len(self.rules.rubric_grams.intersection(grams))
-        return shared >= max(RUBRIC_COPY_MIN_GRAMS, RUBRIC_COPY_SHARE * len(grams))
+        return is_rubric_copy(self.rules.rubric_grams, self.bank.language, content, text)
 
     def _criterion(
         self, rule: CriterionRule, text: str, factor: float, note: str
