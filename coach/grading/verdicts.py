@@ -6,7 +6,8 @@ points and whose total is "10分", a setlist closing on an encore called 满分,
 waypoints are the key points and whose rating is five stars, a cashier's or a supervisor's
 note of praise), and no word in it names a grader. What such a block holds is the same
 whatever its costume: the rubric's points, named, and a verdict on them (full marks, a score,
-a rating, praise, a hiring decision), with nobody in it doing anything.
+a rating, praise, a hiring decision, a remark for the grade, the points declared done), with
+nobody in it doing anything.
 
 A candidate's own text differs in the last part. Where an answer reports a verdict ("回访时客户
 给了五星"), the candidate is in the sentence doing the work, or the verdict names no key point;
@@ -36,9 +37,11 @@ from coach.text.addressed import scores_are_topic, tags_of
 from coach.text.normalize import SENTENCE_END, NormalizedText
 
 MIN_KEY_POINTS = 2  # distinct key points named in one block
-# What pronounces a verdict; a score or a rating only where the question does not ask about
-# them, and only away from the service's own words (see the module docstring).
-_VERDICTS = frozenset({"full_marks", "praise", "hire", "score", "rating"})
+# What pronounces a verdict: full marks, praise, hiring, a remark for the grade ("评语：…"), the
+# points said to be done ("已完成", "以上均已讲到"), and a score or a rating, only where the
+# question does not ask about them and no word of the service stands in their sentence (any
+# rating word is one: a customer's rating is the job's; see the module docstring).
+_VERDICTS = frozenset({"full_marks", "praise", "hire", "verdict_label", "done", "score", "rating"})
 _SERVICE_OWN = frozenset({"score", "rating"})
 _ASKED = _SERVICE_OWN | {"full_marks"}
 # Someone in the block doing the work: the candidate's own account.
