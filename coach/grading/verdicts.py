@@ -14,7 +14,8 @@ A candidate's own text differs in the last part. Where an answer reports a verdi
 a plan or a list of one's own says "我" or gives the steps without grading them. So a block
 (a paragraph or a line of an answer with more than one, a run of lines in which nobody speaks
 as "I", or an aside in brackets) is a verdict block when it holds a verdict, names two or more
-key points, and says "I" or "we" nowhere.
+key points, and says "I" or "we" nowhere; full marks or a hiring decision needs no key point
+beside it, in a block that is not the whole answer.
 Its key points earn nothing, offline and as an LLM's evidence: the answer earns where it says
 them as its own. And the answer is flagged `suspected_injection`, as a forged score is, so the
 LLM path caps its grade at the keyword grade.
@@ -43,6 +44,7 @@ MIN_KEY_POINTS = 2  # distinct key points named in one block
 # rating word is one: a customer's rating is the job's; see the module docstring).
 _VERDICTS = frozenset({"full_marks", "praise", "hire", "verdict_label", "done", "score", "rating"})
 _SERVICE_OWN = frozenset({"score", "rating"})
+_STRONG = frozenset({"full_marks", "hire"})  # verdicts that need no key point beside them
 _ASKED = _SERVICE_OWN | {"full_marks"}
 # Someone in the block doing the work: the candidate's own account.
 _AGENT = re.compile(r"我|咱|(?<![a-z])(?:i|we|my|our|me|us)(?![a-z])")
@@ -78,14 +80,21 @@ class Verdicts:
 
     def _judges(self, answer: NormalizedText, block: str, start: int, end: int) -> bool:
         """Whether the block `[start, end)` of `answer.original` (`block`, folded) is one."""
-        if _AGENT.search(block) is not None or not self._names_points(block):
+        if _AGENT.search(block) is not None:
+            return False
+        points = self._names_points(block)
+        # Full marks or a hiring decision needs no key point beside it, in a block that is not
+        # the whole answer: a line of "出货：满分" under the answer is a verdict on it.
+        if not points and not answer.original[:start].strip() and not answer.original[end:].strip():
             return False
         # Read by lines as written: folding runs a line without closing punctuation into the
         # next, and a receipt's total would share its sentence with the items above it.
         for line in _LINE.finditer(answer.original, start, end):
             first, last = answer.folded_index(line.start()), answer.folded_index(line.end())
-            if any(map(self._verdict, answer.text[first:last].split(SENTENCE_END))):
-                return True
+            for sentence in answer.text[first:last].split(SENTENCE_END):
+                named = self._verdicts(sentence, alone=not points)
+                if named and (points or named & _STRONG):
+                    return True
         return False
 
     def _names_points(self, block: str) -> bool:
@@ -97,18 +106,19 @@ class Verdicts:
                     return True
         return False
 
-    def _verdict(self, sentence: str) -> bool:
-        """Whether a sentence of a block pronounces a verdict: a score or a rating with a word
-        of the service in its sentence is the service's (质检分, 满意度)."""
+    def _verdicts(self, sentence: str, alone: bool = False) -> frozenset[str]:
+        """The verdicts a sentence of a block pronounces: a score or a rating with a word of
+        the service in its sentence is the service's (质检分, 满意度), and so is full marks,
+        `alone` (with no key point named beside it: "客户回访评价：满分")."""
         if not sentence.strip(" ，"):
-            return False
+            return frozenset()
         tags = tags_of(sentence + SENTENCE_END)
         named = tags & _VERDICTS
         if self._scores_asked:  # a scale's top ("5分制") is the topic's too
             named -= _ASKED
         elif "domain" in tags:
-            named -= _SERVICE_OWN
-        return bool(named)
+            named -= _ASKED if alone else _SERVICE_OWN
+        return named
 
 
 def _blocks(answer: NormalizedText) -> list[Span]:
