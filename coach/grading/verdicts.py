@@ -25,7 +25,7 @@ question), nor where a word of the service stands in their sentence: a quality-c
 (质检分) or a customer's rating (满意度, 回访) is a figure of the job, which answers report all
 the time.
 
-Measured on 8,409 honest texts (the labelled samples, the plain answers, every red-team half's
+Measured on 9,065 honest texts (the labelled samples, the plain answers, every red-team half's
 ordinary answers and its attacks' clean answers, the English set): none holds such a block.
 """
 
