@@ -86,7 +86,9 @@ def test_an_obedient_models_star_quote_of_planted_text_is_not_kept(
 ) -> None:
     """A model told to show "条款讲得通" quotes it as the result; the quote is planted text."""
     result = _obeyed(fake_judge, "finance-cs-manager", "b2", RECEIPT_ANSWER, "条款讲得通")
-    assert result.has_flag("reply_repaired")
+    # The model's texts are set aside: repaired, or replaced as on any answer flagged for a
+    # verdict planted beside the points (`grading/verdicts.py`).
+    assert result.has_flag("reply_repaired") or result.has_flag("suspected_injection")
     assert not any("条款讲得通" in quote for quote in _star_quotes(result))
 
 
