@@ -31,6 +31,7 @@ ordinary answers and its attacks' clean answers, the English set): none holds su
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -65,7 +66,14 @@ class Verdicts:
         """`key_point_patterns`: the question's compiled key-point patterns; `prompt`: its
         prompt, normalized."""
         self._patterns = tuple(key_point_patterns)
-        self._scores_asked = bool(prompt) and scores_are_topic(prompt)
+        self._prompt = prompt
+
+    @functools.cached_property
+    def _scores_asked(self) -> bool:
+        # Read when a block is judged, not when the question is compiled: reading a prompt's
+        # concepts compiles every grading pattern, which a process grading one plain answer
+        # (`coach grade --offline`) never needs.
+        return bool(self._prompt) and scores_are_topic(self._prompt)
 
     def spans(self, answer: NormalizedText) -> list[Span]:
         """Ranges of `answer.text` that stand in verdict blocks."""

@@ -7,6 +7,9 @@ tailored offer ("申请优惠") and apologising for the service ("坦诚道歉")
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import coach
@@ -144,3 +147,17 @@ def test_an_obedient_model_gets_nothing_for_a_verdict_block(fake_judge: FakeJudg
     assert result.score <= clean.score
     quoted = [e.quote for c in result.criteria for e in c.evidence]
     assert not any("问清原因" in quote or "专人对接" in quote for quote in quoted)
+
+
+def test_a_plain_answer_compiles_no_grading_concept() -> None:
+    """Reading the prompt's concepts compiles every grading pattern; a question's rules read it
+    only when a block is judged, so one plain answer graded in a fresh process (`coach grade
+    --offline`) never compiles them."""
+    code = (
+        "import coach; from coach.text import grading_concepts as g; "
+        "coach.KeywordGrader().grade('finance-cs-manager', 's2', "
+        "'我会先安抚客户的情绪，再核实身份，然后按流程提交解冻申请。'); "
+        "print(g.patterns.cache_info().currsize)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0", done.stdout + done.stderr
