@@ -225,10 +225,10 @@ class _Grading:
             text = blank_out(text, merged(recited))
         # ... or named beside a verdict on them (`grading/verdicts.py`): a grade planted in
         # a costume, flagged as a forged score is, so that the LLM path caps the grade too.
-        if judged := self.rules.verdicts.spans(self.answer):
-            text = blank_out(text, merged(judged))
+        if judged := merged(self.rules.verdicts.spans(self.answer)):
+            text = blank_out(text, judged)
             if not found.injection:
-                self._flag("suspected_injection", t.injection, merged(judged))
+                self._flag("suspected_injection", t.injection, judged)
         if labels := part_label_spans(self.answer):  # "a. … b. …" names no option a or b
             text = blank_out(text, merged(labels))
         # The rubric copied is a copy with or without its talk about the grade ("评分要点如下：").
