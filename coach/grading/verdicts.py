@@ -37,6 +37,7 @@ from collections.abc import Sequence
 
 from coach.text.addressed import scores_are_topic, tags_of
 from coach.text.normalize import SENTENCE_END, NormalizedText
+from coach.text.sections import PARAGRAPH_BREAK
 
 MIN_KEY_POINTS = 2  # distinct key points named in one block
 # What pronounces a verdict: full marks, praise, hiring, a remark for the grade ("评语：…"), the
@@ -49,7 +50,6 @@ _STRONG = frozenset({"full_marks", "hire"})  # verdicts that need no key point b
 _ASKED = _SERVICE_OWN | {"full_marks"}
 # Someone in the block doing the work: the candidate's own account.
 _AGENT = re.compile(r"我|咱|(?<![a-z])(?:i|we|my|our|me|us)(?![a-z])")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 _LINE = re.compile(r"[^\n]+")
 # An aside in brackets, long enough to hold a key point and a verdict.
 _ASIDE = re.compile(r"[（(【〔\[][^（）()【】〔〕\[\]\n]{6,}[）)】〕\]]")
@@ -150,7 +150,7 @@ def _blocks(answer: NormalizedText) -> list[Span]:
         run = []
     start = 0
     paragraphs = []
-    for blank in _PARAGRAPH_BREAK.finditer(original):
+    for blank in PARAGRAPH_BREAK.finditer(original):
         paragraphs.append((start, blank.start()))
         start = blank.end()
     paragraphs.append((start, len(original)))

@@ -68,7 +68,8 @@ _SENTENCE_BEFORE = re.compile(r"^.*[。！？!?]")
 MIN_KEYWORDS = 3  # items of a list labelled as keywords ...
 # ... by a label that is the word itself, or ends with it: "关键词：", "本题关键词：", "Keywords:"
 _KEYWORD_LABEL = re.compile(rf"^.{{0,4}}(?:{_KEYWORD_WORDS})\W*$", re.IGNORECASE)
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
+# A blank line (spaces allowed) between paragraphs.
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 _GREETING = re.compile(r"好|hello|dear|hi\b")  # "面试官您好：" opens an answer
 
 
@@ -281,7 +282,7 @@ def vehicle_spans(
     spans = [*spans, *addressed]
     if not spans:
         return []
-    paragraphs = _PARAGRAPH_BREAK.split(original)
+    paragraphs = PARAGRAPH_BREAK.split(original)
     found = []
     for paragraph, span in zip(
         paragraphs, _where([p.strip() for p in paragraphs], text), strict=True
