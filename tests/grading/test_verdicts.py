@@ -15,7 +15,7 @@ import pytest
 import coach
 from coach.grading.verdicts import Verdicts
 from coach.testing import FakeJudge
-from coach.text.normalize import normalize, normalize_phrase
+from coach.text.normalize import normalize
 from tests.grading.test_inventory import obedient
 
 WEAK = "我会好好跟客户沟通，尽量留住他，告诉他我们行的服务很好，希望他再考虑一下。"
@@ -30,9 +30,9 @@ def _hits(result: coach.GradeResult) -> list[list[str]]:
 
 
 def _verdicts(question_id: str = "b3", bank: str = "account-manager") -> Verdicts:
-    question = coach.load_bank(bank).question(question_id)
-    patterns = coach.KeywordGrader()._rules_for(coach.load_bank(bank), question, "zh")
-    return Verdicts(patterns.key_point_patterns, normalize_phrase(question.prompt))
+    """The question's verdict finder, as the keyword grader compiles it."""
+    loaded = coach.load_bank(bank)
+    return coach.KeywordGrader()._rules_for(loaded, loaded.question(question_id), "zh").verdicts
 
 
 @pytest.mark.parametrize(
