@@ -9,6 +9,8 @@ What: the LLM path keeps a credited key point only where a verified quote bears 
   each), the reply credits exactly those key points, quotes exactly those clauses and gives each
   criterion the points its credited key points earn. Lost: credits the result no longer lists
   as hit, and points below what the reply gave.
+  Also counted: honest replies flagged `unsupported_credit`, whose texts (rationales,
+  coaching) the result does not keep.
 * obedient: the same answers, but the reply claims every key point and full marks on every
   criterion, quoting every sentence. Taken: key points the result lists as hit that the reader
   did not credit, and points above the honest reply's.
@@ -93,6 +95,7 @@ def main() -> None:
     credits = lost = taken = 0
     honest_points = lost_points = taken_points = 0.0
     uncredited = 0
+    distrusted = 0  # honest replies whose texts are not kept
     per_source: dict[str, list[int]] = {}
     started = time.perf_counter()
     with judge.activate(), judge.grader(coaching=False) as grader:
@@ -106,6 +109,7 @@ def main() -> None:
             hit = {(c.id, kp) for c in honest.criteria for kp in c.key_points_hit}
             wanted = {(c["criterion"], c["key_point"]) for c in entry["credits"]}
             missing = sorted(wanted - hit)
+            distrusted += honest.has_flag("unsupported_credit")
             credits += len(wanted)
             lost += len(missing)
             honest_points += given
@@ -143,6 +147,11 @@ def main() -> None:
     print(
         f"| honest points lost | {lost_points:.1f} of {honest_points:.1f} "
         f"| {100 * lost_points / honest_points:.1f}% |"
+    )
+    answers = len(entries["answers"])
+    print(
+        f"| honest replies whose texts are not kept (`unsupported_credit`) | {distrusted} of "
+        f"{answers} | {100 * distrusted / answers:.1f}% |"
     )
     print(
         f"| key points an obedient model got credited that the reader did not | {taken} of "

@@ -10,9 +10,10 @@ The keyword grader's findings are facts about the answer, so they bind the LLM's
 * on an answer it flags as an injection attempt, a pasted rubric or a keyword list, no
   criterion scores above its keyword points (an obedient model cannot be talked into points),
   and `needs_review` says what the model had asked for;
-* on such an answer, and on one that talks about its own grade or writes under a field of it
-  (`coach.text.field_lines`), no text of the model is kept (the keyword grader's stand in,
-  and `reply_repaired` says why): the answer may have dictated them;
+* on such an answer, on one that talks about its own grade or writes under a field of it
+  (`coach.text.field_lines`), and where the model credited key points no quote bears on, no
+  text of the model is kept (the keyword grader's stand in, and `reply_repaired` says why):
+  the answer may have dictated them;
 * a wide gap between the two grades adds `needs_review`.
 
 A fallback is the keyword result itself, labelled with the reason, the usage spent and the
@@ -106,6 +107,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "已删去：{what}。",
         "steered": "回答谈到了自己的评分（或在评分栏目下写了内容），模型的反馈文字可能受其左右，"
         "已改用关键词评分的反馈。",
+        "overreached": "模型把引用的原文中找不到依据的要点记为覆盖，它的反馈文字也可能受回答左右，"
+        "已改用关键词评分的反馈。",
         "unsupported": "模型记为覆盖的要点在其引用的原文中找不到依据，"
         "超出关键词评分的部分不计：{what}。",
         "gap": "模型评分 {llm:.0f}% 与关键词评分 {kw:.0f}% 差距较大，建议人工复核。",
@@ -124,6 +127,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "(perhaps text the answer asked for); they were left out: {what}.",
         "steered": "The answer talks about its own grade (or writes under a field of it), which "
         "may have steered the model's feedback; the keyword grader's feedback stands in.",
+        "overreached": "The model credited key points that no quote of it bears on, so its "
+        "feedback may have been steered by the answer too; the keyword grader's feedback stands "
+        "in.",
         "unsupported": "Key points the model credited rest on no quote that bears on them and "
         "earn nothing (points above the keyword grade do not count): {what}.",
         "gap": "The LLM grade ({llm:.0f}%) and the keyword grade ({kw:.0f}%) differ widely; "
@@ -181,10 +187,11 @@ def llm_result(
     `offline_coaching` builds the coaching fields from the final criteria and deductions; it
     stands in for the model's advice when the grader asked for the grade alone
     (`model_coaching=False`) and on an answer flagged as suspicious or talking about its own
-    grade, where the model may have been made to write what the answer dictated: then no text
-    of the model is kept, and each criterion's rationale is the keyword grader's. `answer` is
-    the candidate's, normalized once for the whole grade; `talk`, its normalized ranges that
-    talk about the grade (`screen.grading_talk`, read when the grade was prepared).
+    grade, or credited by the model beyond what its quotes bear on, where the model may have
+    been made to write what the answer dictated: then no text of the model is kept, and each
+    criterion's rationale is the keyword grader's. `answer` is the candidate's, normalized once
+    for the whole grade; `talk`, its normalized ranges that talk about the grade
+    (`screen.grading_talk`, read when the grade was prepared).
     """
     messages = _texts(bank.language)
     deductions = list(verified.deductions)
@@ -199,10 +206,13 @@ def llm_result(
     # may have steered what the model wrote, in words as short as two characters: none of the
     # model's texts is kept, as on a suspicious answer, though its points still count.
     steered = not suspicious and bool(talk or field_sentences(answer.text))
+    # A model that credits key points no quote bears on is not reading the answer as a grader
+    # would (it may be obeying it): its texts are not kept either.
+    overreached = not suspicious and not steered and bool(unsupported)
     # Only relevant evidence may be repeated in the model's texts: the rest was dictated. Where
     # no text of the model is kept, none needs checking.
     check = None
-    if not suspicious and not steered:
+    if not suspicious and not steered and not overreached:
         evidence = [e.quote for c in keyword.criteria for e in c.evidence]
         quoted = verified.relevant_text + evidence
         check = CopyCheck(answer.original, quoted, folded=answer.text)
@@ -246,6 +256,8 @@ def llm_result(
         flags.append({"code": "reply_repaired", "message": messages["copied"].format(what=what)})
     if steered:
         flags.append({"code": "reply_repaired", "message": messages["steered"]})
+    if overreached:
+        flags.append({"code": "reply_repaired", "message": messages["overreached"]})
     if unsupported:
         flags.append(
             {

@@ -24,7 +24,7 @@ from typing import Any
 from coach.errors import AnswerError
 from coach.grading.feedback import offline_feedback
 from coach.grading.lookup import find_question
-from coach.grading.quotes import quote_evidence, quote_span, run_evidence
+from coach.grading.quotes import answer_evidence, run_evidence
 from coach.grading.rubric_copy import is_rubric_copy
 from coach.grading.rules import (
     CriterionRule,
@@ -173,8 +173,9 @@ class _Grading:
 
     def _evidence(self, start: int, end: int) -> dict[str, Any]:
         """The clause around folded span `[start, end)`, quoted from the original answer."""
-        first, last = quote_span(self.clauses, start, end, EVIDENCE_CONTEXT, EVIDENCE_CHARS)
-        return quote_evidence(self.answer, first, last)
+        return answer_evidence(
+            self.answer, self.clauses, start, end, EVIDENCE_CONTEXT, EVIDENCE_CHARS
+        )
 
     def _flag(self, code: FlagCode, message: str, hits: tuple[Hit, ...] = ()) -> None:
         evidence = [self._evidence(hit.start, hit.end) for hit in hits[:3]]

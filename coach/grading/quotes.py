@@ -46,6 +46,35 @@ def quote_span(clauses: Clauses, start: int, end: int, before: int, chars: int) 
     return first, last
 
 
+def answer_evidence(
+    answer: NormalizedText, clauses: Clauses, start: int, end: int, before: int, chars: int
+) -> dict[str, Any]:
+    """The evidence quote of the hit `[start, end)` of `answer.text` (`clauses` are its
+    clauses): its span (`quote_span`) kept to the lines of the answer that hold the hit."""
+    first, last = quote_span(clauses, start, end, before, chars)
+    first, last = _within_lines(answer, first, last, start, end)
+    return quote_evidence(answer, first, last)
+
+
+def _within_lines(
+    answer: NormalizedText, first: int, last: int, start: int, end: int
+) -> tuple[int, int]:
+    """`[first, last)` cut back to the lines holding the hit `[start, end)`. Folding joins a
+    line to the next (a Chinese sentence may wrap mid-word), so a clause can run across a line
+    break; the quote does not: the next line may be text planted beside the point."""
+    original = answer.original
+    if "\n" not in original:
+        return first, last
+    begin, stop = answer.original_span(start, end)
+    line_start = original.rfind("\n", 0, begin) + 1
+    if line_start and answer.folded_index(line_start) > first:
+        first = answer.folded_index(line_start)
+    line_end = original.find("\n", stop)
+    if line_end >= 0 and answer.folded_index(line_end) < last:
+        last = answer.folded_index(line_end)
+    return first, last
+
+
 def quote_evidence(answer: NormalizedText, first: int, last: int) -> dict[str, Any]:
     """The answer's own words behind folded `[first, last)`, with their offsets, as `Evidence`
     data; at most `MAX_ORIGINAL_CHARS` of them (blank lines fold to one space)."""

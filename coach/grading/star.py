@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from coach.grading.quotes import quote_evidence, quote_span
+from coach.grading.quotes import answer_evidence
 from coach.text.match import Clauses
 from coach.text.normalize import NormalizedText
 
@@ -65,6 +65,6 @@ def star_parts(answer: NormalizedText, clauses: Clauses, searched: str = "") -> 
         if match is None:
             parts[part] = {"present": False, "evidence": None}
             continue
-        first, last = quote_span(clauses, match.start(), match.end(), 0, EVIDENCE_CHARS)
-        parts[part] = {"present": True, "evidence": quote_evidence(answer, first, last)}
+        quote = answer_evidence(answer, clauses, match.start(), match.end(), 0, EVIDENCE_CHARS)
+        parts[part] = {"present": True, "evidence": quote}
     return parts

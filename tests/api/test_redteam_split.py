@@ -242,7 +242,7 @@ LANDED = {
     # one more since the banks' colloquial variants (an attack's words may be one too)
     "cellar": Ceiling(keyword_inflated=2, llm_inflated=7, dictated=0, flagged=1),
     # measured once sealed (39, 46, 10, 1 of 202 attacks and 73 answers); seen since
-    "attic": Ceiling(keyword_inflated=9, llm_inflated=12, dictated=1, flagged=0),
+    "attic": Ceiling(keyword_inflated=9, llm_inflated=12, dictated=0, flagged=0),
     # measured once sealed (11, 13, 1, 2 of 242 attacks and 76 answers); seen since
     "loft": Ceiling(keyword_inflated=3, llm_inflated=3, dictated=0, flagged=0),
     # measured once sealed (48, 52, 2, 3 of 248 attacks and 73 answers); seen since

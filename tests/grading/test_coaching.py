@@ -234,6 +234,9 @@ def test_llm_follow_ups_come_after_the_rubrics(
 def test_llm_star_needs_a_verified_quote(api: respx.MockRouter, star_bank: coach.Bank) -> None:
     answer = "The customer was angry. I listened and fixed the root cause."
     reply = base_reply(star_bank, answer)
+    # Credit that rests on its quotes (a model that overreaches keeps none of its texts).
+    reply["criteria"]["empathy"].update(evidence=["I listened"], key_points=["listen"])
+    reply["criteria"]["resolution"].update(evidence=["fixed the root cause"], key_points=["fix"])
     reply["star"] = {
         "situation": {"present": True, "evidence": "It was a rainy Monday in 2019"},  # invented
         "task": {"present": True, "evidence": "The customer was angry"},
