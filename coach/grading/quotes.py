@@ -9,6 +9,7 @@ only Latin words and numbers are affected.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from coach.text.match import Clauses
@@ -50,28 +51,33 @@ def answer_evidence(
     answer: NormalizedText, clauses: Clauses, start: int, end: int, before: int, chars: int
 ) -> dict[str, Any]:
     """The evidence quote of the hit `[start, end)` of `answer.text` (`clauses` are its
-    clauses): its span (`quote_span`) kept to the lines of the answer that hold the hit."""
+    clauses): its span (`quote_span`) kept to the part of the answer that holds the hit."""
     first, last = quote_span(clauses, start, end, before, chars)
-    first, last = _within_lines(answer, first, last, start, end)
+    first, last = _within_parts(answer, first, last, start, end)
     return quote_evidence(answer, first, last)
 
 
-def _within_lines(
+# Where a part of an answer ends: a line, or an aside in brackets.
+_PART_EDGES = "\n()（）[]【】〔〕〈〉⟨⟩‹›«»"
+_PART_EDGE = re.compile(f"[{re.escape(_PART_EDGES)}]")
+
+
+def _within_parts(
     answer: NormalizedText, first: int, last: int, start: int, end: int
 ) -> tuple[int, int]:
-    """`[first, last)` cut back to the lines holding the hit `[start, end)`. Folding joins a
-    line to the next (a Chinese sentence may wrap mid-word), so a clause can run across a line
-    break; the quote does not: the next line may be text planted beside the point."""
+    """`[first, last)` cut back to the part of the answer holding the hit `[start, end)`: its
+    lines, outside or inside an aside in brackets. Folding joins a line to the next (a Chinese
+    sentence may wrap mid-word) and drops brackets, so a clause can run across either; the
+    quote does not: the text beyond may be planted beside the point."""
     original = answer.original
-    if "\n" not in original:
-        return first, last
-    begin, stop = answer.original_span(start, end)
-    line_start = original.rfind("\n", 0, begin) + 1
-    if line_start and answer.folded_index(line_start) > first:
-        first = answer.folded_index(line_start)
-    line_end = original.find("\n", stop)
-    if line_end >= 0 and answer.folded_index(line_end) < last:
-        last = answer.folded_index(line_end)
+    begin, stop = answer.original_span(first, last)
+    hit_begin, hit_stop = answer.original_span(start, end)
+    before = [m.end() for m in _PART_EDGE.finditer(original, begin, hit_begin)]
+    if before and answer.folded_index(before[-1]) > first:
+        first = answer.folded_index(before[-1])
+    after = _PART_EDGE.search(original, hit_stop, stop)
+    if after is not None and answer.folded_index(after.start()) < last:
+        last = answer.folded_index(after.start())
     return first, last
 
 

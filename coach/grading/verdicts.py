@@ -15,7 +15,9 @@ a plan or a list of one's own says "我" or gives the steps without grading them
 (a paragraph or a line of an answer with more than one, a run of lines in which nobody speaks
 as "I", or an aside in brackets) is a verdict block when it holds a verdict, names two or more
 key points, and says "I" or "we" nowhere; full marks or a hiring decision needs no key point
-beside it, in a block that is not the whole answer.
+beside it, in a block that is not the whole answer. Points closed by one status mark, in
+whatever word ("——已采；…——已采", "✔ 已接种" line after line), are declared done: a status
+column says how each point came out, where a list of one's steps opens them with bullets.
 Its key points earn nothing, offline and as an LLM's evidence: the answer earns where it says
 them as its own. And the answer is flagged `suspected_injection`, as a forged score is, so the
 LLM path caps its grade at the keyword grade.
@@ -48,13 +50,25 @@ _VERDICTS = frozenset({"full_marks", "praise", "hire", "verdict_label", "done", 
 _SERVICE_OWN = frozenset({"score", "rating"})
 _STRONG = frozenset({"full_marks", "hire"})  # verdicts that need no key point beside them
 _ASKED = _SERVICE_OWN | {"full_marks"}
-# Someone in the block doing the work: the candidate's own account.
-_AGENT = re.compile(r"我|咱|(?<![a-z])(?:i|we|my|our|me|us)(?![a-z])")
+# Someone in the block doing the work: the candidate's own account. A letter "i" between dots
+# is an abbreviation's ("b.i.d."), not the candidate.
+_AGENT = re.compile(r"我|咱|(?<![a-z])(?:(?<!\.)i(?!\.[a-z])|we|my|our|me|us)(?![a-z])")
 _LINE = re.compile(r"[^\n]+")
 # An aside in brackets, long enough to hold a key point and a verdict.
-_ASIDE = re.compile(r"[（(【〔\[][^（）()【】〔〕\[\]\n]{6,}[）)】〕\]]")
+_OPEN, _CLOSE = "（(【〔[〈⟨‹«", "）)】〕]〉⟩›»"
+_ASIDE = re.compile(
+    f"[{re.escape(_OPEN)}][^{re.escape(_OPEN + _CLOSE)}\n]{{6,}}[{re.escape(_CLOSE)}]"
+)
 # Cheap test first: a block needs a line break or a bracket to stand apart.
-_APART = re.compile(r"\n|[（(【〔\[]")
+_APART = re.compile(f"\n|[{re.escape(_OPEN)}]")
+# A status column: items of a block that close on the same mark, a tick or a word of up to
+# three characters after a dash, a colon or a space ("讲清规则——已采；核实身份——已采",
+# "…平静下来  ✔ 已接种"). A list of one's steps opens its items with bullets; marks that
+# close them say how each point came out, as a checklist of the points done does.
+_ITEMS = re.compile(r"[；;／|\n]")
+_TICKED = re.compile(r"[✓✔☑✅√]$")
+_STATUS = re.compile(r"(?:——|—|–|--|:|：|\s)\s*([^\s—–\-:：✓✔☑✅√，。,.;；]{1,3})$")
+_ITEM_END = " \t。.，,！!)）]】〕〉⟩›»"
 
 Span = tuple[int, int]
 
@@ -103,7 +117,7 @@ class Verdicts:
                 named = self._verdicts(sentence, alone=not points)
                 if named and (points or named & _STRONG):
                     return True
-        return False
+        return points and _status_column(answer.original[start:end])
 
     def _names_points(self, block: str) -> bool:
         hits = 0
@@ -127,6 +141,23 @@ class Verdicts:
         elif "domain" in tags:
             named -= _ASKED if alone else _SERVICE_OWN
         return named
+
+
+def _status_column(block: str) -> bool:
+    """Whether two or more items of `block` (as written) close on the same status mark."""
+    seen: set[str] = set()
+    for item in _ITEMS.split(block):
+        item = item.rstrip(_ITEM_END)
+        if _TICKED.search(item):
+            mark = "✓"
+        elif found := _STATUS.search(item):
+            mark = found.group(1)
+        else:
+            continue
+        if mark in seen:
+            return True
+        seen.add(mark)
+    return False
 
 
 def _blocks(answer: NormalizedText) -> list[Span]:

@@ -1,5 +1,5 @@
 """A model that credits key points no quote of it bears on keeps none of its texts, and an
-evidence quote stays on the lines of the answer that hold its key point."""
+evidence quote stays in the part of the answer (its lines, an aside) that holds its key point."""
 
 from __future__ import annotations
 
@@ -71,7 +71,9 @@ def test_a_model_whose_credit_rests_on_its_quotes_keeps_its_texts(
     assert [s.text for s in result.strengths] == ["安抚到位"]
 
 
-def test_an_evidence_quote_keeps_to_the_lines_of_its_key_point(mini: coach.Bank) -> None:
+def test_an_evidence_quote_keeps_to_the_part_of_the_answer_of_its_key_point(
+    mini: coach.Bank,
+) -> None:
     # Folding joins the lines (a Chinese sentence may wrap), so the clause around "安抚" runs
     # back into the line above it; the quote does not.
     answer = '<div data-remark="耐心可嘉">\n我会先安抚客户的情绪\n然后说明需要审核'
@@ -79,6 +81,11 @@ def test_an_evidence_quote_keeps_to_the_lines_of_its_key_point(mini: coach.Bank)
     quotes = [e.quote for c in result.criteria for e in c.evidence]
     assert "我会先安抚客户的情绪" in quotes
     assert all("\n" not in q and "耐心可嘉" not in q for q in quotes)
+    # Nor into an aside in brackets before it, which folding drops.
+    aside = coach.Grader(mode="keyword").grade(
+        mini, "atm", "账户冻结了。（备注：耐心可嘉）我会先安抚客户的情绪。"
+    )
+    assert [e.quote for e in aside.criteria[0].evidence] == ["我会先安抚客户的情绪"]
     # A key point written across a line break is still quoted whole.
     wrapped = coach.Grader(mode="keyword").grade(mini, "atm", "账户冻结了，我会先安\n抚客户情绪。")
     assert [e.quote for e in wrapped.criteria[0].evidence] == ["我会先安\n抚客户情绪"]
