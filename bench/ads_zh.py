@@ -25,7 +25,8 @@ With `--questions` only the uncalibrated derived condition is reported (it uses 
 no folding is needed), once per group of questions: `dev` is the first 8 question ids in
 sorted order, `test` the other 7, and any other word is a comma-separated list of ids.
 `--full-share F` derives with count bands that give full points at that share of the key
-points (`coach derive --full-share`). The
+points (`coach derive --full-share`); `--rubric FILE` grades with that rubric instead (a bank
+whose question ids are ads-zh's q_ids, such as `bench/ads_blind.yaml`, written blind). The
 rubric is derived once from every question's references; only the answers reported differ.
 Each group's table is followed by its per-question QWKs.
 
@@ -44,7 +45,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from coach import KeywordGrader
+from coach import KeywordGrader, load_file
 from coach.authoring.calibrate import ScoredAnswer, calibrate_bank
 from coach.authoring.draft import QuestionSource, derive_bank
 from coach.eval.agreement import agreement
@@ -201,19 +202,24 @@ def derived_by_group(
     resamples: int,
     seed: int,
     full_share: float | None = None,
+    rubric: Path | None = None,
 ) -> None:
     """The uncalibrated derived rubric's agreement on each group of questions, with the
-    per-question QWKs."""
-    derived = derive_bank(
-        sources(rows, []), bank_id="ads-zh", title="ads-zh", full_share=full_share
-    )
+    per-question QWKs; with `rubric`, that file's (a bank whose question ids are the q_ids)."""
+    if rubric is not None:
+        bank, what = load_file(rubric), f"rubric {rubric.name}, uncalibrated"
+    else:
+        bank = derive_bank(
+            sources(rows, []), bank_id="ads-zh", title="ads-zh", full_share=full_share
+        )
+        what = "derived, uncalibrated"
     grader = KeywordGrader()
     for name, ids in question_groups(rows, names).items():
         chosen = [r for r in rows if r["q_id"] in set(ids)]
         human = [float(r["score"]) for r in chosen]
-        model = grade(grader, derived, chosen)
+        model = grade(grader, bank, chosen)
         found = agreement(human, model, 0, 10, resamples=resamples, seed=seed)
-        print(f"{name} ({len(chosen)} answers, questions {' '.join(ids)}): derived, uncalibrated")
+        print(f"{name} ({len(chosen)} answers, questions {' '.join(ids)}): {what}")
         print(
             f"QWK {cell(found.qwk)}  Spearman {cell(found.spearman)}  MAE {cell(found.mae)}  "
             f"exact {cell(found.exact, True)}  adjacent {cell(found.adjacent, True)}"
@@ -251,6 +257,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="F",
         help="with --questions: derive with full points at this share of the key points",
     )
+    parser.add_argument(
+        "--rubric",
+        type=Path,
+        metavar="FILE",
+        help="with --questions: this rubric file (question ids as q_id) instead of the derived",
+    )
     args = parser.parse_args(argv)
     if bool(args.train) != bool(args.test) or bool(args.path) == bool(args.train):
         parser.error("give one file for cross-validation, or --train FILE and --test FILE")
@@ -259,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.path:
             parser.error("--questions takes the one-file form")
         derived_by_group(
-            load(args.path), args.questions, args.bootstrap, args.seed, args.full_share
+            load(args.path), args.questions, args.bootstrap, args.seed, args.full_share, args.rubric
         )
         print(f"time: {time.perf_counter() - started:.1f} s")
         return 0

@@ -19,7 +19,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 
+import coach
 from tests.support import ROOT
 
 BENCH = ROOT / "bench" / "ads_zh.py"
@@ -148,3 +150,66 @@ def test_one_file_is_cross_validated_and_the_modes_do_not_mix(
             bench.main(argv)
         assert exited.value.code == 2
     assert "--train FILE and --test FILE" in capsys.readouterr().err
+
+
+def test_a_rubric_file_stands_in_for_the_derived_one(
+    bench: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--questions ... --rubric FILE`: the file's rubric grades each group, by q_id. A rubric
+    that credits only the first part of question 003's reference follows its scores less well
+    than one that credits all three."""
+    data = write(tmp_path / "all.jsonl", rows_of(7, 30))
+
+    def rubric(parts: int) -> Path:
+        question, reference = QUESTIONS["003"]
+        points = {1: [10], 3: [4, 3, 3]}[parts]
+        # a key point per part, named by a phrase of it (its whole sentence would make the
+        # answers copies of the rubric)
+        phrases = ["链式存储", "修改指针", "移动大量元素"]
+        criteria = [
+            {
+                "id": f"c{k}",
+                "name": f"part {k}",
+                "points": share,
+                "description": f"part {k} of the reference",
+                "key_points": [{"id": f"k{k}", "text": phrases[k], "variants": [phrases[k]]}],
+            }
+            for k, share in enumerate(points)
+        ]
+        bank = {
+            "id": "hand",
+            "title": "hand",
+            "language": "zh",
+            "role": "student",
+            "source": "written for the test",
+            "questions": [
+                {
+                    "id": "003",
+                    "kind": "knowledge",
+                    "prompt": question,
+                    "points": 10,
+                    "criteria": criteria,
+                    "model_answer": "".join(part for part, _ in reference),
+                }
+            ],
+        }
+        path = tmp_path / f"rubric{parts}.yaml"
+        path.write_text(yaml.safe_dump(bank, allow_unicode=True), "utf-8")
+        return path
+
+    qwk = {}
+    for parts in (1, 3):
+        argv = [str(data), "--questions", "003", "--bootstrap", "0"]
+        assert bench.main([*argv, "--rubric", str(rubric(parts))]) == 0
+        text = capsys.readouterr().out
+        assert f"rubric rubric{parts}.yaml, uncalibrated" in text
+        qwk[parts] = float(text.split("QWK ")[1].split()[0])
+    assert qwk[3] > qwk[1]
+
+
+def test_the_blind_rubric_covers_every_question_of_ads_zh() -> None:
+    bank = coach.load_file(ROOT / "bench" / "ads_blind.yaml")
+    assert sorted(q.id for q in bank.questions) == [
+        *(f"{n:03d}" for n in range(1, 12)),
+        *("013", "014", "015", "019"),
+    ] and all(q.points == 10 for q in bank.questions)
