@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from coach.text.content import CLOSING_BRACKETS, OPENING_BRACKETS
 from coach.text.match import Clauses
 from coach.text.normalize import NormalizedText
 
@@ -58,8 +59,7 @@ def answer_evidence(
 
 
 # Where a part of an answer ends: a line, or an aside in brackets.
-_PART_EDGES = "\n()（）[]【】〔〕〈〉⟨⟩‹›«»"
-_PART_EDGE = re.compile(f"[{re.escape(_PART_EDGES)}]")
+_PART_EDGE = re.compile(f"[\n{re.escape(OPENING_BRACKETS + CLOSING_BRACKETS)}]")
 
 
 def _within_parts(

@@ -38,6 +38,7 @@ import re
 from collections.abc import Sequence
 
 from coach.text.addressed import scores_are_topic, tags_of
+from coach.text.content import CLOSING_BRACKETS, OPENING_BRACKETS
 from coach.text.normalize import SENTENCE_END, NormalizedText
 from coach.text.sections import PARAGRAPH_BREAK
 
@@ -55,12 +56,10 @@ _ASKED = _SERVICE_OWN | {"full_marks"}
 _AGENT = re.compile(r"我|咱|(?<![a-z])(?:(?<!\.)i(?!\.[a-z])|we|my|our|me|us)(?![a-z])")
 _LINE = re.compile(r"[^\n]+")
 # An aside in brackets, long enough to hold a key point and a verdict.
-_OPEN, _CLOSE = "（(【〔[〈⟨‹«", "）)】〕]〉⟩›»"
-_ASIDE = re.compile(
-    f"[{re.escape(_OPEN)}][^{re.escape(_OPEN + _CLOSE)}\n]{{6,}}[{re.escape(_CLOSE)}]"
-)
+_OPENING, _CLOSING = re.escape(OPENING_BRACKETS), re.escape(CLOSING_BRACKETS)
+_ASIDE = re.compile(f"[{_OPENING}][^{_OPENING}{_CLOSING}\n]{{6,}}[{_CLOSING}]")
 # Cheap test first: a block needs a line break or a bracket to stand apart.
-_APART = re.compile(f"\n|[{re.escape(_OPEN)}]")
+_APART = re.compile(f"\n|[{_OPENING}]")
 # A status column: items of a block that close on the same mark, a tick or a word of up to
 # three characters after a dash, a colon or a space ("讲清规则——已采；核实身份——已采",
 # "…平静下来  ✔ 已接种"). A list of one's steps opens its items with bullets; marks that

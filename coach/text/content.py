@@ -18,6 +18,10 @@ IDEOGRAPH = re.compile(f"[{IDEOGRAPHS}]")
 _CONTENT = re.compile(f"[0-9a-z{IDEOGRAPHS}]+")
 _NOT_CONTENT = re.compile(f"[^0-9a-z{IDEOGRAPHS}]")
 LATIN_WORD = re.compile(r"[a-z]+")
+# The brackets that set an aside apart from the text around it, each opening with its closing
+# at the same place in the other string.
+OPENING_BRACKETS = "（(【〔[〈⟨‹«"
+CLOSING_BRACKETS = "）)】〕]〉⟩›»"
 EN_FUNCTION_WORDS = frozenset(
     [
         "the",
