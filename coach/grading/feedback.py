@@ -132,7 +132,8 @@ def offline_feedback(
     if star is not None and attempted:
         absent = [t.star_names[part] for part, found in star.items() if not found["present"]]
         if absent:
-            improvements.append({"text": t.star_missing.format(parts=t.separator.join(absent))})
+            parts = t.name_separator.join(absent)
+            improvements.append({"text": t.star_missing.format(parts=parts)})
     follow_ups: list[FollowUp] = []
     if attempted:
         follow_ups = list(rules.follow_ups[:RUBRIC_FOLLOW_UPS])

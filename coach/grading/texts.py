@@ -25,7 +25,8 @@ class Texts:
     hit_label: str
     missed_label: str
     none_hit: str
-    separator: str
+    separator: str  # between key points, which may hold commas of their own
+    name_separator: str  # between short names ("情境、任务")
     full_stop: str
     add_point: str  # one missed key point: what to add
     follow_up: str  # an interviewer's probe for a missed key point
@@ -69,6 +70,7 @@ ZH = Texts(
     missed_label="未提及：",
     none_hit="无",
     separator="；",
+    name_separator="、",
     full_stop="。",
     add_point="{name}：补充“{point}”",
     follow_up="你刚才没有谈到“{point}”，能具体说说你会怎么做吗？",
@@ -105,6 +107,7 @@ EN = Texts(
     missed_label="Missing: ",
     none_hit="none",
     separator="; ",
+    name_separator=", ",
     full_stop=". ",
     add_point='{name}: add "{point}"',
     follow_up='You did not mention "{point}". How exactly would you handle it?',

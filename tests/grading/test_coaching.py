@@ -138,12 +138,18 @@ def test_star_parts_are_found_with_the_candidates_words(star_bank: coach.Bank) -
     )
     assert partial.star is not None
     assert "situation" in partial.star.missing and "result" in partial.star.missing
-    assert any("STAR" in tip.text for tip in partial.improvements)
+    (tip,) = [tip for tip in partial.improvements if "STAR" in tip.text]
+    assert ", ".join(partial.star.missing) in tip.text  # a list of names, not of key points
 
 
 def test_star_is_only_for_behavioral_questions(mini: coach.Bank) -> None:
     assert coach.grade_offline(mini, "atm", "账户冻结了我会先安抚客户。").star is None
-    assert coach.grade_offline(mini, "calm", "压力大时我会深呼吸。").star is not None
+    calm = coach.grade_offline(mini, "calm", "压力大时我会深呼吸。")
+    assert calm.star is not None
+    # every part is missing: named as a list, "、" between them
+    assert calm.star.missing == ["situation", "task", "action", "result"]
+    (tip,) = [tip for tip in calm.improvements if "STAR" in tip.text]
+    assert "情境、任务、行动、结果" in tip.text
 
 
 def test_offline_improved_answer_is_the_labelled_model_answer(star_bank: coach.Bank) -> None:
