@@ -38,6 +38,7 @@ import re
 from collections.abc import Sequence
 
 from coach.text.addressed import scores_are_topic, tags_of
+from coach.text.checklist import TICKS
 from coach.text.content import CLOSING_BRACKETS, OPENING_BRACKETS
 from coach.text.normalize import SENTENCE_END, NormalizedText
 from coach.text.sections import PARAGRAPH_BREAK
@@ -65,9 +66,9 @@ _APART = re.compile(f"\n|[{_OPENING}]")
 # "…平静下来  ✔ 已接种"). A list of one's steps opens its items with bullets; marks that
 # close them say how each point came out, as a checklist of the points done does.
 _ITEMS = re.compile(r"[；;／|\n]")
-_TICKED = re.compile(r"[✓✔☑✅√]$")
-_STATUS = re.compile(r"(?:——|—|–|--|:|：|\s)\s*([^\s—–\-:：✓✔☑✅√，。,.;；]{1,3})$")
-_ITEM_END = " \t。.，,！!)）]】〕〉⟩›»"
+_TICKED = re.compile(f"[{TICKS}]$")
+_STATUS = re.compile(rf"(?:——|—|–|--|:|：|\s)\s*([^\s—–\-:：{TICKS}，。,.;；]{{1,3}})$")
+_ITEM_END = " \t。.，,！!" + CLOSING_BRACKETS
 
 Span = tuple[int, int]
 
