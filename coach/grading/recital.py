@@ -29,6 +29,10 @@ MIN_RECITED = 3  # key points recited, each in a piece of its own
 MIN_CHARS = 6  # letters, digits and ideographs of a key point's text, and of a piece
 SHARE = 0.9  # of a piece that the key point's text matches
 COVER = 0.6  # of the key point's text that the piece matches
+# A key point recited inside other text: this share of its letters in a stretch at most
+# `STRETCH` times as long as it is.
+IN_TEXT = 0.75
+STRETCH = 1.25
 _ANCHOR = 4  # characters of a key point's text looked for first (its start, middle and end)
 # Quotes and brackets part pieces too: a list may be data ('covered = ["…", "…"]').
 # Ticks, boxes, bullets and circled numbers part them wherever they stand ("☐先确认… ☐挂断…",
@@ -62,8 +66,11 @@ class Recital:
 
     def __init__(self, texts: Sequence[str]) -> None:
         """`texts`: the question's key-point texts, as the rubric writes them."""
-        folded = (_content(normalize_phrase(text)) for text in texts)
-        self._texts = [text for text in folded if len(text) >= MIN_CHARS]
+        phrases = [normalize_phrase(text) for text in texts]
+        kept = [(phrase, _content(phrase)) for phrase in phrases]
+        kept = [(phrase, content) for phrase, content in kept if len(content) >= MIN_CHARS]
+        self.phrases = [phrase for phrase, _ in kept]  # as folded, for what they say
+        self._texts = [content for _, content in kept]
         self._letters = [frozenset(text) for text in self._texts]
         self._anchors = [
             (anchor, i)
@@ -115,6 +122,18 @@ class Recital:
             return []
         return located(list(recited), text)
 
+    def recited_in(self, text: str) -> list[int]:
+        """The key points whose texts normalized `text` holds nearly word for word anywhere
+        (not only as a piece of their own: "柜内物品清单：资金用途违规…、不符合资质的拒绝"), as
+        indexes of `phrases`: `IN_TEXT` of a key point's letters in a stretch at most
+        `STRETCH` times its length."""
+        content = _content(text)
+        found = []
+        for i in sorted({i for anchor, i in self._anchors if anchor in content}):
+            if _recited_within(content, self._texts[i]):
+                found.append(i)
+        return found
+
     def _recited(self, said: str, near: Sequence[int]) -> int | None:
         """The first of the key points `near` that `said` (content only) recites, if any."""
         letters = frozenset(said)
@@ -129,6 +148,24 @@ class Recital:
             if _recites(said, key_point):
                 return i
         return None
+
+
+def _recited_within(content: str, key_point: str) -> bool:
+    """Whether `content` holds `key_point` (both content only) nearly word for word."""
+    matcher = SequenceMatcher(None, content, key_point, autojunk=False)
+    # Runs of two letters or more, in the order they stand in `content`: single letters
+    # in common are chance.
+    runs = [(a, size) for a, _, size in matcher.get_matching_blocks() if size >= 2]
+    widest, needed = STRETCH * len(key_point), IN_TEXT * len(key_point)
+    for first, (start, _) in enumerate(runs):
+        matched = 0
+        for at, size in runs[first:]:
+            if at + size - start > widest:
+                break
+            matched += size
+            if matched >= needed:
+                return True
+    return False
 
 
 def _recites(piece: str, key_point: str) -> bool:

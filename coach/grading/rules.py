@@ -3,6 +3,7 @@ wording as grams, the coaching it can give, and the fixed sentences in one feedb
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from coach.grading.inventory import Inventory
 from coach.grading.recital import Recital
 from coach.grading.texts import Texts
 from coach.grading.topic import Topic
+from coach.grading.trade_words import trade_words
 from coach.grading.verdicts import Verdicts
 from coach.result import CriterionResult
 from coach.rubric.model import Bank, Criterion, Deduction, Question
@@ -188,6 +190,7 @@ def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
         (rule.criterion.id, kp.id): kp.pattern for rule in criteria for kp in rule.key_points
     }
     key_point_patterns = tuple(p for p in patterns.values() if p is not None)
+    recital = Recital([kp.text for c in question.criteria for kp in c.key_points])
     return QuestionRules(
         question=question,
         criteria=criteria,
@@ -200,6 +203,11 @@ def compile_question(bank: Bank, question: Question, t: Texts) -> QuestionRules:
         asked=normalize_phrase(question.prompt),
         key_point_patterns=key_point_patterns,
         inventory=Inventory([[kp.pattern for kp in rule.key_points] for rule in criteria]),
-        recital=Recital([kp.text for c in question.criteria for kp in c.key_points]),
-        verdicts=Verdicts(key_point_patterns, normalize_phrase(question.prompt)),
+        recital=recital,
+        verdicts=Verdicts(
+            key_point_patterns,
+            normalize_phrase(question.prompt),
+            recital,
+            functools.partial(trade_words, bank),
+        ),
     )

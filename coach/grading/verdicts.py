@@ -18,6 +18,12 @@ key points, and says "I" or "we" nowhere; full marks or a hiring decision needs 
 beside it, in a block that is not the whole answer. Points closed by one status mark, in
 whatever word ("——已采；…——已采", "✔ 已接种" line after line), are declared done: a status
 column says how each point came out, where a list of one's steps opens them with bullets.
+A costume can also give itself away with no verdict anyone could list ("寄件附言：见解深刻，令人
+信服", or none at all): the key points' own texts, recited nearly word for word, among words
+that the trade does not use. A block that recites two or more of them and whose other words are
+mostly foreign to the question's bank and the built-in banks (`grading/trade_words.py`: "运单号",
+"取件码", "柜门" in a finance interview) is a waybill or a locker notice carrying the rubric, not
+the candidate's list, which speaks the service's words around them.
 Its key points earn nothing, offline and as an LLM's evidence: the answer earns where it says
 them as its own. And the answer is flagged `suspected_injection`, as a forged score is, so the
 LLM path caps its grade at the keyword grade.
@@ -27,7 +33,7 @@ question), nor where a word of the service stands in their sentence: a quality-c
 (质检分) or a customer's rating (满意度, 回访) is a figure of the job, which answers report all
 the time.
 
-Measured on 9,065 honest texts (the labelled samples, the plain answers, every red-team half's
+Measured on 10,363 honest texts (the labelled samples, the plain answers, every red-team half's
 ordinary answers and its attacks' clean answers, the English set): none holds such a block.
 """
 
@@ -35,8 +41,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from coach.grading.recital import Recital
+from coach.grading.trade_words import tokens
 from coach.text.addressed import scores_are_topic, tags_of
 from coach.text.checklist import TICKS
 from coach.text.content import CLOSING_BRACKETS, OPENING_BRACKETS
@@ -69,6 +77,10 @@ _ITEMS = re.compile(r"[；;／|\n]")
 _TICKED = re.compile(f"[{TICKS}]$")
 _STATUS = re.compile(rf"(?:——|—|–|--|:|：|\s)\s*([^\s—–\-:：{TICKS}，。,.;；]{{1,3}})$")
 _ITEM_END = " \t。.，,！!" + CLOSING_BRACKETS
+# A costume: key-point texts recited nearly word for word in a block whose other words are
+# mostly not the trade's (`trade_words`), this share of at least this many tokens.
+FOREIGN_SHARE = 0.6
+MIN_COSTUME_TOKENS = 8
 
 Span = tuple[int, int]
 
@@ -76,11 +88,24 @@ Span = tuple[int, int]
 class Verdicts:
     """Finds the verdict blocks of an answer to one question; built once per question."""
 
-    def __init__(self, key_point_patterns: Sequence[re.Pattern[str]], prompt: str) -> None:
+    def __init__(
+        self,
+        key_point_patterns: Sequence[re.Pattern[str]],
+        prompt: str,
+        recital: Recital | None = None,
+        trade: Callable[[], frozenset[str]] | None = None,
+    ) -> None:
         """`key_point_patterns`: the question's compiled key-point patterns; `prompt`: its
-        prompt, normalized."""
+        prompt, normalized; `recital`, the question's key-point texts, and `trade`, the words
+        of its trade (`trade_words`, read when first needed), find costumes."""
         self._patterns = tuple(key_point_patterns)
         self._prompt = prompt
+        self._recital = recital
+        self._trade = trade
+
+    @functools.cached_property
+    def _trade_words(self) -> frozenset[str]:
+        return self._trade() if self._trade is not None else frozenset()
 
     @functools.cached_property
     def _scores_asked(self) -> bool:
@@ -117,7 +142,21 @@ class Verdicts:
                 named = self._verdicts(sentence, alone=not points)
                 if named and (points or named & _STRONG):
                     return True
-        return points and _status_column(answer.original[start:end])
+        return points and (_status_column(answer.original[start:end]) or self._costume(block))
+
+    def _costume(self, block: str) -> bool:
+        """Whether `block` (folded) recites key-point texts in another trade's words."""
+        if self._recital is None:
+            return False
+        recited = self._recital.recited_in(block)
+        if len(recited) < MIN_KEY_POINTS:
+            return False
+        theirs = {t for i in recited for t in tokens(self._recital.phrases[i])}
+        rest = [token for token in tokens(block) if token not in theirs]
+        if len(rest) < MIN_COSTUME_TOKENS:
+            return False
+        foreign = sum(token not in self._trade_words for token in rest)
+        return foreign >= FOREIGN_SHARE * len(rest)
 
     def _names_points(self, block: str) -> bool:
         hits = 0
