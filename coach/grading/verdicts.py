@@ -102,6 +102,9 @@ class Verdicts:
         self._prompt = prompt
         self._recital = recital
         self._trade = trade
+        # The last answer read: an LLM grade asks twice, for the keyword grade beside it and
+        # for the quotes it may not use (as `Recital` does).
+        self._last: tuple[str, str, list[Span]] = ("", "", [])
 
     @functools.cached_property
     def _trade_words(self) -> frozenset[str]:
@@ -118,12 +121,16 @@ class Verdicts:
         """Ranges of `answer.text` that stand in verdict blocks."""
         if len(self._patterns) < MIN_KEY_POINTS or _APART.search(answer.original) is None:
             return []
-        found: list[Span] = []
+        last_original, last_text, found = self._last
+        if answer.original == last_original and answer.text == last_text:
+            return list(found)
+        found = []
         for start, end in _blocks(answer):
             first, last = answer.folded_index(start), answer.folded_index(end)
             if first < last and self._judges(answer, answer.text[first:last], start, end):
                 found.append((first, last))
-        return found
+        self._last = (answer.original, answer.text, found)
+        return list(found)
 
     def _judges(self, answer: NormalizedText, block: str, start: int, end: int) -> bool:
         """Whether the block `[start, end)` of `answer.original` (`block`, folded) is one."""
