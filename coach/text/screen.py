@@ -68,6 +68,9 @@ class Screening(NamedTuple):
     padding: tuple[Hit, ...]
     padding_runs: tuple[Hit, ...]
 
+    # Whether all the talk about the grade is lines that only name terms (`tag_lines`).
+    only_tags: bool = False
+
     @property
     def padded(self) -> bool:
         return bool(self.padding or self.padding_runs)
@@ -101,20 +104,27 @@ def screen(
         if prompt is not None:
             padding += prompt_copy(text, content, prompt)
         padding += filler_sentences(text, content, asked)
+    talk = grading_talk(text, original, question_prompt) if substantive else ()
     return Screening(
         content=content,
         content_chars=len(content),
         blank=blank,
         non_answer=non_answer,
         injection=injection_sentences(text, original, question_prompt) if substantive else (),
-        grading_talk=grading_talk(text, original, question_prompt) if substantive else (),
+        grading_talk=talk,
         outlines=tuple(Hit(*span) for span in outline_spans(original, text)) if substantive else (),
         keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),
         repetition=repetition(text, content) if substantive else (),
         padding=tuple(sorted(padding)),
         padding_runs=filler_runs(original) if substantive else (),
+        only_tags=bool(talk) and _within(talk, merged(tag_lines(original, text))),
     )
+
+
+def _within(spans: Sequence[Hit], outer: Sequence[Hit]) -> bool:
+    """Whether every one of `spans` lies inside one of `outer`."""
+    return all(any(o.start <= s.start and s.end <= o.end for o in outer) for s in spans)
 
 
 @functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
