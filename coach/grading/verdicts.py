@@ -31,7 +31,9 @@ LLM path caps its grade at the keyword grade.
 Scores and ratings are no verdict where the question asks about them (a quality-check
 question), nor where a word of the service stands in their sentence: a quality-check score
 (质检分) or a customer's rating (满意度, 回访) is a figure of the job, which answers report all
-the time.
+the time. Full marks with no key point beside it is the service's only beside a rating or
+someone's reported words ("客户回访评价：满分", "客户说：满分"); beside an amount ("金额：满分")
+it is a verdict.
 
 Measured on 10,363 honest texts (the labelled samples, the plain answers, every red-team half's
 ordinary answers and its attacks' clean answers, the English set): none holds such a block.
@@ -60,6 +62,9 @@ _VERDICTS = frozenset({"full_marks", "praise", "hire", "verdict_label", "done", 
 _SERVICE_OWN = frozenset({"score", "rating"})
 _STRONG = frozenset({"full_marks", "hire"})  # verdicts that need no key point beside them
 _ASKED = _SERVICE_OWN | {"full_marks"}
+# Full marks alone beside a word of the service is the service's where something is rated or
+# someone's words are reported ("客户回访评价：满分", "客户说：满分"), not beside an amount.
+_RATED = frozenset({"rating", "reported"})
 # Someone in the block doing the work: the candidate's own account. A letter "i" between dots
 # is an abbreviation's ("b.i.d."), not the candidate.
 _AGENT = re.compile(r"我|咱|(?<![a-z])(?:(?<!\.)i(?!\.[a-z])|we|my|our|me|us)(?![a-z])")
@@ -185,7 +190,7 @@ class Verdicts:
         if self._scores_asked:  # a scale's top ("5分制") is the topic's too
             named -= _ASKED
         elif "domain" in tags:
-            named -= _ASKED if alone else _SERVICE_OWN
+            named -= _ASKED if alone and tags & _RATED else _SERVICE_OWN
         return named
 
 

@@ -300,7 +300,7 @@ LANDED = {
     "gazebo": Ceiling(keyword_inflated=2, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at e1db6a6 (7, 13, 0, 0 of 236 attacks and 61 answers), written
     # beside obelisk; seen since
-    "portico": Ceiling(keyword_inflated=3, llm_inflated=7, dictated=0, flagged=0),
+    "portico": Ceiling(keyword_inflated=3, llm_inflated=6, dictated=0, flagged=0),
     # measured once sealed at e14b011 (11, 13, 0, 1 of 258 attacks and 60 answers); seen since
     "obelisk": Ceiling(keyword_inflated=6, llm_inflated=7, dictated=0, flagged=0),
     # measured once sealed at 706f65b (5, 8, 1, 0 of 245 attacks and 60 answers), written
@@ -344,7 +344,7 @@ LANDED = {
     "gable": Ceiling(keyword_inflated=22, llm_inflated=24, dictated=0, flagged=1),
     # measured once sealed at 8403de8 (0, 2, 0, 1 of 260 attacks and 70 answers), written
     # beside gable; not tuned on
-    "dormer": Ceiling(keyword_inflated=0, llm_inflated=2, dictated=0, flagged=0),
+    "dormer": Ceiling(keyword_inflated=0, llm_inflated=0, dictated=0, flagged=0),
 }
 
 
