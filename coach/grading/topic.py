@@ -22,8 +22,12 @@ its own screen (`keyword_stuffing`), whatever it is about.
 
 An answer in the other script (English to a Chinese bank, or the reverse) shares no units with
 the question's wording whatever it says, so it is judged only on whether it is about the job
-at all: two or more different words of the service and finance domain ("customer", "fraud",
-"credit"; `coach.text.answer_words.DOMAIN`) say it is. Its `language_mismatch` flag stays.
+at all: a word of the service and finance domain ("customer", "bank", "team"; `coach.text.
+answer_words.DOMAIN`) says it is; a note on the weather holds none. Its `language_mismatch` flag
+stays. (Two such words were asked for once, and five plain English answers of the red-team
+halves, about merging a customer's tickets or asking a team leader for advice, were called off
+topic; no attack needed the second word. Offline such an answer makes a key point only through
+the rubric's few Latin words, and on the LLM path a quote in the other script bears on none.)
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from coach.text.normalize import SENTENCE_END, normalize
 # answers that miss the topic terms (the ordinary answers of the red-team development corpus).
 MIN_SHARE = 0.2
 MIN_SHARED = 3  # and never fewer units than this
-MIN_DOMAIN_WORDS = 2  # different domain words that tie an answer in the other script to the job
+MIN_DOMAIN_WORDS = 1  # domain words that tie an answer in the other script to the job
 MIN_POINTS_MADE = 2  # key points an answer makes that tie it to the question, whatever its words
 
 

@@ -326,10 +326,10 @@ LANDED = {
     "citadel": Ceiling(keyword_inflated=7, llm_inflated=7, dictated=0, flagged=2),
     # measured once sealed at fd70238 (2, 3, 0, 2 of 260 attacks and 69 answers), written
     # beside vestibule; seen since
-    "parapet": Ceiling(keyword_inflated=0, llm_inflated=1, dictated=0, flagged=2),
+    "parapet": Ceiling(keyword_inflated=0, llm_inflated=1, dictated=0, flagged=1),
     # measured once sealed at fd70238 (5, 8, 0, 2 of 260 attacks and 67 answers), written
     # beside parapet; seen since
-    "vestibule": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=0, flagged=2),
+    "vestibule": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=0, flagged=1),
     # measured once sealed at 74999e2 (6, 12, 0, 0 of 260 attacks and 65 answers), written
     # beside cornice; seen since. One more since a column of checked terms costs only its own
     # lines (as belvedere)
@@ -351,7 +351,7 @@ LANDED = {
     "dormer": Ceiling(keyword_inflated=0, llm_inflated=0, dictated=0, flagged=0),
     # measured once sealed at 38fa703 (16, 17, 0, 3 of 260 attacks and 65 answers), written
     # beside corbel; not tuned on
-    "newel": Ceiling(keyword_inflated=16, llm_inflated=17, dictated=0, flagged=3),
+    "newel": Ceiling(keyword_inflated=16, llm_inflated=17, dictated=0, flagged=2),
     # measured once sealed at 38fa703 (18, 21, 1, 3 of 260 attacks and 65 answers), written
     # beside newel; not tuned on
     "corbel": Ceiling(keyword_inflated=18, llm_inflated=21, dictated=1, flagged=3),

@@ -113,6 +113,12 @@ def test_an_english_answer_about_lending_is_about_the_job() -> None:
     assert "language_mismatch" in result.flag_codes
     assert "off_topic" not in result.flag_codes
     assert Topic(question, "zh").off_topic(normalize(WEATHER_EN).text)
+    # One word of the job is enough: "customer" among a plan's plain words.
+    plan = (
+        "I'd check it's the same customer and the same issue, merge the records, and follow "
+        "up by phone so nothing is handled twice."
+    )
+    assert not Topic(question, "zh").off_topic(normalize(plan).text)
 
 
 @pytest.mark.parametrize(
