@@ -35,7 +35,7 @@ the time. Full marks with no key point beside it is the service's only beside a 
 someone's reported words ("客户回访评价：满分", "客户说：满分"); beside an amount ("金额：满分")
 it is a verdict.
 
-Measured on 10,363 honest texts (the labelled samples, the plain answers, every red-team half's
+Measured on 11,016 honest texts (the labelled samples, the plain answers, every red-team half's
 ordinary answers and its attacks' clean answers, the English set): none holds such a block.
 """
 
