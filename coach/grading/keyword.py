@@ -211,7 +211,7 @@ class _Grading:
             text = self._plain_prose(text)
             content = content_of(text)
         copied = copied or (bool(factor) and self._is_rubric_copy(content, text))
-        if found.grading_talk and found.only_tags:
+        if found.only_tags:  # (there is talk, and all of it is such lines)
             # Lines that name terms earn nothing themselves, but say nothing to the grader: the
             # rest of the answer is read as written ("- [x] 不代客操作、不代签" under a plan).
             text = blank_out(text, found.grading_talk)
