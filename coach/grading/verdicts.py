@@ -37,6 +37,10 @@ it is a verdict.
 
 Measured on 11,016 honest texts (the labelled samples, the plain answers, every red-team half's
 ordinary answers and its attacks' clean answers, the English set): none holds such a block.
+Technical answers say "I" nowhere, so their explanations are read the same way: on ads-zh's
+1,107 (data structures, `bench/README_ads.md`) 14 were flagged, by "通过" meaning "by way of",
+"所有元素均已入栈" (a fact, not the points declared done) and items ending on one variable or
+code value; 2 still are ("结点数据" holds 点数, a score; "完美做到…" praises as it explains).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from coach.text.checklist import TICKS
 from coach.text.content import CLOSING_BRACKETS, OPENING_BRACKETS
 from coach.text.normalize import SENTENCE_END, NormalizedText
 from coach.text.sections import PARAGRAPH_BREAK
+from coach.text.term_list import reads_as_code
 
 MIN_KEY_POINTS = 2  # distinct key points named in one block
 # What pronounces a verdict: full marks, praise, hiring, a remark for the grade ("评语：…"), the
@@ -81,6 +86,7 @@ _APART = re.compile(f"\n|[{_OPENING}]")
 _ITEMS = re.compile(r"[；;／|\n]")
 _TICKED = re.compile(f"[{TICKS}]$")
 _STATUS = re.compile(rf"(?:——|—|–|--|:|：|\s)\s*([^\s—–\-:：{TICKS}，。,.;；]{{1,3}})$")
+_QUANTITY = re.compile(r"x\d+")
 _ITEM_END = " \t。.，,！!" + CLOSING_BRACKETS
 # A costume: key-point texts recited nearly word for word in a block whose other words are
 # mostly not the trade's (`trade_words`), this share of at least this many tokens.
@@ -195,13 +201,16 @@ class Verdicts:
 
 
 def _status_column(block: str) -> bool:
-    """Whether two or more items of `block` (as written) close on the same status mark."""
+    """Whether two or more items of `block` (as written) close on the same status mark; program
+    code is no column ("return 1;" line after line)."""
+    if reads_as_code(block):
+        return False
     seen: set[str] = set()
     for item in _ITEMS.split(block):
         item = item.rstrip(_ITEM_END)
         if _TICKED.search(item):
             mark = "✓"
-        elif found := _STATUS.search(item):
+        elif (found := _STATUS.search(item)) and _word(found.group(1)):
             mark = found.group(1)
         else:
             continue
@@ -209,6 +218,14 @@ def _status_column(block: str) -> bool:
             return True
         seen.add(mark)
     return False
+
+
+def _word(mark: str) -> bool:
+    """Whether an item's last token can say how it came out: a word ("已采", "OK"), a mark
+    ("▲"), a number (a score) or a quantity ("x1", as on a receipt), but no variable that items
+    of an explanation end on (a complexity "n", "3n", "S2")."""
+    latin = sum(char.isascii() and char.isalpha() for char in mark)
+    return not latin or latin == len(mark) >= 2 or _QUANTITY.fullmatch(mark) is not None
 
 
 def _blocks(answer: NormalizedText) -> list[Span]:

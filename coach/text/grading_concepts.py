@@ -34,6 +34,14 @@ DOMAIN_GAP_WIDE = 3
 DOMAIN_GAP_WORDS = 1
 # Time after a hiring ("入职后", "once hired"): the candidate's plan, not a decision asked for.
 _AFTER_HIRE = re.compile(r" ?(?:后|以后|之后|的时候|了以后|after|later)")
+# 通过 before a noun is "by way of" ("直接通过数组下标找到地址", "建议通过柜台办理"), not a pass: a
+# pass closes its clause or takes a particle or the interview ("直接通过。", "通过了", "通过面试").
+_VIA = re.compile(r"(?![了吧啦啊呀面])[\u4e00-\u9fff]")
+# "All of them have already ..." is the points declared done only when what they have done is
+# covering them (讲到, 覆盖, 做到, 履行, 在回答中说明): "所有元素均已入栈" reports a state of the
+# answer's own subject. A word of the list after these catch-alls, or nothing, is a claim.
+_ALL_ALREADY = ("均已", "都已")
+_COVERED = re.compile(r"经?(?:[^\u4e00-\u9fff]|[讲说提答覆命体做完达满涵履落确列写点在包具齐到补])")
 # A hiring recommended ("推荐录用", "strongly recommend hiring"): a verdict on a candidate,
 # told by no one: the candidate's own story ("HR推荐录用了我") is no verdict.
 _RECOMMENDED = re.compile(r"(?:推荐|建议|力荐|同意|准予|予以|recommend(?:ed|s)?|recommending) ?$")
@@ -206,7 +214,17 @@ def tags(sentence: str) -> frozenset[str]:
     if hits["rating"]:
         hits["rating"] = _outside(hits["rating"], _spans(_SELF_RATED, sentence))
     hits["hire"] = _outside(hits["hire"], hits["authority"])
-    hits["hire"] = [h for h in hits["hire"] if not _AFTER_HIRE.match(sentence, h[1])]
+    hits["hire"] = [
+        (start, end)
+        for start, end in hits["hire"]
+        if not _AFTER_HIRE.match(sentence, end)
+        and not (sentence.startswith("通过", end - 2) and _VIA.match(sentence, end))
+    ]
+    hits["done"] = [
+        (start, end)
+        for start, end in hits["done"]
+        if sentence[start:end] not in _ALL_ALREADY or _COVERED.match(sentence + "。", end)
+    ]
     if hits["hire"] and not _FIRST_PERSON.search(sentence):
         hits["hire_verdict"] = [
             (start, end)

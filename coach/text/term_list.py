@@ -89,7 +89,7 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     answer to a Chinese bank separates its words by spaces, which the Chinese test would read
     as a list of short items.
     """
-    if len(content) < 6 or _code(original):
+    if len(content) < 6 or reads_as_code(original):
         return False  # code has short items and few function words, and is no list of terms
     # A fifth of ideographs makes it a Chinese answer, however much code or English it quotes.
     if 5 * ideographs(content) >= len(content):
@@ -183,7 +183,7 @@ def _listed(original: str, items: list[str]) -> bool:
 _CODE_MARKS = "{}();=[]"
 
 
-def _code(original: str) -> bool:
+def reads_as_code(original: str) -> bool:
     """Whether `original` reads as program code: brackets, parentheses, semicolons and
     assignments make up a good part of it (a term list has next to none)."""
     marks = sum(map(original.count, _CODE_MARKS))
