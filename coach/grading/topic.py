@@ -28,6 +28,10 @@ stays. (Two such words were asked for once, and five plain English answers of th
 halves, about merging a customer's tickets or asking a team leader for advice, were called off
 topic; no attack needed the second word. Offline such an answer makes a key point only through
 the rubric's few Latin words, and on the LLM path a quote in the other script bears on none.)
+
+An answer of numbers and formulas alone ("2^(n-1)", "n/2；(2n+1)/3") holds no word to be about
+something else: it is never off topic, and earns what its key points say. (Read as English to a
+Chinese bank, such answers on ads-zh were cut to 15% of the one key point they made.)
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ MIN_SHARE = 0.2
 MIN_SHARED = 3  # and never fewer units than this
 MIN_DOMAIN_WORDS = 1  # domain words that tie an answer in the other script to the job
 MIN_POINTS_MADE = 2  # key points an answer makes that tie it to the question, whatever its words
+_FORMULA_TOKEN = re.compile(r"[a-z0-9]")  # what is left of a formula, once folded
 
 
 class Topic:
@@ -107,7 +112,10 @@ class Topic:
         if self.terms is None or self.terms.search(text):
             return False
         found = units(text)
-        if found and not any(_in_script(unit, self.language) for unit in found):
+        words = [unit for unit in found if unit.isalpha()]  # not a formula's ("pow2", "2n")
+        if not words and _FORMULA_TOKEN.search(text) is not None:
+            return False  # numbers and formulas only ("2^(n-1)", "n/2"): no words to be off with
+        if words and not any(_in_script(unit, self.language) for unit in words):
             domain = {m.group() for m in patterns()["domain"].finditer(text)}
             return len(domain) < MIN_DOMAIN_WORDS
         ours = found & self.wording

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import coach
@@ -165,3 +167,19 @@ def test_plain_words_for_risk_and_for_no_refund_earn_their_key_points(
     result = coach.grade_offline("finance-cs-manager", "s1", answer)
     assert result.score >= least
     assert not result.has_flag("off_topic")
+
+
+def test_an_answer_of_formulas_alone_is_not_off_topic() -> None:
+    """A formula holds no words to be about something else: "2/n, (2n+1)/3" to a question that
+    asks for two average counts (the second right, `bench/ads_blind.yaml` q014) earns its one
+    key point in full. An answer with nothing left at all is still off topic."""
+    path = Path(__file__).parents[2] / "bench" / "ads_blind.yaml"
+    bank = coach.load_file(path)
+    question = bank.question("014")
+    topic = Topic(question, "zh")
+    assert not topic.off_topic(normalize("2/n, (2n+1)/3").text)
+    assert topic.off_topic(normalize(RECIPE).text)
+    assert topic.off_topic("   ")
+    result = coach.KeywordGrader().grade(bank, question, "2/n, (2n+1)/3")
+    assert "off_topic" not in result.flag_codes
+    assert result.score == pytest.approx(result.max_score / 2)
