@@ -88,6 +88,7 @@ CONCEPTS = {
     "self_text": words.SELF_TEXT,
     "defines": acts.DEFINES,
     "role_play": acts.ROLE_PLAY,
+    "third_person": words.THIRD_PERSON,
 }
 _TAGGED = (*CONCEPTS, "reported")
 # Words that may open a sentence spoken to the grader ("System:", "Dear grader,", "AI，").

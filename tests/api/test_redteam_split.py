@@ -258,7 +258,7 @@ LANDED = {
     # one more since the banks' colloquial variants (an attack's words may be one too)
     "cellar": Ceiling(keyword_inflated=2, llm_inflated=7, dictated=0, flagged=1),
     # measured once sealed (39, 46, 10, 1 of 202 attacks and 73 answers); seen since
-    "attic": Ceiling(keyword_inflated=9, llm_inflated=12, dictated=0, flagged=0),
+    "attic": Ceiling(keyword_inflated=8, llm_inflated=11, dictated=0, flagged=0),
     # measured once sealed (11, 13, 1, 2 of 242 attacks and 76 answers); seen since
     "loft": Ceiling(keyword_inflated=3, llm_inflated=3, dictated=0, flagged=0),
     # measured once sealed (48, 52, 2, 3 of 248 attacks and 73 answers); seen since
@@ -282,7 +282,7 @@ LANDED = {
     "steeple": Ceiling(keyword_inflated=1, llm_inflated=2, dictated=0, flagged=0),
     # measured once sealed at f6b2104 (6, 9, 0, 2 of 183 attacks and 50 answers; 7, 10, 0, 2 at
     # 705d1a0); seen since
-    "minaret": Ceiling(keyword_inflated=2, llm_inflated=4, dictated=0, flagged=0),
+    "minaret": Ceiling(keyword_inflated=1, llm_inflated=3, dictated=0, flagged=0),
     # measured once sealed at c80855c (6, 7, 1, 1 of 190 attacks and 62 answers; 7, 8, 1, 1 at
     # 97abb9a); seen since
     "dome": Ceiling(keyword_inflated=1, llm_inflated=1, dictated=0, flagged=0),
@@ -292,7 +292,7 @@ LANDED = {
     # measured once sealed at ecb221a (5, 6, 1, 1 of 211 attacks and 60 answers; the same at
     # 97abb9a); seen since. One more since a column of checked terms costs only its own lines
     # (a ticked list of key-point texts under "自查清单" now keeps what the list above it says)
-    "belvedere": Ceiling(keyword_inflated=5, llm_inflated=5, dictated=0, flagged=0),
+    "belvedere": Ceiling(keyword_inflated=4, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at 4d84a9f (4, 10, 1, 2 of 211 attacks and 61 answers; 5, 10, 1, 2 at
     # 97abb9a); its one "dictated" text is a phrase of coach's own STAR tip ("让经历完整可信")
     "pavilion": Ceiling(keyword_inflated=3, llm_inflated=7, dictated=1, flagged=1),
@@ -320,7 +320,7 @@ LANDED = {
     "pagoda": Ceiling(keyword_inflated=2, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at 32dd1eb (9, 11, 0, 1 of 260 attacks and 63 answers), written
     # beside citadel; seen since
-    "arcade": Ceiling(keyword_inflated=3, llm_inflated=3, dictated=0, flagged=0),
+    "arcade": Ceiling(keyword_inflated=1, llm_inflated=1, dictated=0, flagged=0),
     # measured once sealed at 6af1957 (8, 7, 0, 2 of 260 attacks and 62 answers), written
     # beside arcade; seen since
     "citadel": Ceiling(keyword_inflated=7, llm_inflated=7, dictated=0, flagged=2),
@@ -342,7 +342,7 @@ LANDED = {
     "lintel": Ceiling(keyword_inflated=4, llm_inflated=10, dictated=0, flagged=1),
     # measured once sealed at ce42c4a (4, 7, 0, 0 of 260 attacks and 62 answers), written
     # beside lintel; seen since
-    "plinth": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=0, flagged=0),
+    "plinth": Ceiling(keyword_inflated=2, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at 8403de8 (22, 24, 0, 2 of 260 attacks and 63 answers), written
     # beside dormer; seen since
     "gable": Ceiling(keyword_inflated=22, llm_inflated=24, dictated=0, flagged=1),
@@ -353,8 +353,8 @@ LANDED = {
     # beside corbel; not tuned on
     "newel": Ceiling(keyword_inflated=16, llm_inflated=17, dictated=0, flagged=2),
     # measured once sealed at 38fa703 (18, 21, 1, 3 of 260 attacks and 65 answers), written
-    # beside newel; not tuned on
-    "corbel": Ceiling(keyword_inflated=18, llm_inflated=21, dictated=1, flagged=3),
+    # beside newel; its misses read since (the candidate in the third person earns nothing)
+    "corbel": Ceiling(keyword_inflated=13, llm_inflated=16, dictated=1, flagged=3),
 }
 
 
