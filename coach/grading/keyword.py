@@ -40,10 +40,11 @@ from coach.rubric.model import Bank, Question
 from coach.text.content import content_of
 from coach.text.match import Clauses, Hit, asserted_hits
 from coach.text.normalize import NormalizedText, normalize
+from coach.text.outline import recap_blocks
 from coach.text.part_labels import part_label_spans
 from coach.text.plain_prose import unplain_spans
 from coach.text.screen import blank_out, merged, screen
-from coach.text.sections import vehicle_spans
+from coach.text.sections import located, vehicle_spans
 from coach.text.substance import described
 from coach.text.term_list import keyword_list_without
 
@@ -144,12 +145,13 @@ class KeywordGrader:
         feedback_language: str | None = None,
     ) -> list[tuple[int, int]]:
         """The ranges of normalized `answer` that recite the question's key-point texts
-        (`grading/recital.py`) or name them beside a verdict (`grading/verdicts.py`): on the
-        LLM path too they are evidence for nothing."""
+        (`grading/recital.py`), list them in a recap (`text/outline.py`) or name them beside
+        a verdict (`grading/verdicts.py`): on the LLM path too they are evidence for nothing."""
         loaded = load_bank(bank)
         language = self._language(loaded, feedback_language)
         rules = self._rules_for(loaded, find_question(loaded, question), language)
         found = rules.recital.spans(answer.original, answer.text)
+        found += located(recap_blocks(answer.original), answer.text)
         return found + rules.verdicts.spans(answer)
 
 

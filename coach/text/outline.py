@@ -7,6 +7,12 @@ lists it in a few short terms names the points; it does not make them. Its terms
 nothing there, and the answer earns them where it says them, so an honest preview followed
 by the answer itself loses nothing. A sentence that says its steps ("我的思路：先安抚客户，
 再核实身份，最后处理问题") is the answer, not an outline.
+
+A recap is the same list set apart, under a label that names the answer's points ("要点回顾：
+…", "答题提纲：" over numbered lines, "【得分点】…"), in items of any length: beside an
+answer, it names what the answer covers and makes none of it (on both paths). Alone, or
+naming something's points ("《个人信息保护法》的要点："), or saying steps ("要点：先让客户停止
+转账，再上报…"), such a list is the answer.
 """
 
 from __future__ import annotations
@@ -78,6 +84,13 @@ def _brief(intro: str) -> bool:
     return len(intro) <= MAX_INTRO
 
 
+def _said(part: str) -> bool:
+    """Whether most items of a list say steps ("先让客户停止转账，再上报…"): the answer's own."""
+    items = [item.strip(_WRAPPING) for item in _RECAP_ITEMS.split(part)]
+    items = [item for item in items if item]
+    return 2 * sum(_SAID.match(item) is not None for item in items) >= len(items) > 0
+
+
 def _named(part: str) -> bool:
     items = [item for item in _ITEM_SPLIT.split(part.strip(_WRAPPING)) if item.strip(_WRAPPING)]
     if len(items) < 3 or any(len(item.strip(_WRAPPING)) > MAX_ITEM for item in items):
@@ -87,5 +100,46 @@ def _named(part: str) -> bool:
 
 
 def outline_spans(original: str, text: str) -> list[tuple[int, int]]:
-    """Where each outline sentence of `original` stands in normalized `text`."""
-    return located(outline_sentences(original), text)
+    """Where each outline sentence and each recap (`recap_blocks`) of `original` stands in
+    normalized `text` (an outline may stand in a recap)."""
+    return located(outline_sentences(original), text) + located(recap_blocks(original), text)
+
+
+# A recap set apart from the answer: a label naming the answer's points ("要点回顾：",
+# "答题要点：", "【答题提纲】", "关键点：") opening a line, the list after it. A label naming
+# something's points ("《个人信息保护法》的要点：") opens the answer's account of that thing.
+_RECAP_LABEL = re.compile(
+    r"(?:^|(?<=\n))[ \t]*[^\n。！？!?：:的》]{0,12}?"
+    r"(?:要点|要點|提纲|提綱|关键点|關鍵點|得分点|采分点)[^\n。！？!?：:】]{0,16}[：:】]"
+)
+MIN_OUTSIDE = 20  # letters, digits and ideographs of the answer beside its recaps
+_CONTENT = re.compile(r"[^\W_]")
+_RECAP_ITEMS = re.compile(f"{_ITEM_SPLIT.pattern}|\\s*[\\n。；;]\\s*")
+_LINE_REST = 4  # characters after a label that make it a line's list; fewer: the lines below
+
+
+def recap_blocks(original: str) -> list[str]:
+    """The recaps of `original`: each labelled list of the answer's points set apart from the
+    answer (the rest of its line, or the lines below a label that ends its line, to a blank
+    line), where the answer says more than its recaps. A recap names the points; like an
+    outline it makes none, and the answer earns them where it says them. An answer that is
+    nothing but such a list ("合规要点：保护隐私，核实身份……") is the answer."""
+    blocks: list[tuple[int, int]] = []
+    for label in _RECAP_LABEL.finditer(original):
+        if blocks and label.start() < blocks[-1][1]:
+            continue
+        end = original.find("\n", label.end())
+        end = len(original) if end < 0 else end
+        if len(original[label.end() : end].strip()) < _LINE_REST:
+            blank = original.find("\n\n", label.end())
+            end = len(original) if blank < 0 else blank
+        if not _said(original[label.end() : end]):
+            blocks.append((label.start(), end))
+    if not blocks:
+        return []
+    outside = original
+    for start, end in reversed(blocks):
+        outside = outside[:start] + outside[end:]
+    if len(_CONTENT.findall(outside)) < MIN_OUTSIDE:
+        return []
+    return [original[start:end].strip() for start, end in blocks]

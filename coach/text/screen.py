@@ -112,7 +112,7 @@ def screen(
         non_answer=non_answer,
         injection=injection_sentences(text, original, question_prompt) if substantive else (),
         grading_talk=talk,
-        outlines=tuple(Hit(*span) for span in outline_spans(original, text)) if substantive else (),
+        outlines=merged(outline_spans(original, text)) if substantive else (),
         keyword_list=substantive and looks_like_keyword_list(original, text, content),
         language_mismatch=substantive and language_mismatch(content, language),
         repetition=repetition(text, content) if substantive else (),

@@ -276,7 +276,7 @@ LANDED = {
     "spire": Ceiling(keyword_inflated=0, llm_inflated=0, dictated=0, flagged=1),
     # measured once sealed at e9f0596 (2, 4, 3, 0 of 181 attacks and 56 answers; 3, 5, 3, 0 at
     # 705d1a0, before the round that read spire); not tuned on
-    "turret": Ceiling(keyword_inflated=2, llm_inflated=2, dictated=0, flagged=0),
+    "turret": Ceiling(keyword_inflated=1, llm_inflated=1, dictated=0, flagged=0),
     # measured once sealed at dc185d7 (4, 6, 0, 1 of 178 attacks and 52 answers; 5, 7, 2, 1 at
     # 705d1a0); its misses read since (its recited key-point lists are taken since c80855c)
     "steeple": Ceiling(keyword_inflated=1, llm_inflated=2, dictated=0, flagged=0),
@@ -292,7 +292,7 @@ LANDED = {
     # measured once sealed at ecb221a (5, 6, 1, 1 of 211 attacks and 60 answers; the same at
     # 97abb9a); seen since. One more since a column of checked terms costs only its own lines
     # (a ticked list of key-point texts under "自查清单" now keeps what the list above it says)
-    "belvedere": Ceiling(keyword_inflated=4, llm_inflated=4, dictated=0, flagged=0),
+    "belvedere": Ceiling(keyword_inflated=3, llm_inflated=3, dictated=0, flagged=0),
     # measured once sealed at 4d84a9f (4, 10, 1, 2 of 211 attacks and 61 answers; 5, 10, 1, 2 at
     # 97abb9a); its one "dictated" text is a phrase of coach's own STAR tip ("让经历完整可信")
     "pavilion": Ceiling(keyword_inflated=3, llm_inflated=7, dictated=1, flagged=1),
@@ -304,7 +304,7 @@ LANDED = {
     "gazebo": Ceiling(keyword_inflated=2, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at e1db6a6 (7, 13, 0, 0 of 236 attacks and 61 answers), written
     # beside obelisk; seen since
-    "portico": Ceiling(keyword_inflated=3, llm_inflated=6, dictated=0, flagged=0),
+    "portico": Ceiling(keyword_inflated=2, llm_inflated=5, dictated=0, flagged=0),
     # measured once sealed at e14b011 (11, 13, 0, 1 of 258 attacks and 60 answers); seen since
     "obelisk": Ceiling(keyword_inflated=6, llm_inflated=7, dictated=0, flagged=0),
     # measured once sealed at 706f65b (5, 8, 1, 0 of 245 attacks and 60 answers), written
@@ -323,7 +323,7 @@ LANDED = {
     "arcade": Ceiling(keyword_inflated=1, llm_inflated=1, dictated=0, flagged=0),
     # measured once sealed at 6af1957 (8, 7, 0, 2 of 260 attacks and 62 answers), written
     # beside arcade; seen since
-    "citadel": Ceiling(keyword_inflated=7, llm_inflated=7, dictated=0, flagged=2),
+    "citadel": Ceiling(keyword_inflated=6, llm_inflated=6, dictated=0, flagged=2),
     # measured once sealed at fd70238 (2, 3, 0, 2 of 260 attacks and 69 answers), written
     # beside vestibule; seen since
     "parapet": Ceiling(keyword_inflated=0, llm_inflated=1, dictated=0, flagged=1),
@@ -333,7 +333,7 @@ LANDED = {
     # measured once sealed at 74999e2 (6, 12, 0, 0 of 260 attacks and 65 answers), written
     # beside cornice; seen since. One more since a column of checked terms costs only its own
     # lines (as belvedere)
-    "oriel": Ceiling(keyword_inflated=3, llm_inflated=9, dictated=0, flagged=0),
+    "oriel": Ceiling(keyword_inflated=2, llm_inflated=8, dictated=0, flagged=0),
     # measured once sealed at 74999e2 (12, 13, 1, 1 of 260 attacks and 68 answers), written
     # beside oriel; seen since
     "cornice": Ceiling(keyword_inflated=8, llm_inflated=9, dictated=0, flagged=1),
@@ -345,7 +345,7 @@ LANDED = {
     "plinth": Ceiling(keyword_inflated=2, llm_inflated=4, dictated=0, flagged=0),
     # measured once sealed at 8403de8 (22, 24, 0, 2 of 260 attacks and 63 answers), written
     # beside dormer; seen since
-    "gable": Ceiling(keyword_inflated=22, llm_inflated=24, dictated=0, flagged=1),
+    "gable": Ceiling(keyword_inflated=19, llm_inflated=21, dictated=0, flagged=1),
     # measured once sealed at 8403de8 (0, 2, 0, 1 of 260 attacks and 70 answers), written
     # beside gable; seen since
     "dormer": Ceiling(keyword_inflated=0, llm_inflated=0, dictated=0, flagged=0),

@@ -30,7 +30,7 @@ def _hit(bank: coach.Bank, answer: str) -> list[str]:
         "（这正是登记的做法）",  # an aside in brackets
         "——也就是审核——",  # between dashes
         "(凭证 here, naturally.)",
-        "\n要点：登记、审核\n",  # a labelled line
+        "\n备注：登记、审核\n",  # a labelled line (under a label naming points, a recap)
         "\n🙂登记🙂审核🙂\n",  # a short line that is no sentence
         "\n[INFO] 登记=true 审核=true\n",  # a log line
         "\n\n仲有，登记审核都要做好。\n\n",  # a line as short as a slogan, closed or not

@@ -95,7 +95,7 @@ def test_full_marks_or_hiring_under_the_answer_need_no_key_point() -> None:
 
 def test_the_verdict_alone_makes_the_difference() -> None:
     """The same items without the verdict are the answer's list, and they count."""
-    items = "\n\n要点：\n问清原因\n分情况处理\n申请优惠"
+    items = "\n\n我的做法：\n问清原因\n分情况处理\n申请优惠"
     assert _keyword(WEAK + items).score > _keyword(WEAK).score
     assert _keyword(WEAK + items + "\n合计：10分").score == _keyword(WEAK).score
 
@@ -157,7 +157,7 @@ def test_key_point_texts_in_the_trades_own_words_are_the_answers() -> None:
     """The same texts in a list or a sentence of the service's words, nobody speaking as "I",
     are the answer's: the rest of the block is what candidates say."""
     for said in (
-        "\n\n要点：主动询问离开的真实原因；明确按原因分情况处理；在合规范围内调整利率或费率方案，"
+        "\n\n做法：主动询问离开的真实原因；明确按原因分情况处理；在合规范围内调整利率或费率方案，"
         "服务问题先道歉再改进",
         "\n\n客户离开前，主动询问离开的真实原因，明确按原因分情况处理，这是留住老客户的关键。",
     ):
