@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from coach.text.content import content_of
 from coach.text.sections import located
 
 # What announces the answer's parts: its outline, its points, the aspects it takes. (One class
@@ -113,7 +114,6 @@ _RECAP_LABEL = re.compile(
     r"(?:要点|要點|提纲|提綱|关键点|關鍵點|得分点|采分点)[^\n。！？!?：:】]{0,16}[：:】]"
 )
 MIN_OUTSIDE = 20  # letters, digits and ideographs of the answer beside its recaps
-_CONTENT = re.compile(r"[^\W_]")
 _RECAP_ITEMS = re.compile(f"{_ITEM_SPLIT.pattern}|\\s*[\\n。；;]\\s*")
 _LINE_REST = 4  # characters after a label that make it a line's list; fewer: the lines below
 
@@ -140,6 +140,6 @@ def recap_blocks(original: str) -> list[str]:
     outside = original
     for start, end in reversed(blocks):
         outside = outside[:start] + outside[end:]
-    if len(_CONTENT.findall(outside)) < MIN_OUTSIDE:
+    if len(content_of(outside)) < MIN_OUTSIDE:
         return []
     return [original[start:end].strip() for start, end in blocks]
