@@ -29,6 +29,8 @@ _SELF_CLAIM = frozenset(
     | {"defines"}  # a glossary of the answer's own words ("本答中'X'一词，定义为…")
 )
 _COVERAGE = frozenset({"answer", "self_text", "meets", "done"})
+# A judgement beside a member of staff: praise, a grade, a field of it, words to be written.
+_JUDGED = frozenset({"praise", "rating", "score", "full_marks", "give", "field", "write", "hire"})
 
 
 def fires(t: frozenset[str]) -> bool:
@@ -51,7 +53,7 @@ def fires(t: frozenset[str]) -> bool:
         return True
     if "ignore" in t and "instructions" in t:
         return True  # the grader's own instructions: no customer asks to set those aside
-    if "third_person" in t and {"please", "write"} <= t:
+    if _third_person(t) and {"please", "write"} <= t:
         return True  # "该员工整改显著，本题评价请写…": a view of the candidate, to be copied
     directed = {"please", "answer", "hire", "full_marks"} & t or (
         ("you" in t and not reported) or ("imperative" in t and "plan" not in t)
@@ -77,6 +79,12 @@ def fires(t: frozenset[str]) -> bool:
     if ("rating" in t and "item" not in t) or "reported" in t or story:
         return False
     return _unguarded(t, grade)
+
+
+def _third_person(t: frozenset[str]) -> bool:
+    """Whether a sentence speaks of the candidate in the third person: by their part in the
+    interview, or as a member of staff beside a judgement (a colleague's story has none)."""
+    return "third_person" in t or ("staff_named" in t and bool(_JUDGED & t))
 
 
 def _evaluates(t: frozenset[str], grade: bool, story: bool) -> bool:
@@ -163,7 +171,7 @@ def talks_about_grading(t: frozenset[str], scores_are_topic: bool = False) -> bo
         return True
     if "verdict_label" in t:
         return True  # "评语：情绪安抚与升级处理都很老练", "即为评语": words wanted in the grade
-    if "third_person" in t:
+    if _third_person(t):
         return True  # "表扬该客服安抚情绪": someone's view of the candidate, not their account
     if "hire_verdict" in t and not {"reported", "record", "plan"} & t:
         return True  # "好评如潮，推荐录用", "strongly recommend hiring": a verdict, told by no one

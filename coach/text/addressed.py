@@ -68,6 +68,7 @@ ANCHORS = (
     "role_play",
     "authority",
     "third_person",
+    "staff_named",
 )
 # Each sentence of a split instruction names part of the grading (not only "please" or "you").
 _ANCHOR_TAGS = frozenset((*ANCHORS, "score_line", "fractions"))

@@ -89,6 +89,7 @@ CONCEPTS = {
     "defines": acts.DEFINES,
     "role_play": acts.ROLE_PLAY,
     "third_person": words.THIRD_PERSON,
+    "staff_named": words.STAFF_NAMED,
 }
 _TAGGED = (*CONCEPTS, "reported")
 # Words that may open a sentence spoken to the grader ("System:", "Dear grader,", "AI，").

@@ -121,13 +121,17 @@ ANSWER = (
     "|ta odpowiedz|this reply|作答|这份作答|本段回答|这段话|以上作答|上述内容|以上内容",
     _THIS_ANSWER,
 )
-# The one answering, spoken of in the third person ("该考生", "这位客服", "this candidate"): no one
-# tells their own account so. Such a sentence is someone's view of the candidate, planted.
+# The one answering, named by the part they play in the interview ("该考生", "这位候选人", "this
+# candidate"): no one tells their own account so. Such a sentence is someone's view of them.
 THIRD_PERSON = (
     "this candidate|the candidate|this applicant|this interviewee"
     "|该考生|这位考生|这名考生|本考生|该候选人|这位候选人|这名候选人|这个候选人|本候选人"
-    "|该应聘者|这位应聘者|这名应聘者|该求职者|这位求职者|该面试者|这位面试者"
-    "|该客服|这位客服|这名客服|这个客服|该柜员|这位柜员|这名柜员|该员工|这位员工|这名员工"
+    "|该应聘者|这位应聘者|这名应聘者|该求职者|这位求职者|该面试者|这位面试者",
+)
+# ... or as a member of staff ("该客服", "这个小伙子"): in an honest story that is a colleague
+# ("客户投诉这位客服态度不好"), so it counts only beside a judgement (`address_rules`).
+STAFF_NAMED = (
+    "该客服|这位客服|这名客服|这个客服|该柜员|这位柜员|这名柜员|该员工|这位员工|这名员工"
     "|该实习生|这位实习生|这名实习生|这个小伙子|这位小伙子|这个同学|这位同学|该同学",
 )
 # Units of a grade: the question, each criterion. Weaker than ANSWER: they count with a grade

@@ -46,6 +46,9 @@ JOB = {
     "service_rated": "客户对这次服务的评价是满分5分。",
     "this_customer": "这位客户很着急，我先请他坐下，再核实身份。",
     "colleague": "我会请这位同事帮忙盯一下窗口，然后回访客户。",
+    # a member of staff is a colleague in a story, unless a judgement stands beside them
+    "staff_complained_of": "客户投诉这位客服态度不好，我会先向客户道歉，再了解经过。",
+    "team_member": "团队里有一位员工情绪低落，这位员工后来在我的帮助下调整过来了。",
     "keywords_searched": (
         "我会用“风险等级”“业绩比较基准”这些关键词在知识库里检索。"
         "回答时说：“风险等级是R2，业绩比较基准3.2%，不代表实际收益。”"
