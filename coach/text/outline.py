@@ -17,6 +17,7 @@ naming something's points ("《个人信息保护法》的要点："), or saying
 
 from __future__ import annotations
 
+import functools
 import re
 
 from coach.text.content import content_of
@@ -103,27 +104,33 @@ def _named(part: str) -> bool:
 def outline_spans(original: str, text: str) -> list[tuple[int, int]]:
     """Where each outline sentence and each recap (`recap_blocks`) of `original` stands in
     normalized `text` (an outline may stand in a recap)."""
-    return located(outline_sentences(original), text) + located(recap_blocks(original), text)
+    return located([*outline_sentences(original), *recap_blocks(original)], text)
 
 
 # A recap set apart from the answer: a label naming the answer's points ("要点回顾：",
 # "答题要点：", "【答题提纲】", "关键点：") opening a line, the list after it. A label naming
 # something's points ("《个人信息保护法》的要点：") opens the answer's account of that thing.
+_LABEL_WORDS = "要点|要點|提纲|提綱|关键点|關鍵點|得分点|采分点"
 _RECAP_LABEL = re.compile(
-    r"(?:^|(?<=\n))[ \t]*[^\n。！？!?：:的》]{0,12}?"
-    r"(?:要点|要點|提纲|提綱|关键点|關鍵點|得分点|采分点)[^\n。！？!?：:】]{0,16}[：:】]"
+    rf"(?:^|(?<=\n))[ \t]*[^\n。！？!?：:的》]{{0,12}}?"
+    rf"(?:{_LABEL_WORDS})[^\n。！？!?：:】]{{0,16}}[：:】]"
 )
+# The cheap test first: the label's word, searched in C (most answers hold none).
+_LABEL_WORD = re.compile(_LABEL_WORDS)
 MIN_OUTSIDE = 20  # letters, digits and ideographs of the answer beside its recaps
 _RECAP_ITEMS = re.compile(f"{_ITEM_SPLIT.pattern}|\\s*[\\n。；;]\\s*")
 _LINE_REST = 4  # characters after a label that make it a line's list; fewer: the lines below
 
 
-def recap_blocks(original: str) -> list[str]:
+@functools.lru_cache(maxsize=8)  # an LLM grade asks twice: the screen, and the quote finder
+def recap_blocks(original: str) -> tuple[str, ...]:
     """The recaps of `original`: each labelled list of the answer's points set apart from the
     answer (the rest of its line, or the lines below a label that ends its line, to a blank
     line), where the answer says more than its recaps. A recap names the points; like an
     outline it makes none, and the answer earns them where it says them. An answer that is
     nothing but such a list ("合规要点：保护隐私，核实身份……") is the answer."""
+    if _LABEL_WORD.search(original) is None:
+        return ()
     blocks: list[tuple[int, int]] = []
     for label in _RECAP_LABEL.finditer(original):
         if blocks and label.start() < blocks[-1][1]:
@@ -136,10 +143,10 @@ def recap_blocks(original: str) -> list[str]:
         if not _said(original[label.end() : end]):
             blocks.append((label.start(), end))
     if not blocks:
-        return []
+        return ()
     outside = original
     for start, end in reversed(blocks):
         outside = outside[:start] + outside[end:]
     if len(content_of(outside)) < MIN_OUTSIDE:
-        return []
-    return [original[start:end].strip() for start, end in blocks]
+        return ()
+    return tuple(original[start:end].strip() for start, end in blocks)

@@ -193,7 +193,7 @@ def _items_named(label: str) -> bool:
     return not tags_of(_POINTS.sub(" ", label)) - {"domain"}
 
 
-def located(lines: list[str], text: str) -> list[tuple[int, int]]:
+def located(lines: Sequence[str], text: str) -> list[tuple[int, int]]:
     """Where each of `lines` (in order) stands in normalized `text`, those found."""
     return [span for span in _where(lines, text) if span is not None]
 
