@@ -17,12 +17,19 @@ the truncation fail too (or the process die mid-write), the next run's scan cuts
 line off (`coach.batch.jsonl.cut_torn_tail`).
 
 `block_bytes=0` writes every line on its own, at once.
+
+Ctrl-C can land between any two steps of the thread that writes lines, so that thread uses
+only primitives that are one C call each (a plain lock taken with `with`, a `SimpleQueue` to
+nudge the timer) and never waits for the timer: the Python-level steps of a
+`threading.Condition` can be cut in the middle and leave its lock held, and a job stopped that
+way waited for the timer forever when it closed the file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import threading
 import time
 from typing import IO
@@ -62,44 +69,49 @@ class LineFile:
         self._waiting: list[bytes] = []
         self._waiting_bytes = 0
         self._since = 0.0  # when the first waiting line came
-        self._wake = threading.Condition()  # guards the waiting lines and the file
+        self._lock = threading.Lock()  # guards the waiting lines and the file
+        self._wake: queue.SimpleQueue[None] = queue.SimpleQueue()  # nudges the timer
         self._timer: threading.Thread | None = None
         self._closing = False
 
     def _write_bytes(self, line: bytes) -> None:
         """Add one whole line; written at once when that fills a block."""
-        with self._wake:
+        with self._lock:
             if self._failed is not None:  # after one failure nothing more: the job is stopping
                 raise self._failed
             self._waiting.append(line)
             self._waiting_bytes += len(line)
             if self._waiting_bytes >= self._block_bytes:
                 self._write_waiting()
-            elif len(self._waiting) == 1:  # a new block: the timer writes it if it is slow
-                self._since = time.monotonic()
-                if self._timer is None:
-                    self._timer = threading.Thread(
-                        target=self._time_blocks, name="coach-output", daemon=True
-                    )
-                    self._timer.start()
-                self._wake.notify()
+                return
+            if len(self._waiting) > 1:
+                return
+            self._since = time.monotonic()  # a new block: the timer writes it if it is slow
+        if self._timer is None:
+            timer = threading.Thread(target=self._time_blocks, name="coach-output", daemon=True)
+            timer.start()
+            self._timer = timer
+        self._wake.put(None)
 
     def _time_blocks(self) -> None:
-        """The timer thread: writes a block whose first line has waited `BLOCK_SECONDS`."""
-        with self._wake:
-            while not self._closing:
-                if not self._waiting:
-                    self._wake.wait()
-                    continue
-                left = self._since + self._block_seconds - time.monotonic()
-                if left > 0:
-                    self._wake.wait(left)
-                    continue
-                with contextlib.suppress(OutputError):  # raised to the job at its next line
-                    self._write_waiting()
+        """The timer thread: writes a block whose first line has waited `BLOCK_SECONDS`.
+        A nudge it does not need (the block was written meanwhile) only makes it look again."""
+        while True:
+            with self._lock:
+                if self._closing:
+                    return
+                left = None  # nothing waiting: sleep until nudged
+                if self._waiting:
+                    left = self._since + self._block_seconds - time.monotonic()
+                    if left <= 0:
+                        with contextlib.suppress(OutputError):  # raised to the job later
+                            self._write_waiting()
+                        continue
+            with contextlib.suppress(queue.Empty):
+                self._wake.get(timeout=left)
 
     def _write_waiting(self) -> None:
-        """Write the waiting lines as one block (the caller holds `_wake`): all of them, or
+        """Write the waiting lines as one block (the caller holds `_lock`): all of them, or
         none and `OutputError`."""
         if not self._waiting or self._failed is not None:
             return
@@ -161,7 +173,7 @@ class LineFile:
 
     def flush(self) -> None:
         """Write the waiting lines now; `OutputError` when that fails."""
-        with self._wake:
+        with self._lock:
             if self._failed is not None:
                 raise self._failed
             self._write_waiting()
@@ -169,17 +181,17 @@ class LineFile:
     def close(self) -> None:
         """Write the waiting lines and close the file; `OutputError` when the last block
         could not be written (the file then holds the whole lines before it)."""
-        with self._wake:
+        # Not joined: the timer takes the lock before it writes and ends when it sees
+        # `_closing`, so nothing is written after this, and a timer that Ctrl-C stopped half
+        # started cannot keep the job from ending.
+        with self._lock:
             self._closing = True
-            self._wake.notify()
-        if self._timer is not None:
-            self._timer.join()
-        try:
-            with self._wake:
+            try:
                 self._write_waiting()
-        finally:
-            with contextlib.suppress(OSError):
-                self._handle.close()
+            finally:
+                with contextlib.suppress(OSError):
+                    self._handle.close()
+        self._wake.put(None)
 
     def __exit__(self, *exc_info: object) -> None:
         if exc_info[0] is None:
