@@ -57,6 +57,17 @@ def wait_until(condition: Callable[[], bool], what: str, limit: float = 60.0) ->
         time.sleep(0.02)
 
 
+def exit_code(run: subprocess.Popen[bytes], limit: float) -> int:
+    """`run`'s exit status once it ends; a run still going after `limit` seconds (a hang) is
+    killed, so that it fails this test alone rather than the next one too."""
+    try:
+        return run.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.wait()
+        raise AssertionError(f"still running after {limit} s: {run.args}") from None
+
+
 @posix_only
 def test_a_second_run_refuses_at_once_and_a_killed_holder_frees_the_lock(
     tmp_path: Path, mini_path: Path
@@ -139,7 +150,7 @@ def test_a_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_path:
             "twenty more lines",
         )
         run.send_signal(signal.SIGKILL)
-        run.wait(timeout=30)
+        exit_code(run, 30)
     partial = out.read_bytes().count(b"\n")
     assert partial < 600  # killed before the end (else the test proves nothing)
     done = run_cli("grade-file", source, "--out", out, "--offline")
@@ -163,7 +174,7 @@ def test_a_run_on_workers_stopped_mid_job_is_finished_by_the_next(
             "more lines",
         )
         run.send_signal(stop)
-        code = run.wait(timeout=60)
+        code = exit_code(run, 60)
         assert code == (130 if stop == signal.SIGINT else -signal.SIGKILL)
     partial = out.read_bytes().count(b"\n")
     assert partial < 4000  # stopped before the end (else the test proves nothing)

@@ -18,7 +18,7 @@ from coach.batch.jobs import run_job
 from coach.batch.table_in import Columns, TableSource
 from coach.batch.table_out import FIELDS, output_for
 from coach.errors import CoachError
-from tests.batch.test_job_lock import coach_process, posix_only, wait_until
+from tests.batch.test_job_lock import coach_process, exit_code, posix_only, wait_until
 from tests.cli.support import run_cli
 from tests.support import MINI_ANSWER as ANSWER
 
@@ -219,7 +219,7 @@ def test_a_csv_run_killed_mid_job_is_finished_by_the_next(tmp_path: Path, mini_p
             "twenty more rows",
         )
         run.send_signal(signal.SIGKILL)
-        run.wait(timeout=30)
+        exit_code(run, 30)
     partial = out.read_bytes().count(b"\n") - 1  # the header
     assert partial < count  # killed before the end (else the test proves nothing)
     done = run_cli(*args, "--offline")
