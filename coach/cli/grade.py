@@ -1,17 +1,17 @@
 """The `coach grade`, `grade-file` and `cache` commands: grade one answer, or a JSON-lines file
 of them, and look after the reply cache both can reuse.
 
-    coach grade BANK QUESTION [--answer TEXT | --answer-file FILE | < stdin] [--offline] ...
+    coach grade BANK QUESTION [ANSWER | --answer TEXT | --answer-file FILE | < stdin] ...
     coach grade-file IN.jsonl --out OUT.jsonl [--offline | --mode M] [--concurrency N]
                      [--workers N] [--max-cost USD] [--retry-errors] [--shard K/N]
                      [table options]
     coach cache FILE [--clear]
 
-`grade` reads the answer from --answer, --answer-file or a pipe, and a rubric file, in the
-encoding --encoding names or the one found (UTF-8, GB18030/GBK, Big5, UTF-16; a note on stderr
-says which when it is not UTF-8). `grade-file` appends to OUT.jsonl and skips the ids already
-there, so running it again resumes it; it holds OUT.jsonl.lock while it runs, and a second run
-on the same output stops at once.
+`grade` reads the answer from its third argument, --answer, --answer-file or a pipe, and a
+rubric file, in the encoding --encoding names or the one found (UTF-8, GB18030/GBK, Big5,
+UTF-16; a note on stderr says which when it is not UTF-8). `grade-file` appends to OUT.jsonl
+and skips the ids already there, so running it again resumes it; it holds OUT.jsonl.lock while
+it runs, and a second run on the same output stops at once.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ def add_grade_parsers(sub: Any) -> None:
     grade.add_argument("bank", metavar="BANK", help="built-in bank id or path to a YAML file")
     grade.add_argument("question", metavar="QUESTION", help="question id (see 'coach questions')")
     source = grade.add_mutually_exclusive_group()
+    source.add_argument(
+        "answer_text", nargs="?", metavar="ANSWER", help="the answer text (as --answer)"
+    )
     source.add_argument("--answer", metavar="TEXT", help="the answer text")
     source.add_argument("--answer-file", metavar="FILE", help="read the answer from FILE")
     add_encoding_option(grade, "the answer file or stdin, and of a rubric file")
@@ -154,12 +157,16 @@ def add_cache_parser(sub: Any) -> None:
 
 
 def _read_answer(args: argparse.Namespace, stdin: TextIO) -> str:
-    if args.answer is not None:
-        answer = str(args.answer)
+    given = args.answer if args.answer is not None else args.answer_text
+    if given is not None:
+        answer = str(given)
     elif args.answer_file is not None:
         answer = read_text(args.answer_file, "answer file", encoding=args.encoding)
     elif stdin.isatty():
-        raise UsageError("no answer: give --answer TEXT, --answer-file FILE, or pipe it on stdin")
+        raise UsageError(
+            "no answer: give it after the question id (or as --answer TEXT), --answer-file "
+            "FILE, or pipe it on stdin"
+        )
     else:
         # Bytes like answer files, whatever the terminal's locale says.
         raw = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()

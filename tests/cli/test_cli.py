@@ -219,8 +219,9 @@ def test_grade_answer_sources_agree(tiny_path: Path, tmp_path: Path) -> None:
     by_arg = grade_json(tiny_path, "freeze", "--answer", TINY_STRONG)
     by_file = grade_json(tiny_path, "freeze", "--answer-file", answer_file)
     by_stdin = grade_json(tiny_path, "freeze", stdin=TINY_STRONG)
+    by_position = grade_json(tiny_path, "freeze", TINY_STRONG)  # `coach grade BANK Q ANSWER`
     by_arg_offline = grade_json(tiny_path, "freeze", "--offline", "--answer", TINY_STRONG)
-    assert by_arg == by_file == by_stdin
+    assert by_arg == by_file == by_stdin == by_position
     # With no LLM configured the default mode grades offline and says so.
     assert by_arg.status == "fallback"
     assert by_arg.fallback_reason is not None and "no LLM configured" in by_arg.fallback_reason
@@ -232,6 +233,12 @@ def test_grade_answer_sources_agree(tiny_path: Path, tmp_path: Path) -> None:
     assert by_arg.question_id == "freeze"
     assert by_arg.method == "keyword"
     assert by_arg.max_score == 10
+
+
+def test_an_answer_is_given_once(tiny_path: Path) -> None:
+    twice = run_cli("grade", tiny_path, "freeze", TINY_STRONG, "--answer", TINY_WEAK)
+    assert twice.returncode == 2 and "not allowed with argument ANSWER" in twice.stderr
+    assert twice.stdout == ""
 
 
 def test_grade_tiny_bank_exact_scores(tiny_path: Path) -> None:
