@@ -21,7 +21,7 @@ from coach.grading.texts import Texts
 from coach.result import Feedback, FollowUp, ImprovedAnswer
 from coach.rubric.model import Question
 from coach.text.match import Clauses
-from coach.text.normalize import normalize
+from coach.text.normalize import NormalizedText, normalize
 
 STRONG_SHARE = 0.75  # a criterion at or above this share of its points is named a strength
 TIPS_PER_CRITERION = 3
@@ -66,11 +66,7 @@ def coaching_rules(
     for criterion in question.criteria:
         for kp in criterion.key_points:
             pattern = patterns.get((criterion.id, kp.id))
-            match = pattern.search(model.text) if pattern is not None else None
-            example = None
-            if match is not None:
-                first, last = quote_span(clauses, match.start(), match.end(), 20, EXAMPLE_CHARS)
-                example = model.quote(first, last)
+            example = _example(model, clauses, pattern) if pattern is not None else None
             tip = t.add_point.format(name=criterion.name, point=kp.text)
             probe = t.follow_up.format(point=kp.text)
             key_points[criterion.id, kp.id] = KeyPointCoaching(
@@ -94,6 +90,21 @@ def coaching_rules(
             text=question.model_answer.strip(), source="model_answer", label=t.model_answer_label
         ),
     )
+
+
+def _example(model: NormalizedText, clauses: Clauses, pattern: re.Pattern[str]) -> str | None:
+    """The model answer's clause that makes a key point: of the clauses around its matches,
+    the one where its phrasings match most often, the first of those tied. A short phrasing
+    may also turn up in a clause about something else ("记录" in "调取借款记录"), where the
+    clause that makes the point holds several ("在工单里完整记录、存档留痕")."""
+    best: tuple[int, int] | None = None
+    most = 0
+    for match in pattern.finditer(model.text):
+        first, last = quote_span(clauses, match.start(), match.end(), 20, EXAMPLE_CHARS)
+        hits = sum(1 for _ in pattern.finditer(model.text, first, last))
+        if hits > most:
+            best, most = (first, last), hits
+    return None if best is None else model.quote(*best)
 
 
 def offline_feedback(

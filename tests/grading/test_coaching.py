@@ -109,6 +109,26 @@ def test_improvements_name_the_missed_key_point_and_how_to_say_it(star_bank: coa
     assert "called back" in tips["follow"].example
 
 
+def test_the_example_is_the_clause_that_makes_the_point(
+    tmp_path: Path, star_bank: coach.Bank
+) -> None:
+    # A phrasing of the point turns up first in a clause about something else ("checked in"
+    # at the branch); the clause with most of its phrasings is the one shown.
+    model = star_bank.question("complaint").model_answer
+    busy = "I checked in at the branch at nine that day. " + model.replace(
+        "Finally I called back", "Finally I followed up and called back"
+    )
+    path = tmp_path / "busy.yaml"
+    rubric = BANK[: BANK.index("    model_answer: >-")]  # the model answer is the last field
+    path.write_text(f"{rubric}    model_answer: {json.dumps(busy)}\n", encoding="utf-8")
+    bank = coach.load_file(path)
+    result = coach.grade_offline(bank, "complaint", "An angry customer complained.")
+    tips = {tip.key_point_id: tip for tip in result.improvements if tip.key_point_id}
+    example = tips["follow"].example
+    assert example is not None and "followed up and called back" in example
+    assert "nine" not in example
+
+
 def test_a_deduction_becomes_the_first_improvement(star_bank: coach.Bank) -> None:
     answer = STORY + " Honestly it was his own fault."
     result = coach.grade_offline(star_bank, "complaint", answer)
