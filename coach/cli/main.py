@@ -87,10 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     if argv is None:
         argv = sys.argv[1:]
-    parser = _parser(_command(argv))
-    args = parser.parse_args(argv)
     out, err = sys.stdout, sys.stderr
     try:
+        # (Building the parser imports the command's module: Ctrl-C may come in the middle.)
+        parser = _parser(_command(argv))
+        args = parser.parse_args(argv)
         return _run(args, out, err)
     except UsageError as exc:
         parser.print_usage(err)

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 import coach
+from coach.cli import main as cli_main
 from coach.resources import data_dir
 from tests.cli.support import COACH_SCRIPT, ok, one_error_line, run_cli
 
@@ -126,6 +127,21 @@ def test_no_command_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "usage: coach" in result.stderr
+
+
+def test_ctrl_c_while_a_command_loads_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C in the first moments, while the command's module is imported, ends as Ctrl-C
+    anywhere else does: status 130 and one line, not a traceback of the import."""
+
+    def interrupted(module: str) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_main.importlib, "import_module", interrupted)
+    assert cli_main.main(["banks"]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == "coach: interrupted\n" and captured.out == ""
 
 
 def test_banks_table_lists_every_builtin_bank() -> None:
