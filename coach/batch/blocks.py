@@ -184,14 +184,16 @@ class LineFile:
         # Not joined: the timer takes the lock before it writes and ends when it sees
         # `_closing`, so nothing is written after this, and a timer that Ctrl-C stopped half
         # started cannot keep the job from ending.
-        with self._lock:
-            self._closing = True
-            try:
-                self._write_waiting()
-            finally:
-                with contextlib.suppress(OSError):
-                    self._handle.close()
-        self._wake.put(None)
+        try:
+            with self._lock:
+                self._closing = True
+                try:
+                    self._write_waiting()
+                finally:
+                    with contextlib.suppress(OSError):
+                        self._handle.close()
+        finally:
+            self._wake.put(None)  # the timer wakes, sees `_closing` and ends
 
     def __exit__(self, *exc_info: object) -> None:
         if exc_info[0] is None:

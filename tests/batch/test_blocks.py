@@ -95,6 +95,9 @@ def test_a_failed_block_keeps_the_whole_lines_that_fit(tmp_path: Path) -> None:
         writer.close()  # the end of a job: the last block cannot be written
     assert ids(out) == ["q0", "q1", "q2"] and writer.lines == 3
     assert "No space left on device" in str(failed.value) and "resumes" in str(failed.value)
+    timer = writer._timer
+    assert timer is not None  # a line waited: the timer was started, and ends with the file
+    wait_until(lambda: not timer.is_alive(), "the timer thread ending", 10)
     assert scan_output(out, keep_all).done == {"q0", "q1", "q2"}  # nothing to repair
 
 
