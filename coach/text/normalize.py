@@ -13,7 +13,9 @@ Traditional characters, zero-width joiners, curly quotes. Matching works on one 
   `coach.text.phrase_fold`), and a few Taiwan and Hong Kong words to the mainland ones
   (简讯 → 短信, 帐户 → 账户);
 * punctuation folded: sentence ends to ``。``, clause breaks to ``，``, brackets and quotes dropped;
-* whitespace collapsed, and dropped next to CJK characters, where it carries no meaning.
+* whitespace collapsed, and dropped next to CJK characters, where it carries no meaning;
+* formulas written one way: no spaces around an operator between terms, no times sign before a
+  letter ("3n - 3*(i - 1)" and "3n-3(i-1)" alike, `coach.text.formula`).
 
 `NormalizedText.offsets` maps every folded character back to the original one, so evidence
 quotes are cut from the candidate's own words.
@@ -28,6 +30,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from coach.text.fold_table import t2s_table
+from coach.text.formula import formula_spans
 from coach.text.phrase_fold import phrase_spans
 
 SENTENCE_END = "。"
@@ -264,6 +267,10 @@ def normalize(text: str) -> NormalizedText:
         if spans:
             result = _refolded(NormalizedText(text, folded_text, starts, origins), spans)
             folded_text, starts, origins = result.text, result.starts, result.origins
+    spans = formula_spans(folded_text)
+    if spans:
+        result = _refolded(NormalizedText(text, folded_text, starts, origins), spans)
+        folded_text, starts, origins = result.text, result.starts, result.origins
     if _REGIONAL_WORDS.search(folded_text) is not None:
         folded_text = _REGIONAL_WORDS.sub(_regional, folded_text)  # one for one: offsets hold
     if "著" in folded_text:
