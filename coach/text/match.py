@@ -141,7 +141,7 @@ def phrase_pattern(phrase: str, *, gaps: bool = False) -> str:
         if _ASCII_WORD.fullmatch(part):
             source += _ascii_source(part, _FILLED_GAP if gaps else " ")
         else:
-            source += _mixed_source(part)
+            source += _mixed_source(part, particles=gaps)
     return source
 
 
@@ -162,20 +162,38 @@ def _bound(run: str, edge: str) -> str:
     return "a-z"
 
 
-def _mixed_source(part: str) -> str:
+def _mixed_source(part: str, *, particles: bool = False) -> str:
     """A part that is not all ASCII words ("n-1个", "o1时间", "保证收益") as a substring, except
     that an ASCII run at either edge is held to its whole word or formula: "n-1个" is not in
     "2n-1个", nor "1个" in "21个". The start test goes after the first character (see
-    `_ascii_source`)."""
+    `_ascii_source`). With `particles`, a 的 may stand between two of its Chinese characters
+    ("相反方向" in "相反的方向"): it ties a modifier to its noun and changes nothing a key
+    point asks for."""
     head, tail = _ASCII_HEAD.match(part), _ASCII_TAIL.search(part)
-    source = re.escape(part)
+    escape = _with_particles if particles else re.escape
+    source = escape(part)
     if head:
         first = re.escape(part[0])
         bound = _bound(head.group(), part[0])
-        source = rf"{first}(?<![{bound}]{first}){re.escape(part[1:])}"
+        source = rf"{first}(?<![{bound}]{first}){escape(part[1:])}"
     if tail:
         source += rf"(?![{_bound(tail.group(), part[-1])}])"
     return source
+
+
+_PARTICLE = "的"
+_IDEOGRAPH = "[\u4e00-\u9fff]"
+_BETWEEN_IDEOGRAPHS = re.compile(
+    f"(?<={_IDEOGRAPH})(?<!{_PARTICLE})(?={_IDEOGRAPH})(?!{_PARTICLE})"
+)
+
+
+def _with_particles(part: str) -> str:
+    """`re.escape(part)` with an optional 的 between each two ideographs that are not 的."""
+    return "".join(
+        f"{_PARTICLE}?{re.escape(piece)}" if k else re.escape(piece)
+        for k, piece in enumerate(_BETWEEN_IDEOGRAPHS.split(part))
+    )
 
 
 def _other_orders(phrase: str) -> list[str]:

@@ -25,7 +25,10 @@ SPEARMAN_FLOOR = {
     "bank-smart-cs": 0.85,
     "finance-cs-manager": 0.70,
     "finance-cs-skills": 0.90,
-    "jd-finance-cs": 0.90,
+    # 0.90 until a key point's phrasing took a 的 between its words: answer 18 (label 6)
+    # earned the point its `covers` names and now scores 100%, tied with answers labelled
+    # higher; the bank's MAE fell from 1.00 to 0.97.
+    "jd-finance-cs": 0.85,
 }
 # Answers an interviewer credits (`covers` non-empty) that the grader flags off_topic, per bank:
 # the measured count. A ceiling that can only fall; the target is 0.

@@ -102,3 +102,27 @@ def test_a_gap_before_a_comparison_holds_no_other(text: str, matches: bool) -> N
     pattern = compile_phrases(["B*最大"], gaps=True)
     assert pattern is not None
     assert (pattern.search(normalize(text).text) is not None) is matches
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("5朝相反的方向移动了", True),  # a 的 between a modifier and its noun
+        ("移到了最终的位置", True),
+        ("相反方向", True),
+        ("相反，方向", False),  # a clause break is no particle
+        ("相反地方向", False),  # only 的
+    ],
+)
+def test_a_key_points_chinese_phrasing_takes_a_de_between_its_words(
+    text: str, matches: bool
+) -> None:
+    pattern = compile_phrases(["相反方向", "最终位置"], gaps=True)
+    assert pattern is not None
+    assert (pattern.search(normalize(text).text) is not None) is matches
+
+
+def test_a_deductions_trigger_keeps_its_characters_together() -> None:
+    pattern = compile_phrases(["保证收益"])
+    assert pattern is not None
+    assert pattern.search(normalize("有保证的收益").text) is None
