@@ -39,6 +39,9 @@ _SENTENCE_ENDS = frozenset("。!?！？;；…")
 _CLAUSE_BREAKS = frozenset("，,、:：")
 _KEEP_PUNCT = frozenset(".%+-/#@&_'")
 _DROPPED_CATEGORIES = frozenset({"Cf", "Cc", "Cs", "Co", "Cn", "Mn", "Me"})
+# Minus signs and short dashes, written for a hyphen or a minus: "n−1" is "n-1". The long dash
+# (—, "——" in Chinese prose) is punctuation and stays.
+_HYPHENS = frozenset("\u2010\u2011\u2012\u2013\u2212")
 _BRACKETS = frozenset({"Ps", "Pe", "Pi", "Pf"})
 # Frequent punctuation whose folding is one character for one (a test holds this to `_fold_char`).
 ONE_FOR_ONE_FOLDS = (
@@ -139,6 +142,8 @@ def _fold_char(char: str) -> str:
             out.append(CLAUSE_BREAK)
         elif piece in _KEEP_PUNCT:
             out.append(piece)
+        elif piece in _HYPHENS:
+            out.append("-")
         elif piece in '"`' or unicodedata.category(piece) in _BRACKETS | _DROPPED_CATEGORIES:
             continue
         else:

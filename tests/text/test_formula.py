@@ -17,6 +17,10 @@ from coach.text.normalize import normalize
         ("3·n", "3n"),
         ("2 × 3 = 6", "2*3=6"),  # between two numbers the sign stays: 2×3 is not 23
         ("共 3 + 4 项", "共3+4项"),
+        ("2^(n−1)", "2^n-1"),  # a minus sign, or a short dash, is a hyphen
+        ("2ⁿ⁻¹", "2n-1"),
+        ("第3–5题", "第3-5题"),
+        ("——好的", "——好的"),  # the long dash of Chinese prose stays
     ],
 )
 def test_formulas_fold_to_one_way_of_writing(written: str, folded: str) -> None:
