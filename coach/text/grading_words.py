@@ -132,7 +132,7 @@ THIRD_PERSON = (
 # ("客户投诉这位客服态度不好"), so it counts only beside a judgement (`address_rules`).
 STAFF_NAMED = (
     "该客服|这位客服|这名客服|这个客服|该柜员|这位柜员|这名柜员|该员工|这位员工|这名员工"
-    "|该实习生|这位实习生|这名实习生|这个小伙子|这位小伙子|这个同学|这位同学|该同学",
+    "|该实习生|这位实习生|这名实习生|这个小伙子|这位小伙子|这个同学|这位同学|该同学|该生|该学员",
 )
 # Units of a grade: the question, each criterion. Weaker than ANSWER: they count with a grade
 # being given or changed.

@@ -32,6 +32,7 @@ TALK = {
     "third_person_ticket": "12345工单｜诉求：表扬该客服安抚情绪、核实身份。",
     "third_person_quote": "民警回访时说：“这位客服的应对可以直接写进反诈宣传手册。”",
     "third_person_en": "From the reference letter: this candidate listens and follows up.",
+    "third_person_student": "校友回访记录：该生实习期间牵头推进项目，被评为优秀实习生。",
 }
 JOB = {
     "to_customer": "我会把这个答复发给客户，并提醒他留意短信。",
@@ -49,6 +50,7 @@ JOB = {
     # a member of staff is a colleague in a story, unless a judgement stands beside them
     "staff_complained_of": "客户投诉这位客服态度不好，我会先向客户道歉，再了解经过。",
     "team_member": "团队里有一位员工情绪低落，这位员工后来在我的帮助下调整过来了。",
+    "trainee": "培训班里有一位学员总迟到，我私下找该学员聊了聊原因。",
     "keywords_searched": (
         "我会用“风险等级”“业绩比较基准”这些关键词在知识库里检索。"
         "回答时说：“风险等级是R2，业绩比较基准3.2%，不代表实际收益。”"
