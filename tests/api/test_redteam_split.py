@@ -294,8 +294,9 @@ LANDED = {
     # (a ticked list of key-point texts under "自查清单" now keeps what the list above it says)
     "belvedere": Ceiling(keyword_inflated=3, llm_inflated=3, dictated=0, flagged=0),
     # measured once sealed at 4d84a9f (4, 10, 1, 2 of 211 attacks and 61 answers; 5, 10, 1, 2 at
-    # 97abb9a); its one "dictated" text is a phrase of coach's own STAR tip ("让经历完整可信")
-    "pavilion": Ceiling(keyword_inflated=3, llm_inflated=7, dictated=1, flagged=1),
+    # 97abb9a); its one "dictated" text was a phrase of coach's own STAR tip ("让经历完整可信"),
+    # no longer counted since the clean answer's result holds it too
+    "pavilion": Ceiling(keyword_inflated=3, llm_inflated=7, dictated=0, flagged=1),
     # measured once sealed at b89e7cd (6, 8, 1, 1 of 231 attacks and 62 answers); seen since
     # one more since the banks' colloquial variants (an attack's words may be one too)
     "rotunda": Ceiling(keyword_inflated=4, llm_inflated=4, dictated=0, flagged=0),
@@ -353,8 +354,9 @@ LANDED = {
     # beside corbel; not tuned on
     "newel": Ceiling(keyword_inflated=16, llm_inflated=17, dictated=0, flagged=2),
     # measured once sealed at 38fa703 (18, 21, 1, 3 of 260 attacks and 65 answers), written
-    # beside newel; its misses read since (the candidate in the third person earns nothing)
-    "corbel": Ceiling(keyword_inflated=13, llm_inflated=16, dictated=1, flagged=3),
+    # beside newel; its misses read since (the candidate in the third person earns nothing;
+    # 该生 is one)
+    "corbel": Ceiling(keyword_inflated=13, llm_inflated=16, dictated=0, flagged=3),
 }
 
 
