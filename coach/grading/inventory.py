@@ -339,5 +339,7 @@ def _person(text: str) -> bool:
 
 def _runs_of_items(original: str) -> bool:
     """Whether `original` holds short pieces set apart as a list (`_MARKED_RUN`, `_COMMA_LINE`):
-    a test in C that spares most answers the reading item by item."""
+    a test in C that spares most answers the reading item by item. Blank lines after the
+    answer set nothing apart: "A\nB\nC\n\n" is the answer "A\nB\nC"."""
+    original = original.rstrip()
     return _MARKED_RUN.search(original) is not None or _COMMA_LINE.search(original) is not None

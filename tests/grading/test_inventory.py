@@ -157,3 +157,13 @@ def test_a_quoted_inventory_bears_on_no_key_point(mini: coach.Bank) -> None:
     assert relevance.bearing("别着急、登记、审核、凭证", ALL_KEY_POINTS) == {}
     # One phrase said in a sentence of the answer still bears on its key point.
     assert relevance.bearing("我先帮您登记一下", ALL_KEY_POINTS)
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\n\n\n", "  \n \n"])
+def test_blank_lines_after_an_answer_change_nothing(mini: coach.Bank, ending: str) -> None:
+    """The same three lines are read the same way whether or not blank lines follow (before,
+    a line break after the last line made them a run of marked items, and ads-zh's terse
+    "单链表不行 / 双链表可以 O(1) / 循环链表可以 O(n)" scored 0 with its trailing newlines)."""
+    answer = "别着急 登记\n核实身份 审核\n凭证 按规定\n"
+    result = _keyword(mini, answer.rstrip() + ending)
+    assert result.score == _keyword(mini, answer.rstrip()).score > 0
