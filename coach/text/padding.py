@@ -143,7 +143,10 @@ def filler_runs(original: str) -> tuple[Hit, ...]:
     """Runs of punctuation, symbols or blank lines in the *original* answer: `FILLER_RUN_CHARS`
     or more in a row, a stretch of spaces counting once (alignment is not filler)."""
     runs = []
-    for match in _FILLER_RUN.finditer(original):
+    # Whitespace before or after the answer is no part of a run: a closing "。”" followed by
+    # blank lines is the end of an answer, not filler.
+    first, last = len(original) - len(original.lstrip()), len(original.rstrip())
+    for match in _FILLER_RUN.finditer(original, first, last):
         run = match.group(0)
         ink = _SPACE.sub("", run)
         rest = _RULE_CHARS.sub("", ink)

@@ -282,7 +282,8 @@ def vehicle_spans(
     spans = [*spans, *addressed]
     if not spans:
         return []
-    paragraphs = PARAGRAPH_BREAK.split(original)
+    # Blank lines before or after the answer make no paragraph of their own.
+    paragraphs = [p for p in PARAGRAPH_BREAK.split(original) if p.strip()]
     found = []
     for paragraph, span in zip(
         paragraphs, _where([p.strip() for p in paragraphs], text), strict=True

@@ -89,6 +89,7 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     answer to a Chinese bank separates its words by spaces, which the Chinese test would read
     as a list of short items.
     """
+    original = original.strip()  # whitespace around the answer separates nothing
     if len(content) < 6 or reads_as_code(original):
         return False  # code has short items and few function words, and is no list of terms
     # A fifth of ideographs makes it a Chinese answer, however much code or English it quotes.
