@@ -226,7 +226,14 @@ class _Folding:
 
 
 def normalize(text: str) -> NormalizedText:
-    """Fold `text` for matching, keeping a map back to its characters."""
+    """Fold `text` for matching, keeping a map back to its characters.
+
+    `original` is `text` with its line ends read as "\n" one character for one ("\r\n" as
+    " \n", a lone "\r" as "\n"): the screens that read lines and paragraphs see the same
+    answer whichever system wrote it, and every offset still indexes `text`.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
     # The commonest punctuation folds one character to one: replace it in C up front, which
     # moves no character, and walk only what is left.
     folded = text

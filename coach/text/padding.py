@@ -25,6 +25,7 @@ FILLER_RUN_CHARS = 20  # punctuation, symbols and blank lines in a row (spaces c
 # (The leading class, outside the repeat, lets `re` skip ahead to candidates in C.)
 _FILLER_RUN = re.compile(rf"[\W_][\W_]{{{FILLER_RUN_CHARS - 1},}}")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+_LINE_END_SPACE = re.compile(r"[^\S\n]+\n")
 # A Markdown rule or table separator ("---", "|---|:---|") between paragraphs is layout, not
 # filler: what is left of such a run without them and its whitespace is a full stop or two.
 _RULE_CHARS = re.compile(r"[|:\-=_*~—–]")
@@ -152,7 +153,8 @@ def filler_runs(original: str) -> tuple[Hit, ...]:
         rest = _RULE_CHARS.sub("", ink)
         if len(ink) - len(rest) >= 3 and len(rest) <= 2:
             continue
-        if len(_HORIZONTAL_SPACE.sub(" ", run)) >= FILLER_RUN_CHARS:
+        # Spaces at a line's end are no ink either ("\r\n" is read as " \n").
+        if len(_HORIZONTAL_SPACE.sub(" ", _LINE_END_SPACE.sub("\n", run))) >= FILLER_RUN_CHARS:
             runs.append(Hit(match.start(), match.end()))
     return tuple(runs)
 

@@ -1,5 +1,6 @@
 """Whitespace around an answer changes nothing: a text pasted with blank lines after it, or a
-file read with its final line break, grades as the same text stripped.
+file read with its final line break, grades as the same text stripped; and so do line ends
+written "\r\n" (a file from Windows, a form's text area) or a lone "\r".
 
 Before, blank lines after an answer made a second paragraph, so an instruction's paragraph was
 the whole answer and all of it was blanked; they counted as separators for the keyword-list
@@ -46,6 +47,18 @@ def test_whitespace_around_an_answer_changes_nothing(
         for padded in (text + around, around + text):
             graded = grader.grade(bank, question, padded)
             assert (graded.score, graded.flag_codes) == (bare.score, bare.flag_codes), repr(around)
+    for ending in ("\r\n", "\r"):
+        graded = grader.grade(bank, question, text.replace("\n", ending))
+        assert (graded.score, graded.flag_codes) == (bare.score, bare.flag_codes), repr(ending)
+
+
+def test_offsets_index_the_answer_as_written_with_its_line_ends() -> None:
+    answer = "客户很着急。\r\n我会先安抚客户的情绪，再登记诉求。\r\n然后核实身份。"
+    graded = coach.KeywordGrader().grade("finance-cs-manager", "s2", answer)
+    quotes = [e for c in graded.criteria for e in c.evidence]
+    assert quotes
+    for evidence in quotes:
+        assert answer[evidence.start : evidence.end].replace("\r", " ") == evidence.quote
 
 
 def test_an_instruction_in_the_only_paragraph_takes_only_its_line(
