@@ -269,7 +269,7 @@ class _Grading:
             # they are spans already (normalizing folded them away).
             evidence = self.flags[-1]["evidence"]
             evidence += [
-                run_evidence(self.answer.original, run.start, run.end)
+                run_evidence(self.answer.as_written, run.start, run.end)
                 for run in found.padding_runs[: max(0, 3 - len(evidence))]
             ]
 

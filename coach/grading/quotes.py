@@ -89,7 +89,7 @@ def quote_evidence(answer: NormalizedText, first: int, last: int) -> dict[str, A
         stop = begin + MAX_ORIGINAL_CHARS
         while stop > begin + 1 and _inside_word(answer.original, stop):
             stop -= 1
-    return {"quote": answer.original[begin:stop], "start": begin, "end": stop}
+    return {"quote": answer.as_written[begin:stop], "start": begin, "end": stop}
 
 
 def run_evidence(original: str, start: int, end: int) -> dict[str, Any]:

@@ -63,6 +63,14 @@ class NormalizedText:
     text: str
     starts: tuple[int, ...]
     origins: tuple[int, ...]
+    # The text as given, when `normalize` rewrote its line ends in `original` (else None):
+    # quotes are cut from it, so they are the candidate's characters exactly.
+    written: str | None = None
+
+    @property
+    def as_written(self) -> str:
+        """The text as given; same length as `original`, so the offsets hold for both."""
+        return self.original if self.written is None else self.written
 
     def original_index(self, index: int) -> int:
         """Index of the original character that folded character `index` came from."""
@@ -90,7 +98,7 @@ class NormalizedText:
     def quote(self, start: int, end: int) -> str:
         """The candidate's own words behind folded characters `[start, end)`."""
         first, last = self.original_span(start, end)
-        return self.original[first:last]
+        return self.as_written[first:last]
 
     @property
     def offsets(self) -> tuple[int, ...]:
@@ -232,8 +240,9 @@ def normalize(text: str) -> NormalizedText:
     " \n", a lone "\r" as "\n"): the screens that read lines and paragraphs see the same
     answer whichever system wrote it, and every offset still indexes `text`.
     """
+    written = None
     if "\r" in text:
-        text = text.replace("\r\n", " \n").replace("\r", "\n")
+        written, text = text, text.replace("\r\n", " \n").replace("\r", "\n")
     # The commonest punctuation folds one character to one: replace it in C up front, which
     # moves no character, and walk only what is left.
     folded = text
@@ -287,7 +296,7 @@ def normalize(text: str) -> NormalizedText:
         folded_text = _REGIONAL_WORDS.sub(_regional, folded_text)  # one for one: offsets hold
     if "著" in folded_text:
         folded_text = _ZHE.sub("着", folded_text)
-    return NormalizedText(text, folded_text, starts, origins)
+    return NormalizedText(text, folded_text, starts, origins, written)
 
 
 def _refolded(folded: NormalizedText, spans: list[tuple[int, int, str]]) -> NormalizedText:
