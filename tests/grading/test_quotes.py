@@ -28,7 +28,7 @@ def _quotes(result: coach.GradeResult) -> list[coach.Evidence]:
     "padding",
     [
         "！" * 20_000,
-        "\n" * 20_000,
+        "\n" * 20_000 + "好的。",  # inside the answer: blank lines after it change nothing
         " qwerty" * 3_000,
         "\n\n" + "asdf " * 4_000,
         "。" + "嗯" * 20_000,
