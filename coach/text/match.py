@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from coach.text.content import IDEOGRAPHS
 from coach.text.english import words_source
 from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, normalize_phrase
 from coach.text.phrase_forms import (
@@ -182,9 +183,8 @@ def _mixed_source(part: str, *, particles: bool = False) -> str:
 
 
 _PARTICLE = "的"
-_IDEOGRAPH = "[\u4e00-\u9fff]"
 _BETWEEN_IDEOGRAPHS = re.compile(
-    f"(?<={_IDEOGRAPH})(?<!{_PARTICLE})(?={_IDEOGRAPH})(?!{_PARTICLE})"
+    f"(?<=[{IDEOGRAPHS}])(?<!{_PARTICLE})(?=[{IDEOGRAPHS}])(?!{_PARTICLE})"
 )
 
 

@@ -43,6 +43,9 @@ _DROPPED_CATEGORIES = frozenset({"Cf", "Cc", "Cs", "Co", "Cn", "Mn", "Me"})
 # (—, "——" in Chinese prose) is punctuation and stays.
 _HYPHENS = frozenset("\u2010\u2011\u2012\u2013\u2212")
 _BRACKETS = frozenset({"Ps", "Pe", "Pi", "Pf"})
+# Spaces at a line's end, as `normalize` reads a "\r\n" (" \n"): screens that measure lines
+# or count separators in `NormalizedText.original` read them as the line break alone.
+LINE_END_SPACE = re.compile(r"[^\S\n]+\n")
 # Frequent punctuation whose folding is one character for one (a test holds this to `_fold_char`).
 ONE_FOR_ONE_FOLDS = (
     *(("、", "，"), ("：", "，"), ("；", "。"), ("？", "。"), ("！", "。")),

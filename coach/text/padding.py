@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from coach.text.content import EN_FUNCTION_WORDS, LATIN_WORD, content_of, ideographs
 from coach.text.match import Hit
-from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END
+from coach.text.normalize import CLAUSE_BREAK, LINE_END_SPACE, SENTENCE_END
 
 # Repetition: clauses (or sentences) the answer has said already. A clause shorter than this
 # many content characters ("好的", "第一") is a connective, not a claim.
@@ -25,7 +25,6 @@ FILLER_RUN_CHARS = 20  # punctuation, symbols and blank lines in a row (spaces c
 # (The leading class, outside the repeat, lets `re` skip ahead to candidates in C.)
 _FILLER_RUN = re.compile(rf"[\W_][\W_]{{{FILLER_RUN_CHARS - 1},}}")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
-_LINE_END_SPACE = re.compile(r"[^\S\n]+\n")
 # A Markdown rule or table separator ("---", "|---|:---|") between paragraphs is layout, not
 # filler: what is left of such a run without them and its whitespace is a full stop or two.
 _RULE_CHARS = re.compile(r"[|:\-=_*~—–]")
@@ -154,7 +153,7 @@ def filler_runs(original: str) -> tuple[Hit, ...]:
         if len(ink) - len(rest) >= 3 and len(rest) <= 2:
             continue
         # Spaces at a line's end are no ink either ("\r\n" is read as " \n").
-        if len(_HORIZONTAL_SPACE.sub(" ", _LINE_END_SPACE.sub("\n", run))) >= FILLER_RUN_CHARS:
+        if len(_HORIZONTAL_SPACE.sub(" ", LINE_END_SPACE.sub("\n", run))) >= FILLER_RUN_CHARS:
             runs.append(Hit(match.start(), match.end()))
     return tuple(runs)
 

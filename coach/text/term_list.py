@@ -19,7 +19,7 @@ from coach.text.content import (
     count_chars,
     ideographs,
 )
-from coach.text.normalize import CLAUSE_BREAK, SENTENCE_END, NormalizedText
+from coach.text.normalize import CLAUSE_BREAK, LINE_END_SPACE, SENTENCE_END, NormalizedText
 
 # Characters that glue Chinese sentences together; a list of terms has almost none.
 _GLUE = re.compile(
@@ -65,7 +65,6 @@ def _has_term_run(original: str) -> bool:
 
 
 _WHITESPACE_RUN = re.compile("[ \n\u3000]+")
-_LINE_END_SPACE = re.compile(r"[^\S\n]+\n")
 # A Markdown table: a header row, its rule ("|---|:--|") and at least one row more. Its cells
 # are short by design, like a list's items, but it lays out facts side by side rather than
 # naming terms, so the item tests below skip it (its words still count as content).
@@ -91,7 +90,7 @@ def looks_like_keyword_list(original: str, text: str, content: str) -> bool:
     as a list of short items.
     """
     # Whitespace around the answer, or at the end of a line, separates nothing.
-    original = _LINE_END_SPACE.sub("\n", original.strip())
+    original = LINE_END_SPACE.sub("\n", original.strip())
     if len(content) < 6 or reads_as_code(original):
         return False  # code has short items and few function words, and is no list of terms
     # A fifth of ideographs makes it a Chinese answer, however much code or English it quotes.
